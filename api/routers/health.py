@@ -1,0 +1,24 @@
+"""``/health``: is the service up, and what does it serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from graph import __version__
+from graph.publication import published_datasets
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    service = request.app.state.service
+    datasets = published_datasets(service.store, service.iris)
+    return {
+        "ok": True,
+        "version": __version__,
+        "home_region": service.settings.home_region,
+        "datasets_published": len(datasets),
+    }

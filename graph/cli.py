@@ -1,0 +1,212 @@
+"""The ``onecenter`` command: a thin layer over the library.
+
+Commands call library functions; library errors become a readable message and a
+non-zero exit code (1: some data was refused; 2: wrong input or settings).
+``serve`` imports the web service lazily so ``graph`` never needs FastAPI.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from graph.errors import LoadRejected, OneCenterError
+from graph.pipeline import LoadReport, Platform
+from graph.query import run_query
+from graph.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
+    "Data knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except LoadRejected as exc:
+        console.print(f"[red]Ditolak / rejected:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except OneCenterError as exc:
+        console.print(f"[red]Galat / error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _settings() -> Settings:
+    with _errors():
+        return load_settings()
+
+
+def _write_problems(report: LoadReport, folder: Path) -> Path | None:
+    """Rejected cells and dropped rows as a CSV the agency can open in Excel."""
+    if not report.problems and not report.dropped:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{report.dataset}-masalah.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["berkas", "lembar", "baris", "kolom", "nilai", "jenis", "alasan"])
+        for p in report.problems:
+            writer.writerow([p.file, p.sheet or "", p.row, p.column, p.value, "ditolak", p.reason])
+        for row, column, value, reason in report.dropped:
+            writer.writerow([report.source, "", row, column, value, "dibuang", reason])
+    return path
+
+
+def _summary(reports: list[LoadReport]) -> RichTable:
+    table = RichTable(title="Ringkasan pemuatan / load summary")
+    for name in (
+        "dataset", "baris dibaca\nrows read", "dipetakan\nmapped", "ditolak\nrejected",
+        "dibuang\ndropped", "kosong\nblank", "tanpa nilai\nno values", "sel ditolak\ncells rej.",
+        "observasi\nobservations", "detik\nseconds",
+    ):
+        table.add_column(name, justify="left" if name == "dataset" else "right")
+    for r in reports:
+        table.add_row(
+            r.dataset, str(r.rows_read), str(r.rows_mapped), str(r.rows_rejected),
+            str(r.rows_dropped), str(r.rows_blank), str(r.rows_without_values),
+            str(r.cells_rejected), f"{r.observations:,}", f"{r.seconds:.2f}",
+        )
+    return table
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    )
+
+
+@app.command()
+def build() -> None:
+    """Muat ontologi, kode wilayah dan semua pemetaan / load the ontology, region codes and every mapping."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(settings)
+        try:
+            with _progress() as bar:
+                def on_dataset(path: Path):  # type: ignore[no-untyped-def]
+                    task = bar.add_task(path.stem, total=None)
+                    return lambda done, total: bar.update(task, completed=done, total=total)
+
+                reports, failures = platform.build(on_dataset)
+            triples = platform.store.count()
+        finally:
+            platform.close()
+    console.print(_summary(reports))
+    folder = settings.resolve("var/reports")
+    for report in reports:
+        path = _write_problems(report, folder)
+        if path:
+            console.print(
+                f"{report.dataset}: {len(report.problems)} sel/baris ditolak, "
+                f"{len(report.dropped)} dibuang — lihat / see {path}"
+            )
+    for path, exc in failures:
+        console.print(f"[red]{path.name}:[/red] {exc}")
+    console.print(f"Graf / graph: {triples:,} quads in {settings.store_path}")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(mapping: Annotated[Path, typer.Argument(help="Berkas pemetaan / mapping YAML file")]) -> None:
+    """Muat satu tabel instansi / load one agency table and publish it."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(settings)
+        try:
+            with _progress() as bar:
+                task = bar.add_task(mapping.stem, total=None)
+                report = platform.load(
+                    mapping, lambda done, total: bar.update(task, completed=done, total=total)
+                )
+        finally:
+            platform.close()
+    console.print(_summary([report]))
+    path = _write_problems(report, settings.resolve("var/reports"))
+    if path:
+        console.print(f"Masalah / problems: {path}")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="Teks SPARQL, atau @berkas.rq / SPARQL text or @file.rq")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv atau json")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Baris maksimum / most rows")] = None,
+) -> None:
+    """Jalankan kueri SPARQL pada graf terbit / run a SPARQL query on the published graph."""
+    settings = _settings()
+    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    with _errors():
+        from graph.iris import Iris
+        from graph.store import open_store
+
+        store = open_store(settings.store_location, read_only=settings.store_location is not None)
+        try:
+            outcome = run_query(
+                store, Iris(settings.base_iri), text,
+                max_rows=limit or settings.max_result_rows, with_prefixes=True,
+            )
+        finally:
+            store.close()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(outcome.to_sparql_json(), ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(outcome.to_csv())
+    else:
+        table = RichTable(*outcome.variables) if outcome.kind != "ask" else RichTable("boolean")
+        if outcome.kind == "ask":
+            table.add_row(str(outcome.boolean).lower())
+        for row in outcome.rows:
+            table.add_row(*("" if t is None else t.value for t in row))
+        Console().print(table)
+    if outcome.truncated:
+        console.print(f"[yellow]Dipotong pada {len(outcome.rows)} baris / cut at {len(outcome.rows)} rows[/yellow]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Alamat / address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+) -> None:
+    """Layani API dan SPARQL / serve the API and the SPARQL endpoint."""
+    settings = _settings()
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.server_host,
+        port=port or settings.server_port,
+        log_level="info",
+    )
+
+
+@app.command(name="settings")
+def show_settings() -> None:
+    """Tampilkan pengaturan / show every setting, its value and what it does."""
+    settings = _settings()
+    table = RichTable("setting", "value", "description")
+    for name, field in Settings.model_fields.items():
+        table.add_row(name, str(getattr(settings, name)), field.description or "")
+    Console().print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,127 @@
+"""Domain errors of One Center.
+
+Every error the library raises on purpose is a ``OneCenterError``. The CLI turns
+them into a message and a non-zero exit code; the API maps them to HTTP statuses.
+Anything else is a bug and is reported as such.
+
+    OneCenterError
+    ├── SettingsError        a setting or onecenter.toml is wrong
+    ├── MappingError         a mapping YAML file is wrong (file, line)
+    ├── SourceError          an agency table cannot be read (file, row, column, value)
+    ├── ReferenceDataError   the shipped reference code lists are missing or broken
+    ├── LoadRejected         a load was refused; the published data is unchanged
+    ├── StoreError           the triple store failed or was used wrongly
+    └── QueryError           a SPARQL query is invalid or was stopped
+        └── QueryTimeout     the query ran past its time limit
+
+Messages are written for agency staff: Indonesian first, then English, and they
+say where the problem is and what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "CellProblem",
+    "LoadRejected",
+    "MappingError",
+    "OneCenterError",
+    "QueryError",
+    "QueryTimeout",
+    "ReferenceDataError",
+    "SettingsError",
+    "SourceError",
+    "StoreError",
+]
+
+
+class OneCenterError(Exception):
+    """Base of every error One Center raises on purpose."""
+
+
+class SettingsError(OneCenterError):
+    """A setting has a wrong value or onecenter.toml cannot be read."""
+
+
+class MappingError(OneCenterError):
+    """A mapping file is invalid; the message names the file and line."""
+
+    def __init__(self, message: str, *, file: Path | str, line: int | None = None) -> None:
+        self.file = str(file)
+        self.line = line
+        where = f"{self.file}:{line}" if line else self.file
+        super().__init__(f"{where}: {message}")
+
+
+class SourceError(OneCenterError):
+    """An agency table cannot be read at all (not a row problem: the whole file)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | str,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        self.file = str(file)
+        self.row = row
+        self.column = column
+        self.value = value
+        parts = [self.file]
+        if row is not None:
+            parts.append(f"baris/row {row}")
+        if column is not None:
+            parts.append(f"kolom/column {column!r}")
+        if value is not None:
+            parts.append(f"nilai/value {value!r}")
+        super().__init__(", ".join(parts) + f": {message}")
+
+
+class ReferenceDataError(OneCenterError):
+    """The shipped reference code lists are missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One rejected cell or row, pointing at the source so the agency can fix it."""
+
+    file: str
+    sheet: str | None
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+class LoadRejected(OneCenterError):
+    """A load was refused before publication; the previous version stays published."""
+
+    def __init__(self, message: str, problems: list[CellProblem] | None = None) -> None:
+        self.problems = problems or []
+        super().__init__(message)
+
+
+class StoreError(OneCenterError):
+    """The triple store failed, or was asked for something it cannot do."""
+
+
+class QueryError(OneCenterError):
+    """A SPARQL query is invalid or could not be run."""
+
+
+class QueryTimeout(QueryError):
+    """A SPARQL query ran past its time limit and was stopped."""

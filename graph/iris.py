@@ -1,0 +1,109 @@
+"""All IRI minting, in one place, from templates; deterministic.
+
+Loading the same row twice gives the same IRIs. Path segments are
+percent-encoded so that any slug or sheet name gives a valid IRI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+__all__ = ["Iris", "segment"]
+
+
+def segment(value: str) -> str:
+    """One IRI path segment: safe characters kept, everything else percent-encoded."""
+    return quote(value, safe="-._~")
+
+
+@dataclass(frozen=True)
+class Iris:
+    """IRI templates under an instance's base IRI (which ends with '/')."""
+
+    base: str
+
+    # Fixed named graphs.
+    @property
+    def ontology_graph(self) -> str:
+        return f"{self.base}graph/ontologi"
+
+    @property
+    def regions_graph(self) -> str:
+        return f"{self.base}graph/wilayah"
+
+    @property
+    def catalog_graph(self) -> str:
+        """Which version graph of each dataset is published (the publication pointers)."""
+        return f"{self.base}graph/katalog"
+
+    @property
+    def provenance_graph(self) -> str:
+        """Append-only record of loads, files and mappings."""
+        return f"{self.base}graph/provenans"
+
+    def dataset_version_graph(self, dataset: str, load_id: str) -> str:
+        return f"{self.base}graph/dataset/{segment(dataset)}/{segment(load_id)}"
+
+    def dataset_graph_prefix(self, dataset: str) -> str:
+        return f"{self.base}graph/dataset/{segment(dataset)}/"
+
+    # Reference codes.
+    @property
+    def region_scheme(self) -> str:
+        return f"{self.base}id/skema/wilayah"
+
+    def region(self, code: str) -> str:
+        return f"{self.base}id/wilayah/{code}"
+
+    @property
+    def region_prefix(self) -> str:
+        return f"{self.base}id/wilayah/"
+
+    def period(self, key: str) -> str:
+        return f"{self.base}id/periode/{key}"
+
+    @property
+    def period_prefix(self) -> str:
+        return f"{self.base}id/periode/"
+
+    # Statistics.
+    def dataset(self, dataset: str) -> str:
+        return f"{self.base}id/dataset/{segment(dataset)}"
+
+    def structure(self, dataset: str) -> str:
+        return f"{self.base}id/dataset/{segment(dataset)}/struktur"
+
+    def observation_prefix(self, dataset: str) -> str:
+        """Observation IRIs are this prefix + region/period/indicator[/dimension values]."""
+        return f"{self.base}id/observasi/{segment(dataset)}/"
+
+    def indicator(self, slug: str) -> str:
+        return f"{self.base}id/indikator/{segment(slug)}"
+
+    def agency(self, slug: str) -> str:
+        return f"{self.base}id/organisasi/{segment(slug)}"
+
+    def code(self, dimension: str, notation: str) -> str:
+        return f"{self.base}id/kode/{segment(dimension)}/{segment(notation)}"
+
+    # Provenance.
+    def load(self, load_id: str) -> str:
+        return f"{self.base}id/pemuatan/{segment(load_id)}"
+
+    def file(self, sha256: str) -> str:
+        return f"{self.base}id/berkas/{sha256}"
+
+    def row_prefix(self, sha256: str, sheet: str | None) -> str:
+        """Source-row IRIs are this prefix + the row number as the agency sees it."""
+        sheet_part = f"lembar/{segment(sheet)}/" if sheet else ""
+        return f"{self.base}id/berkas/{sha256}/{sheet_part}baris/"
+
+    def mapping(self, sha256: str) -> str:
+        return f"{self.base}id/pemetaan/{sha256}"
+
+    def person(self, name: str) -> str:
+        return f"{self.base}id/pengguna/{segment(name)}"
+
+    def software(self, version: str) -> str:
+        return f"{self.base}id/perangkat-lunak/onecenter/{segment(version)}"

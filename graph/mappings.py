@@ -1,0 +1,299 @@
+"""Mapping files: one YAML per agency table, checked by a schema.
+
+A mapping says where the table is and how its columns become observations on
+the shared ontology. The schema rejects unknown keys; every error names the
+mapping file and line. See ``docs/mapping-language.md`` for the language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from graph.errors import MappingError
+
+__all__ = [
+    "ColumnOrValue",
+    "DatasetMeta",
+    "DropRule",
+    "Mapping",
+    "MeasureSpec",
+    "PeriodSpec",
+    "RegionSpec",
+    "SourceSpec",
+    "discover_mappings",
+    "load_mapping",
+]
+
+RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
+DecimalStyle = Literal["comma", "point", "auto"]
+Frequency = Literal["annual", "semiannual", "quarterly", "monthly", "irregular"]
+AccessLevel = Literal["terbuka", "terbatas"]
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DEFAULT_MISSING = ["", "-", "\u2013", "...", "\u2026", "n/a", "N/A", "NA", "x"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A people-facing text, Indonesian first, English alongside."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class ColumnOrValue(_Strict):
+    """Either a column of the table or one fixed value for every row."""
+
+    column: str | None = None
+    value: str | int | None = None
+    values: dict[str, str] | None = Field(
+        None, description="Value map: the table's wording -> code notation."
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ColumnOrValue:
+        if (self.column is None) == (self.value is None):
+            raise ValueError("give exactly one of 'column' or 'value'")
+        return self
+
+
+class DatasetMeta(_Strict):
+    id: str = Field(description="Slug of the dataset; its IRIs are minted from it.")
+    title: Text
+    description: Text
+    agency: str = Field(description="Slug of the producing agency (ontology/agencies.ttl).")
+    license: str = "https://creativecommons.org/licenses/by/4.0/"
+    frequency: Frequency
+    access: AccessLevel = "terbuka"
+    keywords: list[str] = []
+    synthetic: bool = Field(False, description="True for demo data with made-up values.")
+
+    @field_validator("id", "agency")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and '-')")
+        return value
+
+
+class DropRule(_Strict):
+    """Rows that are not data (totals, notes) are dropped and counted, never silently."""
+
+    column: str
+    matches: str = Field(description="Case-insensitive regular expression on the cell text.")
+    reason: str = "baris bukan data / not a data row"
+
+    @field_validator("matches")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+
+class SourceSpec(_Strict):
+    path: str = Field(description="The table file, relative to the mapping file's folder.")
+    format: Literal["csv", "xlsx"] | None = None
+    sheet: str | None = None
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+    header_rows: list[Annotated[int, Field(ge=1)]] = [1]
+    skip_rows: list[Annotated[int, Field(ge=1)]] = []
+    decimal: DecimalStyle = "auto"
+    missing: list[str] = Field(default_factory=lambda: list(DEFAULT_MISSING))
+    drop_rows: list[DropRule] = []
+
+    @model_validator(mode="after")
+    def _format_fits(self) -> SourceSpec:
+        fmt = self.resolved_format
+        if fmt == "csv" and self.sheet is not None:
+            raise ValueError("'sheet' is only for xlsx sources")
+        if len(self.delimiter) != 1:
+            raise ValueError("'delimiter' must be one character")
+        return self
+
+    @property
+    def resolved_format(self) -> str:
+        if self.format:
+            return self.format
+        return "xlsx" if self.path.lower().endswith((".xlsx", ".xlsm")) else "csv"
+
+
+class CodeRef(_Strict):
+    column: str
+    system: Literal["kemendagri", "bps"] = Field(
+        description="Which code system the column holds. Never guessed from the digits."
+    )
+
+
+class RegionSpec(_Strict):
+    level: RegionLevel
+    code: CodeRef | None = None
+    name: ColumnOrValue | None = None
+    parent: ColumnOrValue | None = Field(
+        None, description="Name of the parent region (kecamatan for desa, etc.)."
+    )
+
+    @model_validator(mode="after")
+    def _code_or_name(self) -> RegionSpec:
+        if self.code is None and self.name is None:
+            raise ValueError("give 'code' or 'name' (or both) to identify the region")
+        return self
+
+
+class PeriodSpec(_Strict):
+    year: ColumnOrValue
+    semester: ColumnOrValue | None = None
+    month: ColumnOrValue | None = None
+
+    @model_validator(mode="after")
+    def _one_sub_period(self) -> PeriodSpec:
+        if self.semester is not None and self.month is not None:
+            raise ValueError("give 'semester' or 'month', not both")
+        return self
+
+
+class MeasureSpec(_Strict):
+    """One value column of the table: which indicator it holds, for which fixed dimensions."""
+
+    column: str
+    indicator: str
+    unit: str | None = Field(None, description="Must equal the indicator's unit when given.")
+    dimensions: dict[str, str] = Field(
+        default_factory=dict, description="Fixed dimension codes for this column."
+    )
+    period: PeriodSpec | None = Field(None, description="Overrides the table's period.")
+    decimal: DecimalStyle | None = None
+
+
+class Mapping(_Strict):
+    dataset: DatasetMeta
+    source: SourceSpec
+    region: RegionSpec
+    period: PeriodSpec | None = None
+    dimensions: dict[str, ColumnOrValue] = {}
+    measures: list[MeasureSpec] = Field(min_length=1)
+
+    # Where the mapping came from; filled by load_mapping.
+    file: Path = Field(Path("."), exclude=True)
+    sha256: str = Field("", exclude=True)
+    lines: dict[tuple[Any, ...], int] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @model_validator(mode="after")
+    def _every_measure_has_a_period(self) -> Mapping:
+        for i, m in enumerate(self.measures):
+            if self.period is None and m.period is None:
+                raise ValueError(
+                    f"measures[{i}] ({m.column!r}) has no period: give a table-level 'period' "
+                    "or one on the measure"
+                )
+            overlap = set(m.dimensions) & set(self.dimensions)
+            if overlap:
+                raise ValueError(
+                    f"measures[{i}] sets dimension(s) {sorted(overlap)} that the table also "
+                    "takes from a column"
+                )
+        return self
+
+    @property
+    def source_path(self) -> Path:
+        p = Path(self.source.path)
+        return p if p.is_absolute() else (self.file.parent / p).resolve()
+
+    def line_of(self, *loc: Any) -> int | None:
+        """The YAML line of a key path such as ('measures', 2, 'indicator')."""
+        return _line_for(self.lines, loc)
+
+    def error(self, message: str, *loc: Any) -> MappingError:
+        return MappingError(message, file=self.file, line=self.line_of(*loc))
+
+
+def _record_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = (*path, key_node.value)
+            _record_lines(value_node, key_path, out)
+            out[key_path] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_lines(item, (*path, i), out)
+
+
+def _line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    # Pydantic locations may carry extra entries (union members); use the longest known prefix.
+    clean = tuple(p for p in loc if isinstance(p, int) or p in _known_keys(lines))
+    for end in range(len(clean), -1, -1):
+        if clean[:end] in lines:
+            return lines[clean[:end]]
+    return None
+
+
+def _known_keys(lines: dict[tuple[Any, ...], int]) -> set[Any]:
+    return {p for path in lines for p in path if isinstance(p, str)}
+
+
+def load_mapping(path: Path | str) -> Mapping:
+    """Read and check one mapping file.
+
+    Raises:
+        MappingError: the file is not valid YAML or does not fit the schema; the
+            message names the file and line.
+    """
+    path = Path(path).resolve()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MappingError(f"berkas tidak dapat dibaca / cannot read file: {exc}", file=path)
+    text = raw.decode("utf-8-sig", errors="replace")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise MappingError(
+            f"YAML tidak valid / invalid YAML: {getattr(exc, 'problem', exc)}",
+            file=path,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict) or node is None:
+        raise MappingError("pemetaan harus berupa mapping YAML / must be a YAML mapping", file=path)
+    lines: dict[tuple[Any, ...], int] = {}
+    _record_lines(node, (), lines)
+    try:
+        mapping = Mapping.model_validate(
+            {**data, "file": path, "sha256": hashlib.sha256(raw).hexdigest(), "lines": lines}
+        )
+    except ValidationError as exc:
+        # An unknown key is usually the cause of a "field required" next to it: name it first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(p) for p in loc) or "(top)"
+        hint = ""
+        if first["type"] == "extra_forbidden":
+            hint = (
+                " — kunci tidak dikenal / unknown key; see docs/mapping-language.md for the "
+                "allowed keys"
+            )
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise MappingError(
+            f"{where}: {first['msg']}{hint}{more}", file=path, line=_line_for(lines, loc)
+        ) from None
+    return mapping
+
+
+def discover_mappings(folder: Path) -> list[Path]:
+    """The dataset mapping files of a folder (top level only, sorted)."""
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))

@@ -1,0 +1,89 @@
+"""Reference periods as agencies report them: years, semesters, months.
+
+A period key is "2024", "2024-S1" or "2024-03"; it names the period's IRI.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["MONTHS", "period_keys"]
+
+# Indonesian and English month names and the abbreviations agencies use.
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januari", "jan", "january"),
+            ("februari", "pebruari", "feb", "peb", "february"),
+            ("maret", "mar", "march"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun", "june"),
+            ("juli", "jul", "july"),
+            ("agustus", "agu", "ags", "agt", "aug", "august"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct", "october"),
+            ("november", "nopember", "nov", "nop"),
+            ("desember", "des", "dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_SEMESTERS = {"1": 1, "i": 1, "2": 2, "ii": 2}
+
+
+def _years(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = raw.astype("string").fillna("").str.strip()
+    year = text.str.extract(r"(?<!\d)(\d{4})(?:\.0+)?(?!\d)", expand=False)
+    ok = year.notna() & year.fillna("0").astype(int).between(1900, 2100)
+    problem = pd.Series(pd.NA, index=raw.index, dtype="string").mask(
+        ~ok, "tahun tidak dikenali / year not recognised (write e.g. 2024)"
+    )
+    return year.where(ok), problem
+
+
+def _semesters(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = (
+        raw.astype("string")
+        .fillna("")
+        .str.lower()
+        .str.replace(r"^(semester|smt\.?|sem\.?|s)\s*", "", regex=True)
+        .str.strip()
+    )
+    sem = text.map(_SEMESTERS, na_action="ignore")
+    problem = pd.Series(pd.NA, index=raw.index, dtype="string").mask(
+        sem.isna(), "semester tidak dikenali / semester not recognised (write 1, 2, I or II)"
+    )
+    return sem, problem
+
+
+def _months(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = raw.astype("string").fillna("").str.lower().str.strip().str.rstrip(".")
+    number = pd.to_numeric(text, errors="coerce")
+    number = number.where(number.between(1, 12))
+    named = text.map(MONTHS, na_action="ignore")
+    month = number.fillna(named)
+    problem = pd.Series(pd.NA, index=raw.index, dtype="string").mask(
+        month.isna(), "bulan tidak dikenali / month not recognised (write 1-12 or Januari)"
+    )
+    return month, problem
+
+
+def period_keys(
+    year: pd.Series, semester: pd.Series | None = None, month: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Period keys for each row, and a problem text where the period cannot be read."""
+    y, problem = _years(year)
+    key = y
+    if semester is not None:
+        s, sp = _semesters(semester)
+        key = y + "-S" + s.astype("Int64").astype("string")
+        problem = problem.fillna(sp)
+    elif month is not None:
+        m, mp = _months(month)
+        key = y + "-" + m.astype("Int64").astype("string").str.zfill(2)
+        problem = problem.fillna(mp)
+    return key.where(problem.isna()), problem

@@ -1,0 +1,127 @@
+"""PROV-O records of loads, source files and mapping files.
+
+A load is a ``prov:Activity`` (who, when, which mapping and file, outcome,
+counts); the source file and the mapping file are ``prov:Entity``s identified
+by their SHA-256; the dataset version graph the load generated is an entity
+too. Together with each observation's ``oc:sourceRow`` this lets a SPARQL query
+walk from any figure to the file, sheet and row it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from dataclasses import dataclass
+
+from graph import __version__
+from graph.iris import Iris
+from graph.namespaces import DCTERMS, OC, PROV, RDF_TYPE, PREFIXES
+from graph.ntriples import literal
+
+__all__ = ["LoadRecord", "load_provenance", "new_load_id", "now"]
+
+_XSD = PREFIXES["xsd"]
+_RDFS = PREFIXES["rdfs"]
+_MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_load_id(started: dt.datetime) -> str:
+    """Sortable and unique enough for one writer: time to the microsecond."""
+    return started.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    load_id: str
+    dataset: str  # slug
+    agency: str  # slug
+    started: dt.datetime
+    ended: dt.datetime
+    outcome: str  # "published" | "rejected" | "failed"
+    file_name: str
+    file_sha256: str
+    file_bytes: int
+    file_format: str
+    mapping_name: str
+    mapping_sha256: str
+    rows_read: int
+    rows_rejected: int
+    observations: int
+    graph: str | None  # the version graph generated, when published
+    agent: str = ""
+    message: str = ""
+
+
+def _time(value: dt.datetime) -> str:
+    return literal(value.isoformat(), _XSD + "dateTime")
+
+
+def _int(value: int) -> str:
+    return literal(str(value), _XSD + "integer")
+
+
+def load_provenance(record: LoadRecord, iris: Iris) -> str:
+    """N-Triples describing one load, its inputs and its output."""
+    load = f"<{iris.load(record.load_id)}>"
+    file = f"<{iris.file(record.file_sha256)}>"
+    mapping = f"<{iris.mapping(record.mapping_sha256)}>"
+    person_name = record.agent or getpass.getuser()
+    person = f"<{iris.person(person_name)}>"
+    software = f"<{iris.software(__version__)}>"
+    outcome = {
+        "published": "outcomePublished",
+        "rejected": "outcomeRejected",
+        "failed": "outcomeFailed",
+    }[record.outcome]
+    t = f"<{RDF_TYPE}>"
+    lines = [
+        f"{load} {t} <{PROV}Activity>",
+        f"{load} {t} <{OC}Load>",
+        f"{load} <{_RDFS}label> {literal(f'Pemuatan {record.dataset} {record.load_id}')}",
+        f"{load} <{PROV}startedAtTime> {_time(record.started)}",
+        f"{load} <{PROV}endedAtTime> {_time(record.ended)}",
+        f"{load} <{PROV}wasAssociatedWith> {person}",
+        f"{load} <{PROV}wasAssociatedWith> {software}",
+        f"{load} <{PROV}wasAssociatedWith> <{iris.agency(record.agency)}>",
+        f"{load} <{PROV}used> {file}",
+        f"{load} <{PROV}used> {mapping}",
+        f"{load} <{OC}loadedDataset> <{iris.dataset(record.dataset)}>",
+        f"{load} <{OC}outcome> <{OC}{outcome}>",
+        f"{load} <{OC}rowsRead> {_int(record.rows_read)}",
+        f"{load} <{OC}rowsRejected> {_int(record.rows_rejected)}",
+        f"{load} <{OC}observationCount> {_int(record.observations)}",
+        f"{person} {t} <{PROV}Person>",
+        f"{person} <{_RDFS}label> {literal(person_name)}",
+        f"{software} {t} <{PROV}SoftwareAgent>",
+        f"{software} <{_RDFS}label> {literal(f'One Center {__version__}')}",
+        f"{file} {t} <{PROV}Entity>",
+        f"{file} {t} <{OC}SourceFile>",
+        f"{file} <{OC}fileName> {literal(record.file_name)}",
+        f"{file} <{OC}sha256> {literal(record.file_sha256)}",
+        f"{file} <{OC}byteSize> {_int(record.file_bytes)}",
+        f"{file} <{DCTERMS}format> {literal(_MEDIA_TYPES.get(record.file_format, record.file_format))}",
+        f"{mapping} {t} <{PROV}Entity>",
+        f"{mapping} {t} <{PROV}Plan>",
+        f"{mapping} {t} <{OC}MappingFile>",
+        f"{mapping} <{OC}fileName> {literal(record.mapping_name)}",
+        f"{mapping} <{OC}sha256> {literal(record.mapping_sha256)}",
+    ]
+    if record.message:
+        lines.append(f"{load} <{_RDFS}comment> {literal(record.message)}")
+    if record.graph:
+        graph = f"<{record.graph}>"
+        lines += [
+            f"{load} <{PROV}generated> {graph}",
+            f"{graph} {t} <{PROV}Entity>",
+            f"{graph} <{PROV}wasGeneratedBy> {load}",
+            f"{graph} <{PROV}wasDerivedFrom> {file}",
+            f"{graph} <{PROV}specializationOf> <{iris.dataset(record.dataset)}>",
+        ]
+    return "".join(line + " .\n" for line in lines)

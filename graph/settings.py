@@ -1,0 +1,163 @@
+"""The one settings object, read once at start-up and passed down.
+
+Precedence: keyword arguments, then environment variables (``ONECENTER_<NAME>``),
+then ``onecenter.toml`` (in the working directory, or the file named by
+``ONECENTER_CONFIG``), then the defaults below. Unknown keys are rejected.
+Every field's description is its documentation: ``onecenter settings`` prints
+them and ``docs/settings.md`` lists them (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from graph.errors import SettingsError
+
+__all__ = ["PROJECT_DIR", "Settings", "load_settings"]
+
+# The repository root: ontology/, mappings/, shapes/, questions/ and data/ live here.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+_REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
+
+
+class Settings(BaseSettings):
+    """Settings of a One Center instance. Names carry their units."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ONECENTER_",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    base_iri: str = Field(
+        "https://data.pesawarankab.go.id/",
+        description="Base of every IRI this instance mints (regions, datasets, observations). "
+        "Must end with '/'.",
+    )
+    home_region: str = Field(
+        "18.09",
+        description="Kemendagri code of the region this instance serves (a kabupaten/kota, "
+        "e.g. 18.09 Kabupaten Pesawaran). Names in agency tables are linked within it.",
+    )
+    project_dir: Path = Field(
+        PROJECT_DIR,
+        description="Folder holding ontology/, mappings/, shapes/, questions/ and data/.",
+    )
+    mappings_dir: Path = Field(
+        Path("mappings"),
+        description="Folder of the mapping files (one YAML per agency table); relative to "
+        "project_dir.",
+    )
+    store_path: str = Field(
+        "var/store",
+        description="Where the embedded Oxigraph store keeps its files (relative to "
+        "project_dir), or ':memory:' for an in-memory store that is lost on exit.",
+    )
+    reject_limit_percent: float = Field(
+        10.0,
+        ge=0,
+        le=100,
+        description="A load is refused (and the previous version stays published) when more "
+        "than this share of its data rows is rejected.",
+    )
+    transform_chunk_rows: int = Field(
+        200_000,
+        gt=0,
+        description="Rows turned into N-Quads and bulk-loaded at a time; bounds memory on "
+        "large tables.",
+    )
+    query_timeout_ms: int = Field(
+        30_000,
+        gt=0,
+        description="Longest a SPARQL query may run before it is stopped (milliseconds).",
+    )
+    max_result_rows: int = Field(
+        10_000,
+        gt=0,
+        description="Most rows a SPARQL SELECT returns through the API; more are cut and the "
+        "response says so.",
+    )
+    server_host: str = Field("127.0.0.1", description="Address `onecenter serve` listens on.")
+    server_port: int = Field(8000, gt=0, lt=65536, description="Port `onecenter serve` uses.")
+    agent: str = Field(
+        "",
+        description="Name recorded as the person who ran a load (provenance); empty means the "
+        "operating-system user.",
+    )
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_iri_ends_with_slash(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s<>\"]+/$", value):
+            raise ValueError(
+                "base_iri harus berupa IRI http(s) yang diakhiri '/' / "
+                "must be an http(s) IRI ending with '/'"
+            )
+        return value
+
+    @field_validator("home_region")
+    @classmethod
+    def _home_region_is_a_code(cls, value: str) -> str:
+        if not _REGION_CODE.match(value):
+            raise ValueError(
+                f"kode wilayah Kemendagri bertitik, mis. 18.09 / a dotted Kemendagri code such "
+                f"as 18.09, got {value!r}"
+            )
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("ONECENTER_CONFIG", "onecenter.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file))
+
+    # Derived paths: computed, never stored twice.
+    def resolve(self, path: Path | str) -> Path:
+        """A path relative to ``project_dir`` made absolute."""
+        p = Path(path)
+        return p if p.is_absolute() else self.project_dir / p
+
+    @property
+    def store_location(self) -> Path | None:
+        """The on-disk store folder, or None for an in-memory store."""
+        return None if self.store_path == ":memory:" else self.resolve(self.store_path)
+
+    @property
+    def mappings_path(self) -> Path:
+        return self.resolve(self.mappings_dir)
+
+    @property
+    def ontology_path(self) -> Path:
+        return self.project_dir / "ontology"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings, turning validation problems into one readable ``SettingsError``."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = [
+            f"- {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        ]
+        raise SettingsError(
+            "Pengaturan tidak valid / invalid settings (onecenter.toml or ONECENTER_* "
+            "variables):\n" + "\n".join(lines)
+        ) from None

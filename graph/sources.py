@@ -1,0 +1,213 @@
+"""Read an agency's CSV or XLSX table into a frame of cell texts. No RDF here.
+
+Every cell is kept as the text the agency wrote, so that numbers are parsed
+once, by rules that report what they cannot read. Every data row keeps the row
+number the agency sees in Excel (or the record number of a CSV), which is what
+provenance and error messages point at.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from graph.errors import SourceError
+from graph.mappings import SourceSpec
+
+__all__ = ["Table", "normalise_header", "read_table", "sha256_of"]
+
+ROW = "__row__"  # column holding the source row number
+
+
+@dataclass
+class Table:
+    """A source table: data rows as text, with their row numbers and what was set aside."""
+
+    path: Path
+    sheet: str | None
+    sha256: str
+    byte_size: int
+    frame: pd.DataFrame  # one column per header name, plus ROW
+    columns: list[str]
+    blank_rows: list[int] = field(default_factory=list)
+    dropped: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, value, why
+
+    @property
+    def rows_read(self) -> int:
+        """Rows below the header: data rows plus blank and dropped ones."""
+        return len(self.frame) + len(self.blank_rows) + len(self.dropped)
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def normalise_header(name: str) -> str:
+    """Header text as mappings refer to it.
+
+    Line breaks become spaces, runs of spaces collapse, spaces next to '_' go
+    (exports wrap "kemendagri_kode_\\ndesa"), and the ends are trimmed.
+    """
+    text = re.sub(r"\s+", " ", str(name)).strip()
+    return re.sub(r"\s*_\s*", "_", text)
+
+
+def _read_csv_records(path: Path, spec: SourceSpec) -> list[list[str]]:
+    try:
+        with path.open(encoding=spec.encoding, newline="") as f:
+            return [row for row in csv.reader(f, delimiter=spec.delimiter)]
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"berkas bukan teks {spec.encoding} / the file is not {spec.encoding} text "
+            f"(byte {exc.start}); set source.encoding in the mapping, e.g. cp1252",
+            file=path,
+        ) from None
+    except csv.Error as exc:
+        raise SourceError(f"CSV rusak / broken CSV: {exc}", file=path) from None
+
+
+def _cell_text(value: Any, number_format: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if number_format and number_format.endswith("%"):
+            # Excel stores 12.5% as 0.125; the agency sees 12.5.
+            value = round(value * 100, 10)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], str]:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only: cached values, formulas are never evaluated.
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise SourceError(
+            f"berkas Excel tidak dapat dibuka / cannot open the Excel file: {exc}", file=path
+        ) from None
+    try:
+        if spec.sheet is None:
+            sheet = workbook.worksheets[0]
+        elif spec.sheet in workbook.sheetnames:
+            sheet = workbook[spec.sheet]
+        else:
+            raise SourceError(
+                f"lembar {spec.sheet!r} tidak ada / no sheet {spec.sheet!r}; sheets: "
+                f"{', '.join(workbook.sheetnames)}",
+                file=path,
+            )
+        records: list[list[str]] = []
+        for row in sheet.iter_rows(min_row=1):
+            cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
+            number = getattr(row[0], "row", None) if row else None
+            while number is not None and len(records) < number - 1:
+                records.append([])  # rows openpyxl skipped are empty
+            records.append(cells)
+        return records, sheet.title
+    finally:
+        workbook.close()
+
+
+def _header(records: list[list[str]], rows: list[int], width: int) -> list[str]:
+    grid = [(records[r - 1] + [""] * width)[:width] for r in rows]
+    if len(grid) > 1:
+        # Merged header cells: a blank cell takes the text to its left when a lower header
+        # row names that column ("Proyeksi Penduduk" over "2020", "2021", ...).
+        for upper in range(len(grid) - 1):
+            for j in range(1, width):
+                below = any(grid[k][j].strip() for k in range(upper + 1, len(grid)))
+                if not grid[upper][j].strip() and below:
+                    grid[upper][j] = grid[upper][j - 1]
+    names = [normalise_header(" ".join(g[j] for g in grid if g[j].strip())) for j in range(width)]
+    seen: dict[str, int] = {}
+    unique = []
+    for j, name in enumerate(names):
+        name = name or f"(kolom {j + 1})"
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
+def read_table(path: Path, spec: SourceSpec) -> Table:
+    """Read the table a mapping points at, apply its layout, keep row numbers.
+
+    Raises:
+        SourceError: the file is missing, unreadable, or its header row is absent.
+    """
+    if not path.is_file():
+        raise SourceError(
+            "berkas tidak ditemukan / file not found; check source.path in the mapping",
+            file=path,
+        )
+    sha, size = sha256_of(path)
+    sheet: str | None = None
+    if spec.resolved_format == "xlsx":
+        records, sheet = _read_xlsx_records(path, spec)
+    else:
+        records = _read_csv_records(path, spec)
+    last_header = max(spec.header_rows)
+    if len(records) < last_header:
+        raise SourceError(
+            f"baris judul kolom {last_header} tidak ada / header row {last_header} is missing "
+            f"(the file has {len(records)} rows); check source.header_rows",
+            file=path,
+        )
+    width = max((len(r) for r in records), default=0)
+    columns = _header(records, spec.header_rows, width)
+    skip = set(spec.skip_rows)
+    data: list[list[str]] = []
+    numbers: list[int] = []
+    blank: list[int] = []
+    for number in range(last_header + 1, len(records) + 1):
+        if number in skip:
+            continue
+        cells = records[number - 1]
+        if not any(c.strip() for c in cells):
+            blank.append(number)
+            continue
+        data.append((cells + [""] * width)[:width])
+        numbers.append(number)
+    frame = pd.DataFrame(data, columns=columns, dtype="string") if data else pd.DataFrame(
+        {c: pd.Series(dtype="string") for c in columns}
+    )
+    frame[ROW] = pd.Series(numbers, dtype="int64")
+    table = Table(
+        path=path, sheet=sheet, sha256=sha, byte_size=size, frame=frame, columns=columns,
+        blank_rows=blank,
+    )
+    _drop_non_data_rows(table, spec)
+    return table
+
+
+def _drop_non_data_rows(table: Table, spec: SourceSpec) -> None:
+    for rule in spec.drop_rows:
+        column = normalise_header(rule.column)
+        if column not in table.frame.columns:
+            continue  # reported by the mapping check, which knows the mapping's lines
+        cells = table.frame[column].fillna("").str.strip()
+        pattern = re.compile(rule.matches, re.IGNORECASE)
+        hit = cells.map(lambda text: pattern.search(text) is not None).astype(bool)
+        for number, value in zip(table.frame.loc[hit, ROW], cells[hit], strict=True):
+            table.dropped.append((int(number), column, str(value), rule.reason))
+        table.frame = table.frame.loc[~hit].reset_index(drop=True)

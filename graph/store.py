@@ -1,0 +1,147 @@
+"""The store interface and its embedded Oxigraph implementation.
+
+Everything above this module talks to a ``Store``: bulk loading N-Quads,
+SPARQL update (transactional), SPARQL query over a chosen set of graphs.
+The embedded store keeps its files on disk (RocksDB) or in memory for tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from graph.errors import QueryError, StoreError
+
+__all__ = ["EmbeddedStore", "QueryResult", "Store", "open_store"]
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class Store(Protocol):
+    """What the pipeline and the API need from a triple store."""
+
+    def bulk_load(self, chunks: Iterable[str]) -> int:
+        """Add N-Quads text, chunk by chunk, without a transaction; returns quads added."""
+
+    def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:
+        """Parse Turtle or N-Triples into one named graph (not atomic: use a fresh graph)."""
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update; all its operations apply together or not at all."""
+
+    def query(
+        self, sparql: str, *, default_graph: list[str], named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        """Run a SPARQL query whose default graph is the union of ``default_graph``."""
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of every named graph in the store."""
+
+    def remove_graph(self, graph: str) -> None:
+        """Delete a named graph and its quads."""
+
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in a graph (or the whole store)."""
+
+    def close(self) -> None:
+        """Release the store's files."""
+
+
+class EmbeddedStore:
+    """Oxigraph in the same process: on disk under ``path``, or in memory when None."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(
+                f"penyimpanan tidak dapat dibuka / cannot open the store at {path}: {exc}. "
+                "Is another `onecenter` process loading data into it?"
+            ) from None
+
+    def bulk_load(self, chunks: Iterable[str]) -> int:
+        added = 0
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            try:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as exc:  # a bug in quad writing, not a user error
+                raise StoreError(f"N-Quads tidak valid / invalid N-Quads generated: {exc}") from exc
+            added += chunk.count("\n")
+        return added
+
+    def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:
+        formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+        try:
+            self._store.load(
+                data.encode("utf-8"),
+                format=formats[fmt],
+                base_iri=base_iri,
+                to_graph=ox.NamedNode(graph),
+            )
+        except SyntaxError as exc:
+            raise StoreError(f"RDF tidak valid / invalid RDF for graph {graph}: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL update tidak valid / invalid update: {exc}") from exc
+        if self.path is not None:
+            # Readers in other processes hold read-only handles that see the data as of
+            # their opening; this marker tells them to reopen.
+            self._store.flush()
+            self.marker_for(self.path).touch()
+
+    @staticmethod
+    def marker_for(path: Path) -> Path:
+        """File whose modification time changes after every committed update."""
+        return path.with_name(path.name + ".changed")
+
+    def query(
+        self, sparql: str, *, default_graph: list[str], named_graphs: list[str] | None = None
+    ) -> QueryResult:
+        graphs = [ox.NamedNode(g) for g in default_graph]
+        named = [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
+        try:
+            return self._store.query(sparql, default_graph=graphs, named_graphs=named)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL tidak valid / invalid query: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"penyimpanan gagal / store failed: {exc}") from exc
+
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def remove_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self._store
+
+
+def open_store(location: Path | None, *, read_only: bool = False) -> EmbeddedStore:
+    """The store a setting points at (remote stores come later, behind the same interface)."""
+    return EmbeddedStore(location, read_only=read_only)

@@ -1,0 +1,379 @@
+"""Mapping + table -> W3C Data Cube observations as N-Quads, column-wise.
+
+Two steps, both pure (no store):
+
+``prepare`` links regions, reads periods and numbers, melts wide tables into
+one tidy row per observation, and collects every cell or row it cannot use
+with the reason. ``quads`` turns the tidy frame into N-Quads text in chunks,
+with string operations on whole columns (no per-row graph building).
+
+Observations follow the measure-dimension pattern: ``qb:measureType`` names the
+indicator and the indicator property carries the value, so any two indicators
+of any agencies join the same way. Every observation points to its source row
+(file, sheet, row number) and column, and keeps the cell text as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import process
+
+from graph.errors import CellProblem
+from graph.iris import Iris
+from graph.linking import RegionLinker
+from graph.mappings import ColumnOrValue, Mapping, PeriodSpec
+from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
+from graph.ntriples import escape, escape_column
+from graph.numbers import parse_numbers
+from graph.periods import period_keys
+from graph.sources import ROW, Table, normalise_header
+from graph.vocabulary import Vocabulary
+
+__all__ = ["Prepared", "check_mapping", "prepare", "quads"]
+
+# Tidy observation columns.
+TIDY = ["row", "column", "raw", "region", "period", "indicator", "dims", "value", "method"]
+
+
+@dataclass
+class Prepared:
+    """Observations ready to write, and the account of every data row."""
+
+    tidy: pd.DataFrame
+    problems: list[CellProblem] = field(default_factory=list)
+    rows_read: int = 0
+    rows_blank: int = 0
+    rows_dropped: int = 0
+    rows_rejected: int = 0  # the whole row could not be used (region, period, dimension)
+    rows_mapped: int = 0  # at least one observation came from the row
+    rows_without_values: int = 0  # every value cell empty or unreadable
+    cells_empty: int = 0
+    cells_rejected: int = 0
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(self.tidy["period"].unique()) if len(self.tidy) else []
+
+
+def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None = None) -> None:
+    """Check a mapping against the vocabulary (and the table's header, when given).
+
+    Raises:
+        MappingError: an unknown indicator, agency, dimension, code, unit or column,
+            naming the mapping file and line.
+    """
+    if mapping.dataset.agency not in vocab.agencies:
+        raise mapping.error(
+            f"instansi {mapping.dataset.agency!r} tidak dikenal / unknown agency; known: "
+            f"{', '.join(sorted(vocab.agencies))}",
+            "dataset", "agency",
+        )
+    for name, spec in mapping.dimensions.items():
+        dimension = vocab.dimensions.get(name)
+        if dimension is None:
+            raise mapping.error(
+                f"dimensi {name!r} tidak dikenal / unknown dimension; known: "
+                f"{', '.join(sorted(vocab.dimensions))}",
+                "dimensions", name,
+            )
+        for source_value, notation in (spec.values or {}).items():
+            if notation not in dimension.codes:
+                raise mapping.error(
+                    f"kode {notation!r} (for {source_value!r}) tidak ada di dimensi {name} / "
+                    f"not a code of {name}; codes: {', '.join(sorted(dimension.codes))}",
+                    "dimensions", name, "values", source_value,
+                )
+    for i, measure in enumerate(mapping.measures):
+        indicator = vocab.indicators.get(measure.indicator)
+        if indicator is None:
+            guess = process.extractOne(measure.indicator, list(vocab.indicators))
+            hint = f"; did you mean {guess[0]!r}?" if guess and guess[1] > 70 else ""
+            raise mapping.error(
+                f"indikator {measure.indicator!r} tidak dikenal / unknown indicator{hint}",
+                "measures", i, "indicator",
+            )
+        if measure.unit is not None and measure.unit != indicator.unit:
+            raise mapping.error(
+                f"satuan {measure.unit!r} berbeda dari satuan indikator {indicator.unit!r} / the "
+                f"unit differs from the indicator's unit {indicator.unit!r}",
+                "measures", i, "unit",
+            )
+        for name, notation in measure.dimensions.items():
+            dimension = vocab.dimensions.get(name)
+            if dimension is None or notation not in dimension.codes:
+                raise mapping.error(
+                    f"dimensi/kode {name}={notation!r} tidak dikenal / unknown dimension or code",
+                    "measures", i, "dimensions", name,
+                )
+    if columns is not None:
+        for loc, column in _column_references(mapping):
+            if normalise_header(column) not in columns:
+                guess = process.extractOne(normalise_header(column), columns)
+                hint = f"; did you mean {guess[0]!r}?" if guess and guess[1] > 60 else ""
+                raise mapping.error(
+                    f"kolom {column!r} tidak ada di tabel / no such column in the table{hint} "
+                    f"(columns: {', '.join(repr(c) for c in columns)})",
+                    *loc,
+                )
+
+
+def _column_references(mapping: Mapping) -> Iterator[tuple[tuple[object, ...], str]]:
+    region = mapping.region
+    if region.code is not None:
+        yield ("region", "code", "column"), region.code.column
+    for role in ("name", "parent"):
+        ref = getattr(region, role)
+        if ref is not None and ref.column is not None:
+            yield ("region", role, "column"), ref.column
+    periods: list[tuple[tuple[object, ...], PeriodSpec]] = []
+    if mapping.period is not None:
+        periods.append((("period",), mapping.period))
+    for i, measure in enumerate(mapping.measures):
+        yield ("measures", i, "column"), measure.column
+        if measure.period is not None:
+            periods.append((("measures", i, "period"), measure.period))
+    for loc, period in periods:
+        for part in ("year", "semester", "month"):
+            ref = getattr(period, part)
+            if ref is not None and ref.column is not None:
+                yield (*loc, part, "column"), ref.column
+    for name, spec in mapping.dimensions.items():
+        if spec.column is not None:
+            yield ("dimensions", name, "column"), spec.column
+    for i, rule in enumerate(mapping.source.drop_rows):
+        yield ("source", "drop_rows", i, "column"), rule.column
+
+
+def _values(frame: pd.DataFrame, ref: ColumnOrValue) -> pd.Series:
+    if ref.column is not None:
+        return frame[normalise_header(ref.column)].fillna("")
+    return pd.Series(str(ref.value), index=frame.index, dtype="string")
+
+
+def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabulary) -> Prepared:
+    """Link, parse and melt a table into tidy observations, accounting for every row."""
+    check_mapping(mapping, vocab, table.columns)
+    frame = table.frame
+    problems: list[CellProblem] = []
+    file_name = table.path.name
+
+    def report(mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series) -> None:
+        for number, value, reason in zip(
+            frame.loc[mask, ROW], values[mask], reasons[mask], strict=True
+        ):
+            problems.append(
+                CellProblem(file_name, table.sheet, int(number), column, str(value), str(reason))
+            )
+
+    region = mapping.region
+    columns = {}
+    if region.code is not None:
+        columns["code"] = normalise_header(region.code.column)
+    if region.name is not None and region.name.column is not None:
+        columns["name"] = normalise_header(region.name.column)
+    if region.parent is not None and region.parent.column is not None:
+        columns["parent"] = normalise_header(region.parent.column)
+    linked = linker.link(region, frame, columns)
+    region_column = columns.get("code") or columns.get("name") or "(wilayah)"
+    row_ok = linked.problem.isna()
+    shown = frame[region_column] if region_column in frame else linked.code.fillna("")
+    if "parent" in columns and "code" not in columns:
+        shown = frame[columns["parent"]].fillna("") + " / " + frame[columns["name"]].fillna("")
+    report(~row_ok, region_column, shown, linked.problem)
+
+    def periods_for(spec: PeriodSpec) -> tuple[pd.Series, pd.Series, str]:
+        sem = _values(frame, spec.semester) if spec.semester else None
+        mon = _values(frame, spec.month) if spec.month else None
+        keys, problem = period_keys(_values(frame, spec.year), sem, mon)
+        return keys, problem, spec.year.column or "(periode)"
+
+    table_period = None
+    if mapping.period is not None:
+        keys, problem, col = periods_for(mapping.period)
+        bad = problem.notna() & row_ok
+        report(bad, col, _values(frame, mapping.period.year), problem)
+        row_ok &= problem.isna()
+        table_period = keys
+
+    dimension_codes: dict[str, pd.Series] = {}
+    for name, spec in mapping.dimensions.items():
+        raw = _values(frame, spec).str.strip()
+        lookup = {k.strip().casefold(): v for k, v in (spec.values or {}).items()}
+        known = vocab.dimensions[name].codes
+        lookup.update({n.casefold(): n for n in known})
+        notation = raw.str.casefold().map(lookup).astype("string")
+        bad = notation.isna() & row_ok
+        reason = pd.Series(
+            f"nilai {name} tidak dikenal / unknown {name} value; add it to the mapping's "
+            f"dimensions.{name}.values",
+            index=frame.index,
+            dtype="string",
+        )
+        report(bad, spec.column or name, raw, reason)
+        row_ok &= notation.notna()
+        dimension_codes[name] = notation
+
+    blocks = []
+    cells_empty = cells_rejected = 0
+    source_style = mapping.source.decimal
+    for measure in mapping.measures:
+        indicator = vocab.indicators[measure.indicator]
+        column = normalise_header(measure.column)
+        raw = frame[column].fillna("")
+        parsed = parse_numbers(
+            raw,
+            style=measure.decimal or source_style,
+            missing=mapping.source.missing,
+            integer=indicator.is_integer,
+        )
+        if measure.period is not None:
+            period, problem, pcol = periods_for(measure.period)
+            # A measure's own fixed period that cannot be read is a mapping error, but a
+            # period column is per row.
+            bad = problem.notna() & row_ok
+            report(bad, pcol, _values(frame, measure.period.year), problem)
+            ok = row_ok & problem.isna()
+        else:
+            assert table_period is not None
+            period, ok = table_period, row_ok
+        cells_empty += int((parsed.missing & ok).sum())
+        bad_cell = parsed.problem.notna() & ok
+        cells_rejected += int(bad_cell.sum())
+        report(bad_cell, column, raw, parsed.problem)
+        keep = ok & parsed.lexical.notna()
+        dims = {**{n: s for n, s in dimension_codes.items()}}
+        dims.update({n: pd.Series(v, index=frame.index, dtype="string") for n, v in measure.dimensions.items()})
+        suffix = pd.Series("", index=frame.index, dtype="string")
+        for name in sorted(dims):
+            suffix = suffix + "/" + name + "=" + dims[name]
+        block = pd.DataFrame(
+            {
+                "row": frame[ROW],
+                "column": column,
+                "raw": raw,
+                "region": linked.code,
+                "period": period,
+                "indicator": measure.indicator,
+                "dims": suffix,
+                "value": parsed.lexical,
+                "method": linked.method,
+            }
+        )[keep]
+        blocks.append(block)
+    tidy = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=TIDY)
+
+    # Two rows giving the same observation (same region, period, indicator and dimensions)
+    # would break the cube (IC-12): the first is kept, later ones are reported.
+    key = ["region", "period", "indicator", "dims"]
+    duplicate = tidy.duplicated(key, keep="first")
+    if duplicate.any():
+        first_row = tidy[~duplicate].set_index(key)["row"]
+        for rec in tidy[duplicate].itertuples(index=False):
+            first = first_row.loc[(rec.region, rec.period, rec.indicator, rec.dims)]
+            problems.append(
+                CellProblem(
+                    file_name, table.sheet, int(rec.row), rec.column, str(rec.raw),
+                    f"duplikat baris {first} / duplicate of row {first} (same region, period, "
+                    "indicator and dimensions)",
+                )
+            )
+        cells_rejected += int(duplicate.sum())
+        tidy = tidy[~duplicate].reset_index(drop=True)
+
+    mapped_rows = set(tidy["row"].astype(int))
+    data_rows = set(frame[ROW].astype(int))
+    rejected_rows = set(frame.loc[~row_ok, ROW].astype(int))
+    return Prepared(
+        tidy=tidy,
+        problems=sorted(problems, key=lambda p: (p.row, p.column)),
+        rows_read=table.rows_read,
+        rows_blank=len(table.blank_rows),
+        rows_dropped=len(table.dropped),
+        rows_rejected=len(rejected_rows),
+        rows_mapped=len(mapped_rows),
+        rows_without_values=len(data_rows - mapped_rows - rejected_rows),
+        cells_empty=cells_empty,
+        cells_rejected=cells_rejected,
+    )
+
+
+@dataclass(frozen=True)
+class QuadContext:
+    """What the N-Quads of one load are about: where they go and where they came from."""
+
+    iris: Iris
+    dataset: str
+    graph: str
+    file_sha256: str
+    sheet: str | None
+
+
+def quads(
+    prepared: Prepared, vocab: Vocabulary, ctx: QuadContext, chunk_rows: int
+) -> Iterator[str]:
+    """N-Quads text for the observations and their source rows, ``chunk_rows`` at a time."""
+    tidy = prepared.tidy
+    iris = ctx.iris
+    g = f" <{ctx.graph}> .\n"
+    dataset = f"<{iris.dataset(ctx.dataset)}>"
+    obs_prefix = "<" + iris.observation_prefix(ctx.dataset)
+    row_prefix = "<" + iris.row_prefix(ctx.file_sha256, ctx.sheet)
+    region_prefix = "<" + iris.region_prefix
+    period_prefix = "<" + iris.period_prefix
+    rdf_type = f"<{RDF_TYPE}>"
+    indicator_iri = {s: i.iri for s, i in vocab.indicators.items()}
+    datatype = {s: i.datatype for s, i in vocab.indicators.items()}
+    unit = {s: i.unit_iri for s, i in vocab.indicators.items()}
+    dimension_iri = {d.slug: d.iri for d in vocab.dimensions.values()}
+    code_iri = {(d.slug, n): c for d in vocab.dimensions.values() for n, c in d.codes.items()}
+
+    for start in range(0, len(tidy), chunk_rows):
+        part = tidy.iloc[start : start + chunk_rows]
+        ind = part["indicator"].astype("string")
+        subject = (
+            obs_prefix + part["region"] + "/" + part["period"] + "/" + ind + part["dims"] + ">"
+        )
+        row = row_prefix + part["row"].astype("string") + ">"
+        ind_iri = "<" + ind.map(indicator_iri) + ">"
+        lines = [
+            subject + f" {rdf_type} <{QB}Observation>" + g,
+            subject + f" <{QB}dataSet> {dataset}" + g,
+            subject + f" <{SDMX_DIMENSION}refArea> " + region_prefix + part["region"] + ">" + g,
+            subject + f" <{SDMX_DIMENSION}refPeriod> " + period_prefix + part["period"] + ">" + g,
+            subject + f" <{QB}measureType> " + ind_iri + g,
+            subject + " " + ind_iri + ' "' + part["value"] + '"^^<' + ind.map(datatype) + ">" + g,
+            subject + f" <{SDMX_ATTRIBUTE}unitMeasure> <" + ind.map(unit) + ">" + g,
+            subject + f" <{OC}sourceRow> " + row + g,
+            subject + f' <{OC}sourceColumn> "' + escape_column(part["column"]) + '"' + g,
+            subject + f' <{OC}rawValue> "' + escape_column(part["raw"]) + '"' + g,
+        ]
+        dims = part["dims"]
+        if dims.str.len().gt(0).any():
+            for pair in dims.str.lstrip("/").str.split("/").explode().dropna().unique():
+                if not pair:
+                    continue
+                name, notation = pair.split("=", 1)
+                has = (dims + "/").str.contains("/" + pair + "/", regex=False)
+                lines.append(
+                    subject[has]
+                    + f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>"
+                    + g
+                )
+        rows = part.drop_duplicates("row")
+        row_subject = row_prefix + rows["row"].astype("string") + ">"
+        lines += [
+            row_subject + f" {rdf_type} <{OC}SourceRow>" + g,
+            row_subject + f" <{OC}sourceFile> <{iris.file(ctx.file_sha256)}>" + g,
+            row_subject
+            + f' <{OC}rowNumber> "'
+            + rows["row"].astype("string")
+            + '"^^<http://www.w3.org/2001/XMLSchema#integer>'
+            + g,
+            row_subject + f' <{OC}regionLinkMethod> "' + rows["method"] + '"' + g,
+        ]
+        if ctx.sheet:
+            lines.append(row_subject + f' <{OC}sheet> "' + escape(ctx.sheet) + '"' + g)
+        yield "".join("".join(s.tolist()) for s in lines)
