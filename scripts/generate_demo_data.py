@@ -1,0 +1,1053 @@
+"""Generate the demo agency tables for Kabupaten Pesawaran (Kemendagri 18.09).
+
+VALUES ARE SYNTHETIC. The region codes and names are real (read from
+``ontology/codes/wilayah_lampung.csv``); every number is made up by a seeded random
+generator so that the six tables are plausible and related to each other (a latent
+"deprivation" score per desa drives stunting, water access, welfare recipients and
+school dropouts).
+
+Six tables, each in a different real-world shape, plus ``data/README.md`` (which lists
+the deliberate problems with the row numbers computed here, so the two never drift):
+
+    data/disdukcapil_penduduk_desa_jk_2020_2024.csv   long, ';', BOM, multi-line header
+    data/dinkes_balita_stunting_desa_2020_2024.xlsx   title rows, names only, total row
+    data/disdik_sekolah_kecamatan_2020_2024.csv       wide by jenjang, "Kec. " prefixes
+    data/dinsos_kpm_desa_2020_2024.csv                dotted codes, plain UTF-8
+    data/bps_luas_penduduk_kecamatan_2020_2024.csv    BPS export, two-row header, BPS codes
+    data/dpupr_air_sanitasi_desa_2020_2024.xlsx       codes as text, "67,5%" percentages
+
+Deterministic: the same bytes on every run (the xlsx zip entries and document
+properties get a fixed timestamp).
+
+    .venv/bin/python scripts/generate_demo_data.py
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+ROOT = Path(__file__).resolve().parent.parent
+WILAYAH = ROOT / "ontology" / "codes" / "wilayah_lampung.csv"
+DATA = ROOT / "data"
+
+KAB = "18.09"
+YEARS = [2020, 2021, 2022, 2023, 2024]
+SEED = 2024
+
+# Real 2024 Dukcapil totals for Pesawaran (used only as the scale of the synthetic numbers).
+TOTAL_2024, MALE_2024 = 501_047, 257_325
+TOTAL_AREA = 1286.84  # km2
+
+# Kecamatan effect on the latent deprivation score (coastal / island kecamatan higher).
+KEC_EFFECT = {
+    "Gedong Tataan": -0.8,
+    "Negeri Katon": -0.5,
+    "Tegineneng": -0.4,
+    "Way Lima": 0.2,
+    "Padang Cermin": 0.5,
+    "Punduh Pidada": 0.9,
+    "Kedondong": 0.1,
+    "Marga Punduh": 1.0,
+    "Way Khilau": 0.4,
+    "Teluk Pandan": 0.0,
+    "Way Ratai": 0.5,
+}
+# Synthetic areas (km2); Way Ratai takes the remainder so the sum is TOTAL_AREA exactly.
+KEC_AREA = {
+    "Gedong Tataan": 97.06,
+    "Negeri Katon": 163.22,
+    "Tegineneng": 143.16,
+    "Way Lima": 105.43,
+    "Padang Cermin": 158.40,
+    "Punduh Pidada": 128.92,
+    "Kedondong": 73.92,
+    "Marga Punduh": 91.87,
+    "Way Khilau": 77.09,
+    "Teluk Pandan": 86.12,
+}
+# Illustrative puskesmas names: (puskesmas for the first desa, for the rest, split index).
+PUSKESMAS = {
+    "Gedong Tataan": ("Puskesmas Gedong Tataan", "Puskesmas Bernung", 10),
+    "Negeri Katon": ("Puskesmas Negeri Katon", "Puskesmas Roworejo", 11),
+    "Tegineneng": ("Puskesmas Tegineneng", "Puskesmas Tegineneng", 0),
+    "Way Lima": ("Puskesmas Way Lima", "Puskesmas Way Lima", 0),
+    "Padang Cermin": ("Puskesmas Padang Cermin", "Puskesmas Padang Cermin", 0),
+    "Punduh Pidada": ("Puskesmas Pedada", "Puskesmas Pedada", 0),
+    "Kedondong": ("Puskesmas Kedondong", "Puskesmas Kedondong", 0),
+    "Marga Punduh": ("Puskesmas Maja", "Puskesmas Maja", 0),
+    "Way Khilau": ("Puskesmas Way Khilau", "Puskesmas Way Khilau", 0),
+    "Teluk Pandan": ("Puskesmas Hanura", "Puskesmas Hanura", 0),
+    "Way Ratai": ("Puskesmas Way Ratai", "Puskesmas Way Ratai", 0),
+}
+
+# ---- deliberate problems (chosen by code so they never move) ---------------------------
+DUKCAPIL_ODD = ("18.09.01.2005", 2023, 0.52)  # Sukadadi 2023 L and P about halved
+DINKES_STUNTED_GT_WEIGHED = ("18.09.03.2010", 2022)  # Gerning
+DINKES_TWO_COMMAS = ("18.09.07.2012", 2021)  # Tempel Rejo: "x,y,4"
+DINKES_NA = ("18.09.08.2010", 2020)  # Pulau Pahawang: "n.a." weighed
+DINKES_EMPTY = ("18.09.06.2019", 2023)  # Pulau Legundi: empty stunted
+DINKES_SPELLING = {  # official code -> (agency spelling, years)
+    "18.09.01.2006": ("Gedong Tataan", (2020, 2021)),  # official Gedung Tataan
+    "18.09.02.2013": ("Trisnomaju", (2021, 2022)),  # official Tresno Maju
+    "18.09.04.2006": ("Kuta Dalom", (2022, 2023)),  # official Kota Dalam
+    "18.09.11.2002": ("Bunut Sebrang", (2020, 2024)),  # official Bunut Seberang
+}
+DISDIK_PLUSMINUS = ("Punduh Pidada", 2020)  # "Putus Sekolah SD" = "±40"
+DISDIK_DROPOUT_GT_PUPILS = ("Marga Punduh", 2021)  # "Putus Sekolah SMP" > "Murid SMP"
+DISDIK_NO_PREFIX = {"Teluk Pandan", "Way Ratai"}  # always written without "Kec. "
+DINSOS_FUTURE = ("18.09.02.2007", 2022, 2027)  # Halangan Ratu 2022 written as 2027
+BPS_OFF = ("Teluk Pandan", 2022, 1.16)  # projection 16 % above the Dukcapil sum
+DPUPR_PCT_OVER_100 = ("18.09.10.2004", 2023, "104,2%")  # Hanura
+DPUPR_WATER_GT_HH = ("18.09.05.2012", 2021)  # Sanggi: RT air minum > jumlah RT
+DPUPR_DASH = ("18.09.09.2009", 2020)  # Kubu Batu: "-" in RT sanitasi
+
+# Dukcapil header names, with embedded (and some trailing) newlines like the portal export.
+DUKCAPIL_HEADER = [
+    "kemendagri_kode\n_provinsi",
+    "kemendagri_nama\n_provinsi\n",
+    "kemendagri_kode_\nkabupaten_kota\n",
+    "kemendagri_nama_\nkabupaten_kota\n",
+    "kemendagri_kode_\nkecamatan\n",
+    "kemendagri_nama_\nkecamatan",
+    "kemendagri_kode_\ndesa",
+    "kemendagri_nama_\ndesa",
+    "tahun",
+    "jenis_kelamin",
+    "jumlah_penduduk",
+    "satuan",
+]
+DUKCAPIL_HEADER_LINES = 1 + sum(h.count("\n") for h in DUKCAPIL_HEADER)
+
+FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Region:
+    kode: str
+    nama: str
+    induk: str
+    kode_bps: str
+
+
+@dataclass
+class Problem:
+    kind: str  # coherence | linking | parsing | missing | dropped
+    file: str
+    row: int
+    column: str
+    value: str
+    finding: str
+
+
+PROBLEMS: list[Problem] = []
+
+
+# ---- helpers ----------------------------------------------------------------------------
+def read_regions() -> tuple[list[Region], list[Region]]:
+    with WILAYAH.open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["kode"].startswith(KAB + ".")]
+    kec = [
+        Region(r["kode"], r["nama"], r["induk"], r["kode_bps"])
+        for r in rows
+        if r["tingkat"] == "kecamatan"
+    ]
+    desa = [
+        Region(r["kode"], r["nama"], r["induk"], r["kode_bps"])
+        for r in rows
+        if r["tingkat"] == "desa"
+    ]
+    kec.sort(key=lambda r: r.kode)
+    desa.sort(key=lambda r: r.kode)
+    assert len(kec) == 11 and len(desa) == 148, (len(kec), len(desa))
+    return kec, desa
+
+
+def apportion(weights: np.ndarray, total: int) -> np.ndarray:
+    """Integers proportional to weights summing exactly to total (largest remainder)."""
+    raw = weights / weights.sum() * total
+    out = np.floor(raw).astype(int)
+    rest = total - out.sum()
+    order = np.argsort(-(raw - out), kind="stable")
+    out[order[:rest]] += 1
+    return out
+
+
+def dots(n: int) -> str:
+    """Indonesian thousands separator: 45123 -> '45.123'."""
+    return f"{n:,}".replace(",", ".")
+
+
+def comma(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def undotted(kode: str) -> str:
+    return kode.replace(".", "")
+
+
+def fix_xlsx(path: Path) -> None:
+    """Rewrite an xlsx with fixed zip timestamps so the bytes are reproducible."""
+    src = path.read_bytes()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(src)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zout.writestr(zi, data)
+    path.write_bytes(out.getvalue())
+
+
+def new_workbook(title: str) -> tuple[Workbook, object]:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    wb.properties.creator = "One Center demo generator"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    wb.properties.lastModifiedBy = "One Center demo generator"
+    return wb, ws
+
+
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def style_header(ws, row: int, ncols: int, widths: list[int]) -> None:
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+# ---- the synthetic world ----------------------------------------------------------------
+def build_world(kec: list[Region], desa: list[Region]) -> dict:
+    rng = np.random.default_rng(SEED)
+    kec_name = {k.kode: k.nama for k in kec}
+    n = len(desa)
+    effect = np.array([KEC_EFFECT[kec_name[d.induk]] for d in desa])
+
+    # Latent deprivation, scaled to [0, 1].
+    raw = effect + rng.normal(0.0, 0.6, n)
+    z = (raw - raw.min()) / (raw.max() - raw.min())
+
+    # 2024 population per desa: bigger in less deprived desa; 1,600-6,400; exact total.
+    w = 3400.0 * np.exp(rng.normal(0.0, 0.32, n) - 0.35 * (z - 0.5))
+    for _ in range(50):
+        w = np.clip(w * TOTAL_2024 / w.sum(), 1650, 6350)
+    pop24 = apportion(w, TOTAL_2024)
+    male_share = 0.5136 + rng.normal(0.0, 0.006, n)
+    male24 = apportion(pop24 * male_share, MALE_2024)
+    female24 = pop24 - male24
+    growth = np.clip(0.010 + rng.normal(0.0, 0.003, n), 0.003, 0.018)
+
+    male = {}
+    female = {}
+    for y in YEARS:
+        f = (1 + growth) ** (2024 - y)
+        male[y] = male24 if y == 2024 else np.rint(male24 / f).astype(int)
+        female[y] = female24 if y == 2024 else np.rint(female24 / f).astype(int)
+    pop = {y: male[y] + female[y] for y in YEARS}
+
+    # Dinkes: toddlers weighed 8-10 % of population, prevalence rises with z, falls slowly.
+    weigh_share = rng.uniform(0.08, 0.10, n)
+    prev_base = 0.10 + 0.24 * z + rng.normal(0.0, 0.035, n)
+    weighed, stunted = {}, {}
+    for y in YEARS:
+        wy = np.rint(pop[y] * weigh_share * (1 + rng.normal(0.0, 0.03, n))).astype(int)
+        py = np.clip(prev_base - 0.012 * (y - 2020) + rng.normal(0.0, 0.012, n), 0.08, 0.36)
+        weighed[y] = wy
+        stunted[y] = np.rint(wy * py).astype(int)
+
+    # Households (persons per household ~3.8) and water / sanitation access.
+    hh_size = 3.8 * (1 + rng.normal(0.0, 0.04, n))
+    water_base = 92 - 45 * z + rng.normal(0.0, 6.5, n)
+    sani_base = 86 - 40 * z + rng.normal(0.0, 6.5, n)
+    households, water, sani = {}, {}, {}
+    for y in YEARS:
+        hh = np.rint(pop[y] / hh_size).astype(int)
+        wp = np.clip(water_base + 1.5 * (y - 2020) + rng.normal(0.0, 1.0, n), 40, 95) / 100
+        sp = np.clip(sani_base + 2.0 * (y - 2020) + rng.normal(0.0, 1.2, n), 35, 96) / 100
+        households[y] = hh
+        water[y] = np.rint(hh * wp).astype(int)
+        sani[y] = np.rint(hh * sp).astype(int)
+
+    # Dinsos: KPM per household rises with z; a COVID-era bump in 2021.
+    pkh_rate = np.clip(0.04 + 0.22 * z + rng.normal(0.0, 0.025, n), 0.02, 0.35)
+    bpnt_rate = np.clip(0.07 + 0.28 * z + rng.normal(0.0, 0.03, n), 0.04, 0.45)
+    year_factor = {2020: 1.00, 2021: 1.06, 2022: 1.03, 2023: 0.98, 2024: 0.95}
+    pkh, bpnt = {}, {}
+    for y in YEARS:
+        pkh[y] = np.rint(
+            households[y] * pkh_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))
+        ).astype(int)
+        bpnt[y] = np.rint(
+            households[y] * bpnt_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))
+        ).astype(int)
+
+    # Kecamatan level: sums, mean deprivation, schools, BPS projection.
+    idx = {k.kode: [i for i, d in enumerate(desa) if d.induk == k.kode] for k in kec}
+    kz_raw = np.array([z[idx[k.kode]].mean() for k in kec])
+    kz = (kz_raw - kz_raw.min()) / (kz_raw.max() - kz_raw.min())
+    kpop = {y: np.array([pop[y][idx[k.kode]].sum() for k in kec]) for y in YEARS}
+    sd_share = 0.115 * (1 + rng.normal(0.0, 0.04, len(kec)))
+    smp_share = 0.052 * (1 + rng.normal(0.0, 0.05, len(kec)))
+    schools = {}
+    for y in YEARS:
+        m_sd = np.rint(kpop[y] * sd_share * (1 + rng.normal(0.0, 0.01, len(kec)))).astype(int)
+        m_smp = np.rint(kpop[y] * smp_share * (1 + rng.normal(0.0, 0.015, len(kec)))).astype(int)
+        s_sd = np.maximum(4, np.rint(m_sd / 175)).astype(int)
+        s_smp = np.maximum(2, np.rint(m_smp / 260)).astype(int)
+        r_sd = (0.001 + 0.006 * kz) * np.exp(rng.normal(0.0, 0.15, len(kec)))
+        r_smp = (0.004 + 0.018 * kz) * np.exp(rng.normal(0.0, 0.15, len(kec)))
+        schools[y] = dict(
+            s_sd=s_sd,
+            s_smp=s_smp,
+            m_sd=m_sd,
+            m_smp=m_smp,
+            p_sd=np.rint(m_sd * r_sd).astype(int),
+            p_smp=np.rint(m_smp * r_smp).astype(int),
+        )
+    # BPS projection: a smooth series, a per-kecamatan offset (+-2 %) from the Dukcapil sum.
+    bps_offset = rng.uniform(-0.02, 0.02, len(kec))
+    bps = {
+        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int)
+        for y in YEARS
+    }
+
+    return dict(
+        z=z,
+        male=male,
+        female=female,
+        pop=pop,
+        weighed=weighed,
+        stunted=stunted,
+        households=households,
+        water=water,
+        sani=sani,
+        pkh=pkh,
+        bpnt=bpnt,
+        kz=kz,
+        kpop=kpop,
+        schools=schools,
+        bps=bps,
+        idx=idx,
+    )
+
+
+# ---- writers ----------------------------------------------------------------------------
+def write_dukcapil(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
+    name = "disdukcapil_penduduk_desa_jk_2020_2024.csv"
+    kec_by = {k.kode: k for k in kec}
+    header = DUKCAPIL_HEADER
+    header_lines = DUKCAPIL_HEADER_LINES
+    odd_code, odd_year, odd_factor = DUKCAPIL_ODD
+    buf = io.StringIO()
+    wr = csv.writer(buf, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    wr.writerow(header)
+    record = 1
+    for y in YEARS:
+        for sex, series in (("Laki-laki", w["male"]), ("Perempuan", w["female"])):
+            for i, d in enumerate(desa):
+                k = kec_by[d.induk]
+                value = int(series[y][i])
+                record += 1
+                if (d.kode, y) == (odd_code, odd_year):
+                    value = int(round(value * odd_factor))
+                    trend = (int(series[2022][i]) + int(series[2024][i])) // 2
+                    PROBLEMS.append(
+                        Problem(
+                            "coherence",
+                            name,
+                            record,
+                            "jumlah_penduduk",
+                            str(value),
+                            f"{d.nama} ({d.kode}) {sex} {y}: {value} jiwa, about half of "
+                            f"its 2022/2024 level (~{trend}); L+P for 2023 breaks the desa's "
+                            f"time series (physical line {record + header_lines - 1}). Side "
+                            "effect: Kec. Gedong Tataan 2023 Dukcapil sum falls a few % "
+                            "below BPS (stays under 10 %)",
+                        )
+                    )
+                wr.writerow(
+                    [
+                        "18",
+                        "Lampung",
+                        "1809",
+                        "Kabupaten Pesawaran",
+                        undotted(k.kode),
+                        k.nama,
+                        undotted(d.kode),
+                        d.nama,
+                        y,
+                        sex,
+                        value,
+                        "Jiwa",
+                    ]
+                )
+    (DATA / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    return name, record - 1
+
+
+def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
+    name = "dinkes_balita_stunting_desa_2020_2024.xlsx"
+    kec_by = {k.kode: k for k in kec}
+    wb, ws = new_workbook("Stunting")
+    cols = [
+        "No",
+        "Kecamatan",
+        "Puskesmas",
+        "Desa",
+        "Tahun",
+        "Jumlah Balita Ditimbang",
+        "Jumlah Balita Stunting",
+        "Prevalensi (%)",
+    ]
+    ws.append(["DATA BALITA STUNTING PER DESA TAHUN 2020 - 2024"])
+    ws.append(["DINAS KESEHATAN KABUPATEN PESAWARAN"])
+    ws.append([])
+    ws.append(cols)
+    for r in (1, 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
+        ws.cell(row=r, column=1).font = Font(bold=True, size=12)
+        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
+    style_header(ws, 4, len(cols), [6, 18, 26, 24, 8, 14, 14, 12])
+    ws.row_dimensions[4].height = 32
+
+    # Puskesmas per desa.
+    pkm = {}
+    for k in kec:
+        first, rest, split = PUSKESMAS[k.nama]
+        members = [d for d in desa if d.induk == k.kode]
+        for j, d in enumerate(members):
+            pkm[d.kode] = first if j < split or split == 0 else rest
+
+    row = 4
+    no = 0
+    tot_w = tot_s = 0
+    for y in YEARS:
+        for i, d in enumerate(desa):
+            row += 1
+            no += 1
+            k = kec_by[d.induk]
+            wv = int(w["weighed"][y][i])
+            sv = int(w["stunted"][y][i])
+            prev = comma(100 * sv / wv)
+            desa_name = d.nama
+            if d.kode in DINKES_SPELLING and y in DINKES_SPELLING[d.kode][1]:
+                desa_name = DINKES_SPELLING[d.kode][0]
+                PROBLEMS.append(
+                    Problem(
+                        "linking",
+                        name,
+                        row,
+                        "Desa",
+                        desa_name,
+                        f"names-only row not linked by the exact linker: no desa "
+                        f"'{desa_name}' in Kec. {k.nama}; fuzzy linker should propose "
+                        f"{d.nama} ({d.kode})",
+                    )
+                )
+            elif no % 23 == 0:
+                desa_name = d.nama + "  "  # trailing spaces: harmless, normalised away
+            weighed_cell: object = wv
+            stunted_cell: object = sv
+            if (d.kode, y) == DINKES_STUNTED_GT_WEIGHED:
+                stunted_cell = int(round(wv * 1.18))
+                PROBLEMS.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        row,
+                        "Jumlah Balita Stunting",
+                        str(stunted_cell),
+                        f"{d.nama} {y}: stunted ({stunted_cell}) > weighed ({wv}); the row's "
+                        f"Prevalensi ({prev}) also disagrees with stunted/weighed",
+                    )
+                )
+            if (d.kode, y) == DINKES_TWO_COMMAS:
+                prev = prev + ",4"
+                PROBLEMS.append(
+                    Problem(
+                        "parsing",
+                        name,
+                        row,
+                        "Prevalensi (%)",
+                        prev,
+                        "unparseable number (two decimal commas); not in the missing list, so "
+                        "reported as a parse error, the row's other measures still load",
+                    )
+                )
+            if (d.kode, y) == DINKES_NA:
+                weighed_cell = "n.a."
+                PROBLEMS.append(
+                    Problem(
+                        "parsing",
+                        name,
+                        row,
+                        "Jumlah Balita Ditimbang",
+                        "n.a.",
+                        "'n.a.' is not in the mapping's missing list: reported as unparseable",
+                    )
+                )
+            if (d.kode, y) == DINKES_EMPTY:
+                stunted_cell = None
+                PROBLEMS.append(
+                    Problem(
+                        "missing",
+                        name,
+                        row,
+                        "Jumlah Balita Stunting",
+                        "(empty cell)",
+                        "empty cell = missing value (allowed): counted as missing, not an error",
+                    )
+                )
+            if isinstance(weighed_cell, int):
+                tot_w += weighed_cell
+            if isinstance(stunted_cell, int):
+                tot_s += stunted_cell
+            ws.append(
+                [no, k.nama.upper(), pkm[d.kode], desa_name, y, weighed_cell, stunted_cell, prev]
+            )
+            for c in range(1, len(cols) + 1):
+                ws.cell(row=row, column=c).border = BOX
+            ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
+    row += 1
+    ws.append(["JUMLAH", None, None, None, None, tot_w, tot_s, comma(100 * tot_s / tot_w)])
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    for c in range(1, len(cols) + 1):
+        ws.cell(row=row, column=c).font = Font(bold=True)
+        ws.cell(row=row, column=c).border = BOX
+    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    PROBLEMS.append(
+        Problem(
+            "dropped",
+            name,
+            row,
+            "No",
+            "JUMLAH",
+            "total row (A:E merged), dropped by drop_rows and counted as dropped",
+        )
+    )
+    ws.freeze_panes = "A5"
+    wb.save(DATA / name)
+    fix_xlsx(DATA / name)
+    return name, no
+
+
+def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
+    name = "disdik_sekolah_kecamatan_2020_2024.csv"
+    buf = io.StringIO()
+    wr = csv.writer(buf, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    wr.writerow(
+        [
+            "Kecamatan",
+            "Tahun",
+            "Jumlah SD",
+            "Jumlah SMP",
+            "Murid SD",
+            "Murid SMP",
+            "Putus Sekolah SD",
+            "Putus Sekolah SMP",
+        ]
+    )
+    record = 1
+    for y in YEARS:
+        s = w["schools"][y]
+        for j, k in enumerate(kec):
+            record += 1
+            label = (
+                k.nama if (k.nama in DISDIK_NO_PREFIX or (record % 9 == 0)) else f"Kec. {k.nama}"
+            )
+            p_sd: str = dots(int(s["p_sd"][j]))
+            p_smp: str = dots(int(s["p_smp"][j]))
+            if (k.nama, y) == DISDIK_PLUSMINUS:
+                p_sd = "±40"
+                PROBLEMS.append(
+                    Problem(
+                        "parsing",
+                        name,
+                        record,
+                        "Putus Sekolah SD",
+                        p_sd,
+                        "approximate value '±40' is not a number: reported as unparseable",
+                    )
+                )
+            if (k.nama, y) == DISDIK_DROPOUT_GT_PUPILS:
+                p_smp = dots(int(round(int(s["m_smp"][j]) * 1.5)))
+                PROBLEMS.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        record,
+                        "Putus Sekolah SMP",
+                        p_smp,
+                        f"Kec. {k.nama} {y}: SMP dropouts ({p_smp}) > SMP pupils "
+                        f"({dots(int(s['m_smp'][j]))})",
+                    )
+                )
+            wr.writerow(
+                [
+                    label,
+                    y,
+                    dots(int(s["s_sd"][j])),
+                    dots(int(s["s_smp"][j])),
+                    dots(int(s["m_sd"][j])),
+                    dots(int(s["m_smp"][j])),
+                    p_sd,
+                    p_smp,
+                ]
+            )
+    (DATA / name).write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return name, record - 1
+
+
+def write_dinsos(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
+    name = "dinsos_kpm_desa_2020_2024.csv"
+    kec_by = {k.kode: k for k in kec}
+    buf = io.StringIO()
+    wr = csv.writer(buf, delimiter=",", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    wr.writerow(["Kode Wilayah", "Nama Desa", "Nama Kecamatan", "Tahun", "KPM PKH", "KPM BPNT"])
+    record = 1
+    for i, d in enumerate(desa):
+        for y in YEARS:
+            record += 1
+            year_cell = y
+            if (d.kode, y) == DINSOS_FUTURE[:2]:
+                year_cell = DINSOS_FUTURE[2]
+                PROBLEMS.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        record,
+                        "Tahun",
+                        str(year_cell),
+                        f"{d.nama} ({d.kode}): year {year_cell} is in the future (the row is "
+                        f"its missing {y}); a period check should reject it",
+                    )
+                )
+            wr.writerow(
+                [
+                    d.kode,
+                    d.nama.upper(),
+                    kec_by[d.induk].nama.upper(),
+                    year_cell,
+                    int(w["pkh"][y][i]),
+                    int(w["bpnt"][y][i]),
+                ]
+            )
+    (DATA / name).write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return name, record - 1
+
+
+def write_bps(kec: list[Region], w: dict) -> tuple[str, int]:
+    name = "bps_luas_penduduk_kecamatan_2020_2024.csv"
+    areas = dict(KEC_AREA)
+    areas["Way Ratai"] = round(TOTAL_AREA - sum(KEC_AREA.values()), 2)
+    width = 3 + len(YEARS)
+    pad = lambda cells: cells + [""] * (width - len(cells))  # noqa: E731
+    buf = io.StringIO()
+    wr = csv.writer(buf, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    wr.writerow(
+        pad(
+            [
+                "Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di Kabupaten "
+                "Pesawaran, 2020-2024"
+            ]
+        )
+    )
+    wr.writerow(
+        pad(["Sumber/Source: BPS Kabupaten Pesawaran, Kabupaten Pesawaran Dalam Angka 2025"])
+    )
+    wr.writerow(pad(["Kode BPS", "Kecamatan", "Luas (km²)", "Proyeksi Penduduk (jiwa)"]))
+    wr.writerow(["", "", ""] + [str(y) for y in YEARS])
+    record = 4
+    order = sorted(range(len(kec)), key=lambda j: kec[j].kode_bps)  # BPS order: 010, 011, 020...
+    tot = {y: 0 for y in YEARS}
+    n = 0
+    for j in order:
+        k = kec[j]
+        record += 1
+        n += 1
+        vals = []
+        for y in YEARS:
+            v = int(w["bps"][y][j])
+            if (k.nama, y) == BPS_OFF[:2]:
+                v = int(round(int(w["kpop"][y][j]) * BPS_OFF[2]))
+                PROBLEMS.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        record,
+                        f"Proyeksi Penduduk (jiwa) {y}",
+                        dots(v),
+                        f"Kec. {k.nama} ({k.kode_bps}) {y}: BPS projection {dots(v)} is "
+                        f"{100 * (v / int(w['kpop'][y][j]) - 1):.0f} % above the Dukcapil "
+                        f"desa sum ({dots(int(w['kpop'][y][j]))}); cross-agency check "
+                        "(>10 %) should flag it",
+                    )
+                )
+            tot[y] += v
+            vals.append(dots(v))
+        wr.writerow([k.kode_bps, k.nama, comma(areas[k.nama], 2)] + vals)
+    record += 1
+    wr.writerow(["", "Kabupaten Pesawaran", comma(TOTAL_AREA, 2)] + [dots(tot[y]) for y in YEARS])
+    PROBLEMS.append(
+        Problem(
+            "dropped",
+            name,
+            record,
+            "Kecamatan",
+            "Kabupaten Pesawaran",
+            "kabupaten total row, dropped by drop_rows",
+        )
+    )
+    record += 1
+    wr.writerow(
+        pad(
+            [
+                "Sumber: Proyeksi Penduduk Indonesia 2020-2050 Hasil SP2020; luas wilayah "
+                "menurut Kepmendagri (angka sintetis untuk demo)"
+            ]
+        )
+    )
+    PROBLEMS.append(
+        Problem(
+            "dropped",
+            name,
+            record,
+            "Kode BPS",
+            "Sumber: ...",
+            "footnote row, dropped by drop_rows",
+        )
+    )
+    (DATA / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    return name, n
+
+
+def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
+    name = "dpupr_air_sanitasi_desa_2020_2024.xlsx"
+    kec_by = {k.kode: k for k in kec}
+    wb, ws = new_workbook("Data")
+    cols = [
+        "Kode Desa",
+        "Desa",
+        "Kecamatan",
+        "Tahun",
+        "Jumlah Rumah Tangga",
+        "RT Akses Air Minum Layak",
+        "RT Akses Sanitasi Layak",
+        "% Air Minum Layak",
+    ]
+    ws.append(
+        [
+            "REKAPITULASI AKSES AIR MINUM DAN SANITASI LAYAK RUMAH TANGGA PER DESA "
+            "KABUPATEN PESAWARAN 2020-2024 (DINAS PUPR / PERKIM)"
+        ]
+    )
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
+    ws.cell(row=1, column=1).font = Font(bold=True, size=12)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    ws.append([])
+    ws.append(cols)
+    style_header(ws, 3, len(cols), [16, 24, 18, 8, 14, 14, 14, 12])
+    ws.row_dimensions[3].height = 32
+    row = 3
+    n = 0
+    for y in YEARS:
+        for i, d in enumerate(desa):
+            row += 1
+            n += 1
+            hh = int(w["households"][y][i])
+            wa = int(w["water"][y][i])
+            sa: object = int(w["sani"][y][i])
+            pct = comma(100 * wa / hh) + "%"
+            if (d.kode, y) == DPUPR_WATER_GT_HH:
+                wa = int(round(hh * 1.09))
+                PROBLEMS.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        row,
+                        "RT Akses Air Minum Layak",
+                        str(wa),
+                        f"{d.nama} ({d.kode}) {y}: households with safe water ({wa}) > all "
+                        f"households ({hh}); '% Air Minum Layak' ({pct}) disagrees with the counts",
+                    )
+                )
+            if (d.kode, y) == DPUPR_PCT_OVER_100[:2]:
+                pct = DPUPR_PCT_OVER_100[2]
+                PROBLEMS.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        row,
+                        "% Air Minum Layak",
+                        pct,
+                        f"{d.nama} ({d.kode}) {y}: a share above 100 % (counts say "
+                        f"{comma(100 * wa / hh)}%)",
+                    )
+                )
+            if (d.kode, y) == DPUPR_DASH:
+                sa = "-"
+                PROBLEMS.append(
+                    Problem(
+                        "missing",
+                        name,
+                        row,
+                        "RT Akses Sanitasi Layak",
+                        "-",
+                        "'-' is in the default missing list: counted as missing (allowed)",
+                    )
+                )
+            ws.append([d.kode, d.nama, kec_by[d.induk].nama, y, hh, wa, sa, pct])
+            code_cell = ws.cell(row=row, column=1)
+            code_cell.number_format = "@"  # codes stored as TEXT
+            code_cell.data_type = "s"
+            ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
+            for c in range(1, len(cols) + 1):
+                ws.cell(row=row, column=c).border = BOX
+    ws.freeze_panes = "A4"
+    wb.save(DATA / name)
+    fix_xlsx(DATA / name)
+    return name, n
+
+
+# ---- README -----------------------------------------------------------------------------
+README_HEAD = """\
+# Demo agency tables — Kabupaten Pesawaran (18.09)
+
+> **VALUES ARE SYNTHETIC. CODES ARE REAL.** Every number in these six tables is made up by
+> `scripts/generate_demo_data.py` (seeded, `numpy.random.default_rng({seed})`). The region codes
+> and names are the real Kemendagri 2025 codes/names and the real BPS codes, taken from
+> `ontology/codes/wilayah_lampung.csv` (11 kecamatan, 148 desa). Puskesmas names and
+> kecamatan areas are illustrative too. Do not cite these figures as statistics of Pesawaran.
+> Only the 2024 kabupaten population total (501,047 = 257,325 L + 243,722 P) is the real
+> Dukcapil figure, used to scale the synthetic desa numbers.
+
+This file is written by the generator — edit `scripts/generate_demo_data.py`, not this file,
+then run `.venv/bin/python scripts/generate_demo_data.py` (same bytes every run).
+
+## How the values hang together
+
+One latent *deprivation* score per desa (kecamatan effect + noise, scaled to 0–1) drives:
+stunting prevalence (10–35 %, up with deprivation, down ~1.2 points a year), safe-water share
+(40–95 %, down with deprivation, up ~1.5 points a year), sanitation share, KPM PKH/BPNT per
+household (up with deprivation), and — at kecamatan level — SD/SMP dropouts per pupil (up with
+the kecamatan's mean deprivation). Desa populations are 1,650–6,350 in 2024 and grow ~1 %/yr
+(desa-specific rate); toddlers weighed ≈ 8–10 % of the population; households ≈ population/3.8;
+SD pupils ≈ 11.5 % and SMP pupils ≈ 5.2 % of the kecamatan population. BPS projections are the
+Dukcapil kecamatan sums ±2 % (the intended inconsistencies aside). Kecamatan areas sum to
+1,286.84 km².
+
+## The tables
+
+Row numbers below are the row as the agency sees it: the Excel row for xlsx; for CSV the
+1-based **record** number (a quoted multi-line header record counts as one record).
+
+| file | agency | shape | rows of data |
+| --- | --- | --- | --- |
+{table_rows}
+
+### `disdukcapil_penduduk_desa_jk_2020_2024.csv`
+
+Mapping: `mappings/disdukcapil-penduduk-desa.yaml`.
+Dukcapil portal export, long format: one record per desa × tahun × jenis kelamin (blocks:
+year → sex → desa). Semicolon-delimited, UTF-8 **with BOM**, LF line ends. The header is ONE
+CSV record whose quoted names contain embedded newlines (`"kemendagri_kode_\\ndesa"`; four
+names also end with a newline, as in the Aceh sample), so the header spans {dk_lines} physical
+lines and data record *n* is on physical line *n* + {dk_off}. Kemendagri codes **without dots**
+(`18`, `1809`, `180901`, `1809012001`). Columns: `kemendagri_kode\\n_provinsi`,
+`kemendagri_nama\\n_provinsi\\n`, `kemendagri_kode_\\nkabupaten_kota\\n`,
+`kemendagri_nama_\\nkabupaten_kota\\n`, `kemendagri_kode_\\nkecamatan\\n`,
+`kemendagri_nama_\\nkecamatan`, `kemendagri_kode_\\ndesa`, `kemendagri_nama_\\ndesa`, `tahun`,
+`jenis_kelamin` (Laki-laki / Perempuan → `jenis-kelamin` L / P), `jumlah_penduduk` (plain
+digits), `satuan` (Jiwa). Kabupaten totals per year: {dk_totals}.
+
+### `dinkes_balita_stunting_desa_2020_2024.xlsx`
+
+Mapping: `mappings/dinkes-stunting-desa.yaml`.
+Sheet `Stunting`. Rows 1–2: merged title rows ("DATA BALITA STUNTING …", "DINAS KESEHATAN
+KABUPATEN PESAWARAN"); row 3 blank; header on row 4; data rows 5–{dn_last} (year → desa);
+row {dn_total}: `JUMLAH` total row (A:E merged) to drop. Columns: No, Kecamatan (upper case),
+Puskesmas (illustrative), Desa, Tahun, Jumlah Balita Ditimbang, Jumlah Balita Stunting,
+Prevalensi (%) (TEXT with decimal comma, e.g. `21,4`). **Names only, no codes**: Desa + parent
+Kecamatan, official 2025 names except the deliberate spellings below; some desa names carry
+trailing spaces (normalised away).
+
+### `disdik_sekolah_kecamatan_2020_2024.csv`
+
+Mapping: `mappings/disdik-sekolah-kecamatan.yaml`.
+Comma-delimited, UTF-8 without BOM, CRLF. One row per kecamatan × tahun, **wide by jenjang**:
+Kecamatan, Tahun, Jumlah SD, Jumlah SMP, Murid SD, Murid SMP, Putus Sekolah SD,
+Putus Sekolah SMP. Kecamatan written `Kec. Gedong Tataan` in most rows and without the prefix
+in others (Teluk Pandan and Way Ratai always, a few more at random) — names only. Thousands
+written with dots (`7.412`), so the mapping says `decimal: comma`. Each measure fixes
+`jenjang` SD or SMP.
+
+### `dinsos_kpm_desa_2020_2024.csv`
+
+Mapping: `mappings/dinsos-kpm-desa.yaml`.
+Comma-delimited, plain UTF-8 (no BOM), LF. One row per desa × tahun (desa → year). Columns:
+Kode Wilayah (**dotted** Kemendagri code `18.09.01.2001`), Nama Desa, Nama Kecamatan (upper
+case), Tahun, KPM PKH, KPM BPNT (Keluarga Penerima Manfaat, plain integers).
+
+### `bps_luas_penduduk_kecamatan_2020_2024.csv`
+
+Mapping: `mappings/bps-luas-penduduk-kecamatan.yaml`.
+BPS table export: UTF-8 with BOM, every field quoted, CRLF, every record padded to 8 fields.
+Record 1 title, record 2 source note, records 3–4 a **two-row header**
+(`"Kode BPS","Kecamatan","Luas (km²)","Proyeksi Penduduk (jiwa)","","","",""` over
+`"","","","2020","2021","2022","2023","2024"`; joined with forward fill this gives
+`Proyeksi Penduduk (jiwa) 2020` … `2024`), records 5–15 the kecamatan in BPS order
+(7-digit **BPS** codes, e.g. `1809050` = Gedong Tataan 18.09.01), record 16 the kabupaten
+total, record 17 a `Sumber:` footnote. Luas with decimal comma (`97,06`, period 2024);
+population with dot thousands (`67.412`), one column per year.
+
+### `dpupr_air_sanitasi_desa_2020_2024.xlsx`
+
+Mapping: `mappings/dpupr-air-sanitasi-desa.yaml`.
+Sheet `Data`. Row 1 merged title, row 2 blank, header on row 3, data rows 4–{dp_last}
+(year → desa). Columns: Kode Desa (dotted Kemendagri code stored as **text**), Desa,
+Kecamatan, Tahun, Jumlah Rumah Tangga, RT Akses Air Minum Layak, RT Akses Sanitasi Layak,
+% Air Minum Layak (text with decimal comma and a percent sign, e.g. `67,5%`).
+
+## What the reader is assumed to do (checked only with a stand-in script)
+
+* Rows above the first header row (title rows, blank rows, the BPS title/source records) are
+  not data and are skipped without `skip_rows`.
+* Header names are matched exactly as written in the file; the Dukcapil mapping writes the
+  embedded newline (`"kemendagri_kode_\\ndesa"` in YAML).
+* A multi-row header (`header_rows: [3, 4]`) forward-fills a blank cell from its left
+  neighbour within each header row, then joins the non-empty parts with one space.
+* Number cells in xlsx are taken as numbers; text cells are parsed with the mapping's
+  `decimal` rule (`"21,4"` → 21.4, `"8.903"` → 8903).
+* The DPUPR percentage text `"67,5%"` carries a percent sign, which the value parser must
+  strip (or the whole column is reported as unparseable).
+
+## Deliberate problems
+
+Everything not listed here should map cleanly (all names are official 2025 names; case,
+extra spaces and `Kec. ` prefixes are normalised by the linker).
+
+"""
+
+
+def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
+    table_rows = "\n".join(f"| `{f}` | {a} | {s} | {n} |" for f, a, s, n in counts)
+    text = README_HEAD.format(seed=SEED, table_rows=table_rows, **extra)
+    sections = [
+        ("coherence", "Cross-agency / internal inconsistencies (for the coherence checks)"),
+        (
+            "linking",
+            "Linking problems (names-only rows the exact-name linker rejects; "
+            "for the fuzzy linker)",
+        ),
+        ("parsing", "Parsing problems (cells that must be reported as unparseable)"),
+        ("missing", "Missing values (allowed: counted as missing, not errors)"),
+        ("dropped", "Non-data rows (dropped by `drop_rows`, counted as dropped)"),
+    ]
+    for kind, title in sections:
+        rows = [p for p in PROBLEMS if p.kind == kind]
+        text += f"### {title}\n\n| # | file | row | column | value | expected finding |\n"
+        text += "| --- | --- | --- | --- | --- | --- |\n"
+        for i, p in enumerate(rows, start=1):
+            col = p.column.replace("|", "\\|")
+            tag = f"{kind[0].upper()}{i}"
+            text += f"| {tag} | `{p.file}` | {p.row} | {col} | `{p.value}` | {p.finding} |\n"
+        text += "\n"
+    names_rows = extra["names_rows"]
+    n_link = sum(p.kind == "linking" for p in PROBLEMS)
+    text += (
+        f"Linking problems are {n_link} of {names_rows} names-only rows "
+        f"({100 * n_link / names_rows:.1f} %); the misspellings are real ones seen in a "
+        "Pesawaran desa table (see `/work/shared/samples/SOURCES.md`, kemiskinan sample). "
+        "Each misspelt desa is spelt officially in its other years, so a checker can also "
+        "see the gap in its series.\n"
+    )
+    (DATA / "README.md").write_text(text, encoding="utf-8", newline="\n")
+
+
+def main() -> None:
+    DATA.mkdir(exist_ok=True)
+    PROBLEMS.clear()
+    kec, desa = read_regions()
+    w = build_world(kec, desa)
+
+    # Sanity checks on the clean world.
+    assert int(w["pop"][2024].sum()) == TOTAL_2024 and int(w["male"][2024].sum()) == MALE_2024
+    for y in YEARS:
+        assert w["pop"][y].min() >= 1500 and w["pop"][y].max() <= 6500, y
+        prev = w["stunted"][y] / w["weighed"][y]
+        assert 0.07 <= prev.min() and prev.max() <= 0.37, (y, prev.min(), prev.max())
+        ratio = w["bps"][y] / w["kpop"][y]
+        assert np.all(np.abs(ratio - 1) <= 0.03), y
+        s = w["schools"][y]
+        assert np.all(s["p_sd"] < s["m_sd"]) and np.all(s["p_smp"] < s["m_smp"])
+        assert np.all(w["water"][y] <= w["households"][y]) and np.all(
+            w["sani"][y] <= w["households"][y]
+        )
+
+    counts = []
+    f, n = write_dukcapil(kec, desa, w)
+    counts.append((f, "Disdukcapil", "CSV `;`, BOM, long by sex, undotted codes", n))
+    dk_header_lines = DUKCAPIL_HEADER_LINES
+    f, n = write_dinkes(kec, desa, w)
+    counts.append((f, "Dinkes", "xlsx, title rows, header row 4, names only, total row", n))
+    dinkes_rows = n
+    f, n = write_disdik(kec, w)
+    counts.append((f, "Disdik", "CSV, wide by jenjang, `Kec.` names, dot thousands", n))
+    disdik_rows = n
+    f, n = write_dinsos(kec, desa, w)
+    counts.append((f, "Dinsos", "CSV, dotted Kemendagri codes", n))
+    f, n = write_bps(kec, w)
+    counts.append((f, "BPS", "CSV, BOM, title lines, two-row header, BPS codes, wide by year", n))
+    f, n = write_dpupr(kec, desa, w)
+    counts.append((f, "Dinas PUPR / Perkim", "xlsx, title row, header row 3, codes as text", n))
+
+    totals = ", ".join(f"{y}: {int(w['pop'][y].sum()):,}" for y in YEARS)
+    write_readme(
+        counts,
+        dict(
+            dk_lines=dk_header_lines,
+            dk_off=dk_header_lines - 1,
+            dk_totals=totals + " (before the deliberate 2023 anomaly below)",
+            dn_last=4 + dinkes_rows,
+            dn_total=5 + dinkes_rows,
+            dp_last=3 + len(desa) * len(YEARS),
+            names_rows=dinkes_rows + disdik_rows,
+        ),
+    )
+    for f, _agency, _shape, n in counts:
+        print(f"{n:5d} rows  {f}")
+    for p in PROBLEMS:
+        print(f"  {p.kind:9s} {p.file}:{p.row} [{p.column}] {p.value!r}")
+
+
+if __name__ == "__main__":
+    main()
