@@ -31,7 +31,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console(stderr=True)
+# Piped output (CI, logs) gets a wide table instead of the 80 columns Rich assumes.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
 @contextmanager

@@ -33,6 +33,10 @@ class Iris:
         return f"{self.base}graph/wilayah"
 
     @property
+    def periods_graph(self) -> str:
+        return f"{self.base}graph/periode"
+
+    @property
     def catalog_graph(self) -> str:
         """Which version graph of each dataset is published (the publication pointers)."""
         return f"{self.base}graph/katalog"

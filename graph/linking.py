@@ -84,6 +84,7 @@ class RegionLinker:
         self.index = index
         self.rules = rules
         self.home = home_region
+        self._parents_in: dict[tuple[str, str], set[str]] = {}
 
     @cached_property
     def _by_parent_and_name(self) -> dict[tuple[str, str], set[str]]:
@@ -100,7 +101,11 @@ class RegionLinker:
     def _candidates(self, scope: str, level: str, name: str) -> set[str]:
         """Codes at ``level`` named ``name`` anywhere within region ``scope``."""
         key = self.rules.normalise(name, level)
-        parents = {self.index.parents[c] for c in self.index.descendants(scope, level)}
+        if (scope, level) not in self._parents_in:
+            self._parents_in[(scope, level)] = {
+                self.index.parents[c] for c in self.index.descendants(scope, level)
+            }
+        parents = self._parents_in[(scope, level)]
         return {c for p in parents for c in self._by_parent_and_name.get((p, key), set())}
 
     def _scope_for(self, level: str) -> str:

@@ -1,4 +1,4 @@
-"""Dataset-level triples: DCAT metadata, the Data Cube structure, and the periods used.
+"""Dataset-level triples (DCAT metadata, the Data Cube structure) and the shared period list.
 
 Written into the dataset's version graph with its observations, so that a
 dataset's description is replaced together with its figures.
@@ -14,7 +14,11 @@ from graph.namespaces import DCAT, DCTERMS, OC, PREFIXES, QB, RDF_TYPE, SDMX_ATT
 from graph.ntriples import lang_literal, literal
 from graph.vocabulary import Vocabulary
 
-__all__ = ["dataset_quads", "period_lines"]
+__all__ = ["dataset_quads", "period_lines", "periods_ntriples"]
+
+# Periods are described once, in their own graph: Oxigraph's union of graphs keeps
+# duplicates, so a triple written into every dataset graph would multiply query answers.
+PERIOD_YEARS = range(1950, 2101)
 
 _XSD = PREFIXES["xsd"]
 _RDFS = PREFIXES["rdfs"]
@@ -59,6 +63,16 @@ def period_lines(key: str, iris: Iris) -> list[str]:
     return lines
 
 
+def periods_ntriples(iris: Iris) -> str:
+    """Every year, semester and month of PERIOD_YEARS (N-Triples)."""
+    lines: list[str] = []
+    for year in PERIOD_YEARS:
+        keys = [str(year), f"{year}-S1", f"{year}-S2", *(f"{year}-{m:02d}" for m in range(1, 13))]
+        for key in keys:
+            lines += period_lines(key, iris)
+    return "".join(line + " .\n" for line in lines)
+
+
 def dataset_quads(
     mapping: Mapping,
     vocab: Vocabulary,
@@ -69,7 +83,7 @@ def dataset_quads(
     periods: list[str],
     modified: dt.datetime,
 ) -> str:
-    """N-Quads for the dataset's metadata, its structure and its periods."""
+    """N-Quads for the dataset's metadata and its structure."""
     meta = mapping.dataset
     ds = f"<{iris.dataset(meta.id)}>"
     dsd = f"<{iris.structure(meta.id)}>"
@@ -121,9 +135,5 @@ def dataset_quads(
     for slug in sorted({m.indicator for m in mapping.measures}):
         component(f"ukuran-{slug}", "measure", vocab.indicators[slug].iri)
     component("satuan", "attribute", SDMX_ATTRIBUTE + "unitMeasure")
-    for key in periods:
-        lines += period_lines(key, iris)
-        if len(key) > 4:
-            lines += period_lines(key[:4], iris)
     g = f" <{graph}> .\n"
     return "".join(line + g for line in lines)

@@ -16,7 +16,7 @@ from graph.errors import CellProblem, LoadRejected, MappingError, OneCenterError
 from graph.iris import Iris
 from graph.linking import NameRules, RegionLinker
 from graph.mappings import discover_mappings, load_mapping
-from graph.metadata import dataset_quads
+from graph.metadata import dataset_quads, periods_ntriples
 from graph.provenance import LoadRecord, load_provenance, new_load_id, now
 from graph.publication import collect_garbage, publish
 from graph.reference import RegionIndex
@@ -81,13 +81,14 @@ class Platform:
     # Reference graphs ------------------------------------------------------------------
 
     def load_reference(self) -> int:
-        """Publish the ontology and the region codes, each replaced in one transaction."""
+        """Publish the ontology, region codes and periods, each graph replaced in one transaction."""
         sources: dict[str, list[tuple[str, str]]] = {
             # Turtle files are parsed one by one: their prefixes differ.
             self.iris.ontology_graph: [
                 (p.read_text(encoding="utf-8"), "turtle") for p in self.vocabulary.files
             ],
             self.iris.regions_graph: [(self.regions.to_ntriples(self.iris), "ntriples")],
+            self.iris.periods_graph: [(periods_ntriples(self.iris), "ntriples")],
         }
         added = 0
         for graph, parts in sources.items():
@@ -139,6 +140,7 @@ class Platform:
                 file_format=mapping.source.resolved_format,
                 mapping_name=self._display(mapping.file), mapping_sha256=mapping.sha256,
                 rows_read=prepared.rows_read, rows_rejected=prepared.rows_rejected,
+                rows_dropped=prepared.rows_dropped,
                 observations=len(prepared.tidy) if graph else 0, graph=graph,
                 agent=self.settings.agent, message=message,
             )

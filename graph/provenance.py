@@ -53,6 +53,7 @@ class LoadRecord:
     mapping_sha256: str
     rows_read: int
     rows_rejected: int
+    rows_dropped: int
     observations: int
     graph: str | None  # the version graph generated, when published
     agent: str = ""
@@ -96,6 +97,7 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
         f"{load} <{OC}outcome> <{OC}{outcome}>",
         f"{load} <{OC}rowsRead> {_int(record.rows_read)}",
         f"{load} <{OC}rowsRejected> {_int(record.rows_rejected)}",
+        f"{load} <{OC}rowsDropped> {_int(record.rows_dropped)}",
         f"{load} <{OC}observationCount> {_int(record.observations)}",
         f"{person} {t} <{PROV}Person>",
         f"{person} <{_RDFS}label> {literal(person_name)}",

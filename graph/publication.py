@@ -19,8 +19,11 @@ __all__ = ["collect_garbage", "fixed_graphs", "publish", "published_datasets", "
 
 
 def fixed_graphs(iris: Iris) -> list[str]:
-    """Graphs that are always public: vocabulary, regions, catalogue, provenance."""
-    return [iris.ontology_graph, iris.regions_graph, iris.catalog_graph, iris.provenance_graph]
+    """Graphs that are always public: vocabulary, regions, periods, catalogue, provenance."""
+    return [
+        iris.ontology_graph, iris.regions_graph, iris.periods_graph, iris.catalog_graph,
+        iris.provenance_graph,
+    ]
 
 
 def published_datasets(store: Store, iris: Iris) -> dict[str, str]:

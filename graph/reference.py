@@ -82,12 +82,16 @@ class RegionIndex:
         with_bps = self.frame[self.frame["kode_bps"] != ""]
         return dict(zip(with_bps["kode_bps"], with_bps["kode"], strict=True))
 
-    def children(self, code: str) -> list[str]:
-        return list(self.frame.loc[self.frame["induk"] == code, "kode"])
+    @cached_property
+    def codes_by_level(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for code, level in self.levels.items():
+            out.setdefault(level, []).append(code)
+        return out
 
     def descendants(self, code: str, level: str) -> list[str]:
         """Codes of the given level within the region ``code`` (or all of them for '')."""
-        at_level = self.frame.loc[self.frame["tingkat"] == level, "kode"]
+        at_level = self.codes_by_level.get(level, [])
         if not code:
             return list(at_level)
         return [c for c in at_level if c == code or c.startswith(code + ".")]

@@ -1,0 +1,88 @@
+"""Shared fixtures: real stores, the demo data, small agency tables written per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.pipeline import LoadReport, Platform
+from graph.settings import PROJECT_DIR, Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see a developer's ONECENTER_* variables."""
+    for name in list(os.environ):
+        if name.startswith("ONECENTER_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def memory_settings() -> Settings:
+    return load_settings(store_path=":memory:")
+
+
+@pytest.fixture(scope="session")
+def demo(memory_settings: Settings) -> Iterator[tuple[Platform, list[LoadReport]]]:
+    """The demo graph, built once per test session in an in-memory store."""
+    platform = Platform(memory_settings)
+    reports, failures = platform.build()
+    assert not failures, failures
+    yield platform, reports
+    platform.close()
+
+
+@pytest.fixture
+def platform(memory_settings: Settings) -> Iterator[Platform]:
+    """A fresh platform on an empty in-memory store, with the reference graphs loaded."""
+    p = Platform(memory_settings)
+    p.load_reference()
+    yield p
+    p.close()
+
+
+SMALL_MAPPING = """\
+dataset:
+  id: uji-penduduk
+  title: {{id: Penduduk uji, en: Test population}}
+  description: {{id: Tabel uji, en: Test table}}
+  agency: disdukcapil
+  frequency: annual
+source:
+  path: {path}
+  delimiter: ";"
+  decimal: comma
+region:
+  level: desa
+  code: {{column: kode_desa, system: kemendagri}}
+period:
+  year: {{column: tahun}}
+measures:
+  - column: jumlah
+    indicator: jumlah-penduduk
+    unit: jiwa
+"""
+
+
+def write_small_table(folder: Path, values: list[str], codes: list[str] | None = None) -> Path:
+    """A semicolon CSV of Pesawaran desa populations and its mapping; returns the mapping."""
+    desa = codes or [
+        "1809012001", "1809012002", "1809012003", "1809012004", "1809012005",
+        "1809012006", "1809012007", "1809012008", "1809012009", "1809012010",
+    ]
+    lines = ["kode_desa;tahun;jumlah"]
+    for i, value in enumerate(values):
+        lines.append(f"{desa[i % len(desa)]};{2020 + i // len(desa)};{value}")
+    table = folder / "penduduk.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = folder / "uji-penduduk.yaml"
+    mapping.write_text(SMALL_MAPPING.format(path=table.name), encoding="utf-8")
+    return mapping
+
+
+@pytest.fixture
+def project_dir() -> Path:
+    return PROJECT_DIR
