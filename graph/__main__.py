@@ -1,0 +1,5 @@
+"""``python -m graph`` is the ``onecenter`` command."""
+
+from graph.cli import main
+
+main()
