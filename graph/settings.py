@@ -75,13 +75,8 @@ class Settings(BaseSettings):
     transform_chunk_rows: int = Field(
         200_000,
         gt=0,
-        description="Rows turned into N-Quads and bulk-loaded at a time; bounds memory on "
-        "large tables.",
-    )
-    query_timeout_ms: int = Field(
-        30_000,
-        gt=0,
-        description="Longest a SPARQL query may run before it is stopped (milliseconds).",
+        description="Observations turned into N-Quads and bulk-loaded at a time; bounds memory "
+        "on large tables.",
     )
     max_result_rows: int = Field(
         10_000,
