@@ -43,7 +43,7 @@ EDITION = "Kepmendagri No 300.2.2-2138 Tahun 2025"
 
 
 def dot_code(digits: str) -> str:
-    """'1809012001' -> '18.09.01.2001' (Kemendagri layout 2-2-2-4)."""
+    """'1810012001' -> '18.10.01.2001' (Kemendagri layout 2-2-2-4)."""
     parts = [digits[:2], digits[2:4], digits[4:6], digits[6:]]
     return ".".join(p for p in parts if p)
 
