@@ -19,8 +19,9 @@ __all__ = ["ParsedNumbers", "parse_numbers"]
 DecimalStyle = Literal["comma", "point", "auto"]
 
 # Whole-cell patterns: an optional sign, digits with or without thousands groups, decimals.
-_COMMA_DECIMAL = r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"
-_POINT_DECIMAL = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A thousands-grouped number never starts with a 0 group: "0.125" is not 125.
+_COMMA_DECIMAL = r"-?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?"
+_POINT_DECIMAL = r"-?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CURRENCY = r"^(?:rp\.?|idr)\s*"
 
 

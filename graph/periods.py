@@ -37,7 +37,9 @@ _SEMESTERS = {"1": 1, "i": 1, "2": 2, "ii": 2}
 
 def _years(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = raw.astype("string").fillna("").str.strip()
-    year = text.str.extract(r"(?<!\d)(\d{4})(?:\.0+)?(?!\d)", expand=False)
+    # The whole cell must be a year, optionally after a word ("Tahun 2024", "TA 2024"):
+    # "2023/2024" or "2024.5" are reported, not cut down to a year.
+    year = text.str.extract(r"^(?:[A-Za-z.]+\s*)?(\d{4})(?:\.0+)?$", expand=False)
     ok = year.notna() & year.fillna("0").astype(int).between(1900, 2100)
     problem = pd.Series(pd.NA, index=raw.index, dtype="string").mask(
         ~ok, "tahun tidak dikenali / year not recognised (write e.g. 2024)"
@@ -62,7 +64,8 @@ def _semesters(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _months(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = raw.astype("string").fillna("").str.lower().str.strip().str.rstrip(".")
-    number = pd.to_numeric(text, errors="coerce")
+    whole = text.str.fullmatch(r"\d{1,2}(?:\.0+)?").fillna(False).astype(bool)
+    number = pd.to_numeric(text.where(whole), errors="coerce")
     number = number.where(number.between(1, 12))
     named = text.map(MONTHS, na_action="ignore")
     month = number.fillna(named)

@@ -84,12 +84,12 @@ def _cell_text(value: Any, number_format: str | None) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if number_format and number_format.endswith("%"):
-            # Excel stores 12.5% as 0.125; the agency sees 12.5.
+    if isinstance(value, int | float):
+        if number_format and "%" in number_format:
+            # Excel stores 12.5% as 0.125 (and 100% as 1); the agency sees 12.5 and 100.
             value = round(value * 100, 10)
+        if isinstance(value, int):
+            return str(value)
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
