@@ -71,24 +71,42 @@ def _write_problems(report: LoadReport, folder: Path) -> Path | None:
 def _summary(reports: list[LoadReport]) -> RichTable:
     table = RichTable(title="Ringkasan pemuatan / load summary")
     for name in (
-        "dataset", "baris dibaca\nrows read", "dipetakan\nmapped", "ditolak\nrejected",
-        "dibuang\ndropped", "kosong\nblank", "tanpa nilai\nno values", "sel ditolak\ncells rej.",
-        "observasi\nobservations", "detik\nseconds",
+        "dataset",
+        "baris dibaca\nrows read",
+        "dipetakan\nmapped",
+        "ditolak\nrejected",
+        "dibuang\ndropped",
+        "kosong\nblank",
+        "tanpa nilai\nno values",
+        "sel ditolak\ncells rej.",
+        "observasi\nobservations",
+        "detik\nseconds",
     ):
         table.add_column(name, justify="left" if name == "dataset" else "right")
     for r in reports:
         table.add_row(
-            r.dataset, str(r.rows_read), str(r.rows_mapped), str(r.rows_rejected),
-            str(r.rows_dropped), str(r.rows_blank), str(r.rows_without_values),
-            str(r.cells_rejected), f"{r.observations:,}", f"{r.seconds:.2f}",
+            r.dataset,
+            str(r.rows_read),
+            str(r.rows_mapped),
+            str(r.rows_rejected),
+            str(r.rows_dropped),
+            str(r.rows_blank),
+            str(r.rows_without_values),
+            str(r.cells_rejected),
+            f"{r.observations:,}",
+            f"{r.seconds:.2f}",
         )
     return table
 
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 
@@ -100,6 +118,7 @@ def build() -> None:
         platform = Platform(settings)
         try:
             with _progress() as bar:
+
                 def on_dataset(path: Path):  # type: ignore[no-untyped-def]
                     task = bar.add_task(path.stem, total=None)
                     return lambda done, total: bar.update(task, completed=done, total=total)
@@ -125,7 +144,9 @@ def build() -> None:
 
 
 @app.command()
-def load(mapping: Annotated[Path, typer.Argument(help="Berkas pemetaan / mapping YAML file")]) -> None:
+def load(
+    mapping: Annotated[Path, typer.Argument(help="Berkas pemetaan / mapping YAML file")],
+) -> None:
     """Muat satu tabel instansi / load one agency table and publish it."""
     settings = _settings()
     with _errors():
@@ -146,7 +167,9 @@ def load(mapping: Annotated[Path, typer.Argument(help="Berkas pemetaan / mapping
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(help="Teks SPARQL, atau @berkas.rq / SPARQL text or @file.rq")],
+    sparql: Annotated[
+        str, typer.Argument(help="Teks SPARQL, atau @berkas.rq / SPARQL text or @file.rq")
+    ],
     fmt: Annotated[str, typer.Option("--format", help="table, csv atau json")] = "table",
     limit: Annotated[int | None, typer.Option(help="Baris maksimum / most rows")] = None,
 ) -> None:
@@ -160,8 +183,11 @@ def query(
         store = open_store(settings.store_location, read_only=settings.store_location is not None)
         try:
             outcome = run_query(
-                store, Iris(settings.base_iri), text,
-                max_rows=limit or settings.max_result_rows, with_prefixes=True,
+                store,
+                Iris(settings.base_iri),
+                text,
+                max_rows=limit or settings.max_result_rows,
+                with_prefixes=True,
             )
         finally:
             store.close()
@@ -177,7 +203,9 @@ def query(
             table.add_row(*("" if t is None else t.value for t in row))
         Console().print(table)
     if outcome.truncated:
-        console.print(f"[yellow]Dipotong pada {len(outcome.rows)} baris / cut at {len(outcome.rows)} rows[/yellow]")
+        console.print(
+            f"[yellow]Dipotong pada {len(outcome.rows)} baris / cut at {len(outcome.rows)} rows[/yellow]"
+        )
 
 
 @app.command()

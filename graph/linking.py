@@ -50,7 +50,7 @@ class NameRules:
                 space=str(data.get("space", "")),
             )
         except (OSError, yaml.YAMLError, KeyError, AttributeError) as exc:
-            raise ReferenceDataError(f"{path}: aturan nama tidak terbaca / unreadable: {exc}")
+            raise ReferenceDataError(f"{path}: aturan nama tidak terbaca / unreadable: {exc}") from None
 
     def normalise(self, name: str, level: str) -> str:
         text = unicodedata.normalize("NFKC", str(name)).casefold()
@@ -144,7 +144,9 @@ class RegionLinker:
             return None, f"kode BPS {text} tidak dikenal / unknown BPS {level} code"
         return code, None
 
-    def resolve_name(self, name: str, parent: str | None, level: str) -> tuple[str | None, str | None]:
+    def resolve_name(
+        self, name: str, parent: str | None, level: str
+    ) -> tuple[str | None, str | None]:
         if not name.strip():
             return None, "nama wilayah kosong / region name is empty"
         scope = self._scope_for(level)
@@ -159,7 +161,8 @@ class RegionLinker:
                 elsewhere = self._candidates(scope, level, name)
                 if elsewhere:
                     where = ", ".join(
-                        f"{self.index.label(self.index.parents[c])} ({c})" for c in sorted(elsewhere)
+                        f"{self.index.label(self.index.parents[c])} ({c})"
+                        for c in sorted(elsewhere)
                     )
                     return None, (
                         f"{name!r} tidak ada di {self.index.label(parent_code)}; ada di {where} / "
@@ -185,7 +188,9 @@ class RegionLinker:
         """Link every row of ``frame``; ``columns`` maps spec roles to frame columns."""
         if spec.code is not None:
             keys = frame[columns["code"]].fillna("").astype(str)
-            resolved = {k: self.resolve_code(k, spec.code.system, spec.level) for k in keys.unique()}
+            resolved = {
+                k: self.resolve_code(k, spec.code.system, spec.level) for k in keys.unique()
+            }
             method = METHOD_KEMENDAGRI if spec.code.system == "kemendagri" else METHOD_BPS
         else:
             assert spec.name is not None
@@ -195,7 +200,9 @@ class RegionLinker:
                 if spec.parent is not None
                 else None
             )
-            pairs = list(zip(name, parent if parent is not None else [None] * len(name), strict=True))
+            pairs = list(
+                zip(name, parent if parent is not None else [None] * len(name), strict=True)
+            )
             keys = pd.Series(pairs, index=frame.index, dtype="object")
             resolved = {
                 (nm, p): self.resolve_name(nm, p, spec.level) for nm, p in dict.fromkeys(pairs)

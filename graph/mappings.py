@@ -255,7 +255,7 @@ def load_mapping(path: Path | str) -> Mapping:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise MappingError(f"berkas tidak dapat dibaca / cannot read file: {exc}", file=path)
+        raise MappingError(f"berkas tidak dapat dibaca / cannot read file: {exc}", file=path) from None
     text = raw.decode("utf-8-sig", errors="replace")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -10,7 +10,16 @@ import datetime as dt
 
 from graph.iris import Iris
 from graph.mappings import Mapping
-from graph.namespaces import DCAT, DCTERMS, OC, PREFIXES, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
+from graph.namespaces import (
+    DCAT,
+    DCTERMS,
+    OC,
+    PREFIXES,
+    QB,
+    RDF_TYPE,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+)
 from graph.ntriples import lang_literal, literal
 from graph.vocabulary import Vocabulary
 
@@ -31,7 +40,10 @@ FREQUENCY = {
     "irregular": "http://publications.europa.eu/resource/authority/frequency/IRREG",
 }
 ACCESS = {
-    "terbuka": ("accessOpen", "http://publications.europa.eu/resource/authority/access-right/PUBLIC"),
+    "terbuka": (
+        "accessOpen",
+        "http://publications.europa.eu/resource/authority/access-right/PUBLIC",
+    ),
     "terbatas": (
         "accessRestricted",
         "http://publications.europa.eu/resource/authority/access-right/RESTRICTED",
@@ -121,8 +133,13 @@ def dataset_quads(
 
     def component(name: str, kind: str, prop: str, order: int | None = None) -> None:
         c = f"<{iris.structure(meta.id)}/komponen/{name}>"
-        lines.extend([f"{dsd} <{QB}component> {c}", f"{c} {t} <{QB}ComponentSpecification>",
-                      f"{c} <{QB}{kind}> <{prop}>"])
+        lines.extend(
+            [
+                f"{dsd} <{QB}component> {c}",
+                f"{c} {t} <{QB}ComponentSpecification>",
+                f"{c} <{QB}{kind}> <{prop}>",
+            ]
+        )
         if order is not None:
             lines.append(f"{c} <{QB}order> {literal(str(order), _XSD + 'integer')}")
 

@@ -8,7 +8,7 @@ when the whole table was written; ``build`` does all of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +58,10 @@ class LoadReport:
     @property
     def rows_accounted(self) -> int:
         return (
-            self.rows_mapped + self.rows_rejected + self.rows_dropped + self.rows_blank
+            self.rows_mapped
+            + self.rows_rejected
+            + self.rows_dropped
+            + self.rows_blank
             + self.rows_without_values
         )
 
@@ -71,7 +74,9 @@ class Platform:
         self.iris = Iris(settings.base_iri)
         self.store = store if store is not None else open_store(settings.store_location)
         self.vocabulary = Vocabulary.load(settings.ontology_path, self.iris)
-        self.regions = RegionIndex.from_csv(settings.ontology_path / "codes" / "wilayah_lampung.csv")
+        self.regions = RegionIndex.from_csv(
+            settings.ontology_path / "codes" / "wilayah_lampung.csv"
+        )
         rules = NameRules.from_yaml(settings.mappings_path / "linking" / "name_rules.yaml")
         self.linker = RegionLinker(self.regions, rules, settings.home_region)
 
@@ -114,8 +119,10 @@ class Platform:
         mapping = load_mapping(mapping_path)
         source = mapping.source_path
         report = LoadReport(
-            dataset=mapping.dataset.id, mapping=self._display(mapping.file),
-            source=source.name, outcome="failed",
+            dataset=mapping.dataset.id,
+            mapping=self._display(mapping.file),
+            source=source.name,
+            outcome="failed",
         )
         table = read_table(source, mapping.source)
         prepared = prepare(mapping, table, self.linker, self.vocabulary)
@@ -134,15 +141,25 @@ class Platform:
 
         def record(outcome: str, graph: str | None, message: str = "") -> LoadRecord:
             return LoadRecord(
-                load_id=load_id, dataset=mapping.dataset.id, agency=mapping.dataset.agency,
-                started=started, ended=now(), outcome=outcome, file_name=source.name,
-                file_sha256=table.sha256, file_bytes=table.byte_size,
+                load_id=load_id,
+                dataset=mapping.dataset.id,
+                agency=mapping.dataset.agency,
+                started=started,
+                ended=now(),
+                outcome=outcome,
+                file_name=source.name,
+                file_sha256=table.sha256,
+                file_bytes=table.byte_size,
                 file_format=mapping.source.resolved_format,
-                mapping_name=self._display(mapping.file), mapping_sha256=mapping.sha256,
-                rows_read=prepared.rows_read, rows_rejected=prepared.rows_rejected,
+                mapping_name=self._display(mapping.file),
+                mapping_sha256=mapping.sha256,
+                rows_read=prepared.rows_read,
+                rows_rejected=prepared.rows_rejected,
                 rows_dropped=prepared.rows_dropped,
-                observations=len(prepared.tidy) if graph else 0, graph=graph,
-                agent=self.settings.agent, message=message,
+                observations=len(prepared.tidy) if graph else 0,
+                graph=graph,
+                agent=self.settings.agent,
+                message=message,
             )
 
         data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped, 1)
@@ -169,11 +186,15 @@ class Platform:
         total = len(prepared.tidy)
         written = 0
 
-        def chunks():  # type: ignore[no-untyped-def]
+        def chunks() -> Iterator[str]:
             nonlocal written
             yield dataset_quads(
-                mapping, self.vocabulary, self.iris, graph,
-                home_region=self.settings.home_region, periods=prepared.periods,
+                mapping,
+                self.vocabulary,
+                self.iris,
+                graph,
+                home_region=self.settings.home_region,
+                periods=prepared.periods,
                 modified=started,
             )
             step = self.settings.transform_chunk_rows
@@ -190,7 +211,10 @@ class Platform:
             self.store.remove_graph(graph)
             raise
         previous = publish(
-            self.store, self.iris, self.iris.dataset(mapping.dataset.id), graph,
+            self.store,
+            self.iris,
+            self.iris.dataset(mapping.dataset.id),
+            graph,
             load_provenance(record("published", graph), self.iris),
         )
         if previous:
@@ -227,4 +251,3 @@ class Platform:
             except (MappingError, LoadRejected, OneCenterError) as exc:
                 failures.append((path, exc))
         return reports, failures
-

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from graph import __version__
 from graph.iris import Iris
-from graph.namespaces import DCTERMS, OC, PROV, RDF_TYPE, PREFIXES
+from graph.namespaces import DCTERMS, OC, PREFIXES, PROV, RDF_TYPE
 from graph.ntriples import literal
 
 __all__ = ["LoadRecord", "load_provenance", "new_load_id", "now"]

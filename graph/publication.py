@@ -21,7 +21,10 @@ __all__ = ["collect_garbage", "fixed_graphs", "publish", "published_datasets", "
 def fixed_graphs(iris: Iris) -> list[str]:
     """Graphs that are always public: vocabulary, regions, periods, catalogue, provenance."""
     return [
-        iris.ontology_graph, iris.regions_graph, iris.periods_graph, iris.catalog_graph,
+        iris.ontology_graph,
+        iris.regions_graph,
+        iris.periods_graph,
+        iris.catalog_graph,
         iris.provenance_graph,
     ]
 
@@ -41,7 +44,9 @@ def published_graphs(store: Store, iris: Iris) -> list[str]:
     return fixed_graphs(iris) + sorted(published_datasets(store, iris).values())
 
 
-def publish(store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_nt: str) -> str | None:
+def publish(
+    store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_nt: str
+) -> str | None:
     """Point ``dataset_iri`` at ``graph`` and append provenance, atomically.
 
     Returns the previously published graph (now unreferenced), or None.

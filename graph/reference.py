@@ -16,7 +16,7 @@ import pandas as pd
 from graph.errors import ReferenceDataError
 from graph.iris import Iris
 from graph.namespaces import OC, PREFIXES, RDF_TYPE, SKOS
-from graph.ntriples import literal, lang_literal
+from graph.ntriples import lang_literal, literal
 
 __all__ = ["LEVEL_CODE_LENGTH", "LEVELS", "RegionIndex"]
 
@@ -59,10 +59,12 @@ class RegionIndex:
         try:
             frame = pd.read_csv(path, dtype="string", keep_default_na=False)
         except OSError as exc:
-            raise ReferenceDataError(f"kode wilayah tidak terbaca / cannot read {path}: {exc}")
+            raise ReferenceDataError(f"kode wilayah tidak terbaca / cannot read {path}: {exc}") from None
         required = {"kode", "tingkat", "jenis", "nama", "induk", "nama_2022", "kode_bps"}
         if not required <= set(frame.columns):
-            raise ReferenceDataError(f"{path}: columns {sorted(required - set(frame.columns))} missing")
+            raise ReferenceDataError(
+                f"{path}: columns {sorted(required - set(frame.columns))} missing"
+            )
         return cls(frame)
 
     @cached_property

@@ -149,9 +149,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        lines = [
-            f"- {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        ]
+        lines = [f"- {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise SettingsError(
             "Pengaturan tidak valid / invalid settings (onecenter.toml or ONECENTER_* "
             "variables):\n" + "\n".join(lines)

@@ -188,12 +188,19 @@ def read_table(path: Path, spec: SourceSpec) -> Table:
             continue
         data.append((cells + [""] * width)[:width])
         numbers.append(number)
-    frame = pd.DataFrame(data, columns=columns, dtype="string") if data else pd.DataFrame(
-        {c: pd.Series(dtype="string") for c in columns}
+    frame = (
+        pd.DataFrame(data, columns=columns, dtype="string")
+        if data
+        else pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
     )
     frame[ROW] = pd.Series(numbers, dtype="int64")
     table = Table(
-        path=path, sheet=sheet, sha256=sha, byte_size=size, frame=frame, columns=columns,
+        path=path,
+        sheet=sheet,
+        sha256=sha,
+        byte_size=size,
+        frame=frame,
+        columns=columns,
         blank_rows=blank,
     )
     _drop_non_data_rows(table, spec)
@@ -207,7 +214,7 @@ def _drop_non_data_rows(table: Table, spec: SourceSpec) -> None:
             continue  # reported by the mapping check, which knows the mapping's lines
         cells = table.frame[column].fillna("").str.strip()
         pattern = re.compile(rule.matches, re.IGNORECASE)
-        hit = cells.map(lambda text: pattern.search(text) is not None).astype(bool)
+        hit = cells.map(lambda text, rx=pattern: rx.search(text) is not None).astype(bool)
         for number, value in zip(table.frame.loc[hit, ROW], cells[hit], strict=True):
             table.dropped.append((int(number), column, str(value), rule.reason))
         table.frame = table.frame.loc[~hit].reset_index(drop=True)

@@ -112,8 +112,12 @@ class EmbeddedStore:
     def query(
         self, sparql: str, *, default_graph: list[str], named_graphs: list[str] | None = None
     ) -> QueryResult:
-        graphs = [ox.NamedNode(g) for g in default_graph]
-        named = [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+            ox.NamedNode(g) for g in default_graph
+        ]
+        named: list[ox.NamedNode | ox.BlankNode] | None = (
+            [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
+        )
         try:
             return self._store.query(sparql, default_graph=graphs, named_graphs=named)
         except SyntaxError as exc:

@@ -69,7 +69,8 @@ def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None
         raise mapping.error(
             f"instansi {mapping.dataset.agency!r} tidak dikenal / unknown agency; known: "
             f"{', '.join(sorted(vocab.agencies))}",
-            "dataset", "agency",
+            "dataset",
+            "agency",
         )
     for name, spec in mapping.dimensions.items():
         dimension = vocab.dimensions.get(name)
@@ -77,14 +78,18 @@ def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None
             raise mapping.error(
                 f"dimensi {name!r} tidak dikenal / unknown dimension; known: "
                 f"{', '.join(sorted(vocab.dimensions))}",
-                "dimensions", name,
+                "dimensions",
+                name,
             )
         for source_value, notation in (spec.values or {}).items():
             if notation not in dimension.codes:
                 raise mapping.error(
                     f"kode {notation!r} (for {source_value!r}) tidak ada di dimensi {name} / "
                     f"not a code of {name}; codes: {', '.join(sorted(dimension.codes))}",
-                    "dimensions", name, "values", source_value,
+                    "dimensions",
+                    name,
+                    "values",
+                    source_value,
                 )
     for i, measure in enumerate(mapping.measures):
         indicator = vocab.indicators.get(measure.indicator)
@@ -93,20 +98,27 @@ def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None
             hint = f"; did you mean {guess[0]!r}?" if guess and guess[1] > 70 else ""
             raise mapping.error(
                 f"indikator {measure.indicator!r} tidak dikenal / unknown indicator{hint}",
-                "measures", i, "indicator",
+                "measures",
+                i,
+                "indicator",
             )
         if measure.unit is not None and measure.unit != indicator.unit:
             raise mapping.error(
                 f"satuan {measure.unit!r} berbeda dari satuan indikator {indicator.unit!r} / the "
                 f"unit differs from the indicator's unit {indicator.unit!r}",
-                "measures", i, "unit",
+                "measures",
+                i,
+                "unit",
             )
         for name, notation in measure.dimensions.items():
             dimension = vocab.dimensions.get(name)
             if dimension is None or notation not in dimension.codes:
                 raise mapping.error(
                     f"dimensi/kode {name}={notation!r} tidak dikenal / unknown dimension or code",
-                    "measures", i, "dimensions", name,
+                    "measures",
+                    i,
+                    "dimensions",
+                    name,
                 )
     if columns is not None:
         for loc, column in _column_references(mapping):
@@ -245,7 +257,12 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         report(bad_cell, column, raw, parsed.problem)
         keep = ok & parsed.lexical.notna()
         dims = {**{n: s for n, s in dimension_codes.items()}}
-        dims.update({n: pd.Series(v, index=frame.index, dtype="string") for n, v in measure.dimensions.items()})
+        dims.update(
+            {
+                n: pd.Series(v, index=frame.index, dtype="string")
+                for n, v in measure.dimensions.items()
+            }
+        )
         suffix = pd.Series("", index=frame.index, dtype="string")
         for name in sorted(dims):
             suffix = suffix + "/" + name + "=" + dims[name]
@@ -275,7 +292,11 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
             first = first_row.loc[(rec.region, rec.period, rec.indicator, rec.dims)]
             problems.append(
                 CellProblem(
-                    file_name, table.sheet, int(rec.row), rec.column, str(rec.raw),
+                    file_name,
+                    table.sheet,
+                    int(rec.row),
+                    rec.column,
+                    str(rec.raw),
                     f"duplikat baris {first} / duplicate of row {first} (same region, period, "
                     "indicator and dimensions)",
                 )
@@ -358,9 +379,7 @@ def quads(
                 name, notation = pair.split("=", 1)
                 has = (dims + "/").str.contains("/" + pair + "/", regex=False)
                 lines.append(
-                    subject[has]
-                    + f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>"
-                    + g
+                    subject[has] + f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>" + g
                 )
         rows = part.drop_duplicates("row")
         row_subject = row_prefix + rows["row"].astype("string") + ">"

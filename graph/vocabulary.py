@@ -60,18 +60,16 @@ class Vocabulary:
             try:
                 store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=iris.base)
             except SyntaxError as exc:
-                raise ReferenceDataError(f"{path}: Turtle tidak valid / invalid Turtle: {exc}")
+                raise ReferenceDataError(f"{path}: Turtle tidak valid / invalid Turtle: {exc}") from None
 
         def select(query: str) -> list[dict[str, str]]:
             result = store.query(sparql_prefixes() + query)
             assert isinstance(result, ox.QuerySolutions)
             names = [v.value for v in result.variables]
-            return [
-                {n: s[n].value for n in names if s[n] is not None} for s in result
-            ]
+            return [{n: s[n].value for n in names if s[n] is not None} for s in result]
 
         def slug(iri: str, prefix: str) -> str:
-            return iri[len(prefix):] if iri.startswith(prefix) else iri
+            return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
         agency_prefix = iris.agency("")
         unit_prefix = f"{iris.base}id/satuan/"

@@ -22,7 +22,9 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def main(ref: Path) -> None:
-    names_2022 = {r["kode"]: r["nama"].strip() for r in read(ref / "kemendagri_2022_6117_wilayah_lampung.csv")}
+    names_2022 = {
+        r["kode"]: r["nama"].strip() for r in read(ref / "kemendagri_2022_6117_wilayah_lampung.csv")
+    }
     bps_2024 = {}
     for r in read(ref / "bps_bridging_2024_lampung.csv"):
         bps_2024.setdefault(r["dagri_code"], r)

@@ -70,8 +70,16 @@ measures:
 def write_small_table(folder: Path, values: list[str], codes: list[str] | None = None) -> Path:
     """A semicolon CSV of Pesawaran desa populations and its mapping; returns the mapping."""
     desa = codes or [
-        "1809012001", "1809012002", "1809012003", "1809012004", "1809012005",
-        "1809012006", "1809012007", "1809012008", "1809012009", "1809012010",
+        "1809012001",
+        "1809012002",
+        "1809012003",
+        "1809012004",
+        "1809012005",
+        "1809012006",
+        "1809012007",
+        "1809012008",
+        "1809012009",
+        "1809012010",
     ]
     lines = ["kode_desa;tahun;jumlah"]
     for i, value in enumerate(values):

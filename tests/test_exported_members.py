@@ -7,7 +7,8 @@ import graph
 
 def test_all_is_sorted_and_names_every_public_import() -> None:
     public = {
-        name for name in vars(graph)
+        name
+        for name in vars(graph)
         if not name.startswith("_") and not isinstance(getattr(graph, name), type(graph))
     }
     assert graph.__all__ == sorted(graph.__all__)

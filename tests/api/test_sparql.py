@@ -46,7 +46,9 @@ def test_health_reports_published_datasets(client: TestClient) -> None:
     assert body["ok"] is True and body["datasets_published"] == 6
 
 
-def test_get_query_answers_sparql_json(client: TestClient, demo: tuple[Platform, list[LoadReport]]) -> None:
+def test_get_query_answers_sparql_json(
+    client: TestClient, demo: tuple[Platform, list[LoadReport]]
+) -> None:
     platform, _ = demo
     response = client.get("/sparql", params={"query": CROSS_AGENCY.format(base=platform.iris.base)})
     assert response.status_code == 200
@@ -97,7 +99,9 @@ def test_row_cap_cuts_and_says_so(demo: tuple[Platform, list[LoadReport]]) -> No
 def test_csv_results_on_request(client: TestClient) -> None:
     response = client.get(
         "/sparql",
-        params={"query": "SELECT ?l WHERE { ?r <http://www.w3.org/2004/02/skos/core#notation> '18.09'^^<https://w3id.org/onecenter/def#KemendagriCode> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"},
+        params={
+            "query": "SELECT ?l WHERE { ?r <http://www.w3.org/2004/02/skos/core#notation> '18.09'^^<https://w3id.org/onecenter/def#KemendagriCode> ; <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+        },
         headers={"accept": "text/csv"},
     )
     assert response.text.splitlines() == ["l", "Kabupaten Pesawaran"]
@@ -114,8 +118,12 @@ def free_port() -> int:
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "graph", *args], env=env, capture_output=True, text=True,
-        timeout=300, check=False,
+        [sys.executable, "-m", "graph", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -129,7 +137,10 @@ def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Pat
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "graph", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -151,7 +162,9 @@ def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Pat
         assert loaded.returncode == 0, loaded.stderr
         count = httpx.get(
             f"{base}/sparql",
-            params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?o <http://purl.org/linked-data/cube#dataSet> <https://data.pesawarankab.go.id/id/dataset/uji-penduduk> }"},
+            params={
+                "query": "SELECT (COUNT(*) AS ?n) WHERE { ?o <http://purl.org/linked-data/cube#dataSet> <https://data.pesawarankab.go.id/id/dataset/uji-penduduk> }"
+            },
             timeout=30,
         ).json()
         assert count["results"]["bindings"][0]["n"]["value"] == "10"

@@ -154,8 +154,11 @@ def test_name_in_two_kecamatan_without_parent_is_ambiguous_naming_both(linker, i
 
 @pytest.mark.parametrize(
     ("parent", "expected"),
-    [("Negeri Katon", "18.09.02.2011"), ("Kec. Way Khilau", "18.09.09.2010"),
-     ("WAY KHILAU", "18.09.09.2010")],
+    [
+        ("Negeri Katon", "18.09.02.2011"),
+        ("Kec. Way Khilau", "18.09.09.2010"),
+        ("WAY KHILAU", "18.09.09.2010"),
+    ],
 )
 def test_name_in_two_kecamatan_links_with_the_right_parent(linker, parent, expected):
     assert linker.resolve_name("Tanjung Rejo", parent, "desa") == (expected, None)
@@ -249,10 +252,20 @@ def test_link_by_kemendagri_code_resolves_each_distinct_code_once(linker, monkey
     linked = linker.link(spec, frame, {"code": "kode"})
     assert sorted(c[0] for c in calls) == sorted(["1809012001", "1801042001", "180901", ""])
     assert list(linked.code.fillna("-")) == [
-        "18.09.01.2001", "18.09.01.2001", "18.01.04.2001", "-", "18.09.01.2001", "-",
+        "18.09.01.2001",
+        "18.09.01.2001",
+        "18.01.04.2001",
+        "-",
+        "18.09.01.2001",
+        "-",
     ]
     assert list(linked.method.fillna("-")) == [
-        "kode-kemendagri", "kode-kemendagri", "kode-kemendagri", "-", "kode-kemendagri", "-",
+        "kode-kemendagri",
+        "kode-kemendagri",
+        "kode-kemendagri",
+        "-",
+        "kode-kemendagri",
+        "-",
     ]
     assert list(linked.problem.notna()) == [False, False, False, True, False, True]
 
@@ -268,10 +281,22 @@ def test_link_by_bps_code_uses_the_bps_system(linker):
 def test_link_by_name_and_parent_resolves_each_distinct_pair_once(linker, monkeypatch):
     frame = pd.DataFrame(
         {
-            "Desa": ["Tanjung Rejo", "Tanjung Rejo", "Bagelen", "Kuta Dalom", "Tanjung Rejo",
-                     "Bagelen"],
-            "Kecamatan": ["NEGERI KATON", "WAY KHILAU", "GEDONG TATAAN", "WAY LIMA",
-                          "NEGERI KATON", "GEDONG TATAAN"],
+            "Desa": [
+                "Tanjung Rejo",
+                "Tanjung Rejo",
+                "Bagelen",
+                "Kuta Dalom",
+                "Tanjung Rejo",
+                "Bagelen",
+            ],
+            "Kecamatan": [
+                "NEGERI KATON",
+                "WAY KHILAU",
+                "GEDONG TATAAN",
+                "WAY LIMA",
+                "NEGERI KATON",
+                "GEDONG TATAAN",
+            ],
         },
         dtype="string",
     )
@@ -283,7 +308,12 @@ def test_link_by_name_and_parent_resolves_each_distinct_pair_once(linker, monkey
     desa_calls = [c for c in calls if c[2] == "desa"]
     assert len(desa_calls) == 4 == len(set(desa_calls))
     assert list(linked.code.fillna("-")) == [
-        "18.09.02.2011", "18.09.09.2010", "18.09.01.2007", "-", "18.09.02.2011", "18.09.01.2007",
+        "18.09.02.2011",
+        "18.09.09.2010",
+        "18.09.01.2007",
+        "-",
+        "18.09.02.2011",
+        "18.09.01.2007",
     ]
     assert list(linked.method.fillna("-")) == ["nama-baku"] * 3 + ["-"] + ["nama-baku"] * 2
     assert pd.isna(linked.problem.iloc[0])

@@ -191,7 +191,7 @@ def test_sheet_on_an_xlsx_source_is_accepted(tmp_path):
 def test_invalid_drop_rows_regex_is_rejected_on_its_line(tmp_path):
     text = VALID.replace(
         "  decimal: comma",
-        '  decimal: comma\n  drop_rows:\n    - column: "No"\n      matches: \'(jumlah\'',
+        "  decimal: comma\n  drop_rows:\n    - column: \"No\"\n      matches: '(jumlah'",
     )
     error = rejected(tmp_path, text)
     assert "regular expression" in str(error)

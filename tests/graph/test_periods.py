@@ -152,8 +152,20 @@ def test_every_month_table_entry_is_between_1_and_12_and_covers_all_months():
     assert set(MONTHS.values()) == set(range(1, 13))
     # Indonesian full names must be present: they are what agencies write most.
     for number, name in enumerate(
-        ["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
-         "september", "oktober", "november", "desember"],
+        [
+            "januari",
+            "februari",
+            "maret",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "agustus",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ],
         start=1,
     ):
         assert MONTHS[name] == number

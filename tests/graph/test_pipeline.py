@@ -36,7 +36,9 @@ def report_for(reports: list[LoadReport], dataset: str) -> LoadReport:
 # --- the demo build -------------------------------------------------------------------
 
 
-def test_demo_build_publishes_all_six_agency_tables(demo: tuple[Platform, list[LoadReport]]) -> None:
+def test_demo_build_publishes_all_six_agency_tables(
+    demo: tuple[Platform, list[LoadReport]],
+) -> None:
     platform, reports = demo
     assert {r.outcome for r in reports} == {"published"}
     agencies = {load_mapping(Path(r.mapping)).dataset.agency for r in reports}
@@ -67,7 +69,9 @@ def test_every_demo_row_is_mapped_or_reported(demo: tuple[Platform, list[LoadRep
         source = mapping.source_path
         if mapping.source.resolved_format == "csv":
             expected = _count_data_records(
-                source, max(mapping.source.header_rows), mapping.source.delimiter,
+                source,
+                max(mapping.source.header_rows),
+                mapping.source.delimiter,
                 mapping.source.encoding,
             )
         else:
@@ -80,7 +84,9 @@ def test_every_demo_row_is_mapped_or_reported(demo: tuple[Platform, list[LoadRep
         assert report.rows_rejected <= len(listed)
 
 
-def test_demo_misspelt_desa_rows_are_reported_not_guessed(demo: tuple[Platform, list[LoadReport]]) -> None:
+def test_demo_misspelt_desa_rows_are_reported_not_guessed(
+    demo: tuple[Platform, list[LoadReport]],
+) -> None:
     _, reports = demo
     dinkes = report_for(reports, "dinkes-stunting-desa")
     region_problems = {p.row: p for p in dinkes.problems if p.column == "Desa"}
@@ -197,7 +203,10 @@ def test_region_codes_are_published_as_skos_with_both_notations(
            GROUP BY ?level""",
     )
     assert {r["level"]: int(r["n"]) for r in rows} == {
-        "provinsi": 1, "kabupaten": 15, "kecamatan": 229, "desa": 2651,
+        "provinsi": 1,
+        "kabupaten": 15,
+        "kecamatan": 229,
+        "desa": 2651,
     }
     kec = select(
         platform,
@@ -206,7 +215,8 @@ def test_region_codes_are_published_as_skos_with_both_notations(
              BIND(DATATYPE(?code) AS ?type) }""",
     )
     assert {(r["code"], r["type"]) for r in kec} == {
-        ("18.09.01", OC + "KemendagriCode"), ("1809050", OC + "BPSCode"),
+        ("18.09.01", OC + "KemendagriCode"),
+        ("1809050", OC + "BPSCode"),
     }
     assert {r["parent"] for r in kec} == {platform.iris.region("18.09")}
 
@@ -239,7 +249,9 @@ def test_reloading_the_same_table_gives_the_same_iris_and_no_duplicates(
     assert first.graph not in platform.store.named_graphs()
 
 
-def test_rejected_load_leaves_the_previous_version_published(platform: Platform, tmp_path: Path) -> None:
+def test_rejected_load_leaves_the_previous_version_published(
+    platform: Platform, tmp_path: Path
+) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
     published = population(platform)
@@ -260,7 +272,9 @@ def test_rejected_load_leaves_the_previous_version_published(platform: Platform,
     assert sorted(r["o"] for r in outcome) == [OC + "outcomePublished", OC + "outcomeRejected"]
 
 
-def test_unreadable_file_leaves_the_previous_version_published(platform: Platform, tmp_path: Path) -> None:
+def test_unreadable_file_leaves_the_previous_version_published(
+    platform: Platform, tmp_path: Path
+) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
     published = population(platform)
@@ -314,15 +328,19 @@ def test_crash_while_writing_leaves_previous_version_and_next_load_succeeds(
     assert set(population(healthy).values()) == {"7"}
 
 
-def test_partial_version_graph_is_never_visible_to_queries(platform: Platform, tmp_path: Path) -> None:
+def test_partial_version_graph_is_never_visible_to_queries(
+    platform: Platform, tmp_path: Path
+) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
     published = population(platform)
     # A version graph left behind by a killed process: present in the store, not published.
     leftover = platform.iris.dataset_version_graph("uji-penduduk", "20990101T000000000000Z")
     platform.store.bulk_load(
-        [f"<{platform.iris.base}id/observasi/x> <http://purl.org/linked-data/cube#dataSet> "
-         f"<{platform.iris.dataset('uji-penduduk')}> <{leftover}> .\n"]
+        [
+            f"<{platform.iris.base}id/observasi/x> <http://purl.org/linked-data/cube#dataSet> "
+            f"<{platform.iris.dataset('uji-penduduk')}> <{leftover}> .\n"
+        ]
     )
     assert population(platform) == published
     assert leftover in platform.store.named_graphs()
@@ -336,7 +354,9 @@ def test_table_without_any_value_is_rejected(platform: Platform, tmp_path: Path)
     assert population(platform) == {}
 
 
-def test_unreadable_cells_are_reported_and_never_become_zero(platform: Platform, tmp_path: Path) -> None:
+def test_unreadable_cells_are_reported_and_never_become_zero(
+    platform: Platform, tmp_path: Path
+) -> None:
     mapping = write_small_table(tmp_path, ["1.234", "-", "12,5", "x1"] + ["10"] * 6)
     report = platform.load(mapping)
     values = population(platform)

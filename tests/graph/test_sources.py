@@ -93,7 +93,7 @@ def test_csv_row_numbers_are_record_numbers_not_physical_lines(tmp_path):
 
 def test_cells_are_kept_as_text_exactly_as_written(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("Kode,Nilai\n0018,\"1.234,50\"\n 18.09 ,007\n", encoding="utf-8")
+    path.write_text('Kode,Nilai\n0018,"1.234,50"\n 18.09 ,007\n', encoding="utf-8")
     table = read_table(path, spec(path))
     assert column(table, "Kode") == ["0018", " 18.09 "]
     assert column(table, "Nilai") == ["1.234,50", "007"]
@@ -174,9 +174,7 @@ def test_drop_rows_are_counted_in_dropped_with_row_numbers(tmp_path):
 def test_drop_rows_match_case_insensitively(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("No,Desa,Jumlah\n1,Bagelen,5\nJUMLAH,,5\n2,Gerning,3\n", encoding="utf-8")
-    table = read_table(
-        path, spec(path, drop_rows=[{"column": "No", "matches": "^jumlah"}])
-    )
+    table = read_table(path, spec(path, drop_rows=[{"column": "No", "matches": "^jumlah"}]))
     assert [d[0] for d in table.dropped] == [3]
     assert rows_of(table) == [2, 4]
 
@@ -279,8 +277,9 @@ def dinkes_xlsx(tmp_path: Path) -> Path:
     ws["A2"] = "DINAS KESEHATAN KABUPATEN PESAWARAN"
     ws.merge_cells("A2:F2")
     # Row 3 left blank.
-    for col, name in zip("ABCDEF", ["No", "Desa", "Tahun", "Ditimbang", "Prevalensi", "Catatan"],
-                         strict=True):
+    for col, name in zip(
+        "ABCDEF", ["No", "Desa", "Tahun", "Ditimbang", "Prevalensi", "Catatan"], strict=True
+    ):
         ws[f"{col}4"] = name
     ws.append([1, "Bagelen", 2024, 187.0, 0.125, "21,4"])  # row 5
     ws["E5"].number_format = "0.0%"
@@ -413,7 +412,9 @@ def test_shipped_dinkes_xlsx_row_numbers_match_the_documented_sheet_rows():
     table = read_table(
         path,
         SourceSpec(
-            path=path.name, sheet="Stunting", header_rows=[4],
+            path=path.name,
+            sheet="Stunting",
+            header_rows=[4],
             drop_rows=[{"column": "No", "matches": r"^\s*jumlah\b"}],
         ),
     )
@@ -431,7 +432,8 @@ def test_shipped_bps_csv_two_row_header_and_dropped_rows():
     table = read_table(
         path,
         SourceSpec(
-            path=path.name, header_rows=[3, 4],
+            path=path.name,
+            header_rows=[3, 4],
             drop_rows=[
                 {"column": "Kecamatan", "matches": r"^\s*(kabupaten|jumlah|total)\b"},
                 {"column": "Kode BPS", "matches": r"^\s*(sumber|catatan)\b"},
