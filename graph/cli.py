@@ -21,9 +21,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from graph.errors import LoadRejected, OneCenterError
+from graph.iris import Iris
 from graph.pipeline import LoadReport, Platform
 from graph.query import run_query
 from graph.settings import Settings, load_settings
+from graph.store import open_store
 
 app = typer.Typer(
     help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
@@ -146,19 +148,38 @@ def build() -> None:
 @app.command()
 def load(
     mapping: Annotated[Path, typer.Argument(help="Berkas pemetaan / mapping YAML file")],
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Periksa saja, tanpa menerbitkan / check only: report what would be loaded "
+            "and refused, publish nothing",
+        ),
+    ] = False,
 ) -> None:
     """Muat satu tabel instansi / load one agency table and publish it."""
     settings = _settings()
     with _errors():
-        platform = Platform(settings)
+        # A dry run never writes, so it can run beside a server or another load.
+        platform = Platform(settings, open_store(None) if dry_run else None)
         try:
-            with _progress() as bar:
-                task = bar.add_task(mapping.stem, total=None)
-                report = platform.load(
-                    mapping, lambda done, total: bar.update(task, completed=done, total=total)
-                )
+            if dry_run:
+                report = platform.dry_run(mapping)
+            else:
+                with _progress() as bar:
+                    task = bar.add_task(mapping.stem, total=None)
+                    report = platform.load(
+                        mapping, lambda done, total: bar.update(task, completed=done, total=total)
+                    )
         finally:
             platform.close()
+    console.print(_summary([report]))
+    if dry_run:
+        console.print(
+            f"[red]akan ditolak / would be refused:[/red] {report.message}"
+            if report.message
+            else "[green]siap dimuat / ready to load[/green] (nothing was published)"
+        )
     console.print(_summary([report]))
     path = _write_problems(report, settings.resolve("var/reports"))
     if path:
@@ -177,9 +198,6 @@ def query(
     settings = _settings()
     text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
     with _errors():
-        from graph.iris import Iris
-        from graph.store import open_store
-
         store = open_store(settings.store_location, read_only=settings.store_location is not None)
         try:
             outcome = run_query(

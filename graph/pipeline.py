@@ -15,15 +15,15 @@ from pathlib import Path
 from graph.errors import CellProblem, LoadRejected, MappingError, OneCenterError
 from graph.iris import Iris
 from graph.linking import NameRules, RegionLinker
-from graph.mappings import discover_mappings, load_mapping
+from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
 from graph.provenance import LoadRecord, load_provenance, new_load_id, now
 from graph.publication import collect_garbage, publish
 from graph.reference import RegionIndex
 from graph.settings import Settings
-from graph.sources import read_table
+from graph.sources import Table, read_table
 from graph.store import Store, open_store
-from graph.transform import QuadContext, prepare, quads
+from graph.transform import Prepared, QuadContext, prepare, quads
 from graph.vocabulary import Vocabulary
 
 __all__ = ["LoadReport", "Platform"]
@@ -38,7 +38,7 @@ class LoadReport:
     dataset: str
     mapping: str
     source: str
-    outcome: str  # published | rejected | failed
+    outcome: str  # published | rejected | failed; for a dry run: checked | would-be-rejected
     rows_read: int = 0
     rows_mapped: int = 0
     rows_rejected: int = 0
@@ -107,6 +107,55 @@ class Platform:
 
     # Dataset loads -----------------------------------------------------------------------
 
+    def _examine(self, mapping_path: Path) -> tuple[Mapping, Table, Prepared, LoadReport, str]:
+        """Read, link and map a table without touching the store; say why it would be refused."""
+        mapping = load_mapping(mapping_path)
+        source = mapping.source_path
+        table = read_table(source, mapping.source)
+        prepared = prepare(mapping, table, self.linker, self.vocabulary)
+        report = LoadReport(
+            dataset=mapping.dataset.id,
+            mapping=self._display(mapping.file),
+            source=source.name,
+            outcome="checked",
+            rows_read=prepared.rows_read,
+            rows_mapped=prepared.rows_mapped,
+            rows_rejected=prepared.rows_rejected,
+            rows_dropped=prepared.rows_dropped,
+            rows_blank=prepared.rows_blank,
+            rows_without_values=prepared.rows_without_values,
+            cells_empty=prepared.cells_empty,
+            cells_rejected=prepared.cells_rejected,
+            observations=len(prepared.tidy),
+            problems=prepared.problems,
+            dropped=table.dropped,
+        )
+        data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped, 1)
+        rejected_percent = 100.0 * prepared.rows_rejected / data_rows
+        refusal = ""
+        if rejected_percent > self.settings.reject_limit_percent:
+            refusal = (
+                f"{prepared.rows_rejected} dari {data_rows} baris ditolak ({rejected_percent:.1f}%"
+                f" > batas {self.settings.reject_limit_percent}%) / {prepared.rows_rejected} of "
+                f"{data_rows} rows rejected, over the limit; fix the rows listed and load again"
+            )
+        elif prepared.tidy.empty:
+            refusal = "tidak ada nilai yang dapat dimuat / no value could be loaded"
+        report.message = refusal
+        return mapping, table, prepared, report, refusal
+
+    def dry_run(self, mapping_path: Path) -> LoadReport:
+        """Everything a load does short of writing: the report says what would be refused.
+
+        Raises:
+            MappingError, SourceError: as for ``load``.
+        """
+        started = now()
+        *_, report, refusal = self._examine(mapping_path)
+        report.outcome = "would-be-rejected" if refusal else "checked"
+        report.seconds = (now() - started).total_seconds()
+        return report
+
     def load(self, mapping_path: Path, progress: Progress | None = None) -> LoadReport:
         """Map one agency table and publish it; the previous version stays until it succeeds.
 
@@ -116,27 +165,9 @@ class Platform:
             SourceError: the table cannot be read; previous version kept.
         """
         started = now()
-        mapping = load_mapping(mapping_path)
+        mapping, table, prepared, report, refusal = self._examine(mapping_path)
         source = mapping.source_path
-        report = LoadReport(
-            dataset=mapping.dataset.id,
-            mapping=self._display(mapping.file),
-            source=source.name,
-            outcome="failed",
-        )
-        table = read_table(source, mapping.source)
-        prepared = prepare(mapping, table, self.linker, self.vocabulary)
-        report.rows_read = prepared.rows_read
-        report.rows_mapped = prepared.rows_mapped
-        report.rows_rejected = prepared.rows_rejected
-        report.rows_dropped = prepared.rows_dropped
-        report.rows_blank = prepared.rows_blank
-        report.rows_without_values = prepared.rows_without_values
-        report.cells_empty = prepared.cells_empty
-        report.cells_rejected = prepared.cells_rejected
-        report.problems = prepared.problems
-        report.dropped = table.dropped
-        report.observations = len(prepared.tidy)
+        report.outcome = "failed"
         load_id = new_load_id(started)
 
         def record(outcome: str, graph: str | None, message: str = "") -> LoadRecord:
@@ -162,21 +193,9 @@ class Platform:
                 message=message,
             )
 
-        data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped, 1)
-        rejected_percent = 100.0 * prepared.rows_rejected / data_rows
-        refusal = ""
-        if rejected_percent > self.settings.reject_limit_percent:
-            refusal = (
-                f"{prepared.rows_rejected} dari {data_rows} baris ditolak ({rejected_percent:.1f}%"
-                f" > batas {self.settings.reject_limit_percent}%) / {prepared.rows_rejected} of "
-                f"{data_rows} rows rejected, over the limit; fix the rows listed and load again"
-            )
-        elif prepared.tidy.empty:
-            refusal = "tidak ada nilai yang dapat dimuat / no value could be loaded"
         if refusal:
             self._record_only(record("rejected", None, refusal))
             report.outcome = "rejected"
-            report.message = refusal
             raise LoadRejected(refusal, prepared.problems)
 
         # Leftovers of an interrupted load are never published; clear them first.

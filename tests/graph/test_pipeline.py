@@ -383,3 +383,12 @@ def test_on_disk_store_survives_reopening(memory_settings, tmp_path: Path) -> No
     )
     assert isinstance(result, ox.QuerySolutions)
     assert int(next(iter(result))["n"].value) == 20
+
+
+def test_dry_run_reports_without_writing(platform: Platform, tmp_path: Path) -> None:
+    before = platform.store.count()
+    good = platform.dry_run(write_small_table(tmp_path, [str(1000 + i) for i in range(20)]))
+    assert good.outcome == "checked" and good.observations == 20 and good.message == ""
+    bad = platform.dry_run(write_small_table(tmp_path, ["5"] * 10, codes=["99999"] * 10))
+    assert bad.outcome == "would-be-rejected" and "10 dari 10" in bad.message
+    assert platform.store.count() == before
