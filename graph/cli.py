@@ -188,9 +188,7 @@ def load(
 
 @app.command()
 def query(
-    sparql: Annotated[
-        str, typer.Argument(help="Teks SPARQL, atau @berkas.rq / SPARQL text or @file.rq")
-    ],
+    sparql: Annotated[str, typer.Argument(help="Teks SPARQL, atau @berkas.rq / SPARQL text or @file.rq")],
     fmt: Annotated[str, typer.Option("--format", help="table, csv atau json")] = "table",
     limit: Annotated[int | None, typer.Option(help="Baris maksimum / most rows")] = None,
 ) -> None:

@@ -103,6 +103,14 @@ class Iris:
         sheet_part = f"lembar/{segment(sheet)}/" if sheet else ""
         return f"{self.base}id/berkas/{sha256}/{sheet_part}baris/"
 
+    def decision(self, key: str) -> str:
+        """A human linking decision from mappings/linking/aliases.yaml."""
+        return f"{self.base}id/keputusan/{key}"
+
+    @property
+    def decisions_graph(self) -> str:
+        return f"{self.base}graph/keputusan"
+
     def mapping(self, sha256: str) -> str:
         return f"{self.base}id/pemetaan/{sha256}"
 

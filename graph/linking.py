@@ -1,81 +1,114 @@
-"""Link agency region references (codes or names) to reference region codes.
+"""Link agency region references (codes or names) to reference region codes, with evidence.
 
-This first linker is deliberately strict: a code in its declared system, or a
-name that equals an official name (2025 decree, 2022 decree, or BPS spelling)
-after normalisation, within the parent region when one is given. Anything else
-is reported with the reason, never guessed.
+Methods, tried in this order, each recorded with a score (0-100) and the runner-up:
 
-Each distinct reference is resolved once and the answer mapped back onto the
-rows, so a million-row table costs as many look-ups as it has distinct regions.
+=================  ===========================================================
+kode-kemendagri    a Kemendagri code, dotted or not, in the declared system
+kode-bps           a BPS code through the BPS-Kemendagri crosswalk
+kode-lama          a Kemendagri code that no longer exists, to the region it became
+keputusan          a human decision in mappings/linking/aliases.yaml
+nama-baku          the official name (2025 or 2022 decree, BPS spelling) after normalisation
+riwayat-induk      the official name under the kecamatan the desa belonged to before
+aturan-ejaan       the same spelling key (old spelling, vowel variants, spaces)
+fuzzy              rapidfuzz similarity above a threshold and a margin over the runner-up
+=================  ===========================================================
+
+Names are looked up within the parent region when the table gives one, else
+within the home region; a name that fits several regions, or none well enough,
+is not linked but sent to review with its candidates. The code system is never
+guessed from the digits. Each distinct reference is resolved once.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import pandas as pd
-import yaml
+from rapidfuzz import fuzz
 
 from graph.errors import ReferenceDataError
 from graph.mappings import RegionSpec
+from graph.names import Decisions, NameRules
 from graph.reference import LEVEL_BPS_LENGTH, LEVEL_CODE_LENGTH, LEVELS, RegionIndex, dot_code
+from graph.sources import ROW
 
-__all__ = ["LinkedRegions", "NameRules", "RegionLinker"]
+__all__ = ["Candidate", "Link", "LinkedRegions", "NameRules", "RegionLinker", "ReviewItem"]
 
 METHOD_KEMENDAGRI = "kode-kemendagri"
 METHOD_BPS = "kode-bps"
+METHOD_FORMER_CODE = "kode-lama"
+METHOD_DECISION = "keputusan"
 METHOD_NAME = "nama-baku"
+METHOD_HISTORY = "riwayat-induk"
+METHOD_SPELLING = "aturan-ejaan"
+METHOD_FUZZY = "fuzzy"
+_NAME_COLUMNS = ("nama", "nama_2022", "nama_bps_2024", "nama_bps_2018")
 
 
 @dataclass(frozen=True)
-class NameRules:
-    """Normalisation rules for region names, read from mappings/linking/name_rules.yaml."""
+class Candidate:
+    code: str
+    name: str
+    score: float
 
-    prefixes: dict[str, tuple[str, ...]]
-    remove: str
-    space: str
 
-    @classmethod
-    def from_yaml(cls, path: Path) -> NameRules:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            return cls(
-                prefixes={lvl: tuple(data["prefixes"].get(lvl, [])) for lvl in LEVELS},
-                remove=str(data.get("remove", "")),
-                space=str(data.get("space", "")),
-            )
-        except (OSError, yaml.YAMLError, KeyError, AttributeError) as exc:
-            raise ReferenceDataError(f"{path}: aturan nama tidak terbaca / unreadable: {exc}") from None
+@dataclass(frozen=True)
+class Link:
+    """How one reference was resolved, or why not (with the candidates to review)."""
 
-    def normalise(self, name: str, level: str) -> str:
-        text = unicodedata.normalize("NFKC", str(name)).casefold()
-        text = text.translate({ord(c): None for c in self.remove})
-        text = text.translate({ord(c): " " for c in self.space})
-        words = text.split()
-        prefixes = self.prefixes.get(level, ())
-        while len(words) > 1 and words[0] in prefixes:
-            words = words[1:]
-        return " ".join(words)
+    code: str | None
+    method: str | None = None
+    score: float = 0.0
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    decision: str | None = None
+    problem: str | None = None
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass
+class ReviewItem:
+    """A distinct unlinked reference of a table, the rows that carry it, and candidates."""
+
+    level: str
+    name: str
+    parent: str | None
+    reason: str
+    rows: list[int] = field(default_factory=list)
+    candidates: tuple[Candidate, ...] = ()
 
 
 @dataclass
 class LinkedRegions:
-    """Per row: the reference code (or <NA>), how it was found, and why not."""
+    """Per row: the code (or <NA>), the method, score, runner-up and decision, or the problem."""
 
     code: pd.Series
     method: pd.Series
+    score: pd.Series
+    runner_up: pd.Series
+    decision: pd.Series
     problem: pd.Series
+    review: list[ReviewItem]
+
+
+def similarity(a: str, b: str) -> float:
+    """0-100: the better of whole-string (spaces ignored) and word-order-free similarity."""
+    return max(fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")), fuzz.token_sort_ratio(a, b))
 
 
 class RegionLinker:
     """Resolves region references within the instance's home region."""
 
-    def __init__(self, index: RegionIndex, rules: NameRules, home_region: str) -> None:
+    def __init__(
+        self,
+        index: RegionIndex,
+        rules: NameRules,
+        home_region: str,
+        decisions: Decisions | None = None,
+    ) -> None:
         if home_region not in index.names:
             raise ReferenceDataError(
                 f"wilayah asal {home_region} tidak ada dalam daftar kode / home_region "
@@ -84,31 +117,68 @@ class RegionLinker:
         self.index = index
         self.rules = rules
         self.home = home_region
-        self._parents_in: dict[tuple[str, str], set[str]] = {}
+        self.decisions = decisions or Decisions([], rules)
+        self._parents_in: dict[tuple[str, str], frozenset[str]] = {}
+
+    # Indexes over the code list, built once.
 
     @cached_property
-    def _by_parent_and_name(self) -> dict[tuple[str, str], set[str]]:
+    def _names(self) -> dict[str, list[str]]:
+        """Code -> its normalised names (official, 2022, BPS spellings)."""
+        out: dict[str, list[str]] = {}
+        for row in self.index.frame.itertuples(index=False):
+            names = {self.rules.normalise(getattr(row, c), row.tingkat) for c in _NAME_COLUMNS}
+            out[row.kode] = sorted(n for n in names if n)
+        return out
+
+    @cached_property
+    def _by_name(self) -> dict[tuple[str, str], set[str]]:
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        columns = ["nama", "nama_2022", "nama_bps_2024", "nama_bps_2018"]
-        frame = self.index.frame
-        for row in frame.itertuples(index=False):
-            for col in columns:
-                name = getattr(row, col)
-                if name:
-                    found[(row.induk, self.rules.normalise(name, row.tingkat))].add(row.kode)
+        for code, names in self._names.items():
+            for name in names:
+                found[(self.index.parents[code], name)].add(code)
         return found
 
-    def _candidates(self, scope: str, level: str, name: str) -> set[str]:
-        """Codes at ``level`` named ``name`` anywhere within region ``scope``."""
-        key = self.rules.normalise(name, level)
-        if (scope, level) not in self._parents_in:
-            self._parents_in[(scope, level)] = {
-                self.index.parents[c] for c in self.index.descendants(scope, level)
-            }
-        parents = self._parents_in[(scope, level)]
-        return {c for p in parents for c in self._by_parent_and_name.get((p, key), set())}
+    @cached_property
+    def _by_spelling(self) -> dict[tuple[str, str], set[str]]:
+        found: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for code, names in self._names.items():
+            for name in names:
+                found[(self.index.parents[code], self.rules.spelling_key(name))].add(code)
+        return found
 
-    def _scope_for(self, level: str) -> str:
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for code, parent in self.index.parents.items():
+            out[parent].append(code)
+        return out
+
+    @cached_property
+    def _former_parent(self) -> dict[str, str]:
+        frame = self.index.frame
+        if "kode_lama" not in frame.columns:
+            return {}
+        moved = frame[frame["kode_lama"] != ""]
+        return {k: old.rsplit(".", 1)[0] for k, old in zip(moved["kode"], moved["kode_lama"], strict=True)}
+
+    @cached_property
+    def _former_code(self) -> dict[str, str]:
+        frame = self.index.frame
+        if "kode_lama" not in frame.columns:
+            return {}
+        moved = frame[frame["kode_lama"] != ""]
+        return dict(zip(moved["kode_lama"], moved["kode"], strict=True))
+
+    def parents_in(self, scope: str, level: str) -> frozenset[str]:
+        """Parents of the regions at ``level`` within ``scope`` ('' = everywhere)."""
+        if (scope, level) not in self._parents_in:
+            self._parents_in[(scope, level)] = frozenset(
+                self.index.parents[c] for c in self.index.descendants(scope, level)
+            )
+        return self._parents_in[(scope, level)]
+
+    def home_scope(self, level: str) -> str:
         """Names are looked up within the home region, or its ancestors for higher levels."""
         rank = LEVELS.index(level)
         home_rank = LEVELS.index(self.index.levels[self.home])
@@ -118,80 +188,166 @@ class RegionLinker:
             home_rank -= 1
         return scope
 
-    def resolve_code(self, value: str, system: str, level: str) -> tuple[str | None, str | None]:
+    # Codes.
+
+    def resolve_code(self, value: str, system: str, level: str) -> Link:
         text = re.sub(r"\s+", "", value)
         if system == "kemendagri":
             if "." not in text:
                 if not text.isdigit() or len(text) != LEVEL_CODE_LENGTH[level]:
-                    return None, (
-                        f"kode Kemendagri {level} harus {LEVEL_CODE_LENGTH[level]} angka / a "
-                        f"Kemendagri {level} code has {LEVEL_CODE_LENGTH[level]} digits"
+                    return Link(
+                        None,
+                        problem=(
+                            f"kode Kemendagri {level} harus {LEVEL_CODE_LENGTH[level]} angka / a "
+                            f"Kemendagri {level} code has {LEVEL_CODE_LENGTH[level]} digits"
+                        ),
                     )
                 text = dot_code(text)
-            if self.index.levels.get(text) != level:
-                return None, (
-                    f"kode Kemendagri {text} tidak ada pada tingkat {level} / no {level} "
-                    "has this Kemendagri code (edition 2025)"
-                )
-            return text, None
+            if self.index.levels.get(text) == level:
+                return Link(text, METHOD_KEMENDAGRI, 100.0)
+            if text in self._former_code:
+                return Link(self._former_code[text], METHOD_FORMER_CODE, 100.0)
+            return Link(
+                None,
+                problem=(
+                    f"kode Kemendagri {text} tidak ada pada tingkat {level} / no {level} has this "
+                    "Kemendagri code (edition 2025)"
+                ),
+            )
         if not text.isdigit() or len(text) != LEVEL_BPS_LENGTH[level]:
-            return None, (
-                f"kode BPS {level} harus {LEVEL_BPS_LENGTH[level]} angka / a BPS {level} code "
-                f"has {LEVEL_BPS_LENGTH[level]} digits"
+            return Link(
+                None,
+                problem=(
+                    f"kode BPS {level} harus {LEVEL_BPS_LENGTH[level]} angka / a BPS {level} code "
+                    f"has {LEVEL_BPS_LENGTH[level]} digits"
+                ),
             )
         code = self.index.bps_to_kemendagri.get(text)
         if code is None or self.index.levels.get(code) != level:
-            return None, f"kode BPS {text} tidak dikenal / unknown BPS {level} code"
-        return code, None
+            return Link(None, problem=f"kode BPS {text} tidak dikenal / unknown BPS {level} code")
+        return Link(code, METHOD_BPS, 100.0)
 
-    def resolve_name(
-        self, name: str, parent: str | None, level: str
-    ) -> tuple[str | None, str | None]:
+    # Names.
+
+    def rank(self, name: str, level: str, parents: frozenset[str]) -> list[Candidate]:
+        """Regions at ``level`` under ``parents``, most similar to ``name`` first."""
+        norm = self.rules.normalise(name, level)
+        ranked = []
+        for parent in parents:
+            for code in self._children.get(parent, []):
+                if self.index.levels[code] != level:
+                    continue
+                score = max((similarity(norm, n) for n in self._names[code]), default=0.0)
+                ranked.append(Candidate(code, self.index.label(code), round(score, 1)))
+        ranked.sort(key=lambda c: (-c.score, c.code))
+        return ranked
+
+    def resolve_name(self, name: str, parent: str | None, level: str) -> Link:
         if not name.strip():
-            return None, "nama wilayah kosong / region name is empty"
-        scope = self._scope_for(level)
-        within = scope
-        if parent is not None and level != "provinsi":
+            return Link(None, problem="nama wilayah kosong / region name is empty")
+        scope = self.home_scope(level)
+        parent_code: str | None = None
+        if parent is not None and parent.strip() and level != "provinsi":
             parent_level = LEVELS[LEVELS.index(level) - 1]
-            parent_code, problem = self.resolve_name(parent, None, parent_level)
-            if parent_code is None:
-                return None, f"induk / parent {parent!r}: {problem}"
-            found = self._candidates(parent_code, level, name)
-            if not found:
-                elsewhere = self._candidates(scope, level, name)
-                if elsewhere:
-                    where = ", ".join(
-                        f"{self.index.label(self.index.parents[c])} ({c})"
-                        for c in sorted(elsewhere)
-                    )
-                    return None, (
-                        f"{name!r} tidak ada di {self.index.label(parent_code)}; ada di {where} / "
-                        f"not in that {parent_level}, but in {where}"
-                    )
-            within = parent_code
-        else:
-            found = self._candidates(scope, level, name)
-        if len(found) == 1:
-            return next(iter(found)), None
-        if not found:
-            return None, (
-                f"nama {level} {name!r} tidak cocok dengan nama resmi / no official {level} "
-                f"name matches within {self.index.label(within) if within else 'the code list'}; "
-                "check the spelling or add the code"
+            parent_link = self.resolve_name(parent, None, parent_level)
+            if parent_link.code is None:
+                return Link(
+                    None,
+                    problem=f"induk / parent {parent!r}: {parent_link.problem}",
+                    candidates=tuple(self.rank(name, level, self.parents_in(scope, level))[:3]),
+                )
+            parent_code = parent_link.code
+        decision = self.decisions.find(name, parent, level)
+        if decision is not None:
+            return Link(decision.code, METHOD_DECISION, 100.0, decision=decision.key)
+
+        parents = frozenset({parent_code}) if parent_code else self.parents_in(scope, level)
+        norm = self.rules.normalise(name, level)
+        ranked = self.rank(name, level, parents)
+
+        def runner_up(code: str) -> tuple[str | None, float]:
+            other = next((c for c in ranked if c.code != code), None)
+            return (other.code, other.score) if other else (None, 0.0)
+
+        exact = set().union(*(self._by_name.get((p, norm), set()) for p in parents))
+        if len(exact) == 1:
+            code = next(iter(exact))
+            return Link(code, METHOD_NAME, 100.0, *runner_up(code))
+        if len(exact) > 1:
+            options = tuple(Candidate(c, self.index.label(c), 100.0) for c in sorted(exact))
+            where = ", ".join(f"{c.code} {c.name}" for c in options)
+            return Link(
+                None,
+                problem=(
+                    f"nama {name!r} ambigu / ambiguous: {where}; add the parent region column or the code"
+                ),
+                candidates=options,
             )
-        options = ", ".join(f"{c} {self.index.label(c)}" for c in sorted(found))
-        return None, (
-            f"nama {name!r} ambigu / ambiguous: {options}; add the parent region column or the code"
+
+        if parent_code is not None:
+            # A desa that belonged to this kecamatan before a decree moved it.
+            moved = {
+                c
+                for p in self.parents_in(scope, level)
+                for c in self._by_name.get((p, norm), set())
+                if self._former_parent.get(c) == parent_code
+            }
+            if len(moved) == 1:
+                code = next(iter(moved))
+                return Link(code, METHOD_HISTORY, 100.0, *runner_up(code))
+
+        key = self.rules.spelling_key(norm)
+        spelled = set().union(*(self._by_spelling.get((p, key), set()) for p in parents))
+        if len(spelled) == 1:
+            code = next(iter(spelled))
+            score = next((c.score for c in ranked if c.code == code), 0.0)
+            if score >= self.rules.spelling_min_score:
+                return Link(code, METHOD_SPELLING, score, *runner_up(code))
+
+        if ranked:
+            best = ranked[0]
+            second = ranked[1].score if len(ranked) > 1 else 0.0
+            if best.score >= self.rules.fuzzy_threshold and best.score - second >= self.rules.fuzzy_margin:
+                return Link(best.code, METHOD_FUZZY, best.score, *runner_up(best.code))
+
+        if parent_code is not None:
+            elsewhere = {
+                c for p in self.parents_in(scope, level) for c in self._by_name.get((p, norm), set())
+            }
+            if elsewhere:
+                options = tuple(Candidate(c, self.index.label(c), 100.0) for c in sorted(elsewhere))
+                where = ", ".join(
+                    f"{self.index.label(self.index.parents[c.code])} ({c.code})" for c in options
+                )
+                parent_level = LEVELS[LEVELS.index(level) - 1]
+                return Link(
+                    None,
+                    problem=(
+                        f"{name!r} tidak ada di {self.index.label(parent_code)}; ada di {where} / not in "
+                        f"that {parent_level}, but in {where}"
+                    ),
+                    candidates=options,
+                )
+        within = parent_code or scope
+        return Link(
+            None,
+            problem=(
+                f"nama {level} {name!r} tidak cocok dengan nama resmi / no official {level} name "
+                f"matches within {self.index.label(within) if within else 'the code list'}"
+                + (f"; closest: {ranked[0].name} ({ranked[0].code}, {ranked[0].score:.0f})" if ranked else "")
+            ),
+            candidates=tuple(ranked[:3]),
         )
+
+    # Whole columns.
 
     def link(self, spec: RegionSpec, frame: pd.DataFrame, columns: dict[str, str]) -> LinkedRegions:
         """Link every row of ``frame``; ``columns`` maps spec roles to frame columns."""
         if spec.code is not None:
             keys = frame[columns["code"]].fillna("").astype(str)
-            resolved = {
-                k: self.resolve_code(k, spec.code.system, spec.level) for k in keys.unique()
-            }
-            method = METHOD_KEMENDAGRI if spec.code.system == "kemendagri" else METHOD_BPS
+            system = spec.code.system
+            resolved = {k: self.resolve_code(k, system, spec.level) for k in keys.unique()}
+            shown = {k: (k, None) for k in resolved}
         else:
             assert spec.name is not None
             name = _column_or_value(frame, columns.get("name"), spec.name.value)
@@ -200,18 +356,45 @@ class RegionLinker:
                 if spec.parent is not None
                 else None
             )
-            pairs = list(
-                zip(name, parent if parent is not None else [None] * len(name), strict=True)
-            )
+            pairs = list(zip(name, parent if parent is not None else [None] * len(name), strict=True))
             keys = pd.Series(pairs, index=frame.index, dtype="object")
-            resolved = {
-                (nm, p): self.resolve_name(nm, p, spec.level) for nm, p in dict.fromkeys(pairs)
-            }
-            method = METHOD_NAME
-        code = keys.map({k: v[0] for k, v in resolved.items()}).astype("string")
-        problem = keys.map({k: v[1] for k, v in resolved.items()}).astype("string")
-        methods = pd.Series(method, index=frame.index, dtype="string").where(code.notna())
-        return LinkedRegions(code=code, method=methods, problem=problem)
+            resolved = {(n, p): self.resolve_name(n, p, spec.level) for n, p in dict.fromkeys(pairs)}
+            shown = {k: k for k in resolved}
+
+        def column(get: object, dtype: str) -> pd.Series:
+            values = {k: get(v) for k, v in resolved.items()}  # type: ignore[operator]
+            return keys.map(values).astype(dtype)
+
+        unlinked = {k for k, v in resolved.items() if v.code is None}
+        rows_of: dict[object, list[int]] = defaultdict(list)
+        if unlinked and ROW in frame:
+            for key, row in zip(keys, frame[ROW], strict=True):
+                if key in unlinked:
+                    rows_of[key].append(int(row))
+        review = []
+        for key in unlinked:
+            link = resolved[key]
+            n, p = shown[key]
+            review.append(
+                ReviewItem(
+                    level=spec.level,
+                    name=str(n),
+                    parent=p,
+                    reason=str(link.problem),
+                    rows=rows_of[key],
+                    candidates=link.candidates,
+                )
+            )
+        review.sort(key=lambda item: item.rows[:1])
+        return LinkedRegions(
+            code=column(lambda v: v.code, "string"),
+            method=column(lambda v: v.method, "string"),
+            score=column(lambda v: v.score if v.code else None, "Float64"),
+            runner_up=column(lambda v: v.runner_up, "string"),
+            decision=column(lambda v: v.decision, "string"),
+            problem=column(lambda v: v.problem, "string"),
+            review=review,
+        )
 
 
 def _column_or_value(frame: pd.DataFrame, column: str | None, value: object) -> pd.Series:

@@ -283,10 +283,7 @@ def load_mapping(path: Path | str) -> Mapping:
         where = ".".join(str(p) for p in loc) or "(top)"
         hint = ""
         if first["type"] == "extra_forbidden":
-            hint = (
-                " — kunci tidak dikenal / unknown key; see docs/mapping-language.md for the "
-                "allowed keys"
-            )
+            hint = " — kunci tidak dikenal / unknown key; see docs/mapping-language.md for the allowed keys"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         raise MappingError(
             f"{where}: {first['msg']}{hint}{more}", file=path, line=_line_for(lines, loc)

@@ -34,9 +34,7 @@ class ParsedNumbers:
     problem: pd.Series  # reason text or <NA>
 
 
-def parse_numbers(
-    raw: pd.Series, *, style: DecimalStyle, missing: list[str], integer: bool
-) -> ParsedNumbers:
+def parse_numbers(raw: pd.Series, *, style: DecimalStyle, missing: list[str], integer: bool) -> ParsedNumbers:
     """Parse a column of cell texts into exact decimal text.
 
     Args:
@@ -96,8 +94,6 @@ def parse_numbers(
     lexical = lexical.str.replace(r"^(-?)0+(?=\d)", r"\1", regex=True)
     if integer:
         whole = lexical.str.fullmatch(r"-?\d+(?:\.0+)?").fillna(True).astype(bool)
-        problem = problem.mask(
-            ~whole, "bukan bilangan bulat / not a whole number, but the indicator counts"
-        )
+        problem = problem.mask(~whole, "bukan bilangan bulat / not a whole number, but the indicator counts")
         lexical = lexical.where(whole).str.replace(r"\.0+$", "", regex=True)
     return ParsedNumbers(lexical=lexical, missing=is_missing, problem=problem)

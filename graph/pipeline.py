@@ -14,10 +14,11 @@ from pathlib import Path
 
 from graph.errors import CellProblem, LoadRejected, MappingError, OneCenterError
 from graph.iris import Iris
-from graph.linking import NameRules, RegionLinker
+from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
-from graph.provenance import LoadRecord, load_provenance, new_load_id, now
+from graph.names import Decisions, NameRules
+from graph.provenance import LoadRecord, decisions_ntriples, load_provenance, new_load_id, now
 from graph.publication import collect_garbage, publish
 from graph.reference import RegionIndex
 from graph.settings import Settings
@@ -54,6 +55,8 @@ class LoadReport:
     message: str = ""
     problems: list[CellProblem] = field(default_factory=list)
     dropped: list[tuple[int, str, str, str]] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    link_methods: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_accounted(self) -> int:
@@ -74,11 +77,11 @@ class Platform:
         self.iris = Iris(settings.base_iri)
         self.store = store if store is not None else open_store(settings.store_location)
         self.vocabulary = Vocabulary.load(settings.ontology_path, self.iris)
-        self.regions = RegionIndex.from_csv(
-            settings.ontology_path / "codes" / "wilayah_lampung.csv"
-        )
-        rules = NameRules.from_yaml(settings.mappings_path / "linking" / "name_rules.yaml")
-        self.linker = RegionLinker(self.regions, rules, settings.home_region)
+        self.regions = RegionIndex.from_csv(settings.ontology_path / "codes" / "wilayah_lampung.csv")
+        linking = settings.mappings_path / "linking"
+        rules = NameRules.from_yaml(linking / "name_rules.yaml")
+        self.decisions = Decisions.from_yaml(linking / "aliases.yaml", rules, set(self.regions.names))
+        self.linker = RegionLinker(self.regions, rules, settings.home_region, self.decisions)
 
     def close(self) -> None:
         self.store.close()
@@ -94,6 +97,7 @@ class Platform:
             ],
             self.iris.regions_graph: [(self.regions.to_ntriples(self.iris), "ntriples")],
             self.iris.periods_graph: [(periods_ntriples(self.iris), "ntriples")],
+            self.iris.decisions_graph: [(decisions_ntriples(self.decisions, self.iris), "ntriples")],
         }
         added = 0
         for graph, parts in sources.items():
@@ -129,6 +133,8 @@ class Platform:
             observations=len(prepared.tidy),
             problems=prepared.problems,
             dropped=table.dropped,
+            review=prepared.review,
+            link_methods=prepared.link_methods,
         )
         data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped, 1)
         rejected_percent = 100.0 * prepared.rows_rejected / data_rows
@@ -245,8 +251,7 @@ class Platform:
 
     def _record_only(self, rec: LoadRecord) -> None:
         self.store.update(
-            f"INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{\n"
-            f"{load_provenance(rec, self.iris)}}} }}"
+            f"INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{\n{load_provenance(rec, self.iris)}}} }}"
         )
 
     def _display(self, path: Path) -> str:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from graph import __version__
 from graph.iris import Iris
+from graph.names import Decisions
 from graph.namespaces import DCTERMS, OC, PREFIXES, PROV, RDF_TYPE
 from graph.ntriples import literal
 
-__all__ = ["LoadRecord", "load_provenance", "new_load_id", "now"]
+__all__ = ["LoadRecord", "decisions_ntriples", "load_provenance", "new_load_id", "now"]
 
 _XSD = PREFIXES["xsd"]
 _RDFS = PREFIXES["rdfs"]
@@ -126,4 +127,28 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
             f"{graph} <{PROV}wasDerivedFrom> {file}",
             f"{graph} <{PROV}specializationOf> <{iris.dataset(record.dataset)}>",
         ]
+    return "".join(line + " .\n" for line in lines)
+
+
+def decisions_ntriples(decisions: Decisions, iris: Iris) -> str:
+    """The Walidata's linking decisions as PROV entities (N-Triples)."""
+    t = f"<{RDF_TYPE}>"
+    lines: list[str] = []
+    for d in decisions.items:
+        s = f"<{iris.decision(d.key)}>"
+        person = f"<{iris.person(d.decided_by)}>"
+        lines += [
+            f"{s} {t} <{PROV}Entity>",
+            f"{s} {t} <{OC}LinkDecision>",
+            f"{s} <{OC}variant> {literal(d.variant)}",
+            f"{s} <{OC}decidedRegion> <{iris.region(d.code)}>",
+            f"{s} <{PROV}wasAttributedTo> {person}",
+            f"{s} <{DCTERMS}date> {literal(d.decided_on.isoformat(), _XSD + 'date')}",
+            f"{person} {t} <{PROV}Person>",
+            f"{person} <{_RDFS}label> {literal(d.decided_by)}",
+        ]
+        if d.parent:
+            lines.append(f"{s} <{OC}variantParent> {literal(d.parent)}")
+        if d.note:
+            lines.append(f"{s} <{_RDFS}comment> {literal(d.note)}")
     return "".join(line + " .\n" for line in lines)

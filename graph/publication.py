@@ -19,7 +19,7 @@ __all__ = ["collect_garbage", "fixed_graphs", "publish", "published_datasets", "
 
 
 def fixed_graphs(iris: Iris) -> list[str]:
-    """Graphs that are always public: vocabulary, regions, periods, catalogue, provenance."""
+    """Graphs always public: vocabulary, regions, periods, decisions, catalogue, provenance."""
     return [
         iris.ontology_graph,
         iris.regions_graph,
@@ -44,9 +44,7 @@ def published_graphs(store: Store, iris: Iris) -> list[str]:
     return fixed_graphs(iris) + sorted(published_datasets(store, iris).values())
 
 
-def publish(
-    store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_nt: str
-) -> str | None:
+def publish(store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_nt: str) -> str | None:
     """Point ``dataset_iri`` at ``graph`` and append provenance, atomically.
 
     Returns the previously published graph (now unreferenced), or None.

@@ -62,9 +62,7 @@ class RegionIndex:
             raise ReferenceDataError(f"kode wilayah tidak terbaca / cannot read {path}: {exc}") from None
         required = {"kode", "tingkat", "jenis", "nama", "induk", "nama_2022", "kode_bps"}
         if not required <= set(frame.columns):
-            raise ReferenceDataError(
-                f"{path}: columns {sorted(required - set(frame.columns))} missing"
-            )
+            raise ReferenceDataError(f"{path}: columns {sorted(required - set(frame.columns))} missing")
         return cls(frame)
 
     @cached_property

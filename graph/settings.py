@@ -57,8 +57,7 @@ class Settings(BaseSettings):
     )
     mappings_dir: Path = Field(
         Path("mappings"),
-        description="Folder of the mapping files (one YAML per agency table); relative to "
-        "project_dir.",
+        description="Folder of the mapping files (one YAML per agency table); relative to project_dir.",
     )
     store_path: str = Field(
         "var/store",
@@ -97,8 +96,7 @@ class Settings(BaseSettings):
     def _base_iri_ends_with_slash(cls, value: str) -> str:
         if not re.match(r"^https?://[^\s<>\"]+/$", value):
             raise ValueError(
-                "base_iri harus berupa IRI http(s) yang diakhiri '/' / "
-                "must be an http(s) IRI ending with '/'"
+                "base_iri harus berupa IRI http(s) yang diakhiri '/' / must be an http(s) IRI ending with '/'"
             )
         return value
 

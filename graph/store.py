@@ -112,9 +112,7 @@ class EmbeddedStore:
     def query(
         self, sparql: str, *, default_graph: list[str], named_graphs: list[str] | None = None
     ) -> QueryResult:
-        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-            ox.NamedNode(g) for g in default_graph
-        ]
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in default_graph]
         named: list[ox.NamedNode | ox.BlankNode] | None = (
             [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
         )

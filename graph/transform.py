@@ -23,7 +23,7 @@ from rapidfuzz import process
 
 from graph.errors import CellProblem
 from graph.iris import Iris
-from graph.linking import RegionLinker
+from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import ColumnOrValue, Mapping, PeriodSpec
 from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
 from graph.ntriples import escape, escape_column
@@ -35,7 +35,20 @@ from graph.vocabulary import Vocabulary
 __all__ = ["Prepared", "check_mapping", "prepare", "quads"]
 
 # Tidy observation columns.
-TIDY = ["row", "column", "raw", "region", "period", "indicator", "dims", "value", "method"]
+TIDY = [
+    "row",
+    "column",
+    "raw",
+    "region",
+    "period",
+    "indicator",
+    "dims",
+    "value",
+    "method",
+    "score",
+    "runner_up",
+    "decision",
+]
 
 
 @dataclass
@@ -52,6 +65,8 @@ class Prepared:
     rows_without_values: int = 0  # every value cell empty or unreadable
     cells_empty: int = 0
     cells_rejected: int = 0
+    review: list[ReviewItem] = field(default_factory=list)  # unlinked references
+    link_methods: dict[str, int] = field(default_factory=dict)  # rows linked per method
 
     @property
     def periods(self) -> list[str]:
@@ -173,12 +188,8 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
     file_name = table.path.name
 
     def report(mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series) -> None:
-        for number, value, reason in zip(
-            frame.loc[mask, ROW], values[mask], reasons[mask], strict=True
-        ):
-            problems.append(
-                CellProblem(file_name, table.sheet, int(number), column, str(value), str(reason))
-            )
+        for number, value, reason in zip(frame.loc[mask, ROW], values[mask], reasons[mask], strict=True):
+            problems.append(CellProblem(file_name, table.sheet, int(number), column, str(value), str(reason)))
 
     region = mapping.region
     columns = {}
@@ -258,10 +269,7 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         keep = ok & parsed.lexical.notna()
         dims = {**{n: s for n, s in dimension_codes.items()}}
         dims.update(
-            {
-                n: pd.Series(v, index=frame.index, dtype="string")
-                for n, v in measure.dimensions.items()
-            }
+            {n: pd.Series(v, index=frame.index, dtype="string") for n, v in measure.dimensions.items()}
         )
         suffix = pd.Series("", index=frame.index, dtype="string")
         for name in sorted(dims):
@@ -277,6 +285,9 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
                 "dims": suffix,
                 "value": parsed.lexical,
                 "method": linked.method,
+                "score": linked.score,
+                "runner_up": linked.runner_up,
+                "decision": linked.decision,
             }
         )[keep]
         blocks.append(block)
@@ -318,6 +329,8 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         rows_without_values=len(data_rows - mapped_rows - rejected_rows),
         cells_empty=cells_empty,
         cells_rejected=cells_rejected,
+        review=linked.review,
+        link_methods={str(k): int(v) for k, v in linked.method.value_counts().items()},
     )
 
 
@@ -332,9 +345,7 @@ class QuadContext:
     sheet: str | None
 
 
-def quads(
-    prepared: Prepared, vocab: Vocabulary, ctx: QuadContext, chunk_rows: int
-) -> Iterator[str]:
+def quads(prepared: Prepared, vocab: Vocabulary, ctx: QuadContext, chunk_rows: int) -> Iterator[str]:
     """N-Quads text for the observations and their source rows, ``chunk_rows`` at a time."""
     tidy = prepared.tidy
     iris = ctx.iris
@@ -354,9 +365,7 @@ def quads(
     for start in range(0, len(tidy), chunk_rows):
         part = tidy.iloc[start : start + chunk_rows]
         ind = part["indicator"].astype("string")
-        subject = (
-            obs_prefix + part["region"] + "/" + part["period"] + "/" + ind + part["dims"] + ">"
-        )
+        subject = obs_prefix + part["region"] + "/" + part["period"] + "/" + ind + part["dims"] + ">"
         row = row_prefix + part["row"].astype("string") + ">"
         ind_iri = "<" + ind.map(indicator_iri) + ">"
         lines = [
@@ -378,12 +387,15 @@ def quads(
                     continue
                 name, notation = pair.split("=", 1)
                 has = (dims + "/").str.contains("/" + pair + "/", regex=False)
-                lines.append(
-                    subject[has] + f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>" + g
-                )
-        rows = part.drop_duplicates("row")
+                lines.append(subject[has] + f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>" + g)
+        yield "".join("".join(s.tolist()) for s in lines)
+
+    # Source rows once each: a wide row gives several observations, possibly in several chunks.
+    unique_rows = tidy.drop_duplicates("row")
+    for start in range(0, len(unique_rows), chunk_rows):
+        rows = unique_rows.iloc[start : start + chunk_rows]
         row_subject = row_prefix + rows["row"].astype("string") + ">"
-        lines += [
+        lines = [
             row_subject + f" {rdf_type} <{OC}SourceRow>" + g,
             row_subject + f" <{OC}sourceFile> <{iris.file(ctx.file_sha256)}>" + g,
             row_subject
@@ -392,7 +404,32 @@ def quads(
             + '"^^<http://www.w3.org/2001/XMLSchema#integer>'
             + g,
             row_subject + f' <{OC}regionLinkMethod> "' + rows["method"] + '"' + g,
+            row_subject
+            + f' <{OC}regionLinkScore> "'
+            + rows["score"].astype("string")
+            + '"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+            + g,
         ]
+        has_runner_up = rows["runner_up"].notna()
+        if has_runner_up.any():
+            lines.append(
+                row_subject[has_runner_up]
+                + f" <{OC}regionLinkRunnerUp> "
+                + region_prefix
+                + rows.loc[has_runner_up, "runner_up"]
+                + ">"
+                + g
+            )
+        has_decision = rows["decision"].notna()
+        if has_decision.any():
+            lines.append(
+                row_subject[has_decision]
+                + f" <{OC}regionLinkDecision> <"
+                + iris.decision("")
+                + rows.loc[has_decision, "decision"]
+                + ">"
+                + g
+            )
         if ctx.sheet:
             lines.append(row_subject + f' <{OC}sheet> "' + escape(ctx.sheet) + '"' + g)
         yield "".join("".join(s.tolist()) for s in lines)

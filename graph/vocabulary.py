@@ -78,9 +78,7 @@ class Vocabulary:
             for r in select("SELECT ?a WHERE { ?a a org:Organization }")
             if r["a"].startswith(agency_prefix)
         }
-        units = {
-            slug(r["u"], unit_prefix): r["u"] for r in select("SELECT ?u WHERE { ?u a oc:Unit }")
-        }
+        units = {slug(r["u"], unit_prefix): r["u"] for r in select("SELECT ?u WHERE { ?u a oc:Unit }")}
         indicators = {}
         for r in select(
             """SELECT ?i ?lid ?len ?u ?dt ?p WHERE {

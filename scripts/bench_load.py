@@ -78,9 +78,7 @@ def write_table(folder: Path, observations: int, codes: list[str]) -> Path:
         if kind == "int":
             columns[name] = rng.integers(0, 9000, rows).astype(str)
         else:
-            columns[name] = np.char.replace(
-                np.round(rng.uniform(0, 100, rows), 1).astype(str), ".", ","
-            )
+            columns[name] = np.char.replace(np.round(rng.uniform(0, 100, rows), 1).astype(str), ".", ",")
     path = folder / "bench.csv"
     with path.open("w", encoding="utf-8") as f:
         f.write(";".join(columns) + "\n")
@@ -118,9 +116,7 @@ def main() -> None:
             t1 = time.perf_counter()
             prepared = prepare(mapping, table, platform.linker, platform.vocabulary)
             t2 = time.perf_counter()
-            ctx = QuadContext(
-                iris, mapping.dataset.id, iris.base + "graph/bench", table.sha256, None
-            )
+            ctx = QuadContext(iris, mapping.dataset.id, iris.base + "graph/bench", table.sha256, None)
             text = list(quads(prepared, platform.vocabulary, ctx, settings.transform_chunk_rows))
             t3 = time.perf_counter()
             steps["read"].append(t1 - t0)

@@ -30,6 +30,7 @@ def main(ref: Path) -> None:
         bps_2024.setdefault(r["dagri_code"], r)
     bps_2018 = {r["kode_bps"]: r for r in read(ref / "bps_bridging_2018s1_lampung.csv")}
     rows = []
+    current = {r["kode"].strip() for r in read(ref / "kemendagri_2025_wilayah_lampung.csv")}
     for r in read(ref / "kemendagri_2025_wilayah_lampung.csv"):
         code, name = r["kode"].strip(), r["nama"].strip()
         level = LEVELS[len(code)]
@@ -42,6 +43,11 @@ def main(ref: Path) -> None:
         bridge = bps_2024.get(code)
         bps_code = bridge["bps_code"] if bridge else ""
         old = bps_2018.get(bps_code) if bps_code else None
+        # A former Kemendagri code (BPS 2018 bridge) that no longer exists: the region moved
+        # (Tanjung Rejo 18.09.07.2022 -> 18.09.09.2010). Codes still in use are not history.
+        former = old["kode_dagri"] if old and old["kode_dagri"] not in (code, "") else ""
+        if former in current:
+            former = ""
         rows.append(
             {
                 "kode": code,
@@ -53,6 +59,7 @@ def main(ref: Path) -> None:
                 "kode_bps": bps_code,
                 "nama_bps_2024": bridge["text"].strip() if bridge else "",
                 "nama_bps_2018": old["nama_bps"].strip() if old else "",
+                "kode_lama": former,
             }
         )
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -158,15 +158,9 @@ def read_regions() -> tuple[list[Region], list[Region]]:
     with WILAYAH.open(encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["kode"].startswith(KAB + ".")]
     kec = [
-        Region(r["kode"], r["nama"], r["induk"], r["kode_bps"])
-        for r in rows
-        if r["tingkat"] == "kecamatan"
+        Region(r["kode"], r["nama"], r["induk"], r["kode_bps"]) for r in rows if r["tingkat"] == "kecamatan"
     ]
-    desa = [
-        Region(r["kode"], r["nama"], r["induk"], r["kode_bps"])
-        for r in rows
-        if r["tingkat"] == "desa"
-    ]
+    desa = [Region(r["kode"], r["nama"], r["induk"], r["kode_bps"]) for r in rows if r["tingkat"] == "desa"]
     kec.sort(key=lambda r: r.kode)
     desa.sort(key=lambda r: r.kode)
     assert len(kec) == 11 and len(desa) == 148, (len(kec), len(desa))
@@ -303,12 +297,12 @@ def build_world(kec: list[Region], desa: list[Region]) -> dict:
     year_factor = {2020: 1.00, 2021: 1.06, 2022: 1.03, 2023: 0.98, 2024: 0.95}
     pkh, bpnt = {}, {}
     for y in YEARS:
-        pkh[y] = np.rint(
-            households[y] * pkh_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))
-        ).astype(int)
-        bpnt[y] = np.rint(
-            households[y] * bpnt_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))
-        ).astype(int)
+        pkh[y] = np.rint(households[y] * pkh_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))).astype(
+            int
+        )
+        bpnt[y] = np.rint(households[y] * bpnt_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))).astype(
+            int
+        )
 
     # Kecamatan level: sums, mean deprivation, schools, BPS projection.
     idx = {k.kode: [i for i, d in enumerate(desa) if d.induk == k.kode] for k in kec}
@@ -336,8 +330,7 @@ def build_world(kec: list[Region], desa: list[Region]) -> dict:
     # BPS projection: a smooth series, a per-kecamatan offset (+-2 %) from the Dukcapil sum.
     bps_offset = rng.uniform(-0.02, 0.02, len(kec))
     bps = {
-        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int)
-        for y in YEARS
+        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int) for y in YEARS
     }
 
     return dict(
@@ -531,9 +524,7 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                 tot_w += weighed_cell
             if isinstance(stunted_cell, int):
                 tot_s += stunted_cell
-            ws.append(
-                [no, k.nama.upper(), pkm[d.kode], desa_name, y, weighed_cell, stunted_cell, prev]
-            )
+            ws.append([no, k.nama.upper(), pkm[d.kode], desa_name, y, weighed_cell, stunted_cell, prev])
             for c in range(1, len(cols) + 1):
                 ws.cell(row=row, column=c).border = BOX
             ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
@@ -581,9 +572,7 @@ def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
         s = w["schools"][y]
         for j, k in enumerate(kec):
             record += 1
-            label = (
-                k.nama if (k.nama in DISDIK_NO_PREFIX or (record % 9 == 0)) else f"Kec. {k.nama}"
-            )
+            label = k.nama if (k.nama in DISDIK_NO_PREFIX or (record % 9 == 0)) else f"Kec. {k.nama}"
             p_sd: str = dots(int(s["p_sd"][j]))
             p_smp: str = dots(int(s["p_smp"][j]))
             if (k.nama, y) == DISDIK_PLUSMINUS:
@@ -674,16 +663,9 @@ def write_bps(kec: list[Region], w: dict) -> tuple[str, int]:
     buf = io.StringIO()
     wr = csv.writer(buf, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     wr.writerow(
-        pad(
-            [
-                "Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di Kabupaten "
-                "Pesawaran, 2020-2024"
-            ]
-        )
+        pad(["Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di Kabupaten Pesawaran, 2020-2024"])
     )
-    wr.writerow(
-        pad(["Sumber/Source: BPS Kabupaten Pesawaran, Kabupaten Pesawaran Dalam Angka 2025"])
-    )
+    wr.writerow(pad(["Sumber/Source: BPS Kabupaten Pesawaran, Kabupaten Pesawaran Dalam Angka 2025"]))
     wr.writerow(pad(["Kode BPS", "Kecamatan", "Luas (km²)", "Proyeksi Penduduk (jiwa)"]))
     wr.writerow(["", "", ""] + [str(y) for y in YEARS])
     record = 4
@@ -809,8 +791,7 @@ def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, in
                         row,
                         "% Air Minum Layak",
                         pct,
-                        f"{d.nama} ({d.kode}) {y}: a share above 100 % (counts say "
-                        f"{comma(100 * wa / hh)}%)",
+                        f"{d.nama} ({d.kode}) {y}: a share above 100 % (counts say {comma(100 * wa / hh)}%)",
                     )
                 )
             if (d.kode, y) == DPUPR_DASH:
@@ -965,8 +946,7 @@ def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
         ("coherence", "Cross-agency / internal inconsistencies (for the coherence checks)"),
         (
             "linking",
-            "Linking problems (names-only rows the exact-name linker rejects; "
-            "for the fuzzy linker)",
+            "Linking problems (names-only rows the exact-name linker rejects; for the fuzzy linker)",
         ),
         ("parsing", "Parsing problems (cells that must be reported as unparseable)"),
         ("missing", "Missing values (allowed: counted as missing, not errors)"),
@@ -1009,9 +989,7 @@ def main() -> None:
         assert np.all(np.abs(ratio - 1) <= 0.03), y
         s = w["schools"][y]
         assert np.all(s["p_sd"] < s["m_sd"]) and np.all(s["p_smp"] < s["m_smp"])
-        assert np.all(w["water"][y] <= w["households"][y]) and np.all(
-            w["sani"][y] <= w["households"][y]
-        )
+        assert np.all(w["water"][y] <= w["households"][y]) and np.all(w["sani"][y] <= w["households"][y])
 
     counts = []
     f, n = write_dukcapil(kec, desa, w)

@@ -46,9 +46,7 @@ def test_health_reports_published_datasets(client: TestClient) -> None:
     assert body["ok"] is True and body["datasets_published"] == 6
 
 
-def test_get_query_answers_sparql_json(
-    client: TestClient, demo: tuple[Platform, list[LoadReport]]
-) -> None:
+def test_get_query_answers_sparql_json(client: TestClient, demo: tuple[Platform, list[LoadReport]]) -> None:
     platform, _ = demo
     response = client.get("/sparql", params={"query": CROSS_AGENCY.format(base=platform.iris.base)})
     assert response.status_code == 200

@@ -12,13 +12,18 @@ import pandas as pd
 import pytest
 
 from graph.errors import ReferenceDataError
-from graph.linking import NameRules, RegionLinker
+from graph.linking import Link, NameRules, RegionLinker
 from graph.mappings import RegionSpec
 from graph.reference import RegionIndex
 
 REPO = Path(__file__).resolve().parents[2]
 CODES = REPO / "ontology" / "codes" / "wilayah_lampung.csv"
 RULES = REPO / "mappings" / "linking" / "name_rules.yaml"
+
+
+def pair(link: Link) -> tuple[str | None, str | None]:
+    """(code, problem) of a Link: what these tests check."""
+    return link.code, link.problem
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +45,12 @@ def linker(index, rules) -> RegionLinker:
 
 
 def test_undotted_kemendagri_desa_code_gets_its_dots(linker):
-    assert linker.resolve_code("1809012001", "kemendagri", "desa") == ("18.09.01.2001", None)
+    assert pair(linker.resolve_code("1809012001", "kemendagri", "desa")) == ("18.09.01.2001", None)
 
 
 def test_dotted_kemendagri_code_is_accepted_as_is(linker):
-    assert linker.resolve_code("18.09.01.2001", "kemendagri", "desa") == ("18.09.01.2001", None)
-    assert linker.resolve_code(" 18.09.01 ", "kemendagri", "kecamatan") == ("18.09.01", None)
+    assert pair(linker.resolve_code("18.09.01.2001", "kemendagri", "desa")) == ("18.09.01.2001", None)
+    assert pair(linker.resolve_code(" 18.09.01 ", "kemendagri", "kecamatan")) == ("18.09.01", None)
 
 
 def test_same_digits_give_different_desa_in_the_two_code_systems(linker, index):
@@ -53,18 +58,18 @@ def test_same_digits_give_different_desa_in_the_two_code_systems(linker, index):
     # code of Lombok (18.04.22.2001, Lampung Barat): the declared system decides.
     assert index.label("18.01.04.2001") == "Hajimena"
     assert index.label("18.04.22.2001") == "Lombok"
-    assert linker.resolve_code("1801042001", "kemendagri", "desa") == ("18.01.04.2001", None)
-    assert linker.resolve_code("1801042001", "bps", "desa") == ("18.04.22.2001", None)
+    assert pair(linker.resolve_code("1801042001", "kemendagri", "desa")) == ("18.01.04.2001", None)
+    assert pair(linker.resolve_code("1801042001", "bps", "desa")) == ("18.04.22.2001", None)
 
 
 def test_bps_kecamatan_code_links_to_the_kemendagri_kecamatan(linker):
-    assert linker.resolve_code("1809050", "bps", "kecamatan") == ("18.09.01", None)
+    assert pair(linker.resolve_code("1809050", "bps", "kecamatan")) == ("18.09.01", None)
 
 
 def test_bps_kabupaten_code_differs_from_kemendagri_before_pesawaran(linker):
-    assert linker.resolve_code("1801", "bps", "kabupaten") == ("18.04", None)
-    assert linker.resolve_code("1801", "kemendagri", "kabupaten") == ("18.01", None)
-    assert linker.resolve_code("1809", "bps", "kabupaten") == ("18.09", None)
+    assert pair(linker.resolve_code("1801", "bps", "kabupaten")) == ("18.04", None)
+    assert pair(linker.resolve_code("1801", "kemendagri", "kabupaten")) == ("18.01", None)
+    assert pair(linker.resolve_code("1809", "bps", "kabupaten")) == ("18.09", None)
 
 
 @pytest.mark.parametrize(
@@ -79,25 +84,25 @@ def test_bps_kabupaten_code_differs_from_kemendagri_before_pesawaran(linker):
     ],
 )
 def test_code_of_the_wrong_level_is_rejected_with_a_reason(linker, value, system, level, reason):
-    code, problem = linker.resolve_code(value, system, level)
+    code, problem = pair(linker.resolve_code(value, system, level))
     assert code is None
     assert reason in problem
 
 
 def test_unknown_codes_are_rejected(linker):
-    assert linker.resolve_code("1809999999", "kemendagri", "desa")[0] is None
-    code, problem = linker.resolve_code("1809012001", "bps", "desa")
+    assert pair(linker.resolve_code("1809999999", "kemendagri", "desa"))[0] is None
+    code, problem = pair(linker.resolve_code("1809012001", "bps", "desa"))
     assert code is None and "unknown BPS desa code" in problem
 
 
 @pytest.mark.parametrize("value", ["", "18.09.01.200A", "abc", "18.09.01.2001.1"])
 def test_malformed_codes_are_rejected(linker, value):
-    code, problem = linker.resolve_code(value, "kemendagri", "desa")
+    code, problem = pair(linker.resolve_code(value, "kemendagri", "desa"))
     assert code is None and problem
 
 
 def test_desa_added_in_2022_links_by_kemendagri_code_though_bps_does_not_know_it(linker):
-    assert linker.resolve_code("1809022020", "kemendagri", "desa") == ("18.09.02.2020", None)
+    assert pair(linker.resolve_code("1809022020", "kemendagri", "desa")) == ("18.09.02.2020", None)
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -121,13 +126,13 @@ def test_desa_added_in_2022_links_by_kemendagri_code_though_bps_does_not_know_it
     ],
 )
 def test_names_with_prefixes_case_and_spacing_differences_link(linker, name, level, expected):
-    assert linker.resolve_name(name, None, level) == (expected, None)
+    assert pair(linker.resolve_name(name, None, level)) == (expected, None)
 
 
 def test_desa_named_kota_keeps_kota_at_desa_level(linker, index):
     assert index.label("18.09.04.2006") == "Kota Dalam"
-    assert linker.resolve_name("Kota Dalam", None, "desa") == ("18.09.04.2006", None)
-    assert linker.resolve_name("Desa Kota Dalam", "Kec. Way Lima", "desa") == (
+    assert pair(linker.resolve_name("Kota Dalam", None, "desa")) == ("18.09.04.2006", None)
+    assert pair(linker.resolve_name("Desa Kota Dalam", "Kec. Way Lima", "desa")) == (
         "18.09.04.2006",
         None,
     )
@@ -135,18 +140,18 @@ def test_desa_named_kota_keeps_kota_at_desa_level(linker, index):
 
 def test_name_of_the_previous_edition_links(linker):
     # 18.09.11.2004 was "Ceringin Sari" in the 2022 decree, "Ceringin Asri" in 2025.
-    assert linker.resolve_name("Ceringin Sari", None, "desa") == ("18.09.11.2004", None)
-    assert linker.resolve_name("Ceringin Asri", None, "desa") == ("18.09.11.2004", None)
+    assert pair(linker.resolve_name("Ceringin Sari", None, "desa")) == ("18.09.11.2004", None)
+    assert pair(linker.resolve_name("Ceringin Asri", None, "desa")) == ("18.09.11.2004", None)
 
 
 def test_bps_spelling_links(linker):
     # BPS 2018 writes the kecamatan "GEDUNG TATAAN"; Kemendagri writes "Gedong Tataan".
-    assert linker.resolve_name("GEDUNG TATAAN", None, "kecamatan") == ("18.09.01", None)
+    assert pair(linker.resolve_name("GEDUNG TATAAN", None, "kecamatan")) == ("18.09.01", None)
 
 
 def test_name_in_two_kecamatan_without_parent_is_ambiguous_naming_both(linker, index):
     assert index.label("18.09.02.2011") == index.label("18.09.09.2010") == "Tanjung Rejo"
-    code, problem = linker.resolve_name("Tanjung Rejo", None, "desa")
+    code, problem = pair(linker.resolve_name("Tanjung Rejo", None, "desa"))
     assert code is None
     assert "ambig" in problem
     assert "18.09.02.2011" in problem and "18.09.09.2010" in problem
@@ -161,11 +166,11 @@ def test_name_in_two_kecamatan_without_parent_is_ambiguous_naming_both(linker, i
     ],
 )
 def test_name_in_two_kecamatan_links_with_the_right_parent(linker, parent, expected):
-    assert linker.resolve_name("Tanjung Rejo", parent, "desa") == (expected, None)
+    assert pair(linker.resolve_name("Tanjung Rejo", parent, "desa")) == (expected, None)
 
 
 def test_wrong_parent_is_rejected_naming_the_kecamatan_where_the_desa_is(linker):
-    code, problem = linker.resolve_name("Tanjung Rejo", "Way Lima", "desa")
+    code, problem = pair(linker.resolve_name("Tanjung Rejo", "Way Lima", "desa"))
     assert code is None
     assert "Way Lima" in problem
     assert "Negeri Katon" in problem and "18.09.02.2011" in problem
@@ -173,34 +178,40 @@ def test_wrong_parent_is_rejected_naming_the_kecamatan_where_the_desa_is(linker)
 
 
 def test_wrong_parent_for_a_unique_desa_names_its_kecamatan(linker):
-    code, problem = linker.resolve_name("Bagelen", "Way Lima", "desa")
+    code, problem = pair(linker.resolve_name("Bagelen", "Way Lima", "desa"))
     assert code is None
     assert "Gedong Tataan" in problem and "18.09.01.2007" in problem
 
 
 def test_unknown_parent_is_rejected_with_the_parent_reason(linker):
-    code, problem = linker.resolve_name("Bagelen", "Kec. Entah", "desa")
+    code, problem = pair(linker.resolve_name("Bagelen", "Kec. Entah", "desa"))
     assert code is None
     assert "parent" in problem and "Entah" in problem
 
 
 @pytest.mark.parametrize("parent", [None, "Way Lima"])
-def test_misspelt_name_is_rejected_not_guessed(linker, parent):
-    code, problem = linker.resolve_name("Kuta Dalom", parent, "desa")
-    assert code is None
-    assert "Kuta Dalom" in problem
-    assert "18.09.04.2006" not in problem
+def test_vowel_variant_links_by_spelling_rule_with_its_evidence(linker, parent):
+    link = linker.resolve_name("Kuta Dalom", parent, "desa")
+    assert (link.code, link.method) == ("18.09.04.2006", "aturan-ejaan")
+    assert 70 <= link.score < 100 and link.runner_up not in (None, link.code)
+
+
+def test_name_unlike_any_desa_is_sent_to_review_with_candidates(linker):
+    link = linker.resolve_name("Sukamakmur Jaya Abadi", "Way Lima", "desa")
+    assert link.code is None and "tidak cocok" in link.problem
+    assert len(link.candidates) == 3
+    assert all(c.code.startswith("18.09.04.") for c in link.candidates)
 
 
 def test_empty_name_is_rejected(linker):
-    code, problem = linker.resolve_name("  ", None, "desa")
+    code, problem = pair(linker.resolve_name("  ", None, "desa"))
     assert code is None and "empty" in problem
 
 
 def test_names_outside_the_home_region_do_not_link(linker, index):
     # Hajimena is a desa of Natar, Lampung Selatan, not of Pesawaran.
     assert index.label("18.01.04.2001") == "Hajimena"
-    code, problem = linker.resolve_name("Hajimena", None, "desa")
+    code, problem = pair(linker.resolve_name("Hajimena", None, "desa"))
     assert code is None and problem
 
 
@@ -246,9 +257,7 @@ def test_link_by_kemendagri_code_resolves_each_distinct_code_once(linker, monkey
         dtype="string",
     )
     calls = spy(monkeypatch, linker, "resolve_code")
-    spec = RegionSpec.model_validate(
-        {"level": "desa", "code": {"column": "kode", "system": "kemendagri"}}
-    )
+    spec = RegionSpec.model_validate({"level": "desa", "code": {"column": "kode", "system": "kemendagri"}})
     linked = linker.link(spec, frame, {"code": "kode"})
     assert sorted(c[0] for c in calls) == sorted(["1809012001", "1801042001", "180901", ""])
     assert list(linked.code.fillna("-")) == [
@@ -311,13 +320,12 @@ def test_link_by_name_and_parent_resolves_each_distinct_pair_once(linker, monkey
         "18.09.02.2011",
         "18.09.09.2010",
         "18.09.01.2007",
-        "-",
+        "18.09.04.2006",
         "18.09.02.2011",
         "18.09.01.2007",
     ]
-    assert list(linked.method.fillna("-")) == ["nama-baku"] * 3 + ["-"] + ["nama-baku"] * 2
-    assert pd.isna(linked.problem.iloc[0])
-    assert "Kuta Dalom" in linked.problem.iloc[3]
+    assert list(linked.method.fillna("-")) == ["nama-baku"] * 3 + ["aturan-ejaan"] + ["nama-baku"] * 2
+    assert linked.problem.isna().all()
 
 
 def test_link_by_name_without_parent_reports_ambiguity_per_row(linker):
@@ -340,9 +348,7 @@ def test_link_with_a_fixed_parent_value_applies_it_to_every_row(linker):
 
 def test_link_keeps_the_frame_index(linker):
     frame = pd.DataFrame({"kode": ["1809012001", "x"]}, index=[5, 9], dtype="string")
-    spec = RegionSpec.model_validate(
-        {"level": "desa", "code": {"column": "kode", "system": "kemendagri"}}
-    )
+    spec = RegionSpec.model_validate({"level": "desa", "code": {"column": "kode", "system": "kemendagri"}})
     linked = linker.link(spec, frame, {"code": "kode"})
     for series in (linked.code, linked.method, linked.problem):
         assert list(series.index) == [5, 9]

@@ -212,9 +212,7 @@ def test_code_without_system_is_rejected(tmp_path):
 
 
 def test_unknown_code_system_is_rejected(tmp_path):
-    text = VALID.replace(
-        "  name:\n    column: Desa\n", "  code:\n    column: Kode\n    system: dukcapil\n"
-    )
+    text = VALID.replace("  name:\n    column: Desa\n", "  code:\n    column: Kode\n    system: dukcapil\n")
     error = rejected(tmp_path, text)
     assert error.line == line_of(text, "system: dukcapil")
 

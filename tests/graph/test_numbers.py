@@ -15,9 +15,7 @@ MISSING = ["", "-", "..."]
 
 def parse(values, *, style="comma", integer=False, missing=None):
     raw = pd.Series(values, dtype="object")
-    return parse_numbers(
-        raw, style=style, missing=MISSING if missing is None else missing, integer=integer
-    )
+    return parse_numbers(raw, style=style, missing=MISSING if missing is None else missing, integer=integer)
 
 
 def one(value, **kwargs):

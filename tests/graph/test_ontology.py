@@ -173,9 +173,7 @@ def test_relative_iris_resolve_under_the_load_base(base: str) -> None:
     assert producer == [NamedNode(iris.agency("disdukcapil"))]
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in FILES if p.name != "onecenter.ttl"], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", [p for p in FILES if p.name != "onecenter.ttl"], ids=lambda p: p.name)
 def test_instance_files_mint_subjects_only_under_the_load_base(path: Path) -> None:
     outside = {
         q.subject.value
@@ -192,9 +190,7 @@ def _declared_oc_terms() -> set[str]:
     return {
         q.subject.value
         for q in _quads(ONTOLOGY / "onecenter.ttl")
-        if isinstance(q.subject, NamedNode)
-        and q.subject.value.startswith(OC)
-        and q.predicate == RDF_TYPE
+        if isinstance(q.subject, NamedNode) and q.subject.value.startswith(OC) and q.predicate == RDF_TYPE
     }
 
 

@@ -25,9 +25,7 @@ def key_of(year, **kwargs):
 # --- years --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text", ["2024", " 2024 ", "Tahun 2024", "TAHUN 2024", "2024.0", "2024.00"]
-)
+@pytest.mark.parametrize("text", ["2024", " 2024 ", "Tahun 2024", "TAHUN 2024", "2024.0", "2024.00"])
 def test_year_texts_give_the_year_key(text):
     assert key_of(text) == ("2024", None)
 

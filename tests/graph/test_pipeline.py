@@ -84,16 +84,25 @@ def test_every_demo_row_is_mapped_or_reported(demo: tuple[Platform, list[LoadRep
         assert report.rows_rejected <= len(listed)
 
 
-def test_demo_misspelt_desa_rows_are_reported_not_guessed(
+def test_demo_misspelt_desa_rows_are_linked_with_their_evidence(
     demo: tuple[Platform, list[LoadReport]],
 ) -> None:
-    _, reports = demo
+    platform, reports = demo
     dinkes = report_for(reports, "dinkes-stunting-desa")
-    region_problems = {p.row: p for p in dinkes.problems if p.column == "Desa"}
     # data/README.md lists these rows as deliberate misspellings of official desa names.
-    assert set(region_problems) == {10, 158, 184, 332, 362, 510, 143, 735}
-    assert all("tidak cocok" in p.reason for p in region_problems.values())
-    unreadable = {(p.row, p.value) for p in dinkes.problems if p.column != "Desa"}
+    misspelt = {10, 158, 184, 332, 362, 510, 143, 735}
+    assert not [p for p in dinkes.problems if p.column == "Desa"]
+    assert dinkes.link_methods["aturan-ejaan"] == len(misspelt)
+    rows = select(
+        platform,
+        """SELECT ?row ?method ?score ?runner WHERE {
+             ?src oc:sheet "Stunting" ; oc:rowNumber ?row ; oc:regionLinkMethod ?method ;
+                  oc:regionLinkScore ?score ; oc:regionLinkRunnerUp ?runner .
+             FILTER(?method != "nama-baku") }""",
+    )
+    assert {int(r["row"]) for r in rows} == misspelt
+    assert all(70 <= float(r["score"]) <= 100 for r in rows)
+    unreadable = {(p.row, p.value) for p in dinkes.problems}
     assert unreadable == {(121, "n.a."), (252, "21,8,4")}
 
 
@@ -249,9 +258,7 @@ def test_reloading_the_same_table_gives_the_same_iris_and_no_duplicates(
     assert first.graph not in platform.store.named_graphs()
 
 
-def test_rejected_load_leaves_the_previous_version_published(
-    platform: Platform, tmp_path: Path
-) -> None:
+def test_rejected_load_leaves_the_previous_version_published(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
     published = population(platform)
@@ -272,9 +279,7 @@ def test_rejected_load_leaves_the_previous_version_published(
     assert sorted(r["o"] for r in outcome) == [OC + "outcomePublished", OC + "outcomeRejected"]
 
 
-def test_unreadable_file_leaves_the_previous_version_published(
-    platform: Platform, tmp_path: Path
-) -> None:
+def test_unreadable_file_leaves_the_previous_version_published(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
     published = population(platform)
@@ -328,9 +333,7 @@ def test_crash_while_writing_leaves_previous_version_and_next_load_succeeds(
     assert set(population(healthy).values()) == {"7"}
 
 
-def test_partial_version_graph_is_never_visible_to_queries(
-    platform: Platform, tmp_path: Path
-) -> None:
+def test_partial_version_graph_is_never_visible_to_queries(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
     published = population(platform)
@@ -354,9 +357,7 @@ def test_table_without_any_value_is_rejected(platform: Platform, tmp_path: Path)
     assert population(platform) == {}
 
 
-def test_unreadable_cells_are_reported_and_never_become_zero(
-    platform: Platform, tmp_path: Path
-) -> None:
+def test_unreadable_cells_are_reported_and_never_become_zero(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, ["1.234", "-", "12,5", "x1"] + ["10"] * 6)
     report = platform.load(mapping)
     values = population(platform)

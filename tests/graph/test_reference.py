@@ -194,9 +194,7 @@ def test_39_regions_have_no_bps_notation(store):
     # The 2024 BPS bridge lacks kecamatan 18.08.15 Umpu Semenguk and 38 desa
     # (/work/shared/reference/SOURCES.md): 39 regions without a BPS code.
     with_bps = {
-        q.subject
-        for q in store.quads_for_pattern(None, NOTATION, None)
-        if q.object.datatype == BPS_CODE
+        q.subject for q in store.quads_for_pattern(None, NOTATION, None) if q.object.datatype == BPS_CODE
     }
     assert len(with_bps) == TOTAL_REGIONS - 39
     assert region("18.08.15") not in with_bps
@@ -222,9 +220,7 @@ def test_regions_are_typed_by_kind_and_level(store):
     assert objects(store, region("18.09.01"), level) == [NamedNode(OC + "levelKecamatan")]
     cities = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, NamedNode(OC + "City"))}
     assert len(cities) == 2
-    urban = {
-        q.subject for q in store.quads_for_pattern(None, RDF_TYPE, NamedNode(OC + "UrbanVillage"))
-    }
+    urban = {q.subject for q in store.quads_for_pattern(None, RDF_TYPE, NamedNode(OC + "UrbanVillage"))}
     assert len(urban) == 205
 
 

@@ -17,9 +17,7 @@ def test_defaults_serve_pesawaran(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert settings.base_iri.endswith("/")
 
 
-def test_toml_file_then_environment_override(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_toml_file_then_environment_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "onecenter.toml").write_text(
         'home_region = "18.10"\nbase_iri = "https://data.pringsewukab.go.id/"\nmax_result_rows = 50\n'
@@ -38,9 +36,7 @@ def test_config_file_named_by_environment(tmp_path: Path, monkeypatch: pytest.Mo
     assert settings.store_location is None
 
 
-def test_unknown_key_in_toml_is_refused_by_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unknown_key_in_toml_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "onecenter.toml").write_text('home_regoin = "18.10"\n')
     with pytest.raises(SettingsError, match="home_regoin"):

@@ -188,9 +188,7 @@ def test_drop_rows_on_an_unknown_column_drops_nothing(tmp_path):
 
 def test_skip_rows_are_left_out_and_not_counted_as_blank_or_dropped(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text(
-        "Desa,Tahun,Jumlah\n(1),(2),(3)\nBagelen,2024,5\n\nGerning,2024,3\n", encoding="utf-8"
-    )
+    path.write_text("Desa,Tahun,Jumlah\n(1),(2),(3)\nBagelen,2024,5\n\nGerning,2024,3\n", encoding="utf-8")
     table = read_table(path, spec(path, skip_rows=[2]))
     assert rows_of(table) == [3, 5]
     assert table.blank_rows == [4]
@@ -319,9 +317,7 @@ def test_xlsx_row_numbers_are_the_sheet_row_numbers(tmp_path):
 
 def test_xlsx_drop_rows_report_the_sheet_row(tmp_path):
     path = dinkes_xlsx(tmp_path)
-    table = read_table(
-        path, dinkes_spec(path, drop_rows=[{"column": "No", "matches": r"^\s*jumlah\b"}])
-    )
+    table = read_table(path, dinkes_spec(path, drop_rows=[{"column": "No", "matches": r"^\s*jumlah\b"}]))
     assert [(d[0], d[1], d[2]) for d in table.dropped] == [(9, "No", "JUMLAH")]
     assert rows_of(table) == [5, 6, 8]
 
