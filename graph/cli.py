@@ -7,7 +7,6 @@ non-zero exit code (1: some data was refused; 2: wrong input or settings).
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from graph.errors import LoadRejected, OneCenterError
 from graph.iris import Iris
 from graph.pipeline import LoadReport, Platform
 from graph.query import run_query
+from graph.reports import write_problems, write_review_queue
 from graph.settings import Settings, load_settings
 from graph.store import open_store
 
@@ -52,22 +52,6 @@ def _errors() -> Iterator[None]:
 def _settings() -> Settings:
     with _errors():
         return load_settings()
-
-
-def _write_problems(report: LoadReport, folder: Path) -> Path | None:
-    """Rejected cells and dropped rows as a CSV the agency can open in Excel."""
-    if not report.problems and not report.dropped:
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{report.dataset}-masalah.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(["berkas", "lembar", "baris", "kolom", "nilai", "jenis", "alasan"])
-        for p in report.problems:
-            writer.writerow([p.file, p.sheet or "", p.row, p.column, p.value, "ditolak", p.reason])
-        for row, column, value, reason in report.dropped:
-            writer.writerow([report.source, "", row, column, value, "dibuang", reason])
-    return path
 
 
 def _summary(reports: list[LoadReport]) -> RichTable:
@@ -101,6 +85,20 @@ def _summary(reports: list[LoadReport]) -> RichTable:
     return table
 
 
+def _linking_summary(reports: list[LoadReport]) -> RichTable:
+    """Rows linked per method and names left for review, per dataset."""
+    methods = sorted({m for r in reports for m in r.link_methods})
+    table = RichTable(title="Penautan wilayah / region linking (baris / rows)")
+    table.add_column("dataset")
+    for method in methods:
+        table.add_column(method, justify="right")
+    table.add_column("ditinjau\nto review (rows)", justify="right")
+    for r in reports:
+        waiting = sum(len(item.rows) for item in r.review)
+        table.add_row(r.dataset, *(str(r.link_methods.get(m, 0)) for m in methods), str(waiting))
+    return table
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -130,14 +128,20 @@ def build() -> None:
         finally:
             platform.close()
     console.print(_summary(reports))
+    console.print(_linking_summary(reports))
     folder = settings.resolve("var/reports")
     for report in reports:
-        path = _write_problems(report, folder)
+        path = write_problems(report, folder)
         if path:
             console.print(
                 f"{report.dataset}: {len(report.problems)} sel/baris ditolak, "
                 f"{len(report.dropped)} dibuang — lihat / see {path}"
             )
+    queue, entries = write_review_queue(reports, folder)
+    console.print(
+        f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}"
+        + (" (tambahkan keputusan ke / add decisions to mappings/linking/aliases.yaml)" if entries else "")
+    )
     for path, exc in failures:
         console.print(f"[red]{path.name}:[/red] {exc}")
     console.print(f"Graf / graph: {triples:,} quads in {settings.store_path}")
@@ -174,6 +178,10 @@ def load(
         finally:
             platform.close()
     console.print(_summary([report]))
+    console.print(_linking_summary([report]))
+    if report.review:
+        queue, entries = write_review_queue([report], settings.resolve("var/reports"))
+        console.print(f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}")
     if dry_run:
         console.print(
             f"[red]akan ditolak / would be refused:[/red] {report.message}"
@@ -181,7 +189,7 @@ def load(
             else "[green]siap dimuat / ready to load[/green] (nothing was published)"
         )
     console.print(_summary([report]))
-    path = _write_problems(report, settings.resolve("var/reports"))
+    path = write_problems(report, settings.resolve("var/reports"))
     if path:
         console.print(f"Masalah / problems: {path}")
 

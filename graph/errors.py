@@ -110,8 +110,11 @@ class CellProblem:
 class LoadRejected(OneCenterError):
     """A load was refused before publication; the previous version stays published."""
 
-    def __init__(self, message: str, problems: list[CellProblem] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[CellProblem] | None = None, report: object = None
+    ) -> None:
         self.problems = problems or []
+        self.report = report  # the pipeline's LoadReport: what was read, linked and refused
         super().__init__(message)
 
 

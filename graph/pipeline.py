@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import CellProblem, LoadRejected, MappingError, OneCenterError
+from graph.errors import CellProblem, LoadRejected, OneCenterError
 from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
@@ -202,7 +202,7 @@ class Platform:
         if refusal:
             self._record_only(record("rejected", None, refusal))
             report.outcome = "rejected"
-            raise LoadRejected(refusal, prepared.problems)
+            raise LoadRejected(refusal, prepared.problems, report)
 
         # Leftovers of an interrupted load are never published; clear them first.
         collect_garbage(self.store, self.iris)
@@ -272,6 +272,11 @@ class Platform:
             progress = on_dataset(path) if on_dataset else None
             try:
                 reports.append(self.load(path, progress))
-            except (MappingError, LoadRejected, OneCenterError) as exc:
+            except LoadRejected as exc:
+                # Keep its report: its rejected rows and review queue matter most.
+                if isinstance(exc.report, LoadReport):
+                    reports.append(exc.report)
+                failures.append((path, exc))
+            except OneCenterError as exc:
                 failures.append((path, exc))
         return reports, failures

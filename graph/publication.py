@@ -24,6 +24,7 @@ def fixed_graphs(iris: Iris) -> list[str]:
         iris.ontology_graph,
         iris.regions_graph,
         iris.periods_graph,
+        iris.decisions_graph,
         iris.catalog_graph,
         iris.provenance_graph,
     ]

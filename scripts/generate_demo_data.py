@@ -102,6 +102,8 @@ DINKES_SPELLING = {  # official code -> (agency spelling, years)
     "18.09.02.2013": ("Trisnomaju", (2021, 2022)),  # official Tresno Maju
     "18.09.04.2006": ("Kuta Dalom", (2022, 2023)),  # official Kota Dalam
     "18.09.11.2002": ("Bunut Sebrang", (2020, 2024)),  # official Bunut Seberang
+    "18.09.03.2008": ("Sinarjadi", (2024,)),  # official Sinarjati (a one-letter typo)
+    "18.09.06.2005": ("Rubasa", (2023,)),  # official Rusaba (letters swapped: for review)
 }
 DISDIK_PLUSMINUS = ("Punduh Pidada", 2020)  # "Putus Sekolah SD" = "±40"
 DISDIK_DROPOUT_GT_PUPILS = ("Marga Punduh", 2021)  # "Putus Sekolah SMP" > "Murid SMP"
@@ -461,9 +463,10 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         row,
                         "Desa",
                         desa_name,
-                        f"names-only row not linked by the exact linker: no desa "
-                        f"'{desa_name}' in Kec. {k.nama}; fuzzy linker should propose "
-                        f"{d.nama} ({d.kode})",
+                        f"misspelt desa (no exact match in Kec. {k.nama}): linked to "
+                        f"{d.nama} ({d.kode}) by the spelling rules or fuzzy matching with "
+                        "its score and runner-up recorded, or listed in the review queue "
+                        f"with {d.nama} as a candidate",
                     )
                 )
             elif no % 23 == 0:
