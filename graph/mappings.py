@@ -70,14 +70,18 @@ class DatasetMeta(_Strict):
     id: str = Field(description="Slug of the dataset; its IRIs are minted from it.")
     title: Text
     description: Text
-    agency: str = Field(description="Slug of the producing agency (ontology/agencies.ttl).")
+    agency: str = Field(
+        min_length=1,
+        description="The producing agency: its slug (ontology/agencies.ttl) or its name "
+        '("Dinas Kesehatan"), linked like region names.',
+    )
     license: str = "https://creativecommons.org/licenses/by/4.0/"
     frequency: Frequency
     access: AccessLevel = "terbuka"
     keywords: list[str] = []
     synthetic: bool = Field(False, description="True for demo data with made-up values.")
 
-    @field_validator("id", "agency")
+    @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
         if not _SLUG.match(value):
@@ -168,7 +172,10 @@ class MeasureSpec(_Strict):
     """One value column of the table: which indicator it holds, for which fixed dimensions."""
 
     column: str
-    indicator: str
+    indicator: str | ColumnOrValue = Field(
+        description="The indicator's slug or name, or {column: ...} when a column of a long "
+        "table names each row's indicator."
+    )
     unit: str | None = Field(None, description="Must equal the indicator's unit when given.")
     dimensions: dict[str, str] = Field(
         default_factory=dict, description="Fixed dimension codes for this column."

@@ -93,6 +93,7 @@ def dataset_quads(
     *,
     home_region: str,
     periods: list[str],
+    indicators: list[str],
     modified: dt.datetime,
 ) -> str:
     """N-Quads for the dataset's metadata and its structure."""
@@ -149,7 +150,7 @@ def dataset_quads(
     dims = sorted({*mapping.dimensions, *(d for m in mapping.measures for d in m.dimensions)})
     for i, name in enumerate(dims, start=4):
         component(f"dimensi-{name}", "dimension", vocab.dimensions[name].iri, i)
-    for slug in sorted({m.indicator for m in mapping.measures}):
+    for slug in indicators:
         component(f"ukuran-{slug}", "measure", vocab.indicators[slug].iri)
     component("satuan", "attribute", SDMX_ATTRIBUTE + "unitMeasure")
     g = f" <{graph}> .\n"

@@ -22,6 +22,7 @@ from graph.errors import MappingError, ReferenceDataError
 __all__ = ["Decision", "Decisions", "NameRules"]
 
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
+TERM = "term"  # the rules' "level" for agency and indicator names
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class NameRules:
     remove: str
     space: str
     spelling: tuple[tuple[re.Pattern[str], str], ...] = ()
+    term_suffixes: tuple[re.Pattern[str], ...] = ()
     spelling_min_score: float = 70.0
     fuzzy_threshold: float = 86.0
     fuzzy_margin: float = 6.0
@@ -42,12 +44,13 @@ class NameRules:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             fuzzy = data.get("fuzzy", {})
             return cls(
-                prefixes={lvl: tuple(data["prefixes"].get(lvl, [])) for lvl in LEVELS},
+                prefixes={lvl: tuple(data["prefixes"].get(lvl, [])) for lvl in (*LEVELS, TERM)},
                 remove=str(data.get("remove", "")),
                 space=str(data.get("space", "")),
                 spelling=tuple(
                     (re.compile(pattern), replacement) for pattern, replacement in data.get("spelling", [])
                 ),
+                term_suffixes=tuple(re.compile(p) for p in data.get("term_suffixes", [])),
                 spelling_min_score=float(data.get("spelling_min_score", 70)),
                 fuzzy_threshold=float(fuzzy.get("threshold", 86)),
                 fuzzy_margin=float(fuzzy.get("margin", 6)),
@@ -64,7 +67,12 @@ class NameRules:
         prefixes = self.prefixes.get(level, ())
         while len(words) > 1 and words[0] in prefixes:
             words = words[1:]
-        return " ".join(words)
+        text = " ".join(words)
+        if level == TERM:
+            for pattern in self.term_suffixes:
+                shorter = pattern.sub("", text)
+                text = shorter or text
+        return text
 
     def spelling_key(self, normalised: str) -> str:
         """A key that spelling variants of one name share (old spelling, vowels, spaces)."""

@@ -34,7 +34,9 @@ class ParsedNumbers:
     problem: pd.Series  # reason text or <NA>
 
 
-def parse_numbers(raw: pd.Series, *, style: DecimalStyle, missing: list[str], integer: bool) -> ParsedNumbers:
+def parse_numbers(
+    raw: pd.Series, *, style: DecimalStyle, missing: list[str], integer: bool | pd.Series
+) -> ParsedNumbers:
     """Parse a column of cell texts into exact decimal text.
 
     Args:
@@ -42,7 +44,8 @@ def parse_numbers(raw: pd.Series, *, style: DecimalStyle, missing: list[str], in
         style: "comma" for 1.234,5; "point" for 1,234.5; "auto" decides per cell and
             reports a cell that could be read both ways with different results.
         missing: cell texts meaning "no data" (after trimming).
-        integer: the indicator holds whole numbers; "12.5" is then a problem.
+        integer: the indicator holds whole numbers ("12.5" is then a problem); a boolean
+            column when each row's indicator differs (long tables).
     """
     text = raw.astype("string").fillna("").str.replace("\u00a0", " ", regex=False).str.strip()
     is_missing = text.isin([m.strip() for m in missing])
@@ -92,8 +95,10 @@ def parse_numbers(raw: pd.Series, *, style: DecimalStyle, missing: list[str], in
     )
     lexical = lexical.where(~is_missing & problem.isna())
     lexical = lexical.str.replace(r"^(-?)0+(?=\d)", r"\1", regex=True)
-    if integer:
-        whole = lexical.str.fullmatch(r"-?\d+(?:\.0+)?").fillna(True).astype(bool)
+    counts = integer if isinstance(integer, pd.Series) else pd.Series(integer, index=raw.index)
+    if counts.any():
+        whole = lexical.str.fullmatch(r"-?\d+(?:\.0+)?").fillna(True).astype(bool) | ~counts
         problem = problem.mask(~whole, "bukan bilangan bulat / not a whole number, but the indicator counts")
-        lexical = lexical.where(whole).str.replace(r"\.0+$", "", regex=True)
+        trimmed = lexical.str.replace(r"\.0+$", "", regex=True)
+        lexical = trimmed.where(counts, lexical).where(whole)
     return ParsedNumbers(lexical=lexical, missing=is_missing, problem=problem)

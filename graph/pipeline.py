@@ -24,7 +24,7 @@ from graph.reference import RegionIndex
 from graph.settings import Settings
 from graph.sources import Table, read_table
 from graph.store import Store, open_store
-from graph.transform import Prepared, QuadContext, prepare, quads
+from graph.transform import Prepared, QuadContext, prepare, quads, resolve_terms
 from graph.vocabulary import Vocabulary
 
 __all__ = ["LoadReport", "Platform"]
@@ -113,7 +113,7 @@ class Platform:
 
     def _examine(self, mapping_path: Path) -> tuple[Mapping, Table, Prepared, LoadReport, str]:
         """Read, link and map a table without touching the store; say why it would be refused."""
-        mapping = load_mapping(mapping_path)
+        mapping = resolve_terms(load_mapping(mapping_path), self.vocabulary, self.linker.rules)
         source = mapping.source_path
         table = read_table(source, mapping.source)
         prepared = prepare(mapping, table, self.linker, self.vocabulary)
@@ -220,6 +220,7 @@ class Platform:
                 graph,
                 home_region=self.settings.home_region,
                 periods=prepared.periods,
+                indicators=sorted(prepared.tidy["indicator"].unique()),
                 modified=started,
             )
             step = self.settings.transform_chunk_rows

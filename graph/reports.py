@@ -54,8 +54,14 @@ def write_review_queue(reports: list[LoadReport], folder: Path) -> tuple[Path, i
         for report in reports:
             for item in report.review:
                 row: list[object] = [
-                    report.dataset, report.source, item.level, item.name, item.parent or "",
-                    len(item.rows), " ".join(str(r) for r in item.rows[:50]), item.reason,
+                    report.dataset,
+                    report.source,
+                    item.level,
+                    item.name,
+                    item.parent or "",
+                    len(item.rows),
+                    " ".join(str(r) for r in item.rows[:50]),
+                    item.reason,
                 ]
                 for j in range(_CANDIDATES):
                     if j < len(item.candidates):

@@ -15,7 +15,7 @@ of any agencies join the same way. Every observation points to its source row
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,6 +25,7 @@ from graph.errors import CellProblem
 from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import ColumnOrValue, Mapping, PeriodSpec
+from graph.names import NameRules
 from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
 from graph.ntriples import escape, escape_column
 from graph.numbers import parse_numbers
@@ -32,7 +33,7 @@ from graph.periods import period_keys
 from graph.sources import ROW, Table, normalise_header
 from graph.vocabulary import Vocabulary
 
-__all__ = ["Prepared", "check_mapping", "prepare", "quads"]
+__all__ = ["Prepared", "check_mapping", "prepare", "quads", "resolve_terms"]
 
 # Tidy observation columns.
 TIDY = [
@@ -73,6 +74,32 @@ class Prepared:
         return sorted(self.tidy["period"].unique()) if len(self.tidy) else []
 
 
+def resolve_terms(mapping: Mapping, vocab: Vocabulary, rules: NameRules) -> Mapping:
+    """The mapping with its agency and fixed indicators written as slugs.
+
+    Agency staff may write "Dinas Kesehatan" or "Jumlah Balita Stunting"; these are
+    linked to the vocabulary like region names, and refused (with the closest
+    candidates) when they fit nothing or several terms.
+
+    Raises:
+        MappingError: a name that cannot be linked, with the mapping's file and line.
+    """
+    agency = vocab.term_linker("agency", rules).resolve(mapping.dataset.agency)
+    if agency.code is None:
+        raise mapping.error(f"instansi / agency: {agency.problem}", "dataset", "agency")
+    indicators = vocab.term_linker("indicator", rules)
+    measures = []
+    for i, measure in enumerate(mapping.measures):
+        if isinstance(measure.indicator, str):
+            found = indicators.resolve(measure.indicator)
+            if found.code is None:
+                raise mapping.error(f"indikator / indicator: {found.problem}", "measures", i, "indicator")
+            measure = measure.model_copy(update={"indicator": found.code})
+        measures.append(measure)
+    dataset = mapping.dataset.model_copy(update={"agency": agency.code})
+    return mapping.model_copy(update={"dataset": dataset, "measures": measures})
+
+
 def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None = None) -> None:
     """Check a mapping against the vocabulary (and the table's header, when given).
 
@@ -107,6 +134,8 @@ def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None
                     source_value,
                 )
     for i, measure in enumerate(mapping.measures):
+        if not isinstance(measure.indicator, str):
+            continue  # named per row; linked row by row in prepare()
         indicator = vocab.indicators.get(measure.indicator)
         if indicator is None:
             guess = process.extractOne(measure.indicator, list(vocab.indicators))
@@ -160,6 +189,8 @@ def _column_references(mapping: Mapping) -> Iterator[tuple[tuple[object, ...], s
         periods.append((("period",), mapping.period))
     for i, measure in enumerate(mapping.measures):
         yield ("measures", i, "column"), measure.column
+        if not isinstance(measure.indicator, str) and measure.indicator.column is not None:
+            yield ("measures", i, "indicator", "column"), measure.indicator.column
         if measure.period is not None:
             periods.append((("measures", i, "period"), measure.period))
     for loc, period in periods:
@@ -243,14 +274,22 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
     cells_empty = cells_rejected = 0
     source_style = mapping.source.decimal
     for measure in mapping.measures:
-        indicator = vocab.indicators[measure.indicator]
         column = normalise_header(measure.column)
         raw = frame[column].fillna("")
+        if isinstance(measure.indicator, str):
+            slug = pd.Series(measure.indicator, index=frame.index, dtype="string")
+            indicator_ok = pd.Series(True, index=frame.index)
+        else:
+            slug, indicator_ok = _indicators_per_row(
+                frame, measure.indicator, measure.unit, vocab, linker.rules, row_ok, report
+            )
+            cells_rejected += int((~indicator_ok & row_ok).sum())
+        counts = slug.map({s: i.is_integer for s, i in vocab.indicators.items()})
         parsed = parse_numbers(
             raw,
             style=measure.decimal or source_style,
             missing=mapping.source.missing,
-            integer=indicator.is_integer,
+            integer=counts.fillna(False).astype(bool),
         )
         if measure.period is not None:
             period, problem, pcol = periods_for(measure.period)
@@ -262,6 +301,7 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         else:
             assert table_period is not None
             period, ok = table_period, row_ok
+        ok = ok & indicator_ok
         cells_empty += int((parsed.missing & ok).sum())
         bad_cell = parsed.problem.notna() & ok
         cells_rejected += int(bad_cell.sum())
@@ -281,7 +321,7 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
                 "raw": raw,
                 "region": linked.code,
                 "period": period,
-                "indicator": measure.indicator,
+                "indicator": slug,
                 "dims": suffix,
                 "value": parsed.lexical,
                 "method": linked.method,
@@ -332,6 +372,32 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         review=linked.review,
         link_methods={str(k): int(v) for k, v in linked.method.value_counts().items()},
     )
+
+
+def _indicators_per_row(
+    frame: pd.DataFrame,
+    ref: ColumnOrValue,
+    unit: str | None,
+    vocab: Vocabulary,
+    rules: NameRules,
+    row_ok: pd.Series,
+    report: Callable[[pd.Series, str, pd.Series, pd.Series], None],
+) -> tuple[pd.Series, pd.Series]:
+    """Each row's indicator slug from a column that names it, and which rows have one."""
+    names = _values(frame, ref)
+    linker = vocab.term_linker("indicator", rules)
+    found = {name: linker.resolve(name) for name in names.unique()}
+    slug = names.map({n: f.code for n, f in found.items()}).astype("string")
+    reason = names.map({n: f.problem for n, f in found.items()}).astype("string")
+    if unit is not None:
+        other_unit = slug.map({s: i.unit for s, i in vocab.indicators.items()}).ne(unit) & slug.notna()
+        reason = reason.mask(
+            other_unit, f"satuan indikator bukan {unit} / the indicator's unit is not {unit}"
+        )
+        slug = slug.mask(other_unit)
+    column = ref.column or "(indikator)"
+    report(slug.isna() & row_ok, column, names, reason)
+    return slug, slug.notna()
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,16 @@ against them and the transform can mint the right terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.errors import ReferenceDataError
 from graph.iris import Iris
+from graph.names import NameRules
 from graph.namespaces import sparql_prefixes
+from graph.terms import TermLinker
 
 __all__ = ["Dimension", "Indicator", "Vocabulary"]
 
@@ -49,6 +51,7 @@ class Vocabulary:
     agencies: dict[str, str]  # slug -> IRI
     units: dict[str, str]  # slug -> IRI
     files: tuple[Path, ...]
+    labels: dict[str, list[str]] = field(default_factory=dict)  # IRI -> labels, abbreviations
 
     @classmethod
     def load(cls, folder: Path, iris: Iris) -> Vocabulary:
@@ -112,4 +115,17 @@ class Vocabulary:
             for d, c in codes.items()
             if d.startswith(dimension_prefix)
         }
-        return cls(indicators, dimensions, agencies, units, files)
+        labels: dict[str, list[str]] = {}
+        for r in select(
+            """SELECT ?x ?l WHERE { ?x rdfs:label|skos:prefLabel|skos:altLabel|skos:notation ?l }
+               ORDER BY ?x ?l"""
+        ):
+            labels.setdefault(r["x"], [])
+            if r["l"] not in labels[r["x"]]:
+                labels[r["x"]].append(r["l"])
+        return cls(indicators, dimensions, agencies, units, files, labels)
+
+    def term_linker(self, kind: str, rules: NameRules) -> TermLinker:
+        """A linker from loosely written names to agency or indicator slugs."""
+        slugs = self.agencies if kind == "agency" else {s: i.iri for s, i in self.indicators.items()}
+        return TermLinker(kind, {slug: self.labels.get(iri, []) for slug, iri in slugs.items()}, rules)
