@@ -7,7 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.deps import ServiceState
 from api.errors import install_error_handlers
-from api.routers import health, sparql
+from api.routers import health, reconcile, sparql
 from graph import __version__
 from graph.settings import Settings, load_settings
 from graph.store import Store
@@ -35,4 +35,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(reconcile.router)
     return app

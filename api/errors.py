@@ -38,9 +38,7 @@ STATUS: list[tuple[type[OneCenterError], int]] = [
 ]
 
 
-def error_body(
-    status: int, message: str, errors: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
+def error_body(status: int, message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {"ok": False, "status": status, "error": message, "errors": errors or []}
 
 

@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -119,6 +120,29 @@ class RegionLinker:
         self.home = home_region
         self.decisions = decisions or Decisions([], rules)
         self._parents_in: dict[tuple[str, str], frozenset[str]] = {}
+
+    @classmethod
+    def from_folders(cls, ontology: Path, mappings: Path, home_region: str) -> RegionLinker:
+        """The linker of an instance: its code list, name rules and human decisions."""
+        regions = RegionIndex.from_csv(ontology / "codes" / "wilayah_lampung.csv")
+        rules = NameRules.from_yaml(mappings / "linking" / "name_rules.yaml")
+        decisions = Decisions.from_yaml(
+            mappings / "linking" / "aliases.yaml", rules, set(regions.names)
+        )
+        return cls(regions, rules, home_region, decisions)
+
+    def warm(self) -> RegionLinker:
+        """Build the look-up tables now (before threads share the linker), not on first use."""
+        # Reading each cached property builds it.
+        _ = (self._names, self._by_name, self._by_spelling, self._children)
+        _ = (self._former_parent, self._former_code)
+        for level in LEVELS:
+            self.parents_in(self.home_scope(level), level)
+        return self
+
+    def names_of(self, code: str) -> list[str]:
+        """A region's normalised names: official, 2022 decree and BPS spellings."""
+        return self._names.get(code, [])
 
     # Indexes over the code list, built once.
 

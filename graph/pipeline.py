@@ -17,10 +17,8 @@ from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
-from graph.names import Decisions, NameRules
 from graph.provenance import LoadRecord, decisions_ntriples, load_provenance, new_load_id, now
 from graph.publication import collect_garbage, publish
-from graph.reference import RegionIndex
 from graph.settings import Settings
 from graph.sources import Table, read_table
 from graph.store import Store, open_store
@@ -77,11 +75,11 @@ class Platform:
         self.iris = Iris(settings.base_iri)
         self.store = store if store is not None else open_store(settings.store_location)
         self.vocabulary = Vocabulary.load(settings.ontology_path, self.iris)
-        self.regions = RegionIndex.from_csv(settings.ontology_path / "codes" / "wilayah_lampung.csv")
-        linking = settings.mappings_path / "linking"
-        rules = NameRules.from_yaml(linking / "name_rules.yaml")
-        self.decisions = Decisions.from_yaml(linking / "aliases.yaml", rules, set(self.regions.names))
-        self.linker = RegionLinker(self.regions, rules, settings.home_region, self.decisions)
+        self.linker = RegionLinker.from_folders(
+            settings.ontology_path, settings.mappings_path, settings.home_region
+        )
+        self.regions = self.linker.index
+        self.decisions = self.linker.decisions
 
     def close(self) -> None:
         self.store.close()

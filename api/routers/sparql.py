@@ -50,8 +50,19 @@ async def _query_text(request: Request) -> str:
     return text
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
-async def sparql(request: Request) -> Response:
+@router.get("/sparql")
+async def sparql_get(request: Request) -> Response:
+    """SPARQL query by GET (``?query=``)."""
+    return await _answer(request)
+
+
+@router.post("/sparql")
+async def sparql_post(request: Request) -> Response:
+    """SPARQL query by POST (form-encoded or ``application/sparql-query``)."""
+    return await _answer(request)
+
+
+async def _answer(request: Request) -> Response:
     text = await _query_text(request)
     service = request.app.state.service
 

@@ -152,7 +152,7 @@ def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Pat
             assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
             time.sleep(0.2)
         query = CROSS_AGENCY.format(base="https://data.pesawarankab.go.id/")
-        rows = httpx.get(f"{base}/sparql", params={"query": query}, timeout=30).json()
+        rows = httpx.get(f"{base}/sparql", params={"query": query}, timeout=60).json()
         assert len(rows["results"]["bindings"]) >= 700
         # A load by another process while the server runs is seen on the next request.
         mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(10)])
@@ -163,11 +163,17 @@ def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Pat
             params={
                 "query": "SELECT (COUNT(*) AS ?n) WHERE { ?o <http://purl.org/linked-data/cube#dataSet> <https://data.pesawarankab.go.id/id/dataset/uji-penduduk> }"
             },
-            timeout=30,
+            timeout=60,
         ).json()
         assert count["results"]["bindings"][0]["n"]["value"] == "10"
-        assert httpx.get(f"{base}/health", timeout=5).json()["datasets_published"] == 7
+        assert httpx.get(f"{base}/health", timeout=60).json()["datasets_published"] == 7
     finally:
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+def test_openapi_schema_builds_with_unique_operation_ids(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids)) and "/sparql" in schema["paths"]
