@@ -27,6 +27,7 @@ test: $(STAMP)
 
 ## bench: province-scale figures (not part of the tests)
 bench: $(STAMP)
+	$(BIN)/python scripts/bench_linking.py
 	$(BIN)/python scripts/bench_load.py --observations 1000000
 
 lint: $(STAMP)

@@ -126,15 +126,13 @@ class RegionLinker:
         """The linker of an instance: its code list, name rules and human decisions."""
         regions = RegionIndex.from_csv(ontology / "codes" / "wilayah_lampung.csv")
         rules = NameRules.from_yaml(mappings / "linking" / "name_rules.yaml")
-        decisions = Decisions.from_yaml(
-            mappings / "linking" / "aliases.yaml", rules, set(regions.names)
-        )
+        decisions = Decisions.from_yaml(mappings / "linking" / "aliases.yaml", rules, set(regions.names))
         return cls(regions, rules, home_region, decisions)
 
     def warm(self) -> RegionLinker:
         """Build the look-up tables now (before threads share the linker), not on first use."""
         # Reading each cached property builds it.
-        _ = (self._names, self._by_name, self._by_spelling, self._children)
+        _ = (self._names, self._by_name, self._by_spelling, self._by_compact, self._children)
         _ = (self._former_parent, self._former_code)
         for level in LEVELS:
             self.parents_in(self.home_scope(level), level)
@@ -151,9 +149,33 @@ class RegionLinker:
         """Code -> its normalised names (official, 2022, BPS spellings)."""
         out: dict[str, list[str]] = {}
         for row in self.index.frame.itertuples(index=False):
-            names = {self.rules.normalise(getattr(row, c), row.tingkat) for c in _NAME_COLUMNS}
+            strip = row.tingkat in self.rules.strip_official
+            names = {self.rules.normalise(getattr(row, c), row.tingkat, strip=strip) for c in _NAME_COLUMNS}
             out[row.kode] = sorted(n for n in names if n)
         return out
+
+    @cached_property
+    def _by_compact(self) -> dict[tuple[str, str], set[str]]:
+        """Names with spaces removed: "Batu Raja" and "Baturaja" are two desa, not one."""
+        found: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for code, names in self._names.items():
+            for name in names:
+                found[(self.index.parents[code], name.replace(" ", ""))].add(code)
+        return found
+
+    def query_forms(self, name: str, level: str) -> list[str]:
+        """The name as written, then less one leading prefix, then less all of them.
+
+        "Desa Kampung Baru" is tried as itself, as "kampung baru" (an official name) and
+        as "baru".
+        """
+        whole = self.rules.normalise(name, level, strip=False)
+        words = whole.split()
+        one_less = (
+            " ".join(words[1:]) if len(words) > 1 and words[0] in self.rules.prefixes.get(level, ()) else ""
+        )
+        forms = [whole, one_less, self.rules.normalise(name, level)]
+        return list(dict.fromkeys(f for f in forms if f))
 
     @cached_property
     def _by_name(self) -> dict[tuple[str, str], set[str]]:
@@ -255,13 +277,13 @@ class RegionLinker:
 
     def rank(self, name: str, level: str, parents: frozenset[str]) -> list[Candidate]:
         """Regions at ``level`` under ``parents``, most similar to ``name`` first."""
-        norm = self.rules.normalise(name, level)
+        forms = self.query_forms(name, level)
         ranked = []
         for parent in parents:
             for code in self._children.get(parent, []):
                 if self.index.levels[code] != level:
                     continue
-                score = max((similarity(norm, n) for n in self._names[code]), default=0.0)
+                score = max((similarity(f, n) for f in forms for n in self._names[code]), default=0.0)
                 ranked.append(Candidate(code, self.index.label(code), round(score, 1)))
         ranked.sort(key=lambda c: (-c.score, c.code))
         return ranked
@@ -286,19 +308,16 @@ class RegionLinker:
             return Link(decision.code, METHOD_DECISION, 100.0, decision=decision.key)
 
         parents = frozenset({parent_code}) if parent_code else self.parents_in(scope, level)
-        norm = self.rules.normalise(name, level)
+        forms = self.query_forms(name, level)
+        norm = forms[-1]
         ranked = self.rank(name, level, parents)
 
         def runner_up(code: str) -> tuple[str | None, float]:
             other = next((c for c in ranked if c.code != code), None)
             return (other.code, other.score) if other else (None, 0.0)
 
-        exact = set().union(*(self._by_name.get((p, norm), set()) for p in parents))
-        if len(exact) == 1:
-            code = next(iter(exact))
-            return Link(code, METHOD_NAME, 100.0, *runner_up(code))
-        if len(exact) > 1:
-            options = tuple(Candidate(c, self.index.label(c), 100.0) for c in sorted(exact))
+        def ambiguous(codes: set[str], score: float) -> Link:
+            options = tuple(Candidate(c, self.index.label(c), score) for c in sorted(codes))
             where = ", ".join(f"{c.code} {c.name}" for c in options)
             return Link(
                 None,
@@ -307,6 +326,20 @@ class RegionLinker:
                 ),
                 candidates=options,
             )
+
+        exact: set[str] = set()
+        for form in forms:
+            exact = set().union(*(self._by_name.get((p, form), set()) for p in parents))
+            if exact:
+                norm = form
+                break
+        if exact:
+            # Names equal but for spaces are different regions: never pick one silently.
+            compact = set().union(*(self._by_compact.get((p, norm.replace(" ", "")), set()) for p in parents))
+            if len(exact | compact) > 1:
+                return ambiguous(exact | compact, 100.0)
+            code = next(iter(exact))
+            return Link(code, METHOD_NAME, 100.0, *runner_up(code))
 
         if parent_code is not None:
             # A desa that belonged to this kecamatan before a decree moved it.
@@ -320,18 +353,31 @@ class RegionLinker:
                 code = next(iter(moved))
                 return Link(code, METHOD_HISTORY, 100.0, *runner_up(code))
 
-        key = self.rules.spelling_key(norm)
-        spelled = set().union(*(self._by_spelling.get((p, key), set()) for p in parents))
+        numbers = _numerals(norm)
+
+        def same_numbers(code: str) -> bool:
+            # "Karang Rejo II" is not "Karang Rejo": a differing number is never a spelling slip.
+            return any(_numerals(n) == numbers for n in self._names[code])
+
+        for form in forms:
+            key = self.rules.spelling_key(form)
+            spelled = set().union(*(self._by_spelling.get((p, key), set()) for p in parents))
+            if spelled:
+                break
         if len(spelled) == 1:
             code = next(iter(spelled))
             score = next((c.score for c in ranked if c.code == code), 0.0)
-            if score >= self.rules.spelling_min_score:
+            if score >= self.rules.spelling_min_score and same_numbers(code):
                 return Link(code, METHOD_SPELLING, score, *runner_up(code))
 
         if ranked:
             best = ranked[0]
             second = ranked[1].score if len(ranked) > 1 else 0.0
-            if best.score >= self.rules.fuzzy_threshold and best.score - second >= self.rules.fuzzy_margin:
+            if (
+                best.score >= self.rules.fuzzy_threshold
+                and best.score - second >= self.rules.fuzzy_margin
+                and same_numbers(best.code)
+            ):
                 return Link(best.code, METHOD_FUZZY, best.score, *runner_up(best.code))
 
         if parent_code is not None:
@@ -419,6 +465,13 @@ class RegionLinker:
             problem=column(lambda v: v.problem, "string"),
             review=review,
         )
+
+
+_ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
+
+
+def _numerals(name: str) -> set[str]:
+    return {w for w in name.split() if w.isdigit() or w in _ROMAN}
 
 
 def _column_or_value(frame: pd.DataFrame, column: str | None, value: object) -> pd.Series:

@@ -34,6 +34,9 @@ class NameRules:
     space: str
     spelling: tuple[tuple[re.Pattern[str], str], ...] = ()
     term_suffixes: tuple[re.Pattern[str], ...] = ()
+    # Levels whose official names carry a designation to strip ("Kabupaten Tanggamus");
+    # elsewhere a leading word is part of the name ("Kampung Baru", "Pekon Ampai").
+    strip_official: tuple[str, ...] = ("provinsi", "kabupaten")
     spelling_min_score: float = 70.0
     fuzzy_threshold: float = 86.0
     fuzzy_margin: float = 6.0
@@ -51,6 +54,7 @@ class NameRules:
                     (re.compile(pattern), replacement) for pattern, replacement in data.get("spelling", [])
                 ),
                 term_suffixes=tuple(re.compile(p) for p in data.get("term_suffixes", [])),
+                strip_official=tuple(data.get("strip_official", ["provinsi", "kabupaten"])),
                 spelling_min_score=float(data.get("spelling_min_score", 70)),
                 fuzzy_threshold=float(fuzzy.get("threshold", 86)),
                 fuzzy_margin=float(fuzzy.get("margin", 6)),
@@ -58,13 +62,13 @@ class NameRules:
         except (OSError, yaml.YAMLError, KeyError, AttributeError, TypeError, re.error) as exc:
             raise ReferenceDataError(f"{path}: aturan nama tidak terbaca / unreadable: {exc}") from None
 
-    def normalise(self, name: str, level: str) -> str:
-        """Lower case, punctuation and level prefixes removed, spaces collapsed."""
+    def normalise(self, name: str, level: str, *, strip: bool = True) -> str:
+        """Lower case, punctuation (and, with ``strip``, level prefixes) removed, spaces collapsed."""
         text = unicodedata.normalize("NFKC", str(name)).casefold()
         text = text.translate({ord(c): None for c in self.remove})
         text = text.translate({ord(c): " " for c in self.space})
         words = text.split()
-        prefixes = self.prefixes.get(level, ())
+        prefixes = self.prefixes.get(level, ()) if strip else ()
         while len(words) > 1 and words[0] in prefixes:
             words = words[1:]
         text = " ".join(words)

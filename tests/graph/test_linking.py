@@ -353,3 +353,43 @@ def test_link_keeps_the_frame_index(linker):
     for series in (linked.code, linked.method, linked.problem):
         assert list(series.index) == [5, 9]
     assert linked.code.loc[5] == "18.09.01.2001"
+
+
+# Found by scripts/bench_linking.py.
+
+
+def test_names_equal_but_for_spaces_are_ambiguous_without_parent(linker):
+    # "Batu Raja" (Punduh Pidada) and "Baturaja" (Way Lima) are two desa.
+    for text in ("Batu Raja", "Baturaja"):
+        link = linker.resolve_name(text, None, "desa")
+        assert link.code is None and "ambigu" in link.problem
+        assert {c.code for c in link.candidates} == {"18.09.06.2003", "18.09.04.2010"}
+
+
+def test_names_equal_but_for_spaces_link_within_their_kecamatan(linker):
+    assert linker.resolve_name("Batu Raja", "Punduh Pidada", "desa").code == "18.09.06.2003"
+    assert linker.resolve_name("Baturaja", "Way Lima", "desa").code == "18.09.04.2010"
+
+
+def test_a_leading_word_of_an_official_name_is_not_a_prefix(linker):
+    # "Kampung Baru" and "Pekon Ampai" are official desa names; "Baru" alone is not one.
+    assert linker.resolve_name("Kampung Baru", None, "desa").code == "18.09.08.2009"
+    assert linker.resolve_name("Desa Kampung Baru", None, "desa").code == "18.09.08.2009"
+    assert linker.resolve_name("Pekon Ampai", None, "desa").method == "nama-baku"
+    assert linker.resolve_name("Baru", None, "desa").code is None
+
+
+def test_a_different_number_is_never_a_spelling_slip(linker):
+    # Karang Rejo II is a desa of Lampung Utara, not a misspelt Karang Rejo.
+    link = linker.resolve_name("Karang Rejo II", None, "desa")
+    assert link.code is None
+    assert link.candidates[0].code == "18.09.02.2018"  # Pesawaran's Karang Rejo, for review
+
+
+def test_old_spelling_links_by_the_spelling_rule(linker):
+    link = linker.resolve_name("Tjipadang", "Gedong Tataan", "desa")
+    assert (link.code, link.method) == ("18.09.01.2003", "aturan-ejaan")
+
+
+def test_parent_with_stray_semicolon_still_links(linker):
+    assert linker.resolve_name("Bagelen", "Gedong Tataan;", "desa").code == "18.09.01.2007"
