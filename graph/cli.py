@@ -23,7 +23,7 @@ from graph.errors import LoadRejected, OneCenterError
 from graph.iris import Iris
 from graph.pipeline import LoadReport, Platform
 from graph.query import run_query
-from graph.reports import write_problems, write_review_queue
+from graph.reports import write_findings, write_problems, write_review_queue
 from graph.settings import Settings, load_settings
 from graph.store import open_store
 
@@ -230,6 +230,34 @@ def query(
         console.print(
             f"[yellow]Dipotong pada {len(outcome.rows)} baris / cut at {len(outcome.rows)} rows[/yellow]"
         )
+
+
+@app.command(name="validate")
+def check() -> None:
+    """Periksa koherensi antar-instansi / check the published graph against the SHACL shapes."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(
+            settings, open_store(settings.store_location, read_only=settings.store_location is not None)
+        )
+        try:
+            findings = platform.check_coherence()
+        finally:
+            platform.close()
+    table = RichTable(title="Koherensi / coherence")
+    for name in ("instansi / agency", "aturan / rule", "tingkat / severity", "temuan / findings"):
+        table.add_column(name)
+    counts: dict[tuple[str, str, str], int] = {}
+    for f in findings:
+        key = ((f.agency or "-").rsplit("/", 1)[-1], f.shape.rsplit("#", 1)[-1], f.as_dict()["severity"])
+        counts[key] = counts.get(key, 0) + 1
+    for (agency, rule, severity), n in sorted(counts.items()):
+        table.add_row(agency, rule, severity, str(n))
+    Console().print(table)
+    paths = write_findings(findings, settings.resolve("var/reports"))
+    console.print(f"Laporan / reports: {', '.join(str(p) for p in paths)}")
+    if any(f.blocks_publication for f in findings):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -18,11 +18,12 @@ from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
 from graph.provenance import LoadRecord, decisions_ntriples, load_provenance, new_load_id, now
-from graph.publication import collect_garbage, publish
+from graph.publication import collect_garbage, publish, published_graphs
 from graph.settings import Settings
 from graph.sources import Table, read_table
 from graph.store import Store, open_store
 from graph.transform import Prepared, QuadContext, prepare, quads, resolve_terms
+from graph.validation import Finding, Shapes, trace_findings, validate
 from graph.vocabulary import Vocabulary
 
 __all__ = ["LoadReport", "Platform"]
@@ -247,6 +248,14 @@ class Platform:
         report.graph = graph
         report.seconds = (now() - started).total_seconds()
         return report
+
+    def check_coherence(self, graphs: list[str] | None = None) -> list[Finding]:
+        """Run every shape in shapes/ over the published graphs (or ``graphs``), traced."""
+        shapes = Shapes.load(self.settings.shapes_path)
+        graphs = graphs if graphs is not None else published_graphs(self.store, self.iris)
+        findings = validate(self.store, shapes, graphs)
+        trace_findings(self.store, graphs, findings)
+        return findings
 
     def _record_only(self, rec: LoadRecord) -> None:
         self.store.update(

@@ -7,11 +7,13 @@ Indonesian locale opens them with the columns split and the text intact.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from graph.pipeline import LoadReport
+from graph.validation import Finding
 
-__all__ = ["REVIEW_FILE", "write_problems", "write_review_queue"]
+__all__ = ["REVIEW_FILE", "write_findings", "write_problems", "write_review_queue"]
 
 REVIEW_FILE = "tinjauan-wilayah.csv"
 _CANDIDATES = 3
@@ -78,3 +80,51 @@ def write_review_queue(reports: list[LoadReport], folder: Path) -> tuple[Path, i
                 writer.writerow(row)
                 entries += 1
     return path, entries
+
+
+def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
+    """The coherence report: all findings as JSON, and one CSV per agency to act on."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / "koherensi.json"]
+    ordered = sorted(findings, key=lambda f: (f.agency or "", f.file or "", f.row or 0, f.shape))
+    written[0].write_text(
+        json.dumps([f.as_dict() for f in ordered], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    by_agency: dict[str, list[Finding]] = {}
+    for f in ordered:
+        by_agency.setdefault((f.agency or "tanpa-instansi").rsplit("/", 1)[-1], []).append(f)
+    for agency, items in by_agency.items():
+        path = folder / f"koherensi-{agency}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(
+                [
+                    "tingkat",
+                    "aturan",
+                    "berkas",
+                    "lembar",
+                    "baris",
+                    "kolom",
+                    "nilai",
+                    "pesan",
+                    "message",
+                    "fokus",
+                ]
+            )
+            for f in items:
+                writer.writerow(
+                    [
+                        f.as_dict()["severity"],
+                        f.shape.rsplit("#", 1)[-1],
+                        f.file or "",
+                        f.sheet or "",
+                        f.row or "",
+                        f.column or "",
+                        f.raw if f.raw is not None else (f.value or ""),
+                        f.message_id,
+                        f.message_en,
+                        f.focus,
+                    ]
+                )
+        written.append(path)
+    return written

@@ -141,6 +141,10 @@ class Settings(BaseSettings):
     def ontology_path(self) -> Path:
         return self.project_dir / "ontology"
 
+    @property
+    def shapes_path(self) -> Path:
+        return self.project_dir / "shapes"
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Read settings, turning validation problems into one readable ``SettingsError``."""

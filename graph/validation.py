@@ -127,7 +127,7 @@ class Shapes:
 
 def _targeted(graph: rdflib.Graph) -> set[Any]:
     found: set[Any] = set()
-    for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+    for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
         found |= set(graph.subjects(predicate, None))
     return found
 
@@ -150,6 +150,13 @@ def _targets(graph: rdflib.Graph, shape: Any) -> str | None:
         parts.append(f"{{ VALUES ?this {{ {' '.join(nodes)} }} }}")
     parts += [f"{{ ?this {_n3(p)} [] . }}" for p in graph.objects(shape, SH.targetSubjectsOf)]
     parts += [f"{{ [] {_n3(p)} ?this . }}" for p in graph.objects(shape, SH.targetObjectsOf)]
+    for target in graph.objects(shape, SH.target):
+        # SHACL-AF SPARQL targets: the target's own query, as a sub-select (its prefixes are
+        # added to the constraint's query by _sparql_constraint / _prefixes_of_targets).
+        select = graph.value(target, SH.select)
+        if select is None:
+            raise ReferenceDataError(f"{shape}: sh:target tanpa sh:select / sh:target without sh:select")
+        parts.append("{ " + re.sub(r"\$this\b", "?this", str(select)) + " }")
     if not parts:
         return None
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
@@ -343,14 +350,13 @@ def _sparql_constraint(
     if not (msg_id or msg_en):
         msg_id, msg_en = shape_messages
     severity = str(graph.value(node, SH.severity) or shape_severity)
+    # The shape's SPARQL targets may declare prefixes of their own.
+    declared = _prefixes(graph, node) + "".join(
+        _prefixes(graph, target) for target in graph.objects(shape, SH.target)
+    )
+    prefixes = "\n".join(dict.fromkeys(declared.splitlines())) + "\n"
     return _Constraint(
-        str(shape),
-        _SH + "SPARQLConstraintComponent",
-        severity,
-        _prefixes(graph, node) + body,
-        path,
-        msg_id,
-        msg_en,
+        str(shape), _SH + "SPARQLConstraintComponent", severity, prefixes + body, path, msg_id, msg_en
     )
 
 
@@ -375,6 +381,7 @@ def validate(store: Store, shapes: Shapes, graphs: list[str]) -> list[Finding]:
             if (focus, path, value) in seen:
                 continue
             seen.add((focus, path, value))
+            bound = {v: _term(solution[v]) for v in names}
             findings.append(
                 Finding(
                     shape=c.shape,
@@ -383,11 +390,16 @@ def validate(store: Store, shapes: Shapes, graphs: list[str]) -> list[Finding]:
                     severity=c.severity,
                     path=path or c.path,
                     value=value,
-                    message_id=c.message_id,
-                    message_en=c.message_en,
+                    message_id=_fill(c.message_id, bound),
+                    message_en=_fill(c.message_en, bound),
                 )
             )
     return findings
+
+
+def _fill(template: str, bound: dict[str, str | None]) -> str:
+    """SHACL message templates: {?var} or {$var} replaced by the solution's value."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: bound.get(m.group(1)) or m.group(0), template)
 
 
 def trace_findings(store: Store, graphs: list[str], findings: list[Finding], batch: int = 500) -> None:
