@@ -84,28 +84,123 @@ PREFIXES = {
 KABUPATEN_PARENTS = ("Pesawaran", "PESAWARAN", "Kab. Pesawaran", "KAB. PESAWARAN", "Kab Pesawaran")
 # Where single-word names split into words when agencies add a space ("Sukadadi" -> "Suka Dadi").
 MORPHEMES = (
-    "suka", "sido", "margo", "tri", "purwo", "ponco", "bogo", "lumbi", "pujo", "kuto", "batu",
-    "bumi", "sinar", "kerta", "rejo", "dadi", "jaya", "sari", "mulyo", "agung", "maju", "raja",
-    "arjo", "mandi", "rame", "jati", "wedari", "sana", "dalam", "baru",
+    "suka",
+    "sido",
+    "margo",
+    "tri",
+    "purwo",
+    "ponco",
+    "bogo",
+    "lumbi",
+    "pujo",
+    "kuto",
+    "batu",
+    "bumi",
+    "sinar",
+    "kerta",
+    "rejo",
+    "dadi",
+    "jaya",
+    "sari",
+    "mulyo",
+    "agung",
+    "maju",
+    "raja",
+    "arjo",
+    "mandi",
+    "rame",
+    "jati",
+    "wedari",
+    "sana",
+    "dalam",
+    "baru",
 )
 INVENTED_FIRST = (
-    "Suka", "Sido", "Margo", "Tanjung", "Karang", "Sumber", "Bumi", "Way", "Talang", "Sinar",
-    "Negeri", "Banjar", "Wono", "Mekar", "Tri", "Purwo", "Jati", "Bandar", "Giri", "Panca",
-    "Catur", "Simpang", "Pasir", "Gunung", "Kali", "Air", "Batu", "Rawa", "Teluk", "Lebak",
+    "Suka",
+    "Sido",
+    "Margo",
+    "Tanjung",
+    "Karang",
+    "Sumber",
+    "Bumi",
+    "Way",
+    "Talang",
+    "Sinar",
+    "Negeri",
+    "Banjar",
+    "Wono",
+    "Mekar",
+    "Tri",
+    "Purwo",
+    "Jati",
+    "Bandar",
+    "Giri",
+    "Panca",
+    "Catur",
+    "Simpang",
+    "Pasir",
+    "Gunung",
+    "Kali",
+    "Air",
+    "Batu",
+    "Rawa",
+    "Teluk",
+    "Lebak",
 )
 INVENTED_SECOND = (
-    "Makmur", "Mulya", "Rahayu", "Asri", "Agung", "Harjo", "Luhur", "Baru", "Jaya", "Sari",
-    "Indah", "Mukti", "Wangi", "Tunggal", "Karya", "Sejahtera", "Mandiri", "Bakti", "Rejo",
-    "Dadi", "Maju", "Raya", "Kencana", "Subur", "Lestari", "Manis", "Sentosa", "Mekar",
-    "Pura", "Kencono",
+    "Makmur",
+    "Mulya",
+    "Rahayu",
+    "Asri",
+    "Agung",
+    "Harjo",
+    "Luhur",
+    "Baru",
+    "Jaya",
+    "Sari",
+    "Indah",
+    "Mukti",
+    "Wangi",
+    "Tunggal",
+    "Karya",
+    "Sejahtera",
+    "Mandiri",
+    "Bakti",
+    "Rejo",
+    "Dadi",
+    "Maju",
+    "Raya",
+    "Kencana",
+    "Subur",
+    "Lestari",
+    "Manis",
+    "Sentosa",
+    "Mekar",
+    "Pura",
+    "Kencono",
 )
 NAME_KINDS = (
-    "official", "case", "spaces", "prefix", "punctuation", "old-spelling", "vowel", "typo",
-    "mixed", "known-pair", "bps-2018", "nama-2022",
+    "official",
+    "case",
+    "spaces",
+    "prefix",
+    "punctuation",
+    "old-spelling",
+    "vowel",
+    "typo",
+    "mixed",
+    "known-pair",
+    "bps-2018",
+    "nama-2022",
 )
 CODE_KINDS = (
-    "code-dotted", "code-undotted", "code-bps", "code-collision-kemendagri",
-    "code-collision-bps", "code-former", "code-unknown",
+    "code-dotted",
+    "code-undotted",
+    "code-bps",
+    "code-collision-kemendagri",
+    "code-collision-bps",
+    "code-former",
+    "code-unknown",
 )
 NEGATIVE_KINDS = ("neg-other-kab", "neg-invented")
 KIND_ORDER = NAME_KINDS + NEGATIVE_KINDS + CODE_KINDS
@@ -153,8 +248,10 @@ class Reference:
             self.regions[row.kode] = Region(
                 row.kode, row.tingkat, row.nama, row.induk, names, by_column, row.kode_bps, row.kode_lama
             )
-        self.home = {lvl: [r for r in self.regions.values() if r.level == lvl and r.code.startswith(HOME + ".")]
-                     for lvl in ("kecamatan", "desa")}
+        self.home = {
+            lvl: [r for r in self.regions.values() if r.level == lvl and r.code.startswith(HOME + ".")]
+            for lvl in ("kecamatan", "desa")
+        }
         self._compacts = {
             lvl: [(r.code, compact(n)) for r in regions for n in r.names]
             for lvl, regions in self.home.items()
@@ -166,8 +263,9 @@ class Reference:
                 by_compact[(lvl, c)].add(code)
         self.by_compact = by_compact
         self.home_compacts = {lvl: {c for _, c in pairs} for lvl, pairs in self._compacts.items()}
-        self.home_keys = {lvl: {old_spelling_key(n) for r in regions for n in r.names}
-                          for lvl, regions in self.home.items()}
+        self.home_keys = {
+            lvl: {old_spelling_key(n) for r in regions for n in r.names} for lvl, regions in self.home.items()
+        }
 
     def same_name(self, code: str, name: str) -> frozenset[str]:
         """Codes of the level in Pesawaran with this name (letters only), the code included."""
@@ -188,7 +286,11 @@ class Reference:
         own_group = self.group(code)
         own = min(Levenshtein.distance(v, c) for k, c in self._compacts[level] if k in own_group)
         other = min(
-            (Levenshtein.distance(v, c, score_cutoff=own) for k, c in self._compacts[level] if k not in own_group),
+            (
+                Levenshtein.distance(v, c, score_cutoff=own)
+                for k, c in self._compacts[level]
+                if k not in own_group
+            ),
             default=own + 1,
         )
         return own < other
@@ -220,7 +322,9 @@ def v_spaces(name: str, rng: random.Random) -> str:
     if len(words) > 1:
         options.append("".join(words))  # "Gedongtataan"
         i = rng.randrange(len(words) - 1)
-        options.append(" ".join(words[: i + 1]) + "".join(words[i + 1 :]) if len(words) > 2 else "".join(words))
+        options.append(
+            " ".join(words[: i + 1]) + "".join(words[i + 1 :]) if len(words) > 2 else "".join(words)
+        )
         options.append("  ".join(words) + " ")
         options.append(" " + " ".join(words[:1]) + "   " + " ".join(words[1:]))
     else:
@@ -349,10 +453,16 @@ class Generator:
             text: str | None = name
             if rng.random() < 0.5:
                 spelled = rng.choice(("old", "vowel"))
-                text = v_old_spelling(name) if spelled == "old" else self._guarded(lambda: v_vowel(name, rng), region)
+                text = (
+                    v_old_spelling(name)
+                    if spelled == "old"
+                    else self._guarded(lambda: v_vowel(name, rng), region)
+                )
                 text = text or name
             cosmetic: list[Callable[[str], str]] = [
-                lambda s: v_case(s, rng), lambda s: v_spaces(s, rng), lambda s: v_punctuation(s, rng)
+                lambda s: v_case(s, rng),
+                lambda s: v_spaces(s, rng),
+                lambda s: v_punctuation(s, rng),
             ]
             for op in rng.sample(cosmetic, 2):
                 text = op(text)
@@ -426,7 +536,9 @@ class Generator:
             parent, mode = self.ref.regions[parent_code].name, "official"
         else:
             parent, mode = self.messy_parent(parent_code), "messy"
-        cases.append(Case(kind, region.level, text, region.code, parent, mode, source=region.code, same_name=same))
+        cases.append(
+            Case(kind, region.level, text, region.code, parent, mode, source=region.code, same_name=same)
+        )
         return cases
 
     def name_cases(self) -> list[Case]:
@@ -444,7 +556,11 @@ class Generator:
             wanted = {"desa": 4, "kecamatan": 2}
         for level, n in wanted.items():
             elsewhere = sorted(
-                {r.name for r in ref.regions.values() if r.level == level and not r.code.startswith(HOME + ".")}
+                {
+                    r.name
+                    for r in ref.regions.values()
+                    if r.level == level and not r.code.startswith(HOME + ".")
+                }
             )
             pool = [name for name in elsewhere if not ref.near_home(name, level)]
             picked = rng.sample(pool, min(n, len(pool)))
@@ -455,7 +571,9 @@ class Generator:
                 if not ref.near_home(name, level):
                     invented.add(name)
             messy: tuple[Callable[[str, str], str], ...] = (
-                lambda s, _: v_case(s, rng), lambda s, lvl: v_prefix(s, lvl, rng), lambda s, _: v_punctuation(s, rng)
+                lambda s, _: v_case(s, rng),
+                lambda s, lvl: v_prefix(s, lvl, rng),
+                lambda s, _: v_punctuation(s, rng),
             )
             for kind, names in (("neg-other-kab", picked), ("neg-invented", sorted(invented))):
                 for name in names:
@@ -464,11 +582,15 @@ class Generator:
                     if level == "desa":
                         kec = rng.choice(ref.home["kecamatan"]).code
                         parent, mode = (
-                            (ref.regions[kec].name, "official") if rng.random() < 0.5 else (self.messy_parent(kec), "messy")
+                            (ref.regions[kec].name, "official")
+                            if rng.random() < 0.5
+                            else (self.messy_parent(kec), "messy")
                         )
                     else:
                         parent, mode = (
-                            ("Kabupaten Pesawaran", "official") if rng.random() < 0.5 else (self.messy_parent(HOME), "messy")
+                            ("Kabupaten Pesawaran", "official")
+                            if rng.random() < 0.5
+                            else (self.messy_parent(HOME), "messy")
                         )
                     cases.append(Case(kind, level, text, None, parent, mode))
         return cases
@@ -482,17 +604,23 @@ class Generator:
         for region in self.kecamatan + self.desa:
             lvl = region.level
             cases.append(Case("code-dotted", lvl, region.code, region.code, system="kemendagri"))
-            cases.append(Case("code-undotted", lvl, region.code.replace(".", ""), region.code, system="kemendagri"))
+            cases.append(
+                Case("code-undotted", lvl, region.code.replace(".", ""), region.code, system="kemendagri")
+            )
             if region.bps:
                 cases.append(Case("code-bps", lvl, region.bps, region.code, system="bps"))
             if region.former:
                 cases.append(Case("code-former", lvl, region.former, region.code, system="kemendagri"))
-                cases.append(Case("code-former", lvl, region.former.replace(".", ""), region.code, system="kemendagri"))
+                cases.append(
+                    Case("code-former", lvl, region.former.replace(".", ""), region.code, system="kemendagri")
+                )
         collisions = sorted((d, k, bps[d]) for d, k in undotted.items() if d in bps and bps[d] != k)
         if self.sample:
             collisions = collisions[:3]
         for digits, as_kemendagri, as_bps in collisions:
-            cases.append(Case("code-collision-kemendagri", "desa", digits, as_kemendagri, system="kemendagri"))
+            cases.append(
+                Case("code-collision-kemendagri", "desa", digits, as_kemendagri, system="kemendagri")
+            )
             cases.append(Case("code-collision-bps", "desa", digits, as_bps, system="bps"))
         # Codes that exist in neither the declared system: must not be linked.
         unknown: list[tuple[str, str, str]] = []
@@ -564,7 +692,9 @@ def baseline_exact(ref: Reference) -> Callable[[Case], Prediction]:
 
 def baseline_fuzzy(ref: Reference) -> Callable[[Case], Prediction]:
     names = {lvl: {r.code: r.name for r in regions} for lvl, regions in ref.home.items()}
-    codes = {lvl: {r.code: r.code for r in ref.regions.values() if r.level == lvl} for lvl in ("kecamatan", "desa")}
+    codes = {
+        lvl: {r.code: r.code for r in ref.regions.values() if r.level == lvl} for lvl in ("kecamatan", "desa")
+    }
 
     def digits(text: str) -> str:
         return re.sub(r"\D", "", text)
@@ -573,7 +703,9 @@ def baseline_fuzzy(ref: Reference) -> Callable[[Case], Prediction]:
         if case.system is not None:
             best = process.extractOne(case.text, codes[case.level], scorer=fuzz.WRatio, processor=digits)
         else:
-            best = process.extractOne(case.text, names[case.level], scorer=fuzz.WRatio, processor=utils.default_process)
+            best = process.extractOne(
+                case.text, names[case.level], scorer=fuzz.WRatio, processor=utils.default_process
+            )
         return (best[2], "fuzzy") if best else (None, None)
 
     return run
@@ -608,7 +740,9 @@ class Metrics:
 
     def as_dict(self) -> dict[str, float | int | None]:
         out: dict[str, float | int | None] = asdict(self)
-        out.update(review=self.review, precision=self.precision, recall=self.recall, review_share=self.review_share)
+        out.update(
+            review=self.review, precision=self.precision, recall=self.recall, review_share=self.review_share
+        )
         return out
 
 
@@ -629,8 +763,11 @@ def same_name_wrong(cases: list[Case], linked: list[str | None]) -> int:
     return sum(
         1
         for case, code in zip(cases, linked, strict=True)
-        if case.parent is not None and case.truth is not None and code is not None
-        and code != case.truth and code in case.same_name
+        if case.parent is not None
+        and case.truth is not None
+        and code is not None
+        and code != case.truth
+        and code in case.same_name
     )
 
 
@@ -668,7 +805,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     cases = Generator(ref, random.Random(args.seed), args.variants_per_name, args.limit).cases()
     generated = time.perf_counter()
 
-    systems = {"ours": ours(linker), "baseline-exact": baseline_exact(ref), "baseline-fuzzy": baseline_fuzzy(ref)}
+    systems = {
+        "ours": ours(linker),
+        "baseline-exact": baseline_exact(ref),
+        "baseline-fuzzy": baseline_fuzzy(ref),
+    }
     predictions: dict[str, list[Prediction]] = {}
     timings: dict[str, float] = {}
     for label, system in systems.items():
@@ -701,18 +842,33 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
     def describe(case: Case, code: str | None, method: str | None) -> dict[str, object]:
         return {
-            "kind": case.kind, "level": case.level, "text": case.text, "parent": case.parent,
-            "system": case.system, "truth": case.truth,
+            "kind": case.kind,
+            "level": case.level,
+            "text": case.text,
+            "parent": case.parent,
+            "system": case.system,
+            "truth": case.truth,
             "truth_name": ref.regions[case.truth].name if case.truth else None,
-            "source": case.source, "linked": code, "method": method,
+            "source": case.source,
+            "linked": code,
+            "method": method,
             "linked_name": ref.regions[code].name if code in ref.regions else None,
         }
 
-    wrong = [describe(c, *p) for c, p in zip(cases, predictions["ours"], strict=True) if p[0] is not None and p[0] != c.truth]
-    missed = [describe(c, *p) for c, p in zip(cases, predictions["ours"], strict=True) if p[0] is None and c.truth is not None]
+    wrong = [
+        describe(c, *p)
+        for c, p in zip(cases, predictions["ours"], strict=True)
+        if p[0] is not None and p[0] != c.truth
+    ]
+    missed = [
+        describe(c, *p)
+        for c, p in zip(cases, predictions["ours"], strict=True)
+        if p[0] is None and c.truth is not None
+    ]
     shared_alone = {
         label: sum(
-            1 for c, p in zip(cases, predictions[label], strict=True)
+            1
+            for c, p in zip(cases, predictions[label], strict=True)
             if c.parent is None and c.system is None and c.truth is None and c.source and p[0] is not None
         )
         for label in systems
@@ -728,8 +884,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "variants_per_name": args.variants_per_name,
         "rules": str(args.rules),
         "cases": len(cases),
-        "seconds": {"generate": round(generated - started, 2), **{k: round(v, 2) for k, v in timings.items()},
-                    "total": round(time.perf_counter() - started, 2)},
+        "seconds": {
+            "generate": round(generated - started, 2),
+            **{k: round(v, 2) for k, v in timings.items()},
+            "total": round(time.perf_counter() - started, 2),
+        },
         "overall": overall,
         "same_name_wrong": same_name,
         "shared_name_linked_without_parent": shared_alone,
@@ -756,7 +915,8 @@ def report_text(result: dict[str, object], show: int) -> str:
         f"{result['variants_per_name']} variants per name and kind, rules {result['rules']}",
         "",
         table(
-            [(k, v) for k, v in overall.items()], "system",
+            [(k, v) for k, v in overall.items()],
+            "system",
             ("same-name wrong (kec given)", {k: f"{same[k]:>27}" for k in overall}),
         ),
         "",
@@ -764,10 +924,17 @@ def report_text(result: dict[str, object], show: int) -> str:
         table([(k, v) for k, v in by_kind["ours"].items()], "kind"),
         "",
         "OURS by part (with the baselines' recall and precision)",
-        table([(k, v) for k, v in by_part["ours"].items()], "part", ("exact recall  fuzzy precision", {
-            k: f"{pct(by_part['baseline-exact'][k].recall):>12}  {pct(by_part['baseline-fuzzy'][k].precision):>15}"
-            for k in by_part["ours"]
-        })),
+        table(
+            [(k, v) for k, v in by_part["ours"].items()],
+            "part",
+            (
+                "exact recall  fuzzy precision",
+                {
+                    k: f"{pct(by_part['baseline-exact'][k].recall):>12}  {pct(by_part['baseline-fuzzy'][k].precision):>15}"
+                    for k in by_part["ours"]
+                },
+            ),
+        ),
         "",
         "OURS by method",
         f"{'method':<20}{'auto':>7}{'correct':>9}{'wrong':>7}",
@@ -775,11 +942,17 @@ def report_text(result: dict[str, object], show: int) -> str:
     for method, c in result["by_method"].items():  # type: ignore[attr-defined]
         out.append(f"{method:<20}{c.get('auto', 0):>7}{c.get('correct', 0):>9}{c.get('wrong', 0):>7}")
     alone: dict[str, int] = result["shared_name_linked_without_parent"]  # type: ignore[assignment]
-    out += ["", "Wrong links of a name several Pesawaran desa share, given without kecamatan "
-            "(counted in 'wrong' above): " + ", ".join(f"{k} {v}" for k, v in alone.items())]
+    out += [
+        "",
+        "Wrong links of a name several Pesawaran desa share, given without kecamatan "
+        "(counted in 'wrong' above): " + ", ".join(f"{k} {v}" for k, v in alone.items()),
+    ]
     groups = result["same_name_groups"]
-    out += ["", f"Same-name desa groups in Pesawaran ({len(groups)}): "  # type: ignore[arg-type]
-            + "; ".join("/".join(g) for g in groups)]  # type: ignore[union-attr]
+    out += [
+        "",
+        f"Same-name desa groups in Pesawaran ({len(groups)}): "  # type: ignore[arg-type]
+        + "; ".join("/".join(g) for g in groups),
+    ]  # type: ignore[union-attr]
     m = overall["ours"]
     met = result["targets_met"]
     out += [
@@ -826,11 +999,17 @@ def to_json(result: dict[str, object]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--variants-per-name", type=int, default=2,
-                        help="random variants drawn per name and variant kind (default 2: about 6,500 cases)")
+    parser.add_argument(
+        "--variants-per-name",
+        type=int,
+        default=2,
+        help="random variants drawn per name and variant kind (default 2: about 6,500 cases)",
+    )
     parser.add_argument("--rules", type=Path, default=RULES, help="name_rules.yaml to link with")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N desa and kecamatan (quick runs)")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="only the first N desa and kecamatan (quick runs)"
+    )
     parser.add_argument("--show", type=int, default=20, help="wrong links and misses of ours to list")
     parser.add_argument("--strict", action="store_true", help="exit 1 when ours misses a target")
     args = parser.parse_args(argv)

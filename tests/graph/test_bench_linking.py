@@ -50,8 +50,12 @@ def test_same_name_wrong_counts_only_the_twin_when_the_kecamatan_is_given(bench)
     twins = frozenset({"18.09.02.2011", "18.09.09.2010"})  # Tanjung Rejo twice
     case = bench.Case
     cases = [
-        case("official", "desa", "Tanjung Rejo", "18.09.02.2011", "Negeri Katon", "official", same_name=twins),
-        case("official", "desa", "Tanjung Rejo", "18.09.02.2011", "Negeri Katon", "official", same_name=twins),
+        case(
+            "official", "desa", "Tanjung Rejo", "18.09.02.2011", "Negeri Katon", "official", same_name=twins
+        ),
+        case(
+            "official", "desa", "Tanjung Rejo", "18.09.02.2011", "Negeri Katon", "official", same_name=twins
+        ),
         case("official", "desa", "Tanjung Rejo", None, same_name=twins),  # no kecamatan
         case("typo", "desa", "Tanjung Rejp", "18.09.02.2011", "Negeri Katon", "messy", same_name=twins),
     ]
