@@ -175,6 +175,10 @@ def _severity(graph: rdflib.Graph, node: Any) -> str:
 
 
 _SUPPORTED = {
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint,
     SH.minCount,
     SH.maxCount,
     SH.datatype,
@@ -303,9 +307,39 @@ def _property_constraints(graph: rdflib.Graph, shape: Any, prop: Any, targets: s
                 name[0].upper() + name[1:] + "ConstraintComponent",
                 each_value(f"isBlank(?value) || STRLEN(STR(?value)) {op} {int(length)}"),
             )
+    if (value_shape := graph.value(prop, SH.qualifiedValueShape)) is not None:
+        fits = _value_condition(graph, value_shape, "?v")
+        for component, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
+            if (bound := graph.value(prop, component)) is not None:
+                name = str(component).rsplit("#", 1)[1]
+                add(
+                    name[0].upper() + name[1:] + "ConstraintComponent",
+                    f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {p} ?v . FILTER({fits}) }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {op} {int(bound)})",
+                )
     for sparql in graph.objects(prop, SH.sparql):
         out.append(_sparql_constraint(graph, shape, sparql, targets, str(path), (msg_id, msg_en), severity))
     return out
+
+
+def _value_condition(graph: rdflib.Graph, shape: Any, v: str) -> str:
+    """A SPARQL condition true when the value node ``v`` conforms to a simple value shape."""
+    tests = []
+    for predicate, value in graph.predicate_objects(shape):
+        if predicate == SH.languageIn:
+            langs = " || ".join(f'langMatches(lang({v}), "{x}")' for x in Collection(graph, value))
+            tests.append(f"(isLiteral({v}) && ({langs or 'false'}))")
+        elif predicate == SH.datatype:
+            tests.append(f"(isLiteral({v}) && datatype({v}) = {_n3(value)})")
+        elif predicate == SH["class"]:
+            tests.append(f"EXISTS {{ {v} {_SUBCLASS} {_n3(value)} }}")
+        elif predicate == SH["in"]:
+            tests.append(f"{v} IN ({', '.join(_n3(x) for x in Collection(graph, value))})")
+        elif predicate not in (RDF.type, SH.message, SH.name):
+            raise ReferenceDataError(
+                f"sh:qualifiedValueShape dengan {predicate} belum diterjemahkan / not translated"
+            )
+    return " && ".join(tests) or "true"
 
 
 def _node_constraints(graph: rdflib.Graph, shape: Any, targets: str) -> list[_Constraint]:
