@@ -19,6 +19,7 @@ from graph.store import EmbeddedStore
 from tests.conftest import write_small_table
 
 OC = "https://w3id.org/onecenter/def#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def select(platform: Platform, sparql: str) -> list[dict[str, str]]:
@@ -440,3 +441,18 @@ def test_dry_run_reports_without_writing(platform: Platform, tmp_path: Path) -> 
     bad = platform.dry_run(write_small_table(tmp_path, ["5"] * 10, codes=["99999"] * 10))
     assert bad.outcome == "would-be-rejected" and "10 dari 10" in bad.message
     assert platform.store.count() == before
+
+
+def test_queries_never_see_an_unpublished_graph_even_when_all_else_is_published(
+    platform: Platform, tmp_path: Path
+) -> None:
+    # With only published graphs in the store, the store answers from Oxigraph's union; a
+    # leftover version graph must switch it back to the explicit list of published graphs.
+    platform.load(write_small_table(tmp_path, [str(1000 + i) for i in range(20)]))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }"
+    assert select(platform, count) == [{"n": "20"}]
+    leftover = platform.iris.dataset_version_graph("uji-penduduk", "20990101T000000000000Z")
+    platform.store.bulk_load(
+        [f"<{platform.iris.base}id/observasi/x> <{RDF_TYPE}> <http://purl.org/linked-data/cube#Observation> <{leftover}> .\n"]
+    )
+    assert select(platform, count) == [{"n": "20"}]
