@@ -46,11 +46,13 @@ class Iris:
         """Append-only record of loads, files and mappings."""
         return f"{self.base}graph/provenans"
 
-    def dataset_version_graph(self, dataset: str, load_id: str) -> str:
-        return f"{self.base}graph/dataset/{segment(dataset)}/{segment(load_id)}"
+    @property
+    def dataset_graphs_prefix(self) -> str:
+        """Every dataset version graph starts with this."""
+        return f"{self.base}graph/dataset/"
 
-    def dataset_graph_prefix(self, dataset: str) -> str:
-        return f"{self.base}graph/dataset/{segment(dataset)}/"
+    def dataset_version_graph(self, dataset: str, load_id: str) -> str:
+        return f"{self.dataset_graphs_prefix}{segment(dataset)}/{segment(load_id)}"
 
     # Reference codes.
     @property

@@ -201,20 +201,18 @@ class RegionLinker:
         return out
 
     @cached_property
-    def _former_parent(self) -> dict[str, str]:
-        frame = self.index.frame
-        if "kode_lama" not in frame.columns:
-            return {}
-        moved = frame[frame["kode_lama"] != ""]
-        return {k: old.rsplit(".", 1)[0] for k, old in zip(moved["kode"], moved["kode_lama"], strict=True)}
-
-    @cached_property
     def _former_code(self) -> dict[str, str]:
+        """Former Kemendagri code -> the code the region has now (it moved)."""
         frame = self.index.frame
         if "kode_lama" not in frame.columns:
             return {}
         moved = frame[frame["kode_lama"] != ""]
         return dict(zip(moved["kode_lama"], moved["kode"], strict=True))
+
+    @cached_property
+    def _former_parent(self) -> dict[str, str]:
+        """Current code -> the parent it had before it moved."""
+        return {new: old.rsplit(".", 1)[0] for old, new in self._former_code.items()}
 
     def parents_in(self, scope: str, level: str) -> frozenset[str]:
         """Parents of the regions at ``level`` within ``scope`` ('' = everywhere)."""

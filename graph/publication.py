@@ -66,8 +66,7 @@ INSERT DATA {{ GRAPH <{iris.provenance_graph}> {{
 def collect_garbage(store: Store, iris: Iris) -> list[str]:
     """Remove dataset version graphs that are not published (superseded or half-written)."""
     keep = set(published_datasets(store, iris).values())
-    prefix = f"{iris.base}graph/dataset/"
-    removed = [g for g in store.named_graphs() if g.startswith(prefix) and g not in keep]
+    removed = [g for g in store.named_graphs() if g.startswith(iris.dataset_graphs_prefix) and g not in keep]
     for g in removed:
         store.remove_graph(g)
     return removed

@@ -307,7 +307,7 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         cells_rejected += int(bad_cell.sum())
         report(bad_cell, column, raw, parsed.problem)
         keep = ok & parsed.lexical.notna()
-        dims = {**{n: s for n, s in dimension_codes.items()}}
+        dims = dict(dimension_codes)
         dims.update(
             {n: pd.Series(v, index=frame.index, dtype="string") for n, v in measure.dimensions.items()}
         )

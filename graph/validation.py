@@ -17,7 +17,6 @@ column and the cell as written, through the provenance of its focus node.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -474,11 +473,3 @@ SELECT ?focus ?dataset ?agency ?file ?sheet ?row ?column ?raw WHERE {{
         finding.row = int(found["row"]) if "row" in found else None
         finding.column = found.get("column")
         finding.raw = found.get("raw")
-
-
-def findings_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in findings:
-        key = f.severity.rsplit("#", 1)[-1]
-        counts[key] = counts.get(key, 0) + 1
-    return counts
