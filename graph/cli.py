@@ -66,6 +66,10 @@ def _summary(reports: list[LoadReport]) -> RichTable:
         "tanpa nilai\nno values",
         "sel ditolak\ncells rej.",
         "observasi\nobservations",
+        "pelanggaran\nviolations",
+        "diterima\naccepted",
+        "peringatan\nwarnings",
+        "hasil\noutcome",
         "detik\nseconds",
     ):
         table.add_column(name, justify="left" if name == "dataset" else "right")
@@ -80,9 +84,38 @@ def _summary(reports: list[LoadReport]) -> RichTable:
             str(r.rows_without_values),
             str(r.cells_rejected),
             f"{r.observations:,}",
+            str(r.violations),
+            str(r.violations_accepted),
+            str(r.warnings),
+            _OUTCOMES.get(r.outcome, r.outcome),
             f"{r.seconds:.2f}",
         )
     return table
+
+
+_OUTCOMES = {
+    "published": "[green]terbit[/green]",
+    "held": "[yellow]ditahan / held[/yellow]",
+    "rejected": "[red]ditolak / rejected[/red]",
+    "failed": "[red]gagal / failed[/red]",
+    "checked": "diperiksa / checked",
+    "would-be-rejected": "[red]akan ditolak[/red]",
+}
+
+
+def _report_findings(reports: list[LoadReport], settings: Settings) -> None:
+    """Write the drafts' validation findings per agency and say which drafts were held."""
+    findings = [f for r in reports for f in r.findings]
+    if findings:
+        paths = write_findings(findings, settings.resolve(settings.reports_dir))
+        console.print(f"Laporan validasi / validation reports: {', '.join(str(p) for p in paths)}")
+    for r in reports:
+        if r.outcome == "held":
+            console.print(
+                f"[yellow]{r.dataset}:[/yellow] {r.message}. Perbaiki tabel lalu muat ulang, atau "
+                f"`onecenter publish {r.dataset} --accept-violations \"alasan\"` / fix the table and "
+                "load again, or publish with a recorded reason"
+            )
 
 
 def _linking_summary(reports: list[LoadReport]) -> RichTable:
@@ -129,7 +162,7 @@ def build() -> None:
             platform.close()
     console.print(_summary(reports))
     console.print(_linking_summary(reports))
-    folder = settings.resolve("var/reports")
+    folder = settings.resolve(settings.reports_dir)
     for report in reports:
         path = write_problems(report, folder)
         if path:
@@ -142,10 +175,11 @@ def build() -> None:
         f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}"
         + (" (tambahkan keputusan ke / add decisions to mappings/linking/aliases.yaml)" if entries else "")
     )
+    _report_findings(reports, settings)
     for path, exc in failures:
         console.print(f"[red]{path.name}:[/red] {exc}")
     console.print(f"Graf / graph: {triples:,} quads in {settings.store_path}")
-    if failures:
+    if failures or any(r.outcome == "held" for r in reports):
         raise typer.Exit(1)
 
 
@@ -161,7 +195,7 @@ def load(
         ),
     ] = False,
 ) -> None:
-    """Muat satu tabel instansi / load one agency table and publish it."""
+    """Muat satu tabel instansi / load one agency table; publish it unless it breaks a rule."""
     settings = _settings()
     with _errors():
         # A dry run never writes, so it can run beside a server or another load.
@@ -180,7 +214,7 @@ def load(
     console.print(_summary([report]))
     console.print(_linking_summary([report]))
     if report.review:
-        queue, entries = write_review_queue([report], settings.resolve("var/reports"))
+        queue, entries = write_review_queue([report], settings.resolve(settings.reports_dir))
         console.print(f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}")
     if dry_run:
         console.print(
@@ -188,10 +222,42 @@ def load(
             if report.message
             else "[green]siap dimuat / ready to load[/green] (nothing was published)"
         )
-    console.print(_summary([report]))
-    path = write_problems(report, settings.resolve("var/reports"))
+    path = write_problems(report, settings.resolve(settings.reports_dir))
     if path:
         console.print(f"Masalah / problems: {path}")
+    _report_findings([report], settings)
+    if report.outcome == "held":
+        raise typer.Exit(1)
+
+
+@app.command()
+def publish(
+    dataset: Annotated[str, typer.Argument(help="Id dataset yang drafnya ditahan / id of the held dataset")],
+    accept_violations: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-violations",
+            help="Alasan menerbitkan meskipun ada pelanggaran (dicatat sebagai provenans) / reason to "
+            "publish despite violations (recorded as provenance)",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Siapa yang memutuskan / who decides (default: agent)")
+    ] = None,
+) -> None:
+    """Terbitkan draf yang ditahan / publish a held draft after validating it again."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(settings)
+        try:
+            report = platform.publish_draft(dataset, accept_reason=accept_violations, decided_by=by)
+        finally:
+            platform.close()
+    _report_findings([report], settings)
+    console.print(
+        f"[green]{dataset} terbit / published[/green]: {report.violations} pelanggaran "
+        f"({report.violations_accepted} diterima / accepted), {report.warnings} peringatan / warnings"
+    )
 
 
 @app.command()
@@ -242,6 +308,10 @@ def check() -> None:
         )
         try:
             findings = platform.check_coherence()
+            accepted = platform.accepted_findings()
+            unaccepted = [
+                f for f in findings if f.blocks_publication and (f.focus, f.shape) not in accepted
+            ]
         finally:
             platform.close()
     table = RichTable(title="Koherensi / coherence")
@@ -254,9 +324,14 @@ def check() -> None:
     for (agency, rule, severity), n in sorted(counts.items()):
         table.add_row(agency, rule, severity, str(n))
     Console().print(table)
-    paths = write_findings(findings, settings.resolve("var/reports"))
+    paths = write_findings(findings, settings.resolve(settings.reports_dir))
     console.print(f"Laporan / reports: {', '.join(str(p) for p in paths)}")
-    if any(f.blocks_publication for f in findings):
+    violations = sum(f.blocks_publication for f in findings)
+    console.print(
+        f"Pelanggaran / violations: {violations}, di antaranya diterima Walidata / of which accepted: "
+        f"{violations - len(unaccepted)}"
+    )
+    if unaccepted:
         raise typer.Exit(1)
 
 

@@ -105,6 +105,18 @@ class Iris:
         sheet_part = f"lembar/{segment(sheet)}/" if sheet else ""
         return f"{self.base}id/berkas/{sha256}/{sheet_part}baris/"
 
+    def validation_report(self, activity_id: str) -> str:
+        """The SHACL report of one load or publication (its results hang below it)."""
+        return f"{self.base}id/validasi/{segment(activity_id)}"
+
+    def publication(self, publication_id: str) -> str:
+        """Publishing a held draft on the Walidata's decision."""
+        return f"{self.base}id/penerbitan/{segment(publication_id)}"
+
+    def acceptance(self, key: str) -> str:
+        """A decision to publish despite named violations."""
+        return f"{self.base}id/penerimaan-pelanggaran/{key}"
+
     def decision(self, key: str) -> str:
         """A human linking decision from mappings/linking/aliases.yaml."""
         return f"{self.base}id/keputusan/{key}"

@@ -2,28 +2,53 @@
 
 ``Platform`` holds what every load needs (settings, store, vocabulary, region
 codes). ``load_reference`` (re)publishes the ontology and the region codes;
-``load`` maps one agency table into a new version graph and publishes it only
-when the whole table was written; ``build`` does all of it.
+``load`` maps one agency table into a new version graph (a *draft*), validates
+it with the shapes against everything published, and publishes it only when the
+whole table was written and no rule is violated (or the Walidata accepted the
+violation); ``build`` does all of it, judging all drafts together.
 """
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graph.errors import CellProblem, LoadRejected, OneCenterError
+import pyoxigraph as ox
+
+from graph.acceptances import Acceptance, Acceptances, split_violations
+from graph.errors import CellProblem, LoadRejected, OneCenterError, StoreError
 from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
-from graph.provenance import LoadRecord, decisions_ntriples, load_provenance, new_load_id, now
-from graph.publication import collect_garbage, publish, published_graphs
+from graph.namespaces import OC, PROV
+from graph.provenance import (
+    LoadRecord,
+    PublicationRecord,
+    acceptance_ntriples,
+    decisions_ntriples,
+    load_provenance,
+    new_load_id,
+    now,
+    publication_provenance,
+    source_file_ntriples,
+)
+from graph.publication import (
+    candidate_graphs,
+    collect_garbage,
+    draft_datasets,
+    hold,
+    publish,
+    published_graphs,
+)
 from graph.settings import Settings
 from graph.sources import Table, read_table
 from graph.store import Store, open_store
 from graph.transform import Prepared, QuadContext, prepare, quads, resolve_terms
 from graph.validation import Finding, Shapes, trace_findings, validate
+from graph.validation_report import SH, report_ntriples, result_iri
 from graph.vocabulary import Vocabulary
 
 __all__ = ["LoadReport", "Platform"]
@@ -38,7 +63,7 @@ class LoadReport:
     dataset: str
     mapping: str
     source: str
-    outcome: str  # published | rejected | failed; for a dry run: checked | would-be-rejected
+    outcome: str  # published | held | rejected | failed; for a dry run: checked | would-be-rejected
     rows_read: int = 0
     rows_mapped: int = 0
     rows_rejected: int = 0
@@ -56,6 +81,16 @@ class LoadReport:
     dropped: list[tuple[int, str, str, str]] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
     link_methods: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # validation of its draft
+    violations_accepted: int = 0
+
+    @property
+    def violations(self) -> int:
+        return sum(f.blocks_publication for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity.endswith("#Warning") for f in self.findings)
 
     @property
     def rows_accounted(self) -> int:
@@ -66,6 +101,21 @@ class LoadReport:
             + self.rows_blank
             + self.rows_without_values
         )
+
+
+@dataclass
+class Draft:
+    """A version graph written but not yet published, and what validation said of it."""
+
+    dataset: str  # slug
+    dataset_iri: str
+    graph: str
+    record: LoadRecord | None  # None for a draft held by an earlier run
+    report: LoadReport
+    findings: list[Finding] = field(default_factory=list)
+    open_violations: list[Finding] = field(default_factory=list)
+    accepted: dict[str, list[Finding]] = field(default_factory=dict)  # acceptance key -> findings
+    acceptances: list[Acceptance] = field(default_factory=list)
 
 
 class Platform:
@@ -81,6 +131,17 @@ class Platform:
         )
         self.regions = self.linker.index
         self.decisions = self.linker.decisions
+        self.acceptances = Acceptances.load(
+            settings.mappings_path / "publication" / "accepted_violations.yaml"
+        )
+        self._shapes: Shapes | None = None
+
+    @property
+    def shapes(self) -> Shapes:
+        """The SHACL shapes of shapes/, compiled once per platform."""
+        if self._shapes is None:
+            self._shapes = Shapes.load(self.settings.shapes_path)
+        return self._shapes
 
     def close(self) -> None:
         self.store.close()
@@ -162,56 +223,62 @@ class Platform:
         return report
 
     def load(self, mapping_path: Path, progress: Progress | None = None) -> LoadReport:
-        """Map one agency table and publish it; the previous version stays until it succeeds.
+        """Map one agency table into a draft, validate it, and publish it unless it breaks a rule.
+
+        A draft with a SHACL violation that no acceptance covers is *held*: the report's
+        outcome is ``held``, the previous version stays published, and the draft waits
+        for ``publish_draft`` or the next load. Warnings are published with the report.
 
         Raises:
             MappingError: the mapping is invalid (nothing is recorded or changed).
             LoadRejected: too many rows were rejected; recorded, previous version kept.
             SourceError: the table cannot be read; previous version kept.
         """
+        # Leftovers of an interrupted load are never published; clear them first.
+        collect_garbage(self.store, self.iris)
+        draft = self._stage(mapping_path, progress)
+        self._judge([draft])
+        self._settle(draft)
+        return draft.report
+
+    def _stage(self, mapping_path: Path, progress: Progress | None = None) -> Draft:
+        """Read, check and write one table into a new version graph that nobody can see yet."""
         started = now()
         mapping, table, prepared, report, refusal = self._examine(mapping_path)
         source = mapping.source_path
         report.outcome = "failed"
         load_id = new_load_id(started)
-
-        def record(outcome: str, graph: str | None, message: str = "") -> LoadRecord:
-            return LoadRecord(
-                load_id=load_id,
-                dataset=mapping.dataset.id,
-                agency=mapping.dataset.agency,
-                started=started,
-                ended=now(),
-                outcome=outcome,
-                file_name=source.name,
-                file_sha256=table.sha256,
-                file_bytes=table.byte_size,
-                file_format=mapping.source.resolved_format,
-                mapping_name=self._display(mapping.file),
-                mapping_sha256=mapping.sha256,
-                rows_read=prepared.rows_read,
-                rows_rejected=prepared.rows_rejected,
-                rows_dropped=prepared.rows_dropped,
-                observations=len(prepared.tidy) if graph else 0,
-                graph=graph,
-                agent=self.settings.agent,
-                message=message,
-            )
-
+        graph = self.iris.dataset_version_graph(mapping.dataset.id, load_id)
+        record = LoadRecord(
+            load_id=load_id,
+            dataset=mapping.dataset.id,
+            agency=mapping.dataset.agency,
+            started=started,
+            ended=started,
+            outcome="failed",
+            file_name=source.name,
+            file_sha256=table.sha256,
+            file_bytes=table.byte_size,
+            file_format=mapping.source.resolved_format,
+            mapping_name=self._display(mapping.file),
+            mapping_sha256=mapping.sha256,
+            rows_read=prepared.rows_read,
+            rows_rejected=prepared.rows_rejected,
+            rows_dropped=prepared.rows_dropped,
+            observations=len(prepared.tidy),
+            graph=graph,
+            agent=self.settings.agent,
+        )
         if refusal:
-            self._record_only(record("rejected", None, refusal))
+            rejected = replace(record, outcome="rejected", ended=now(), graph=None, observations=0)
+            self._record_only(replace(rejected, message=refusal))
             report.outcome = "rejected"
             raise LoadRejected(refusal, prepared.problems, report)
 
-        # Leftovers of an interrupted load are never published; clear them first.
-        collect_garbage(self.store, self.iris)
-        graph = self.iris.dataset_version_graph(mapping.dataset.id, load_id)
         ctx = QuadContext(self.iris, mapping.dataset.id, graph, table.sha256, table.sheet)
         total = len(prepared.tidy)
-        written = 0
 
         def chunks() -> Iterator[str]:
-            nonlocal written
             yield dataset_quads(
                 mapping,
                 self.vocabulary,
@@ -225,9 +292,8 @@ class Platform:
             step = self.settings.transform_chunk_rows
             for i, chunk in enumerate(quads(prepared, self.vocabulary, ctx, step)):
                 yield chunk
-                written = min(total, (i + 1) * step)
                 if progress:
-                    progress(written, total)
+                    progress(min(total, (i + 1) * step), total)
 
         try:
             report.quads = self.store.bulk_load(chunks())
@@ -235,32 +301,213 @@ class Platform:
             # The half-written version graph is not published; remove it now if we can.
             self.store.remove_graph(graph)
             raise
-        previous = publish(
+        report.graph = graph
+        self._add_provenance(source_file_ntriples(record, self.iris))
+        return Draft(mapping.dataset.id, self.iris.dataset(mapping.dataset.id), graph, record, report)
+
+    def _judge(self, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
+        """Validate drafts together with everything published; mark those that must be held.
+
+        Drafts are judged as if all of them were published at once. A draft is held by
+        its own violations (focus in its dataset) and by new violations it causes on
+        versions already published (not in their recorded reports); with several drafts
+        the latter cannot be pinned on one, so all of them are held. When one is held,
+        the rest are judged again without it, since a cross-agency rule may have fired
+        only because of the held one.
+        """
+        pending = list(drafts)
+        while pending:
+            graphs = candidate_graphs(self.store, self.iris, {d.dataset_iri: d.graph for d in pending})
+            findings = validate(self.store, self.shapes, graphs)
+            trace_findings(self.store, graphs, findings)
+            by_dataset: dict[str | None, list[Finding]] = {}
+            for f in findings:
+                by_dataset.setdefault(f.dataset, []).append(f)
+            # A violation on a version already published that its own report did not have
+            # was caused by the drafts (a cross-agency rule): it holds them too.
+            drafted = {d.dataset_iri for d in pending}
+            caused = [f for f in findings if f.blocks_publication and f.dataset not in drafted]
+            if caused:
+                on_record = self._on_record("?activity oc:validationReport/sh:result ?result .")
+                caused = [f for f in caused if (f.focus, f.shape) not in on_record]
+            held = []
+            for d in pending:
+                d.findings = by_dataset.get(d.dataset_iri, []) + caused
+                accepted = self.acceptances.for_dataset(d.dataset) + (extra or {}).get(d.dataset, [])
+                d.open_violations, d.accepted = split_violations(d.dataset, d.findings, accepted)
+                d.acceptances = [a for a in accepted if a.key in d.accepted]
+                if d.open_violations:
+                    held.append(d)
+            if not held:
+                return
+            pending = [d for d in pending if d not in held]
+
+    def _report_nt(self, report_iri: str, draft: Draft) -> tuple[str, tuple[str, ...]]:
+        """The draft's sh:ValidationReport and its acceptances as N-Triples; acceptance IRIs."""
+        parts = [report_ntriples(report_iri, draft.findings, created=now())]
+        index = {id(f): i for i, f in enumerate(draft.findings)}
+        for a in draft.acceptances:
+            results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
+            parts.append(acceptance_ntriples(a, self.iris, results))
+        return "".join(parts), tuple(self.iris.acceptance(a.key) for a in draft.acceptances)
+
+    def _settle(self, draft: Draft) -> None:
+        """Publish a judged draft, or hold it; record either with its validation report."""
+        loaded = draft.record
+        assert loaded is not None, "only a freshly staged draft is settled here"
+        report_iri = self.iris.validation_report(loaded.load_id)
+        report_nt, acceptance_iris = self._report_nt(report_iri, draft)
+        report = draft.report
+        report.findings = draft.findings
+        report.violations_accepted = sum(len(v) for v in draft.accepted.values())
+        report.seconds = (now() - loaded.started).total_seconds()
+        if draft.open_violations:
+            record = replace(
+                loaded,
+                outcome="held",
+                ended=now(),
+                validation_report=report_iri,
+                message=_held_message(draft.open_violations),
+            )
+            older = hold(
+                self.store,
+                self.iris,
+                draft.dataset_iri,
+                draft.graph,
+                load_provenance(record, self.iris) + report_nt,
+            )
+            if older:
+                self.store.remove_graph(older)
+            report.outcome = "held"
+            report.message = record.message
+            return
+        record = replace(
+            loaded,
+            outcome="published",
+            ended=now(),
+            validation_report=report_iri,
+            acceptances=acceptance_iris,
+        )
+        unused = publish(
             self.store,
             self.iris,
-            self.iris.dataset(mapping.dataset.id),
-            graph,
-            load_provenance(record("published", graph), self.iris),
+            draft.dataset_iri,
+            draft.graph,
+            load_provenance(record, self.iris) + report_nt,
         )
-        if previous:
-            self.store.remove_graph(previous)
+        for g in unused:
+            self.store.remove_graph(g)
         report.outcome = "published"
-        report.graph = graph
+
+    def publish_draft(
+        self, dataset: str, *, accept_reason: str | None = None, decided_by: str | None = None
+    ) -> LoadReport:
+        """Publish the dataset's held draft, judged again against what is published now.
+
+        With ``accept_reason`` every violation the draft has now is accepted, and the
+        decision (who, why, which rules and rows) is recorded as provenance.
+
+        Raises:
+            LoadRejected: there is no held draft, or it still has violations nobody accepted.
+        """
+        started = now()
+        dataset_iri = self.iris.dataset(dataset)
+        graph = draft_datasets(self.store, self.iris).get(dataset_iri)
+        if graph is None:
+            raise LoadRejected(
+                f"tidak ada draf tertahan untuk dataset {dataset!r} / no held draft for dataset {dataset!r}"
+            )
+        load_iri = self._generating_load(graph)
+        draft = Draft(dataset, dataset_iri, graph, None, LoadReport(dataset, "", "", "held", graph=graph))
+        self._judge([draft])
+        if draft.open_violations and accept_reason:
+            person = decided_by or self.settings.agent or getpass.getuser()
+            decision = Acceptance(
+                dataset=dataset,
+                shapes=tuple(sorted({f.shape for f in draft.open_violations})),
+                rows=tuple(sorted({f.row for f in draft.open_violations if f.row is not None})) or None,
+                reason=accept_reason,
+                decided_by=person,
+                decided_on=started.date(),
+                source="onecenter publish --accept-violations",
+            )
+            self._judge([draft], extra={dataset: [decision]})
+        if draft.open_violations:
+            raise LoadRejected(
+                _held_message(draft.open_violations)
+                + '; perbaiki tabelnya dan muat ulang, atau terbitkan dengan --accept-violations "alasan" '
+                '/ fix the table and load again, or publish with --accept-violations "reason"',
+                report=draft.report,
+            )
+        publication_id = new_load_id(started)
+        report_iri = self.iris.validation_report(publication_id)
+        report_nt, acceptance_iris = self._report_nt(report_iri, draft)
+        record = PublicationRecord(
+            publication_id=publication_id,
+            dataset=dataset,
+            graph=graph,
+            load_iri=load_iri,
+            started=started,
+            ended=now(),
+            agent=decided_by or self.settings.agent,
+            validation_report=report_iri,
+            acceptances=acceptance_iris,
+        )
+        unused = publish(
+            self.store, self.iris, dataset_iri, graph, publication_provenance(record, self.iris) + report_nt
+        )
+        for g in unused:
+            self.store.remove_graph(g)
+        report = draft.report
+        report.outcome = "published"
+        report.findings = draft.findings
+        report.violations_accepted = sum(len(v) for v in draft.accepted.values())
         report.seconds = (now() - started).total_seconds()
         return report
 
+    def _generating_load(self, graph: str) -> str:
+        result = self.store.query(
+            f"SELECT ?load WHERE {{ ?load <{PROV}generated> <{graph}> }}",
+            default_graph=[self.iris.provenance_graph],
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        loads: list[str] = [s["load"].value for s in result]
+        if not loads:
+            raise StoreError(f"draf {graph} tanpa catatan pemuatan / draft without a load record")
+        return loads[0]
+
+    def accepted_findings(self) -> set[tuple[str, str]]:
+        """(focus, shape) of every violation accepted when the current versions were published."""
+        return self._on_record("?activity oc:acceptedViolations/oc:acceptedResult ?result .")
+
+    def _on_record(self, link: str) -> set[tuple[str, str]]:
+        """(focus, shape) of violations recorded by the activities behind the published versions."""
+        result = self.store.query(
+            f"""PREFIX oc: <{OC}> PREFIX prov: <{PROV}> PREFIX sh: <{SH}>
+SELECT DISTINCT ?focus ?shape WHERE {{
+  GRAPH <{self.iris.catalog_graph}> {{ ?dataset oc:publishedGraph ?graph }}
+  GRAPH <{self.iris.provenance_graph}> {{
+    {{ ?activity prov:generated ?graph }} UNION {{ ?activity a oc:Publication ; prov:used ?graph }}
+    {link}
+    ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }} }}""",
+            default_graph=[],
+            named_graphs=[self.iris.catalog_graph, self.iris.provenance_graph],
+        )
+        assert isinstance(result, ox.QuerySolutions)
+        return {(s["focus"].value, s["shape"].value) for s in result}
+
     def check_coherence(self, graphs: list[str] | None = None) -> list[Finding]:
         """Run every shape in shapes/ over the published graphs (or ``graphs``), traced."""
-        shapes = Shapes.load(self.settings.shapes_path)
         graphs = graphs if graphs is not None else published_graphs(self.store, self.iris)
-        findings = validate(self.store, shapes, graphs)
+        findings = validate(self.store, self.shapes, graphs)
         trace_findings(self.store, graphs, findings)
         return findings
 
     def _record_only(self, rec: LoadRecord) -> None:
-        self.store.update(
-            f"INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{\n{load_provenance(rec, self.iris)}}} }}"
-        )
+        self._add_provenance(load_provenance(rec, self.iris))
+
+    def _add_provenance(self, ntriples: str) -> None:
+        self.store.update(f"INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{\n{ntriples}}} }}")
 
     def _display(self, path: Path) -> str:
         try:
@@ -272,14 +519,17 @@ class Platform:
         self,
         on_dataset: Callable[[Path], Progress | None] | None = None,
     ) -> tuple[list[LoadReport], list[tuple[Path, OneCenterError]]]:
-        """Publish the reference graphs and every mapping; a failed table does not stop the rest."""
+        """Publish the reference graphs and every mapping: all tables are staged as drafts,
+        judged together, then each is published or held. A failed table does not stop the rest."""
         self.load_reference()
+        collect_garbage(self.store, self.iris)
         reports: list[LoadReport] = []
         failures: list[tuple[Path, OneCenterError]] = []
+        drafts: list[Draft] = []
         for path in discover_mappings(self.settings.mappings_path):
             progress = on_dataset(path) if on_dataset else None
             try:
-                reports.append(self.load(path, progress))
+                drafts.append(self._stage(path, progress))
             except LoadRejected as exc:
                 # Keep its report: its rejected rows and review queue matter most.
                 if isinstance(exc.report, LoadReport):
@@ -287,4 +537,16 @@ class Platform:
                 failures.append((path, exc))
             except OneCenterError as exc:
                 failures.append((path, exc))
+        self._judge(drafts)
+        for draft in drafts:
+            self._settle(draft)
+            reports.append(draft.report)
         return reports, failures
+
+
+def _held_message(violations: list[Finding]) -> str:
+    shapes = sorted({f.shape.rsplit("#", 1)[-1] for f in violations})
+    return (
+        f"draf ditahan: {len(violations)} pelanggaran ({', '.join(shapes)}); versi terbit sebelumnya "
+        f"tetap berlaku / draft held: {len(violations)} violation(s); the published version stays"
+    )

@@ -14,12 +14,23 @@ import getpass
 from dataclasses import dataclass
 
 from graph import __version__
+from graph.acceptances import Acceptance
 from graph.iris import Iris
 from graph.names import Decisions
 from graph.namespaces import DCTERMS, OC, PREFIXES, PROV, RDF_TYPE
 from graph.ntriples import literal
 
-__all__ = ["LoadRecord", "decisions_ntriples", "load_provenance", "new_load_id", "now"]
+__all__ = [
+    "LoadRecord",
+    "PublicationRecord",
+    "acceptance_ntriples",
+    "decisions_ntriples",
+    "load_provenance",
+    "new_load_id",
+    "now",
+    "publication_provenance",
+    "source_file_ntriples",
+]
 
 _XSD = PREFIXES["xsd"]
 _RDFS = PREFIXES["rdfs"]
@@ -45,7 +56,7 @@ class LoadRecord:
     agency: str  # slug
     started: dt.datetime
     ended: dt.datetime
-    outcome: str  # "published" | "rejected" | "failed"
+    outcome: str  # "published" | "held" | "rejected" | "failed"
     file_name: str
     file_sha256: str
     file_bytes: int
@@ -59,6 +70,8 @@ class LoadRecord:
     graph: str | None  # the version graph generated, when published
     agent: str = ""
     message: str = ""
+    validation_report: str | None = None  # IRI of the sh:ValidationReport on its draft
+    acceptances: tuple[str, ...] = ()  # IRIs of the violation acceptances applied
 
 
 def _time(value: dt.datetime) -> str:
@@ -79,6 +92,7 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
     software = f"<{iris.software(__version__)}>"
     outcome = {
         "published": "outcomePublished",
+        "held": "outcomeHeld",
         "rejected": "outcomeRejected",
         "failed": "outcomeFailed",
     }[record.outcome]
@@ -104,12 +118,6 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
         f"{person} <{_RDFS}label> {literal(person_name)}",
         f"{software} {t} <{PROV}SoftwareAgent>",
         f"{software} <{_RDFS}label> {literal(f'One Center {__version__}')}",
-        f"{file} {t} <{PROV}Entity>",
-        f"{file} {t} <{OC}SourceFile>",
-        f"{file} <{OC}fileName> {literal(record.file_name)}",
-        f"{file} <{OC}sha256> {literal(record.file_sha256)}",
-        f"{file} <{OC}byteSize> {_int(record.file_bytes)}",
-        f"{file} <{DCTERMS}format> {literal(_MEDIA_TYPES.get(record.file_format, record.file_format))}",
         f"{mapping} {t} <{PROV}Entity>",
         f"{mapping} {t} <{PROV}Plan>",
         f"{mapping} {t} <{OC}MappingFile>",
@@ -118,6 +126,9 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
     ]
     if record.message:
         lines.append(f"{load} <{_RDFS}comment> {literal(record.message)}")
+    if record.validation_report:
+        lines.append(f"{load} <{OC}validationReport> <{record.validation_report}>")
+    lines += [f"{load} <{OC}acceptedViolations> <{a}>" for a in record.acceptances]
     if record.graph:
         graph = f"<{record.graph}>"
         lines += [
@@ -127,6 +138,86 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
             f"{graph} <{PROV}wasDerivedFrom> {file}",
             f"{graph} <{PROV}specializationOf> <{iris.dataset(record.dataset)}>",
         ]
+    return "".join(line + " .\n" for line in lines) + source_file_ntriples(record, iris)
+
+
+def source_file_ntriples(record: LoadRecord, iris: Iris) -> str:
+    """The source file as a PROV entity: name, SHA-256, size, media type.
+
+    Written as soon as a draft is staged (so validation can name the file of a finding)
+    and again with the load's record; the same triples in the same graph add nothing.
+    """
+    t = f"<{RDF_TYPE}>"
+    file = f"<{iris.file(record.file_sha256)}>"
+    lines = [
+        f"{file} {t} <{PROV}Entity>",
+        f"{file} {t} <{OC}SourceFile>",
+        f"{file} <{OC}fileName> {literal(record.file_name)}",
+        f"{file} <{OC}sha256> {literal(record.file_sha256)}",
+        f"{file} <{OC}byteSize> {_int(record.file_bytes)}",
+        f"{file} <{DCTERMS}format> {literal(_MEDIA_TYPES.get(record.file_format, record.file_format))}",
+    ]
+    return "".join(line + " .\n" for line in lines)
+
+
+def acceptance_ntriples(acceptance: Acceptance, iris: Iris, results: list[str]) -> str:
+    """One violation acceptance: who decided, when, why, which rules and the results it covered."""
+    t = f"<{RDF_TYPE}>"
+    s = f"<{iris.acceptance(acceptance.key)}>"
+    person = f"<{iris.person(acceptance.decided_by)}>"
+    lines = [
+        f"{s} {t} <{PROV}Entity>",
+        f"{s} {t} <{OC}ViolationAcceptance>",
+        f"{s} <{_RDFS}comment> {literal(acceptance.reason)}",
+        f"{s} <{PROV}wasAttributedTo> {person}",
+        f"{s} <{DCTERMS}date> {literal(acceptance.decided_on.isoformat(), _XSD + 'date')}",
+        f"{s} <{DCTERMS}source> {literal(acceptance.source)}",
+        f"{s} <{OC}loadedDataset> <{iris.dataset(acceptance.dataset)}>",
+        f"{person} {t} <{PROV}Person>",
+        f"{person} <{_RDFS}label> {literal(acceptance.decided_by)}",
+    ]
+    lines += [f"{s} <{OC}acceptedShape> <{shape}>" for shape in acceptance.shapes]
+    lines += [f"{s} <{OC}sourceRowNumber> {_int(row)}" for row in acceptance.rows or ()]
+    lines += [f"{s} <{OC}acceptedResult> <{r}>" for r in results]
+    return "".join(line + " .\n" for line in lines)
+
+
+@dataclass(frozen=True)
+class PublicationRecord:
+    """Publishing a held draft later, on the Walidata's decision."""
+
+    publication_id: str
+    dataset: str  # slug
+    graph: str  # the draft version graph
+    load_iri: str  # the load that wrote the draft
+    started: dt.datetime
+    ended: dt.datetime
+    agent: str
+    validation_report: str
+    acceptances: tuple[str, ...] = ()
+
+
+def publication_provenance(record: PublicationRecord, iris: Iris) -> str:
+    """N-Triples of a publication activity (draft -> published)."""
+    t = f"<{RDF_TYPE}>"
+    pub = f"<{iris.publication(record.publication_id)}>"
+    person = f"<{iris.person(record.agent or getpass.getuser())}>"
+    lines = [
+        f"{pub} {t} <{PROV}Activity>",
+        f"{pub} {t} <{OC}Publication>",
+        f"{pub} <{_RDFS}label> {literal(f'Penerbitan {record.dataset} {record.publication_id}')}",
+        f"{pub} <{PROV}startedAtTime> {_time(record.started)}",
+        f"{pub} <{PROV}endedAtTime> {_time(record.ended)}",
+        f"{pub} <{PROV}wasAssociatedWith> {person}",
+        f"{pub} <{PROV}used> <{record.graph}>",
+        f"{pub} <{PROV}wasInformedBy> <{record.load_iri}>",
+        f"{pub} <{OC}loadedDataset> <{iris.dataset(record.dataset)}>",
+        f"{pub} <{OC}outcome> <{OC}outcomePublished>",
+        f"{pub} <{OC}validationReport> <{record.validation_report}>",
+        f"{person} {t} <{PROV}Person>",
+        f"{person} <{_RDFS}label> {literal(record.agent or getpass.getuser())}",
+    ]
+    lines += [f"{pub} <{OC}acceptedViolations> <{a}>" for a in record.acceptances]
     return "".join(line + " .\n" for line in lines)
 
 

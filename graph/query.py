@@ -72,7 +72,13 @@ def _term_json(term: Any) -> dict[str, str]:
 
 
 def run_query(
-    store: Store, iris: Iris, sparql: str, *, max_rows: int, with_prefixes: bool = False
+    store: Store,
+    iris: Iris,
+    sparql: str,
+    *,
+    max_rows: int,
+    with_prefixes: bool = False,
+    substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
 ) -> QueryOutcome:
     """Run a read query over the published graphs, keeping at most ``max_rows`` rows.
 
@@ -81,7 +87,7 @@ def run_query(
     """
     text = sparql_prefixes() + sparql if with_prefixes else sparql
     graphs = published_graphs(store, iris)
-    result = store.query(text, default_graph=graphs, named_graphs=graphs)
+    result = store.query(text, default_graph=graphs, named_graphs=graphs, substitutions=substitutions)
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("ask", [], [], boolean=bool(result))
     rows: list[list[Any]] = []

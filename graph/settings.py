@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         description="Where the embedded Oxigraph store keeps its files (relative to "
         "project_dir), or ':memory:' for an in-memory store that is lost on exit.",
     )
+    reports_dir: Path = Field(
+        Path("var/reports"),
+        description="Where loads and validation write their reports for agency staff (rejected "
+        "cells, region review queue, coherence findings); relative to project_dir.",
+    )
     reject_limit_percent: float = Field(
         10.0,
         ge=0,
@@ -82,6 +87,20 @@ class Settings(BaseSettings):
         gt=0,
         description="Most rows a SPARQL SELECT returns through the API; more are cut and the "
         "response says so.",
+    )
+    query_timeout_ms: int = Field(
+        30_000,
+        gt=0,
+        description="Time limit of one SPARQL query through the API, in milliseconds; a query past "
+        "it is stopped (its worker process is killed) and answered with an error. Needs an on-disk "
+        "store: queries on an in-memory store run without a time limit.",
+    )
+    query_workers: int = Field(
+        2,
+        gt=0,
+        description="Worker processes that answer SPARQL queries for the API, each with its own "
+        "read-only handle on the on-disk store; this many queries run at once, others wait for a free worker (at most "
+        "query_timeout_ms).",
     )
     server_host: str = Field("127.0.0.1", description="Address `onecenter serve` listens on.")
     server_port: int = Field(8000, gt=0, lt=65536, description="Port `onecenter serve` uses.")
