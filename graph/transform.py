@@ -23,8 +23,8 @@ from rapidfuzz import process
 
 from graph.errors import CellProblem
 from graph.iris import Iris
-from graph.linking import RegionLinker, ReviewItem
-from graph.mappings import ColumnOrValue, Mapping, PeriodSpec
+from graph.linking import LEVELS, RegionLinker, ReviewItem
+from graph.mappings import ColumnOrValue, Mapping, PeriodSpec, RegionSpec
 from graph.names import NameRules
 from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
 from graph.ntriples import escape, escape_column
@@ -49,6 +49,8 @@ TIDY = [
     "score",
     "runner_up",
     "decision",
+    "stated_parent",
+    "stated_parent_name",
 ]
 
 
@@ -237,6 +239,7 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
     if "parent" in columns and "code" not in columns:
         shown = frame[columns["parent"]].fillna("") + " / " + frame[columns["name"]].fillna("")
     report(~row_ok, region_column, shown, linked.problem)
+    stated_parent, stated_parent_name = _stated_parents(region, frame, columns, linker)
 
     def periods_for(spec: PeriodSpec) -> tuple[pd.Series, pd.Series, str]:
         sem = _values(frame, spec.semester) if spec.semester else None
@@ -328,6 +331,8 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
                 "score": linked.score,
                 "runner_up": linked.runner_up,
                 "decision": linked.decision,
+                "stated_parent": stated_parent,
+                "stated_parent_name": stated_parent_name,
             }
         )[keep]
         blocks.append(block)
@@ -372,6 +377,29 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
         review=linked.review,
         link_methods={str(k): int(v) for k, v in linked.method.value_counts().items()},
     )
+
+
+def _stated_parents(
+    region: RegionSpec, frame: pd.DataFrame, columns: dict[str, str], linker: RegionLinker
+) -> tuple[pd.Series, pd.Series]:
+    """The parent region each coded row names (its code, and the name as written).
+
+    A row linked by code that also names its kecamatan says two things that may disagree
+    (a mistyped code, or a stale kecamatan column). Both are kept so a shape can compare
+    the code's real parent with the stated one. Names-only rows are linked *within* their
+    stated parent already, so nothing is kept for them.
+    """
+    empty = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if "code" not in columns or region.parent is None or region.level == "provinsi":
+        return empty, empty
+    names = (
+        frame[columns["parent"]].fillna("").astype("string").str.strip()
+        if "parent" in columns
+        else pd.Series(str(region.parent.value or ""), index=frame.index, dtype="string")
+    )
+    parent_level = LEVELS[LEVELS.index(region.level) - 1]
+    codes = {n: linker.resolve_name(n, None, parent_level).code for n in names.unique() if n}
+    return names.map(codes).astype("string"), names.where(names != "", pd.NA).astype("string")
 
 
 def _indicators_per_row(
@@ -494,6 +522,25 @@ def quads(prepared: Prepared, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
                 + iris.decision("")
                 + rows.loc[has_decision, "decision"]
                 + ">"
+                + g
+            )
+        stated = rows["stated_parent"].notna()
+        if stated.any():
+            lines.append(
+                row_subject[stated]
+                + f" <{OC}statedParent> "
+                + region_prefix
+                + rows.loc[stated, "stated_parent"]
+                + ">"
+                + g
+            )
+        named = rows["stated_parent_name"].notna()
+        if named.any():
+            lines.append(
+                row_subject[named]
+                + f' <{OC}statedParentName> "'
+                + escape_column(rows.loc[named, "stated_parent_name"])
+                + '"'
                 + g
             )
         if ctx.sheet:

@@ -109,6 +109,7 @@ DISDIK_PLUSMINUS = ("Punduh Pidada", 2020)  # "Putus Sekolah SD" = "±40"
 DISDIK_DROPOUT_GT_PUPILS = ("Marga Punduh", 2021)  # "Putus Sekolah SMP" > "Murid SMP"
 DISDIK_NO_PREFIX = {"Teluk Pandan", "Way Ratai"}  # always written without "Kec. "
 DINSOS_FUTURE = ("18.09.02.2007", 2022, 2027)  # Halangan Ratu 2022 written as 2027
+DINSOS_WRONG_KEC = ("18.09.04.2002", 2023, "KEDONDONG")  # Banjar Negeri (Way Lima) under Kedondong
 BPS_OFF = ("Teluk Pandan", 2022, 1.16)  # projection 16 % above the Dukcapil sum
 DPUPR_PCT_OVER_100 = ("18.09.10.2004", 2023, "104,2%")  # Hanura
 DPUPR_WATER_GT_HH = ("18.09.05.2012", 2021)  # Sanggi: RT air minum > jumlah RT
@@ -153,6 +154,9 @@ class Problem:
 
 
 PROBLEMS: list[Problem] = []
+# Problems planted after the first release of the demo: listed last so that the ids
+# data/README.md gives the earlier ones (C1..C8) stay the same.
+ADDED_LATER: list[Problem] = []
 
 
 # ---- helpers ----------------------------------------------------------------------------
@@ -643,11 +647,26 @@ def write_dinsos(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         f"its missing {y}); a period check should reject it",
                     )
                 )
+            kec_cell = kec_by[d.induk].nama.upper()
+            if (d.kode, y) == DINSOS_WRONG_KEC[:2]:
+                kec_cell = DINSOS_WRONG_KEC[2]
+                ADDED_LATER.append(
+                    Problem(
+                        "coherence",
+                        name,
+                        record,
+                        "Nama Kecamatan",
+                        kec_cell,
+                        f"{d.nama} ({d.kode}) {y}: the row names Kec. {kec_cell.title()}, but the code "
+                        f"belongs to Kec. {kec_by[d.induk].nama}; the region-under-stated-kecamatan "
+                        "check should flag both figures of the row",
+                    )
+                )
             wr.writerow(
                 [
                     d.kode,
                     d.nama.upper(),
-                    kec_by[d.induk].nama.upper(),
+                    kec_cell,
                     year_cell,
                     int(w["pkh"][y][i]),
                     int(w["bpnt"][y][i]),
@@ -979,6 +998,7 @@ def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
 def main() -> None:
     DATA.mkdir(exist_ok=True)
     PROBLEMS.clear()
+    ADDED_LATER.clear()
     kec, desa = read_regions()
     w = build_world(kec, desa)
 
@@ -1010,6 +1030,7 @@ def main() -> None:
     counts.append((f, "BPS", "CSV, BOM, title lines, two-row header, BPS codes, wide by year", n))
     f, n = write_dpupr(kec, desa, w)
     counts.append((f, "Dinas PUPR / Perkim", "xlsx, title row, header row 3, codes as text", n))
+    PROBLEMS.extend(ADDED_LATER)
 
     totals = ", ".join(f"{y}: {int(w['pop'][y].sum()):,}" for y in YEARS)
     write_readme(

@@ -32,6 +32,7 @@ EXPECTED = {
     ("dpupr_air_sanitasi_desa_2020_2024.xlsx", 578, "% Air Minum Layak"): "PersentaseAntara0Dan100",
 }
 FUTURE_YEAR = ("dinsos_kpm_desa_2020_2024.csv", 129)  # C5: 2027 written for 2022
+WRONG_KECAMATAN = ("dinsos_kpm_desa_2020_2024.csv", 290)  # C9: code in Way Lima, row says Kedondong
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,10 @@ def test_every_deliberate_inconsistency_is_found_at_its_source_cell(findings: li
         )
     future = [f for f in findings if (f.file, f.row) == FUTURE_YEAR]
     assert future and all(f.shape.endswith("#PeriodeTidakDiMasaDepan") for f in future)
+    wrong = [f for f in findings if (f.file, f.row) == WRONG_KECAMATAN]
+    assert {f.column for f in wrong} == {"KPM PKH", "KPM BPNT"}  # both figures of the row
+    assert all(f.shape.endswith("#WilayahDiBawahIndukYangDisebut") for f in wrong)
+    assert all("KEDONDONG" in f.message_id and "Way Lima" in f.message_id for f in wrong)
 
 
 def test_findings_name_the_agency_and_carry_both_messages(findings: list[Finding]) -> None:
@@ -66,3 +71,12 @@ def test_clean_rows_raise_no_violation(findings: list[Finding]) -> None:
     allowed = set(EXPECTED) | {(*FUTURE_YEAR, c) for c in ("KPM PKH", "KPM BPNT")}
     violations = {(f.file, f.row, f.column) for f in findings if f.severity == VIOLATION}
     assert violations <= allowed, violations - allowed
+
+
+def test_every_finding_of_any_severity_is_at_a_deliberate_row(findings: list[Finding]) -> None:
+    """Warnings too: the clean parts of the demo produce no finding at all."""
+    deliberate = {(f, r) for f, r, _ in EXPECTED} | {FUTURE_YEAR, WRONG_KECAMATAN}
+    stray = {
+        (f.file, f.row, f.shape.rsplit("#", 1)[-1]) for f in findings if (f.file, f.row) not in deliberate
+    }
+    assert stray == set()
