@@ -25,7 +25,7 @@ from graph.pipeline import LoadReport, Platform
 from graph.query import run_query
 from graph.reports import write_findings, write_problems, write_review_queue
 from graph.settings import Settings, load_settings
-from graph.store import open_store
+from graph.store import connect_store, open_store
 
 app = typer.Typer(
     help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
@@ -178,7 +178,7 @@ def build() -> None:
     _report_findings(reports, settings)
     for path, exc in failures:
         console.print(f"[red]{path.name}:[/red] {exc}")
-    console.print(f"Graf / graph: {triples:,} quads in {settings.store_path}")
+    console.print(f"Graf / graph: {triples:,} quads in {settings.store_url or settings.store_path}")
     if failures or any(r.outcome == "held" for r in reports):
         raise typer.Exit(1)
 
@@ -270,7 +270,7 @@ def query(
     settings = _settings()
     text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
     with _errors():
-        store = open_store(settings.store_location, read_only=settings.store_location is not None)
+        store = connect_store(settings, read_only=True)
         try:
             outcome = run_query(
                 store,
@@ -304,7 +304,7 @@ def check() -> None:
     settings = _settings()
     with _errors():
         platform = Platform(
-            settings, open_store(settings.store_location, read_only=settings.store_location is not None)
+            settings, connect_store(settings, read_only=True)
         )
         try:
             findings = platform.check_coherence()

@@ -45,7 +45,7 @@ from graph.publication import (
 )
 from graph.settings import Settings
 from graph.sources import Table, read_table
-from graph.store import Store, open_store
+from graph.store import Store, connect_store
 from graph.transform import Prepared, QuadContext, prepare, quads, resolve_terms
 from graph.validation import Finding, Shapes, trace_findings, validate
 from graph.validation_report import SH, report_ntriples, result_iri
@@ -124,7 +124,7 @@ class Platform:
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
         self.iris = Iris(settings.base_iri)
-        self.store = store if store is not None else open_store(settings.store_location)
+        self.store = store if store is not None else connect_store(settings)
         self.vocabulary = Vocabulary.load(settings.ontology_path, self.iris)
         self.linker = RegionLinker.from_folders(
             settings.ontology_path, settings.mappings_path, settings.home_region

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -64,6 +64,53 @@ class Settings(BaseSettings):
         description="Where the embedded Oxigraph store keeps its files (relative to "
         "project_dir), or ':memory:' for an in-memory store that is lost on exit.",
     )
+    store_url: str = Field(
+        "",
+        description="Base URL of a SPARQL server holding the graph instead of the embedded store "
+        "(e.g. http://127.0.0.1:7878 for Oxigraph server, http://127.0.0.1:3030/onecenter for a "
+        "Fuseki dataset); empty means the embedded store at store_path. See docs/remote-store.md.",
+    )
+    store_flavour: Literal["oxigraph", "fuseki"] = Field(
+        "oxigraph",
+        description="Kind of SPARQL server at store_url: 'oxigraph' (endpoints /query, /update, "
+        "/store) or 'fuseki' (/query, /update, /data of the dataset).",
+    )
+    store_query_url: str = Field(
+        "",
+        description="Full URL of the server's SPARQL query endpoint when it is not where "
+        "store_flavour puts it (e.g. GraphDB's /repositories/<id>); empty means the default.",
+    )
+    store_update_url: str = Field(
+        "",
+        description="Full URL of the server's SPARQL update endpoint when it is not the "
+        "default; empty means the default.",
+    )
+    store_data_url: str = Field(
+        "",
+        description="Full URL of the server's Graph Store Protocol endpoint (where data is "
+        "POSTed) when it is not the default; empty means the default.",
+    )
+    store_user: str = Field(
+        "", description="User name for HTTP basic authentication to the SPARQL server (with store_password)."
+    )
+    store_password: SecretStr = Field(
+        SecretStr(""),
+        description="Password for HTTP basic authentication to the SPARQL server; never printed "
+        "or logged. Prefer the environment variable ONECENTER_STORE_PASSWORD to a file.",
+    )
+    store_token: SecretStr = Field(
+        SecretStr(""),
+        description="Bearer token sent to the SPARQL server instead of a user and password; "
+        "never printed or logged.",
+    )
+    store_timeout_s: float = Field(
+        300.0,
+        gt=0,
+        description="Longest wait, in seconds, for the SPARQL server to accept, answer or read one "
+        "request (a load's POST, an update, a validation query); a query past it fails with a "
+        "time-out error. Give the server a time limit of its own (e.g. oxigraph serve --timeout-s) "
+        "so it stops the query too.",
+    )
     reports_dir: Path = Field(
         Path("var/reports"),
         description="Where loads and validation write their reports for agency staff (rejected "
@@ -99,8 +146,8 @@ class Settings(BaseSettings):
         2,
         gt=0,
         description="Worker processes that answer SPARQL queries for the API, each with its own "
-        "read-only handle on the on-disk store; this many queries run at once, others wait for a free worker (at most "
-        "query_timeout_ms).",
+        "read-only handle on the on-disk store; this many queries run at once, others wait for a "
+        "free worker.",
     )
     server_host: str = Field("127.0.0.1", description="Address `onecenter serve` listens on.")
     server_port: int = Field(8000, gt=0, lt=65536, description="Port `onecenter serve` uses.")
@@ -118,6 +165,27 @@ class Settings(BaseSettings):
                 "base_iri harus berupa IRI http(s) yang diakhiri '/' / must be an http(s) IRI ending with '/'"
             )
         return value
+
+    @field_validator("store_url", "store_query_url", "store_update_url", "store_data_url")
+    @classmethod
+    def _store_urls_are_http(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^\s/?#]+[^\s?#]*$", value):
+            raise ValueError(
+                f"harus berupa URL http(s) tanpa ?query / must be an http(s) URL without a query "
+                f"string, got {re.sub(r'//[^/@]*@', '//***@', value)!r}"
+            )
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _one_way_to_authenticate(self) -> Settings:
+        if self.store_token.get_secret_value() and self.store_user:
+            raise ValueError(
+                "store_token dan store_user tidak boleh bersamaan / set store_token or "
+                "store_user with store_password, not both"
+            )
+        if self.store_password.get_secret_value() and not self.store_user:
+            raise ValueError("store_password tanpa store_user / store_password needs store_user")
+        return self
 
     @field_validator("home_region")
     @classmethod

@@ -2,20 +2,25 @@
 
 Everything above this module talks to a ``Store``: bulk loading N-Quads,
 SPARQL update (transactional), SPARQL query over a chosen set of graphs.
-The embedded store keeps its files on disk (RocksDB) or in memory for tests.
+The embedded store keeps its files on disk (RocksDB) or in memory for tests;
+``graph.remote_store.RemoteStore`` is the same interface on a SPARQL server.
+``connect_store(settings)`` opens whichever the settings name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
 
-__all__ = ["EmbeddedStore", "QueryResult", "Store", "open_store"]
+if TYPE_CHECKING:
+    from graph.settings import Settings
+
+__all__ = ["EmbeddedStore", "QueryResult", "Store", "connect_store", "open_store"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -168,5 +173,23 @@ class EmbeddedStore:
 
 
 def open_store(location: Path | None, *, read_only: bool = False) -> EmbeddedStore:
-    """The store a setting points at (remote stores come later, behind the same interface)."""
+    """The embedded store in the folder ``location`` (in memory when None)."""
     return EmbeddedStore(location, read_only=read_only)
+
+
+def connect_store(settings: Settings, *, read_only: bool = False, timeout_s: float | None = None) -> Store:
+    """The store the settings name: the SPARQL server at ``store_url`` when it is set, else
+    the embedded store at ``store_path``.
+
+    ``read_only`` refuses writes; an in-memory store cannot be shared, so it stays writable.
+    ``timeout_s`` replaces ``store_timeout_s`` for a server (e.g. the API's query time limit).
+
+    Raises:
+        StoreError: the embedded store cannot be opened (a server is only reached when used).
+    """
+    if settings.store_url:
+        from graph.remote_store import RemoteStore  # httpx only for those who use a server
+
+        return RemoteStore.from_settings(settings, read_only=read_only, timeout_s=timeout_s)
+    location = settings.store_location
+    return EmbeddedStore(location, read_only=read_only and location is not None)

@@ -23,9 +23,9 @@ from rapidfuzz import process
 
 from graph.errors import CellProblem
 from graph.iris import Iris
-from graph.linking import LEVELS, RegionLinker, ReviewItem
+from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import ColumnOrValue, Mapping, PeriodSpec, RegionSpec
-from graph.names import NameRules
+from graph.names import LEVELS, NameRules
 from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
 from graph.ntriples import escape, escape_column
 from graph.numbers import parse_numbers
