@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from graph.iris import Iris
+from graph.query_pool import FollowingReader, QueryPool
 from graph.settings import Settings
-from graph.store import EmbeddedStore, Store, open_store
+from graph.store import EmbeddedStore, Store, connect_store, open_store
 
 __all__ = ["ServiceState"]
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+log = logging.getLogger("onecenter.api")
+
 
 class ServiceState:
-    """The settings and a store handle that follows publications.
+    """The settings, a store handle that follows publications, and the query workers.
 
     An on-disk store is opened read-only, so a separate ``onecenter load`` can
     write while the service answers. A read-only handle sees the data as of its
     opening, so it is reopened when the writer marks a publication.
+
+    Queries go through ``run``: on an on-disk store they run in worker processes
+    that are killed at ``query_timeout_ms``; an in-memory store cannot be shared
+    with another process, so there they run in the calling thread without a time
+    limit (fine for tests and demos; production uses an on-disk store).
     """
 
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
@@ -24,23 +39,98 @@ class ServiceState:
         self.iris = Iris(settings.base_iri)
         self._fixed = store
         self._lock = threading.Lock()
-        self._handle: EmbeddedStore | None = None
-        self._seen: float | None = None
+        self._memory: EmbeddedStore | None = None
+        self._cache: dict[str, tuple[int, Any]] = {}
+        # A SPARQL server keeps its own time: the client's timeout is the query time limit.
+        self._remote = (
+            connect_store(settings, read_only=True, timeout_s=settings.query_timeout_ms / 1000)
+            if store is None and settings.store_url
+            else None
+        )
+        location = self.query_location
+        self._reader = FollowingReader(location) if location is not None and store is None else None
+        self._pool = (
+            QueryPool(location, workers=settings.query_workers, timeout_ms=settings.query_timeout_ms)
+            if location is not None
+            else None
+        )
+
+    @property
+    def query_location(self) -> Path | None:
+        """The on-disk store the query workers open, or None for an in-memory store."""
+        if self._fixed is not None:
+            fixed = self._fixed
+            return fixed.path if isinstance(fixed, EmbeddedStore) else None
+        if self.settings.store_url:
+            return None
+        return self.settings.store_location
+
+    @property
+    def time_limit_ms(self) -> int | None:
+        """The time limit queries really get (None when it cannot be enforced)."""
+        if self._pool is not None or self._remote is not None:
+            return self.settings.query_timeout_ms
+        return None
 
     @property
     def store(self) -> Store:
         if self._fixed is not None:
             return self._fixed
-        location = self.settings.store_location
-        if location is None:  # an in-memory store lives as long as the service
-            with self._lock:
-                if self._handle is None:
-                    self._handle = open_store(None)
-                return self._handle
-        marker = EmbeddedStore.marker_for(location)
-        changed = marker.stat().st_mtime if marker.exists() else 0.0
+        if self._remote is not None:
+            return self._remote
         with self._lock:
-            if self._handle is None or changed != self._seen:
-                self._handle = open_store(location, read_only=True)
-                self._seen = changed
-            return self._handle
+            if self._reader is not None:
+                return self._reader.current()
+            if self._memory is None:  # an in-memory store lives as long as the service
+                self._memory = open_store(None)
+            return self._memory
+
+    @property
+    def generation(self) -> int | None:
+        """Changes after every publication; None when that cannot be known (in-memory store)."""
+        location = self.query_location
+        if location is None:
+            return None
+        try:
+            return EmbeddedStore.marker_for(location).stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered until the next publication (never on an in-memory store)."""
+        generation = self.generation
+        if generation is None:
+            return compute()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and hit[0] == generation:
+            return cast(T, hit[1])
+        value = compute()
+        with self._lock:
+            self._cache[key] = (generation, value)
+        return value
+
+    def run(self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(store, *args, **kwargs)`` within the query time limit when there is one.
+
+        ``fn`` must be a module-level function with picklable arguments and result.
+        """
+        if self._pool is not None:
+            return self._pool.run(fn, *args, **kwargs)
+        return fn(self.store, *args, **kwargs)
+
+    def start(self) -> None:
+        """Start the query workers (also started on first use)."""
+        if self._pool is not None:
+            self._pool.start()
+        elif self._remote is None:
+            log.warning(
+                "penyimpanan di memori: kueri tanpa batas waktu / in-memory store: SPARQL queries "
+                "run without a time limit (query_timeout_ms needs an on-disk store)"
+            )
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+        if self._remote is not None:
+            self._remote.close()

@@ -1,77 +1,392 @@
-"""``/sparql``: SPARQL 1.1 Protocol query, read-only, over the published graphs.
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint over the published graphs.
 
-This is the basic endpoint: GET ``?query=``, POST form-encoded, POST
-``application/sparql-query``; SPARQL JSON results (CSV on request), a row cap
-reported in the ``X-Truncated`` header and a ``truncated`` field.
+Queries by GET ``?query=``, POST form-encoded or POST ``application/sparql-query``;
+the dataset by ``default-graph-uri`` / ``named-graph-uri`` (published graphs only);
+the result format by ``Accept`` (or ``?format=``); a SPARQL Service Description
+with VoID counts on a GET without a query. Updates and ``SERVICE`` are refused
+(403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.query_pool``)
+and ``max_result_rows`` (``X-Truncated`` header, ``truncated`` in SPARQL JSON).
+Developer documentation: docs/sparql.md.
 """
 
 from __future__ import annotations
 
-import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+import pyoxigraph as ox
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph.query import run_query
+from api.deps import ServiceState
+from api.errors import error_body
+from api.negotiation import negotiate
+from graph import __version__
+from graph.errors import QueryError, QueryTimeout
+from graph.namespaces import PREFIXES
+from graph.query import (
+    UPDATE_OPERATIONS,
+    ProtocolQuery,
+    answer_query,
+    graph_sizes,
+    query_form,
+    syntax_error_position,
+    uses_service,
+)
 
 router = APIRouter(tags=["sparql"])
 
-JSON_RESULTS = "application/sparql-results+json"
+_JSON = ox.QueryResultsFormat.JSON.media_type
+_XML = ox.QueryResultsFormat.XML.media_type
+_TURTLE = ox.RdfFormat.TURTLE.media_type
+_NTRIPLES = ox.RdfFormat.N_TRIPLES.media_type
+_JSONLD = ox.RdfFormat.JSON_LD.media_type
+_RDFXML = ox.RdfFormat.RDF_XML.media_type
+_N3 = ox.RdfFormat.N3.media_type
+
+# Media types offered, in the server's order of preference, and other names clients use.
+RESULT_TYPES = [_JSON, _XML, "text/csv", "text/tab-separated-values"]
+GRAPH_TYPES = [_TURTLE, _NTRIPLES, _JSONLD, _RDFXML, _N3]
+ALIASES = {_JSON: ["application/json"], _TURTLE: ["application/x-turtle", "application/turtle"]}
+# ``?format=`` names (SPARQLWrapper sends these too), per kind of answer.
+RESULT_NAMES = {"json": _JSON, "xml": _XML, "csv": "text/csv", "tsv": "text/tab-separated-values"}
+GRAPH_NAMES = {
+    "turtle": _TURTLE,
+    "ttl": _TURTLE,
+    "ntriples": _NTRIPLES,
+    "n-triples": _NTRIPLES,
+    "nt": _NTRIPLES,
+    "json-ld": _JSONLD,
+    "jsonld": _JSONLD,
+    "json": _JSONLD,
+    "rdfxml": _RDFXML,
+    "rdf+xml": _RDFXML,
+    "rdf": _RDFXML,
+    "xml": _RDFXML,
+    "n3": _N3,
+}
+
+READ_ONLY = (
+    "titik akhir ini hanya-baca / this endpoint is read-only: SPARQL updates are refused "
+    "(data is changed only through the load pipeline)"
+)
+NO_SERVICE = (
+    "SERVICE (kueri federasi) tidak diizinkan / federated queries (SERVICE) are not allowed: "
+    "this server makes no requests on a client's behalf; federate from your own endpoint instead"
+)
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "ok": {"type": "boolean", "const": False},
+        "status": {"type": "integer"},
+        "error": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+_ERROR = {"application/json": {"schema": _ERROR_SCHEMA}}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Hasil / results: SELECT and ASK as SPARQL Results JSON, XML, CSV or TSV; "
+        "CONSTRUCT and DESCRIBE (and the service description) as Turtle, N-Triples, JSON-LD, "
+        "RDF/XML or N3. Header X-Truncated says whether the row cap cut the answer.",
+        "content": {t: {} for t in [*RESULT_TYPES, *GRAPH_TYPES]},
+    },
+    400: {
+        "description": "Kueri tidak valid / malformed query (errors[0] has line and column), "
+        "or a graph that is not published",
+        "content": _ERROR,
+    },
+    403: {"description": "Update atau SERVICE ditolak / update or SERVICE refused", "content": _ERROR},
+    406: {"description": "Format tidak tersedia / no offered format is acceptable", "content": _ERROR},
+    415: {"description": "Content-Type POST tidak didukung / unsupported POST body", "content": _ERROR},
+    503: {"description": "Batas waktu kueri / query stopped at its time limit", "content": _ERROR},
+}
+
+_QUERY_DOC = "Kueri SPARQL / the SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); absent: service description"
+_DEFAULT_DOC = "IRI graf terbit untuk graf bawaan / a published graph for the default graph (repeatable)"
+_NAMED_DOC = "IRI graf terbit sebagai graf bernama / a published graph as named graph (repeatable)"
+_FORMAT_DOC = "Ganti Accept / overrides Accept: json, xml, csv, tsv; turtle, ntriples, jsonld, rdfxml, n3"
+
+QueryParam = Annotated[str | None, Query(description=_QUERY_DOC)]
+DefaultGraphs = Annotated[list[str] | None, Query(alias="default-graph-uri", description=_DEFAULT_DOC)]
+NamedGraphs = Annotated[list[str] | None, Query(alias="named-graph-uri", description=_NAMED_DOC)]
+FormatParam = Annotated[list[str] | None, Query(alias="format", description=_FORMAT_DOC)]
 
 
-async def _query_text(request: Request) -> str:
-    if request.method == "GET":
-        text = request.query_params.get("query")
+@router.get("/sparql", responses=RESPONSES, summary="SPARQL query (GET) or service description")
+async def sparql_get(
+    request: Request,
+    query: QueryParam = None,
+    default_graph_uri: DefaultGraphs = None,
+    named_graph_uri: NamedGraphs = None,
+    fmt: FormatParam = None,
+) -> Response:
+    """SPARQL 1.1 Protocol query by GET; without ``query``, the service description."""
+    params = request.query_params
+    if "update" in params:
+        raise HTTPException(403, READ_ONLY)
+    queries = params.getlist("query")
+    if not queries:
+        return await _describe(request, fmt or [])
+    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [])
+
+
+@router.post(
+    "/sparql",
+    responses=RESPONSES,
+    summary="SPARQL query (POST)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "query": {"type": "string", "description": _QUERY_DOC},
+                            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["query"],
+                    }
+                },
+                "application/sparql-query": {"schema": {"type": "string"}},
+            },
+            "required": True,
+        }
+    },
+)
+async def sparql_post(
+    request: Request,
+    default_graph_uri: DefaultGraphs = None,
+    named_graph_uri: NamedGraphs = None,
+    fmt: FormatParam = None,
+) -> Response:
+    """SPARQL 1.1 Protocol query by POST: form-encoded, or the query as the body."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/sparql-update" or "update" in request.query_params:
+        raise HTTPException(403, READ_ONLY)
+    if content_type == "application/sparql-query":
+        try:
+            queries = [(await request.body()).decode("utf-8")]
+        except UnicodeDecodeError:
+            raise HTTPException(400, "kueri harus UTF-8 / the query must be UTF-8 text") from None
+    elif content_type == "application/x-www-form-urlencoded":
+        form = await request.form()
+        if "update" in form:
+            raise HTTPException(403, READ_ONLY)
+        queries = [v for v in form.getlist("query") if isinstance(v, str)]
+        default_graph_uri = [*(default_graph_uri or []), *_strings(form.getlist("default-graph-uri"))]
+        named_graph_uri = [*(named_graph_uri or []), *_strings(form.getlist("named-graph-uri"))]
+        default_graph_uri = default_graph_uri or None
+        named_graph_uri = named_graph_uri or None
     else:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip()
-        if content_type == "application/sparql-query":
-            text = (await request.body()).decode("utf-8")
-        elif content_type == "application/x-www-form-urlencoded":
-            form = await request.form()
-            if "update" in form:
-                raise HTTPException(
-                    403, "titik akhir ini hanya-baca / this endpoint is read-only: updates refused"
-                )
-            value = form.get("query")
-            text = value if isinstance(value, str) else None
-        elif content_type == "application/sparql-update":
-            raise HTTPException(
-                403, "titik akhir ini hanya-baca / this endpoint is read-only: updates refused"
-            )
-        else:
-            raise HTTPException(
-                415,
-                "gunakan application/sparql-query atau form / send application/sparql-query or "
-                "a form with query=",
-            )
-    if not text:
-        raise HTTPException(400, "parameter 'query' kosong / missing 'query' parameter")
-    return text
+        raise HTTPException(
+            415,
+            "gunakan application/sparql-query atau form / send the query as application/sparql-query "
+            "or as a form (application/x-www-form-urlencoded) with query=",
+        )
+    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [])
 
 
-@router.get("/sparql")
-async def sparql_get(request: Request) -> Response:
-    """SPARQL query by GET (``?query=``)."""
-    return await _answer(request)
+def _strings(values: Iterable[object]) -> list[str]:
+    return [v for v in values if isinstance(v, str)]
 
 
-@router.post("/sparql")
-async def sparql_post(request: Request) -> Response:
-    """SPARQL query by POST (form-encoded or ``application/sparql-query``)."""
-    return await _answer(request)
-
-
-async def _answer(request: Request) -> Response:
-    text = await _query_text(request)
-    service = request.app.state.service
-
-    outcome = await run_in_threadpool(
-        run_query, service.store, service.iris, text, max_rows=service.settings.max_result_rows
+async def _answer(
+    request: Request,
+    queries: list[str],
+    default_graphs: list[str] | None,
+    named_graphs: list[str] | None,
+    formats: list[str],
+) -> Response:
+    if len(queries) != 1 or not queries[0].strip():
+        raise HTTPException(
+            400, "berikan tepat satu parameter 'query' / give exactly one non-empty 'query' parameter"
+        )
+    sparql = queries[0]
+    form = query_form(sparql)
+    if form in UPDATE_OPERATIONS:
+        raise HTTPException(403, READ_ONLY)
+    if uses_service(sparql):
+        raise HTTPException(403, NO_SERVICE)
+    accept = request.headers.get("accept")
+    results_type = _choose(accept, formats, RESULT_TYPES, RESULT_NAMES)
+    graph_type = _choose(accept, formats, GRAPH_TYPES, GRAPH_NAMES)
+    if form in {"SELECT", "ASK"} and results_type is None:
+        return _not_acceptable(RESULT_TYPES, formats, RESULT_NAMES)
+    if form in {"CONSTRUCT", "DESCRIBE"} and graph_type is None:
+        return _not_acceptable(GRAPH_TYPES, formats, GRAPH_NAMES)
+    service: ServiceState = request.app.state.service
+    protocol = ProtocolQuery(
+        sparql,
+        max_rows=service.settings.max_result_rows,
+        default_graphs=tuple(default_graphs) if default_graphs is not None else None,
+        named_graphs=tuple(named_graphs) if named_graphs is not None else None,
+        results_type=results_type or _JSON,
+        graph_type=graph_type or _TURTLE,
     )
-    headers = {"X-Truncated": "true" if outcome.truncated else "false"}
-    accept = request.headers.get("accept", "")
-    if "text/csv" in accept and JSON_RESULTS not in accept:
-        return Response(outcome.to_csv(), media_type="text/csv; charset=utf-8", headers=headers)
-    body = json.dumps(outcome.to_sparql_json(), ensure_ascii=False)
-    return Response(body, media_type=JSON_RESULTS, headers=headers)
+    try:
+        answer = await run_in_threadpool(service.run, answer_query, service.iris, protocol)
+    except QueryTimeout:
+        raise
+    except QueryError as exc:
+        syntax = _syntax_error(exc, sparql)
+        if syntax is None:
+            raise
+        return syntax
+    headers = {"X-Truncated": "true" if answer.truncated else "false", "Vary": "Accept"}
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def _choose(
+    accept: str | None, formats: Sequence[str], offers: list[str], names: dict[str, str]
+) -> str | None:
+    """The answered media type: the first ``format`` value this kind knows, else by ``Accept``."""
+    for value in formats:
+        key = value.strip().lower()
+        if key in names:
+            return names[key]
+        for offer in offers:
+            if key == offer or key in ALIASES.get(offer, ()):
+                return offer
+    if formats:
+        return None
+    return negotiate(accept, offers, ALIASES)
+
+
+def _not_acceptable(offers: list[str], formats: Sequence[str], names: dict[str, str]) -> JSONResponse:
+    if formats:
+        message = (
+            f"format {', '.join(formats)!s} tidak tersedia / not offered for this query; use one of "
+            + ", ".join(sorted(names))
+        )
+    else:
+        message = (
+            "tidak ada format yang diterima / none of the Accept types is offered; offered: "
+            + ", ".join(offers)
+        )
+    body = error_body(406, message, [{"media_type": t} for t in offers])
+    return JSONResponse(body, status_code=406)
+
+
+# A quoted token (kept) or a bracketed character class such as ['0' ..= '9' | '_'] (dropped).
+_CHARACTER_CLASS = re.compile(r"""("(?:[^"\\]|\\.)*")|,?\s*\[(?:'(?:[^'\\]|\\.)*'|[^\]'"])*\]""")
+
+
+def _syntax_error(exc: QueryError, sparql: str) -> JSONResponse | None:
+    """400 naming the line and column of a syntax error, with the line itself."""
+    message = str(exc)
+    position = syntax_error_position(message)
+    if position is None:
+        return None
+    line, column = position
+    detail = message.split("error at", 1)[-1].split(":", 2)[-1].strip()
+    lines = sparql.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    # Oxigraph also lists the Unicode ranges a name may use; the tokens are what helps.
+    short = _CHARACTER_CLASS.sub(lambda m: m.group(1) or "", detail).strip(" ,")
+    if short != detail:
+        short += ", or a name"
+    body = error_body(
+        400,
+        f"SPARQL tidak valid pada baris {line} kolom {column} / invalid SPARQL at line {line}, "
+        f"column {column}: {short}",
+        [
+            {
+                "line": line,
+                "column": column,
+                "text": text,
+                "marker": " " * (column - 1) + "^",
+                "detail": detail,
+            }
+        ],
+    )
+    return JSONResponse(body, status_code=400)
+
+
+# --- the service description --------------------------------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = PREFIXES["void"]
+DCTERMS = PREFIXES["dcterms"]
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+
+
+async def _describe(request: Request, formats: list[str]) -> Response:
+    rdf_type = _choose(request.headers.get("accept"), formats, GRAPH_TYPES, GRAPH_NAMES)
+    if rdf_type is None:
+        return _not_acceptable(GRAPH_TYPES, formats, GRAPH_NAMES)
+    service: ServiceState = request.app.state.service
+    sizes = await run_in_threadpool(
+        service.cached, "graph-sizes", lambda: service.run(graph_sizes, service.iris)
+    )
+    endpoint = str(request.url_for("sparql_get"))
+    rdf = ox.RdfFormat.from_media_type(rdf_type) or ox.RdfFormat.TURTLE
+    prefixes = {"sd": SD, "void": VOID, "dcterms": DCTERMS, "xsd": PREFIXES["xsd"]}
+    body = ox.serialize(description(endpoint, sizes, service), format=rdf, prefixes=prefixes)
+    return Response(body, media_type=rdf.media_type, headers={"Vary": "Accept"})
+
+
+def description(endpoint: str, sizes: dict[str, int], service: ServiceState) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description of this endpoint, its dataset described with VoID."""
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
+    me = ox.NamedNode(endpoint)
+    dataset, default = ox.BlankNode(), ox.BlankNode()
+    limit = service.time_limit_ms
+    limits = (
+        f"Batas / limits: {limit} ms per query (query_timeout_ms), "
+        if limit is not None
+        else "Batas / limits: no time limit (in-memory store), "
+    ) + f"{service.settings.max_result_rows} rows per answer (max_result_rows)."
+    triples = [
+        ox.Triple(me, RDF_TYPE, sd("Service")),
+        ox.Triple(me, sd("endpoint"), me),
+        ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(me, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(me, ox.NamedNode(DCTERMS + "title"), ox.Literal("SPARQL One Center", language="id")),
+        ox.Triple(me, ox.NamedNode(DCTERMS + "title"), ox.Literal("One Center SPARQL", language="en")),
+        ox.Triple(
+            me,
+            ox.NamedNode(DCTERMS + "description"),
+            ox.Literal(
+                f"Read-only SPARQL 1.1 endpoint over the published Satu Data graphs (One Center "
+                f"{__version__}). {limits}",
+                language="en",
+            ),
+        ),
+        ox.Triple(me, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
+        ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), me),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, sd("Graph")),
+        ox.Triple(
+            default,
+            ox.NamedNode(DCTERMS + "description"),
+            ox.Literal("Gabungan semua graf terbit / the union of all published graphs", language="id"),
+        ),
+    ]
+    for fmt in [*RESULT_TYPES, *GRAPH_TYPES]:
+        found = ox.QueryResultsFormat.from_media_type(fmt) or ox.RdfFormat.from_media_type(fmt)
+        if found is not None:
+            triples.append(ox.Triple(me, sd("resultFormat"), ox.NamedNode(found.iri)))
+    for graph, size in sorted(sizes.items()):
+        named, info = ox.BlankNode(), ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
+            ox.Triple(named, sd("name"), ox.NamedNode(graph)),
+            ox.Triple(named, sd("graph"), info),
+            ox.Triple(info, RDF_TYPE, sd("Graph")),
+            ox.Triple(info, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
+            ox.Triple(info, ox.NamedNode(VOID + "triples"), ox.Literal(str(size), datatype=_INTEGER)),
+        ]
+    return triples

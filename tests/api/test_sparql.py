@@ -74,7 +74,7 @@ def test_updates_are_refused(client: TestClient) -> None:
     assert response.status_code == 403
     body = response.json()
     assert body["ok"] is False and "read-only" in body["error"]
-    assert client.get("/sparql", params={"query": "DROP ALL"}).status_code == 400
+    assert client.get("/sparql", params={"query": "DROP ALL"}).status_code == 403
 
 
 def test_malformed_query_gets_400_in_the_error_shape(client: TestClient) -> None:

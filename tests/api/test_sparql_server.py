@@ -1,0 +1,153 @@
+"""``/sparql`` through a real uvicorn server on an on-disk store: real clients, real limits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from xml.dom.minidom import Document
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import uvicorn
+from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
+
+from api.app import create_app
+from graph.pipeline import LoadReport, Platform
+from graph.settings import load_settings
+from graph.store import EmbeddedStore
+from tests.api.test_sparql import free_port
+
+TIME_LIMIT_MS = 1500
+QB = "http://purl.org/linked-data/cube#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DATASETS = "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?o <http://purl.org/linked-data/cube#dataSet> ?d }"
+# Every observation of the demo against every other, twice over: ~10^12 rows to count.
+RUNAWAY = f"""
+SELECT (COUNT(*) AS ?n) WHERE {{
+  ?a a <{QB}Observation> . ?b a <{QB}Observation> . ?c a <{QB}Observation> .
+}}"""
+SIMPLE = f"ASK {{ ?o a <{QB}Observation> }}"
+
+
+@pytest.fixture(scope="module")
+def disk_store(demo: tuple[Platform, list[LoadReport]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo graph, copied quad for quad from the in-memory build into an on-disk store."""
+    platform, _ = demo
+    source = platform.store
+    quads = source.query(
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        default_graph=[],
+        named_graphs=source.named_graphs(),
+    )
+    assert isinstance(quads, ox.QuerySolutions)
+    nquads = ox.serialize(
+        (ox.Quad(q["s"], q["p"], q["o"], q["g"]) for q in quads), format=ox.RdfFormat.N_QUADS
+    )
+    path = tmp_path_factory.mktemp("sparql-server") / "store"
+    target = EmbeddedStore(path)
+    target.bulk_load([(nquads or b"").decode("utf-8")])
+    target.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(disk_store: Path) -> Iterator[str]:
+    """A real uvicorn server (in a thread, on a free port) with a short query time limit."""
+    settings = load_settings(store_path=str(disk_store), query_timeout_ms=TIME_LIMIT_MS, query_workers=2)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn")
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/sparql"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.mark.filterwarnings(
+    # SPARQLWrapper turns RDF/XML into an rdflib ConjunctiveGraph, which rdflib 7 deprecates.
+    "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+)
+def test_sparqlwrapper_queries_the_endpoint_unchanged(server: str) -> None:
+    client = SPARQLWrapper(server)
+    client.setQuery(DATASETS)
+    client.setReturnFormat(JSON)
+    as_json = client.queryAndConvert()
+    assert isinstance(as_json, dict)
+    assert as_json["results"]["bindings"][0]["n"]["value"] == "6"
+    client.setReturnFormat(XML)  # SPARQLWrapper's default, by GET
+    as_xml = client.queryAndConvert()
+    assert isinstance(as_xml, Document)
+    assert as_xml.getElementsByTagName("literal")[0].firstChild.data == "6"  # type: ignore[union-attr]
+    client.setMethod(POST)  # form-encoded
+    client.setReturnFormat(JSON)
+    client.setQuery(SIMPLE)
+    assert client.queryAndConvert() == {"head": {}, "boolean": True}
+    client.setQuery(
+        f"CONSTRUCT {{ ?r <{SKOS}prefLabel> ?l }} WHERE {{ ?r <{SKOS}notation> ?n ; <{SKOS}prefLabel> ?l . "
+        "FILTER(STR(?n) = '18.09') }"
+    )
+    for fmt in (TURTLE, XML):
+        client.setReturnFormat(fmt)
+        converted = client.queryAndConvert()
+        graph = converted if isinstance(converted, Graph) else Graph().parse(data=converted, format="turtle")
+        assert set(graph.objects()) == {Literal("Kabupaten Pesawaran", lang="id")}
+
+
+def test_rdflib_sparqlstore_queries_the_endpoint_unchanged(
+    server: str, demo: tuple[Platform, list[LoadReport]]
+) -> None:
+    platform, _ = demo
+    store = SPARQLStore(server)
+    everything = Graph(store)
+    rows = list(
+        everything.query(
+            f"SELECT ?l WHERE {{ ?r <{SKOS}notation> ?n ; <{SKOS}prefLabel> ?l . FILTER(STR(?n) = '18.09') }}"
+        )
+    )
+    assert [str(r[0]) for r in rows] == ["Kabupaten Pesawaran"]  # type: ignore[index]
+    # A Graph named by a published graph IRI is queried with default-graph-uri.
+    regions = Graph(store, identifier=URIRef(platform.iris.regions_graph))
+    assert len(regions) == platform.store.count(platform.iris.regions_graph)
+    kabupaten = URIRef(platform.iris.region("18.09"))
+    assert Literal("Kabupaten Pesawaran", lang="id") in set(regions.objects(kabupaten, None))
+    periods = Graph(store, identifier=URIRef(platform.iris.periods_graph))
+    assert list(periods.triples((kabupaten, None, None))) == []
+
+
+def test_runaway_query_is_stopped_within_the_limit_while_a_simple_one_is_answered(server: str) -> None:
+    runaway: dict[str, object] = {}
+
+    def run_away() -> None:
+        started = time.monotonic()
+        response = httpx.get(server, params={"query": RUNAWAY}, timeout=30)
+        runaway.update(response=response, seconds=time.monotonic() - started)
+
+    thread = threading.Thread(target=run_away)
+    thread.start()
+    time.sleep(0.3)  # the runaway now holds one of the two workers
+    started = time.monotonic()
+    simple = httpx.get(server, params={"query": SIMPLE}, timeout=30)
+    simple_seconds = time.monotonic() - started
+    runaway_still_running = thread.is_alive()
+    thread.join(timeout=30)
+
+    assert simple.status_code == 200 and simple.json()["boolean"] is True
+    assert simple_seconds < 1.0 and runaway_still_running
+    response = runaway["response"]
+    assert isinstance(response, httpx.Response) and response.status_code == 503
+    assert f"{TIME_LIMIT_MS} ms" in response.json()["error"]
+    assert isinstance(runaway["seconds"], float) and runaway["seconds"] < TIME_LIMIT_MS / 1000 + 1.0
+    # the killed worker was replaced: both workers answer again
+    answers = [httpx.get(server, params={"query": SIMPLE}, timeout=30) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200] * 4
