@@ -1,0 +1,227 @@
+"""``/id/...``: every IRI the platform mints dereferences to its description.
+
+``{base_iri}id/wilayah/11.01.02.2003`` is answered at ``/id/wilayah/11.01.02.2003``
+whatever address the service runs at: the path after the base IRI is the local path.
+RDF keeps the canonical IRIs; HTML links go to local paths so browsing works on an
+intranet.
+
+The format is chosen by a known extension (``.ttl .jsonld .nt .rdf .html``), else by
+``Accept`` (Turtle when the client accepts anything, HTML for browsers). A path that
+ends with a known extension is first tried as an IRI of its own, so an IRI that
+really ends in ``.ttl`` still resolves; region codes end in digits and are never
+mistaken for an extension. The answer is a 200 with ``Vary: Accept`` and
+``Content-Location`` naming the format's own URL (see docs/linked-data.md for why not
+a 303). A resource no published triple describes is a 404 (JSON error shape, or an
+HTML page for browsers). Query logic: ``graph.resources``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ServiceState
+from api.errors import error_body
+from api.negotiation import negotiate
+from graph.iris import Iris
+from graph.namespaces import PREFIXES
+from graph.resources import Description, local_path, rdf_prefixes, resolve, serialize
+
+router = APIRouter(tags=["linked data"])
+
+TURTLE = ox.RdfFormat.TURTLE.media_type
+JSONLD = ox.RdfFormat.JSON_LD.media_type
+NTRIPLES = ox.RdfFormat.N_TRIPLES.media_type
+RDFXML = ox.RdfFormat.RDF_XML.media_type
+HTML = "text/html"
+
+# Extension -> media type; the order is the server's preference when Accept allows several.
+EXTENSIONS = {".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML, ".html": HTML}
+OFFERS = list(EXTENSIONS.values())
+ALIASES = {
+    JSONLD: ["application/json"],
+    TURTLE: ["application/x-turtle"],
+    HTML: ["application/xhtml+xml"],
+}
+FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFXML: "RDF/XML", HTML: "HTML"}
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+_NOT_FOUND = (
+    "tidak ada sumber daya terbitan dengan IRI ini / no published resource has this IRI: {iri}. "
+    "Only published data is described; GET /sparql lists the published graphs."
+)
+
+
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get(
+    "/id/{path:path}",
+    operation_id="dereference_resource",
+    summary="Dereference a minted IRI (linked data)",
+    description=(
+        "The description of the resource `{base_iri}id/{path}`: its triples, incoming links "
+        "(bounded), labels, a region's hierarchy and an observation's provenance chain. "
+        "Format by extension (.ttl, .jsonld, .nt, .rdf, .html) or Accept."
+    ),
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The description",
+            "content": {t: {} for t in OFFERS},
+        },
+        404: {"description": "No published triple describes this IRI (JSON error shape or HTML)"},
+        406: {"description": "None of the Accept types is offered"},
+    },
+)
+async def resource(request: Request, path: str) -> Response:
+    service: ServiceState = request.app.state.service
+    root = request.scope.get("root_path", "")
+    sent = _sent_path(request, root)
+    extension = next((e for e in EXTENSIONS if sent.endswith(e) and len(sent) > len(e)), None)
+    accept = request.headers.get("accept")
+    negotiated = negotiate(accept, OFFERS, ALIASES)
+    # The whole path first (an IRI may end in ".ttl"), then without the extension.
+    paths = [sent, sent[: -len(extension)]] if extension else [sent]
+    found = await run_in_threadpool(service.run, resolve, service.iris, paths)
+    if found is None:
+        wants_html = (extension == ".html") or (extension is None and negotiated == HTML)
+        iri = service.iris.base + sent.lstrip("/")
+        return _not_found(request, iri, html=wants_html)
+    index, description = found
+    media_type = EXTENSIONS[extension] if extension and index == 1 else negotiated
+    if media_type is None:
+        body = error_body(
+            406,
+            "tidak ada format yang diterima / none of the Accept types is offered; offered: "
+            + ", ".join(OFFERS)
+            + "; or add an extension: "
+            + " ".join(EXTENSIONS),
+            [{"media_type": t} for t in OFFERS],
+        )
+        return JSONResponse(body, status_code=406, headers={"Vary": "Accept"})
+    document = local_path(service.iris, description.iri) or sent
+    headers = {
+        "Vary": "Accept",
+        "Content-Location": root + document + _extension_of(media_type),
+        "X-Truncated": "true" if description.truncated else "false",
+        "Link": ", ".join(
+            f'<{root}{document}{ext}>; rel="alternate"; type="{mt}"' for ext, mt in EXTENSIONS.items()
+        ),
+    }
+    # Rendering a large page takes a few milliseconds: keep it off the event loop.
+    if media_type == HTML:
+        page = await run_in_threadpool(_render_page, description, service.iris, root)
+        return HTMLResponse(page, headers=headers)
+    rdf = await run_in_threadpool(serialize, description, service.iris, media_type)
+    return Response(rdf, media_type=media_type, headers=headers)
+
+
+def _sent_path(request: Request, root: str) -> str:
+    """The request path as the client sent it (percent-encoding kept), below the app's root."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
+    path = path.split("?", 1)[0]
+    if root and path.startswith(root + "/"):
+        path = path[len(root) :]
+    return path
+
+
+def _extension_of(media_type: str) -> str:
+    return next(e for e, t in EXTENSIONS.items() if t == media_type)
+
+
+def _not_found(request: Request, iri: str, *, html: bool) -> Response:
+    message = _NOT_FOUND.format(iri=iri)
+    if html:
+        page = TEMPLATES.get_template("not_found.html").render(
+            root=request.scope.get("root_path", ""), iri=iri, message=message
+        )
+        return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
+    return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+_PLAIN = {PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
+
+
+def _by_property(triples: list[ox.Triple]) -> list[tuple[str, list[Any]]]:
+    """Objects grouped by property, ``rdf:type`` first, then in the description's order."""
+    groups: dict[str, list[Any]] = {}
+    for t in triples:
+        groups.setdefault(t.predicate.value, []).append(t.object)
+    rdf_type = PREFIXES["rdf"] + "type"
+    return sorted(groups.items(), key=lambda item: item[0] != rdf_type)
+
+
+def _render_page(description: Description, iris: Iris, root: str) -> str:
+    prefixes = rdf_prefixes(iris)
+    document = local_path(iris, description.iri) or ""
+
+    def href(iri: str) -> str | None:
+        """Local path for the instance's own resources; the IRI itself for the rest of the web."""
+        local = local_path(iris, iri)
+        if local is not None:
+            return root + local
+        if iri.startswith(iris.base):
+            return None  # e.g. a named graph: not served here
+        return iri if iri.startswith(("http://", "https://")) else None
+
+    def curie(iri: str) -> str:
+        """``skos:broader``, ``wilayah:11.01``; the path below ``id/`` for other own IRIs."""
+        best = max(
+            ((name, ns) for name, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+            key=lambda item: len(item[1]),
+            default=None,
+        )
+        if best:
+            return f"{best[0]}:{unquote(iri[len(best[1]) :])}"
+        local = local_path(iris, iri)
+        return unquote(local[len("/id/") :]) if local else iri
+
+    def label(iri: str, language: str = "id") -> str | None:
+        return description.label(iri, language)
+
+    def english(iri: str) -> str | None:
+        """The English label when it differs from the Indonesian one."""
+        en = description.label(iri, "en")
+        return en if en and en != description.label(iri, "id") else None
+
+    helpers: dict[str, Callable[..., Any]] = {
+        "href": href,
+        "curie": curie,
+        "label": label,
+        "english": english,
+        "is_literal": lambda t: isinstance(t, ox.Literal),
+        "is_iri": lambda t: isinstance(t, ox.NamedNode),
+        "show_datatype": lambda t: t.language is None and t.datatype.value not in _PLAIN,
+        "by_property": _by_property,
+        "code_of": lambda iri: unquote(iri.rstrip("/").rsplit("/", 1)[-1]),
+    }
+    formats = [(FORMAT_NAMES[mt], root + document + ext, mt) for ext, mt in EXTENSIONS.items() if mt != HTML]
+    template = TEMPLATES.get_template("resource.html")
+    return template.render(
+        d=description,
+        kind=description.kind,
+        title=description.title("id"),
+        title_en=description.title("en"),
+        formats=formats,
+        root=root,
+        PREFIXES=PREFIXES,
+        SH=PREFIXES["sh"],
+        **helpers,
+    )
