@@ -1,0 +1,297 @@
+"""``/provenance`` and ``/loads``: where a figure came from, and every load, for auditors.
+
+=====================================  ==========================================================
+GET /provenance?iri=IRI                from an observation, source row, dataset, load,
+                                       publication or source file to its load, source file
+                                       (name, SHA-256, sheet, row, column, raw value), mapping,
+                                       region link, validation findings, accepted violations,
+                                       publication and publisher: JSON, or by ``Accept`` Turtle /
+                                       JSON-LD of the same resources
+GET /provenance.json | .ttl | .jsonld  the same in one format, whatever ``Accept`` says
+GET /loads?dataset=&outcome=           loads and publications of held drafts, newest first:
+        &limit=&offset=                JSON, or CSV by ``Accept: text/csv``
+GET /loads.json | /loads.csv           the same in one format (CSV: ``_dialect=excel``, the
+                                       default, or ``standard``)
+=====================================  ==========================================================
+
+Only public graphs are read: a held draft's observation is a 404 like an unknown IRI,
+while its load record (public) is listed. A malformed IRI or filter is a 400, an unknown
+IRI a 404, an ``Accept`` the route cannot meet a 406, all in the one error shape. Work on
+the store runs through ``ServiceState.run``. Docs: docs/audit.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import ServiceState
+from api.errors import error_body
+from api.negotiation import negotiate
+from graph.audit import OUTCOMES, LoadHistory, UnknownResource, load_history, trace, trace_rdf
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["provenance"])
+
+_JSON = "application/json"
+_TURTLE = "text/turtle"
+_JSONLD = "application/ld+json"
+_CSV = "text/csv"
+TRACE_OFFERS = [_JSON, _TURTLE, _JSONLD]
+TRACE_EXTENSIONS = {"json": _JSON, "ttl": _TURTLE, "jsonld": _JSONLD}
+LOADS_OFFERS = [_JSON, _CSV]
+ALIASES = {_TURTLE: ["application/x-turtle"]}
+
+Iri = Annotated[
+    str,
+    Query(
+        min_length=1,
+        description="The IRI of an observation, source row, dataset, load, publication or source file.",
+    ),
+]
+Dialect = Annotated[
+    Literal["excel", "standard"],
+    Query(
+        alias="_dialect",
+        description="excel: UTF-8 with BOM, ';', Indonesian headers (Excel with Indonesian regional "
+        "settings); standard: RFC 4180, ',', column names.",
+    ),
+]
+OUTCOME_HELP = "Only activities with this outcome: " + ", ".join(OUTCOMES) + "."
+
+# /loads columns: (field, Indonesian header)
+LOAD_COLUMNS = [
+    ("ended", "Waktu selesai"),
+    ("started", "Waktu mulai"),
+    ("kind", "Jenis"),
+    ("outcome", "Hasil"),
+    ("dataset_id", "Dataset"),
+    ("agency", "Instansi (IRI)"),
+    ("agency_name", "Instansi"),
+    ("file_name", "Berkas"),
+    ("file_sha256", "SHA-256 berkas"),
+    ("mapping_name", "Pemetaan"),
+    ("mapping_sha256", "SHA-256 pemetaan"),
+    ("rows_read", "Baris dibaca"),
+    ("rows_rejected", "Baris ditolak"),
+    ("rows_dropped", "Baris dibuang"),
+    ("observations", "Observasi"),
+    ("violations", "Pelanggaran"),
+    ("warnings", "Peringatan"),
+    ("accepted", "Pelanggaran diterima"),
+    ("people", "Oleh"),
+    ("published_now", "Berlaku sekarang"),
+    ("message", "Pesan"),
+    ("iri", "Aktivitas (IRI)"),
+]
+
+
+def _error(status: int, description: str, message: str) -> dict[str, Any]:
+    """An OpenAPI response in the one error shape, with an example."""
+    return {
+        "description": description,
+        "content": {"application/json": {"example": error_body(status, message)}},
+    }
+
+
+TRACE_ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {_JSON: {}, _TURTLE: {}, _JSONLD: {}}, "description": "The provenance."},
+    400: _error(
+        400, "Bukan IRI yang sah / not an absolute IRI.", "bukan IRI yang sah / not a valid absolute IRI: 'x'"
+    ),
+    404: _error(
+        404,
+        "Tidak ada jejak publik / nothing public with provenance has this IRI (a held draft's figures "
+        "included).",
+        "tidak ada jejak untuk IRI ini / no public provenance for <…>: give the IRI of a published "
+        "observation, …",
+    ),
+    406: _error(
+        406,
+        "Tidak ada format yang cocok / no offered format matches Accept.",
+        "format tidak tersedia / not acceptable: offers application/json, text/turtle, application/ld+json",
+    ),
+}
+LOADS_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error(
+        400,
+        "Filter ditolak / an unknown outcome or dataset; the message lists what is allowed.",
+        "hasil tidak dikenal / unknown outcome 'x'; use one of: published, held, rejected, failed",
+    ),
+}
+
+
+def _service(request: Request) -> ServiceState:
+    service: ServiceState = request.app.state.service
+    return service
+
+
+def _trace(request: Request, iri: str, media_type: str) -> Response:
+    service = _service(request)
+    max_rows = service.settings.max_result_rows
+    try:
+        if media_type == _JSON:
+            body = service.run(trace, service.iris, iri, max_rows=max_rows)
+            body["links"] = {
+                "self": str(request.url_for("provenance").include_query_params(iri=iri)),
+                "turtle": str(
+                    request.url_for("provenance_as", extension="ttl").include_query_params(iri=iri)
+                ),
+                "jsonld": str(
+                    request.url_for("provenance_as", extension="jsonld").include_query_params(iri=iri)
+                ),
+                "loads": str(request.url_for("loads")),
+            }
+            return JSONResponse(body, headers={"Vary": "Accept"})
+        data = service.run(trace_rdf, service.iris, iri, max_rows=max_rows, media_type=media_type)
+    except UnknownResource as exc:
+        raise HTTPException(404, str(exc)) from None
+    return Response(data, media_type=f"{media_type}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@router.get("/provenance", name="provenance", responses=TRACE_ERRORS)
+def provenance(request: Request, iri: Iri) -> Response:
+    """The provenance of one IRI; JSON, or Turtle / JSON-LD by ``Accept``."""
+    chosen = negotiate(request.headers.get("accept"), TRACE_OFFERS, ALIASES)
+    if chosen is None:
+        raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(TRACE_OFFERS))
+    return _trace(request, iri, chosen)
+
+
+@router.get("/provenance.{extension}", name="provenance_as", responses=TRACE_ERRORS)
+def provenance_as(request: Request, extension: str, iri: Iri) -> Response:
+    """The provenance of one IRI in the format the extension names: json, ttl or jsonld."""
+    media_type = TRACE_EXTENSIONS.get(extension)
+    if media_type is None:
+        raise HTTPException(
+            404, f"format tidak dikenal / unknown format .{extension}; use .json, .ttl or .jsonld"
+        )
+    return _trace(request, iri, media_type)
+
+
+def _history(
+    request: Request, dataset: str | None, outcome: str | None, limit: int | None, offset: int
+) -> LoadHistory:
+    service = _service(request)
+    cap = service.settings.max_result_rows
+    return service.run(
+        load_history,
+        service.iris,
+        dataset=dataset or None,
+        outcome=outcome or None,
+        limit=min(limit or cap, cap),
+        offset=offset,
+    )
+
+
+def _loads_json(history: LoadHistory) -> Response:
+    body = {
+        "ok": True,
+        "total": history.total,
+        "offset": history.offset,
+        "count": len(history.items),
+        "truncated": history.truncated,
+        "loads": [a.as_dict() for a in history.items],
+    }
+    return JSONResponse(body, headers={"X-Truncated": str(history.truncated).lower(), "Vary": "Accept"})
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, dict):
+        return str(value.get("id") or next(iter(value.values()), ""))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _loads_csv(history: LoadHistory, dialect: str) -> Response:
+    excel = dialect == "excel"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer.writerow([header if excel else name for name, header in LOAD_COLUMNS])
+    for activity in history.items:
+        row = activity.as_dict()
+        cells = [_cell(row[name]) for name, _ in LOAD_COLUMNS]
+        if excel:
+            cells = ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in cells]
+        writer.writerow(cells)
+    text = buffer.getvalue()
+    return Response(
+        ("\ufeff" + text if excel else text).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="loads.csv"',
+            "X-Truncated": str(history.truncated).lower(),
+        },
+    )
+
+
+Dataset = Annotated[str | None, Query(description="Only loads of this dataset (its id).")]
+Outcome = Annotated[str | None, Query(description=OUTCOME_HELP)]
+Limit = Annotated[
+    int | None, Query(ge=1, description="At most this many activities (capped at max_result_rows).")
+]
+Offset = Annotated[int, Query(ge=0, description="Skip this many activities (newest first).")]
+
+
+@router.get(
+    "/loads",
+    name="loads",
+    responses={
+        200: {"content": {_JSON: {}, _CSV: {}}, "description": "The load history."},
+        **LOADS_ERRORS,
+        406: TRACE_ERRORS[406],
+    },
+)
+def loads(
+    request: Request,
+    dataset: Dataset = None,
+    outcome: Outcome = None,
+    limit: Limit = None,
+    offset: Offset = 0,
+    dialect: Dialect = "excel",
+) -> Response:
+    """Every load and publication of a held draft, newest first; JSON, or CSV by ``Accept``."""
+    chosen = negotiate(request.headers.get("accept"), LOADS_OFFERS)
+    if chosen is None:
+        raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(LOADS_OFFERS))
+    history = _history(request, dataset, outcome, limit, offset)
+    return _loads_csv(history, dialect) if chosen == _CSV else _loads_json(history)
+
+
+@router.get("/loads.json", responses=LOADS_ERRORS)
+def loads_json(
+    request: Request,
+    dataset: Dataset = None,
+    outcome: Outcome = None,
+    limit: Limit = None,
+    offset: Offset = 0,
+) -> Response:
+    """The load history as JSON."""
+    return _loads_json(_history(request, dataset, outcome, limit, offset))
+
+
+@router.get(
+    "/loads.csv",
+    response_class=Response,
+    responses={200: {"content": {_CSV: {}}, "description": "The load history as CSV."}, **LOADS_ERRORS},
+)
+def loads_csv(
+    request: Request,
+    dataset: Dataset = None,
+    outcome: Outcome = None,
+    limit: Limit = None,
+    offset: Offset = 0,
+    dialect: Dialect = "excel",
+) -> Response:
+    """The load history as CSV (``_dialect=excel`` by default, or ``standard``)."""
+    return _loads_csv(_history(request, dataset, outcome, limit, offset), dialect)
