@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.errors import install_error_handlers
-from api.routers import health, reconcile, sparql
+from api.routers import catalog, health, insight, provenance, questions, reconcile, resources, sparql
 from graph import __version__
 from graph.settings import Settings, load_settings
 from graph.store import Store
@@ -23,17 +29,36 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         store: a store to serve instead of the one the settings point at (tests).
     """
     settings = settings or load_settings()
+    service = ServiceState(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(service.start)  # the query worker processes
+        yield
+        await run_in_threadpool(service.close)
+
     app = FastAPI(
         title="One Center",
         version=__version__,
         description="Graf pengetahuan Satu Data / Satu Data knowledge graph: SPARQL and API.",
+        lifespan=lifespan,
     )
-    app.state.service = ServiceState(settings, store)
+    app.state.service = service
     install_error_handlers(app)
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+        expose_headers=["X-Truncated"],
     )
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(reconcile.router)
+    app.include_router(questions.router)
+    app.include_router(insight.router)
+    app.include_router(resources.router)
+    app.include_router(catalog.router)
+    app.include_router(provenance.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
