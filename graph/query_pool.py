@@ -195,7 +195,12 @@ class QueryPool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-            worker.conn.close()
+            try:
+                worker.conn.close()
+            except OSError:
+                # A worker being replaced after a timeout may have had its pipe closed by the
+                # caller that killed it, between our taking the list and closing it.
+                pass
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
