@@ -29,6 +29,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_linking.py
 	$(BIN)/python scripts/bench_load.py --observations 1000000
+	$(BIN)/python scripts/bench_validation.py --observations 1000000 --sample 1000
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph api tests scripts

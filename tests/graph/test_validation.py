@@ -8,6 +8,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from graph.errors import ReferenceDataError
+from graph.settings import PROJECT_DIR
 from graph.store import EmbeddedStore
 from graph.validation import Shapes, validate
 
@@ -35,6 +36,8 @@ ex:ThingShape a sh:NodeShape ;
   sh:property [ sh:path ex:flag ; sh:hasValue true ] ;
   sh:property [ sh:path ex:label ; sh:qualifiedValueShape [ sh:languageIn ( "en" ) ] ;
                 sh:qualifiedMinCount 1 ] ;
+  sh:property [ sh:path ex:forbidden ; sh:maxCount 0 ] ;
+  sh:property [ sh:path ex:kind ; sh:minCount 1 ; sh:maxCount 2 ] ;
   sh:sparql [ sh:prefixes ex:prefixes ;
               sh:message "anak lebih besar dari induk"@id , "child larger than parent"@en ;
               sh:select "SELECT $this (ex:count AS ?path) ?value WHERE { $this ex:parent ?p ; ex:count ?value . ?p ex:count ?pc . FILTER(isNumeric(?value) && ?value > ?pc) }" ] .
@@ -53,8 +56,9 @@ ex:SubThing rdfs:subClassOf ex:Thing .
 ex:good a ex:Thing ; ex:name "Good" ; ex:label "baik"@id , "good"@en ; ex:count 5 ; ex:kind ex:a ;
   ex:flag true .
 ex:t1 a ex:Thing ; ex:name "x" , "Yy" ; ex:label "a"@id , "b"@id , "c"@fr ; ex:count 120 , -1 ;
-  ex:kind ex:c , "a" ; ex:parent ex:nothing ; ex:flag false .
-ex:t2 a ex:SubThing ; ex:count "7" ; ex:parent ex:good ; ex:flag true ; ex:name "lowercase" .
+  ex:kind ex:c , "a" , ex:b ; ex:parent ex:nothing ; ex:flag false .
+ex:t2 a ex:SubThing ; ex:count "7" ; ex:parent ex:good ; ex:flag true ; ex:name "lowercase" ;
+  ex:forbidden 1 , 2 .
 ex:t3 a ex:Thing ; ex:name 42 ; ex:count 9 ; ex:parent ex:good ; ex:flag true .
 ex:t4 a ex:Thing ; ex:name "Far Too Long A Name" ; ex:flag true ; ex:count 50 ; ex:parent ex:t3 .
 ex:lonely ex:other 1 .
@@ -98,6 +102,41 @@ def test_findings_equal_pyshacl_for_every_supported_component() -> None:
     assert engine_keys(data, shapes) == expected
 
 
+def test_count_constraints_of_a_shape_share_one_query() -> None:
+    shapes = Shapes.from_graph(rdflib.Graph().parse(data=SHAPES, format="turtle"))
+    count = {str(SH.MinCountConstraintComponent), str(SH.MaxCountConstraintComponent)}
+    counts = [q for q in shapes.queries if {c.component for c in q.constraints} <= count]
+    # ThingShape: ex:name min 1 and max 1, ex:forbidden max 0, ex:kind min 1 in one pass, and
+    # ex:kind max 2 counted apart; NodeTargetShape: ex:name min 1.
+    assert sorted(len(q.constraints) for q in counts) == [1, 1, 4]
+    assert sum(len(q.constraints) for q in shapes.queries) == len(shapes.constraints)
+
+
+def test_threads_do_not_change_the_findings_or_their_order() -> None:
+    shapes = Shapes.from_graph(rdflib.Graph().parse(data=SHAPES, format="turtle"))
+    store = EmbeddedStore(None)
+    store.load_rdf(
+        rdflib.Graph().parse(data=DATA, format="turtle").serialize(format="nt"), fmt="ntriples", graph="urn:g"
+    )
+    timings: dict[str, float] = {}
+    one = validate(store, shapes, ["urn:g"], workers=1)
+    several = validate(store, shapes, ["urn:g"], workers=3, timings=timings)
+    assert one == several and len(one) >= 15
+    assert set(timings) == {q.label for q in shapes.queries}
+
+
+def test_sparql_targets_that_repeat_their_rule_are_not_run_again() -> None:
+    # A shape whose SHACL-AF target is its constraint's own query (koherensi.ttl, data-cube.ttl)
+    # is one query: joining the target would evaluate the same query twice.
+    shapes = Shapes.load(PROJECT_DIR / "shapes")
+    graph = shapes.graph
+    targeted = {str(s) for s in graph.subjects(SH.target, None)}
+    assert len(targeted) >= 10
+    for c in shapes.constraints:
+        if c.shape in targeted:
+            assert "SELECT DISTINCT ?this WHERE" not in c.query, c.shape
+
+
 def test_sparql_type_errors_follow_the_specification() -> None:
     # rdflib's engine (inside pySHACL) reads "7" > 5 as true; SPARQL 1.1 calls it a type
     # error, so Oxigraph drops the row. Shapes therefore guard comparisons with isNumeric().
@@ -110,7 +149,7 @@ def test_clean_data_gives_no_findings() -> None:
     shapes = rdflib.Graph().parse(data=SHAPES, format="turtle")
     data = rdflib.Graph().parse(
         data=PREFIXES
-        + 'ex:good a ex:Thing ; ex:name "Good" ; ex:label "good"@en ; ex:flag true .\n'
+        + 'ex:good a ex:Thing ; ex:name "Good" ; ex:label "good"@en ; ex:flag true ; ex:kind ex:a .\n'
         + 'ex:lonely ex:name "L" .',
         format="turtle",
     )
