@@ -42,6 +42,7 @@ __all__ = [
     "Runner",
     "bind_parameters",
     "read_code_lists",
+    "run_here",
     "run_question",
 ]
 
@@ -71,7 +72,9 @@ class Runner(Protocol):
     def __call__(self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
 
-def _direct(store: Store) -> Runner:
+def run_here(store: Store) -> Runner:
+    """A runner that calls the function on ``store`` in this thread (no time limit)."""
+
     def run(fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         return fn(store, *args, **kwargs)
 
@@ -129,7 +132,7 @@ class CodeListCache:
         with self._lock:
             if self._cached is not None and self._cached[0] == key:
                 return self._cached[1]
-        lists = (run or _direct(store))(read_code_lists, iris, home_region)
+        lists = (run or run_here(store))(read_code_lists, iris, home_region)
         with self._lock:
             self._cached = (key, lists)
         return lists
@@ -432,7 +435,7 @@ def run_question(
     bound = bind_parameters(question, pairs, lists)
     substitutions = {n: p.term for n, p in bound.items() if p.term is not None}
     sparql = question_prefixes(iris) + question.sparql
-    outcome = (run or _direct(store))(
+    outcome = (run or run_here(store))(
         run_query, iris, sparql, max_rows=max_rows, substitutions=substitutions or None
     )
     keep = [outcome.variables.index(c) for c in question.columns]

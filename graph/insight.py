@@ -24,7 +24,7 @@ A region left out says why. Observations are read once per (period, indicator)
 with one query each (all indicators in one query for ``discover``) and joined in
 pandas; no query is issued per pair.
 
-    InsightParameterError (QueryError)   a parameter value is refused
+    InsightParameterError (ParameterError) a parameter value is refused
 """
 
 from __future__ import annotations
@@ -34,16 +34,16 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
 import pyoxigraph as ox
 from scipy import stats
 
-from graph.errors import QueryError
+from graph.answers import ParameterError, Runner, run_here
 from graph.iris import Iris
 from graph.namespaces import OC
 from graph.query import run_query
@@ -122,26 +122,8 @@ _SMALL_N: Text = {
 }
 
 
-class InsightParameterError(QueryError):
-    """Parameter values were refused; ``problems`` names each parameter, value and what is allowed."""
-
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
-        self.problems = problems
-        more = f" (+{len(problems) - 1} lagi / more)" if len(problems) > 1 else ""
-        super().__init__(problems[0]["message"] + more)
-
-
-class Runner(Protocol):
-    """Runs ``fn(store, *args, **kwargs)`` on some store (here, or in a query worker process)."""
-
-    def __call__(self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-
-def _direct(store: Store) -> Runner:
-    def run(fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return fn(store, *args, **kwargs)
-
-    return run
+class InsightParameterError(ParameterError):
+    """Parameter values of an insight were refused (same shape as a question's)."""
 
 
 # --- what the graph holds -------------------------------------------------------------------
@@ -773,7 +755,7 @@ def correlate(
             that is not a year or in which an indicator has no values at the level.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
-    runner = run or _direct(store)
+    runner = run or run_here(store)
     cat = catalogue or runner(read_catalogue, iris, home_region)
     problems = _check_level(level)
     for name, slug in (("x", x), ("y", y)):
@@ -960,7 +942,7 @@ def discover(
         InsightParameterError: an unknown level, or a period that is not a year with values.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
-    runner = run or _direct(store)
+    runner = run or run_here(store)
     cat = catalogue or runner(read_catalogue, iris, home_region)
     problems = _check_level(level)
     if problems:
