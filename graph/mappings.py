@@ -28,6 +28,8 @@ __all__ = [
     "SourceSpec",
     "discover_mappings",
     "load_mapping",
+    "record_yaml_lines",
+    "yaml_line_for",
 ]
 
 RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
@@ -220,25 +222,27 @@ class Mapping(_Strict):
 
     def line_of(self, *loc: Any) -> int | None:
         """The YAML line of a key path such as ('measures', 2, 'indicator')."""
-        return _line_for(self.lines, loc)
+        return yaml_line_for(self.lines, loc)
 
     def error(self, message: str, *loc: Any) -> MappingError:
         return MappingError(message, file=self.file, line=self.line_of(*loc))
 
 
-def _record_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+def record_yaml_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    """Fill ``out`` with the YAML line of every key path below ``node`` (for error messages)."""
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key_path = (*path, key_node.value)
-            _record_lines(value_node, key_path, out)
+            record_yaml_lines(value_node, key_path, out)
             out[key_path] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _record_lines(item, (*path, i), out)
+            record_yaml_lines(item, (*path, i), out)
 
 
-def _line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+def yaml_line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of a pydantic error location, or of its nearest recorded parent."""
     # Pydantic locations may carry extra entries (union members); use the longest known prefix.
     clean = tuple(p for p in loc if isinstance(p, int) or p in _known_keys(lines))
     for end in range(len(clean), -1, -1):
@@ -277,7 +281,7 @@ def load_mapping(path: Path | str) -> Mapping:
     if not isinstance(data, dict) or node is None:
         raise MappingError("pemetaan harus berupa mapping YAML / must be a YAML mapping", file=path)
     lines: dict[tuple[Any, ...], int] = {}
-    _record_lines(node, (), lines)
+    record_yaml_lines(node, (), lines)
     try:
         mapping = Mapping.model_validate(
             {**data, "file": path, "sha256": hashlib.sha256(raw).hexdigest(), "lines": lines}
@@ -293,7 +297,7 @@ def load_mapping(path: Path | str) -> Mapping:
             hint = " — kunci tidak dikenal / unknown key; see docs/mapping-language.md for the allowed keys"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         raise MappingError(
-            f"{where}: {first['msg']}{hint}{more}", file=path, line=_line_for(lines, loc)
+            f"{where}: {first['msg']}{hint}{more}", file=path, line=yaml_line_for(lines, loc)
         ) from None
     return mapping
 

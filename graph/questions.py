@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from graph.errors import OneCenterError, QueryError
 from graph.iris import Iris
+from graph.mappings import record_yaml_lines, yaml_line_for
 from graph.namespaces import XSD, sparql_prefixes
 
 __all__ = [
@@ -314,7 +315,7 @@ def _read_spec(path: Path) -> tuple[QuestionSpec, dict[tuple[Any, ...], int]]:
     if not isinstance(data, dict) or node is None:
         raise QuestionFileError("harus berupa mapping YAML / must be a YAML mapping", file=path)
     lines: dict[tuple[Any, ...], int] = {}
-    _record_lines(node, (), lines)
+    record_yaml_lines(node, (), lines)
     try:
         return QuestionSpec.model_validate(data), lines
     except ValidationError as exc:
@@ -326,19 +327,8 @@ def _read_spec(path: Path) -> tuple[QuestionSpec, dict[tuple[Any, ...], int]]:
         if first["type"] == "extra_forbidden":
             hint = " — kunci tidak dikenal / unknown key; see docs/questions.md for the allowed keys"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        line = next((lines[loc[:end]] for end in range(len(loc), -1, -1) if loc[:end] in lines), None)
+        line = yaml_line_for(lines, loc)
         raise QuestionFileError(f"{where}: {first['msg']}{hint}{more}", file=path, line=line) from None
-
-
-def _record_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _record_lines(value, (*path, key.value), out)
-            out[(*path, key.value)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _record_lines(item, (*path, i), out)
 
 
 def _projection(sparql: str, spec: QuestionSpec, query_file: Path) -> tuple[str, ...]:
