@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 ## test: set up and run the whole test suite
 test: $(STAMP)
+	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
 ## bench: province-scale figures (not part of the tests)

@@ -13,7 +13,19 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.errors import install_error_handlers
-from api.routers import catalog, health, insight, provenance, questions, reconcile, resources, sparql
+from api.routers import (
+    catalog,
+    coherence,
+    health,
+    home,
+    insight,
+    map,
+    provenance,
+    questions,
+    reconcile,
+    resources,
+    sparql,
+)
 from graph import __version__
 from graph.settings import Settings, load_settings
 from graph.store import Store
@@ -52,6 +64,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         allow_headers=["*"],
         expose_headers=["X-Truncated"],
     )
+    app.include_router(home.router)
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(reconcile.router)
@@ -60,5 +73,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(resources.router)
     app.include_router(catalog.router)
     app.include_router(provenance.router)
+    app.include_router(coherence.router)
+    app.include_router(map.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -18,19 +18,18 @@ HTML page for browsers). Query logic: ``graph.resources``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
+from api.pages import TEMPLATES
 from graph.iris import Iris
 from graph.namespaces import PREFIXES
 from graph.resources import Description, local_path, rdf_prefixes, resolve, serialize
@@ -52,14 +51,6 @@ ALIASES = {
     HTML: ["application/xhtml+xml"],
 }
 FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFXML: "RDF/XML", HTML: "HTML"}
-
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
-    autoescape=select_autoescape(default=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 _NOT_FOUND = (
     "tidak ada sumber daya terbitan dengan IRI ini / no published resource has this IRI: {iri}. "

@@ -1,0 +1,5 @@
+"""Placeholder while the page is built (issue 6)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
