@@ -29,7 +29,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
-from api.pages import TEMPLATES
+from api.pages import TEMPLATES, id_number
+from graph.figures import RegionFigures, region_figures
 from graph.iris import Iris
 from graph.namespaces import PREFIXES
 from graph.resources import Description, local_path, rdf_prefixes, resolve, serialize
@@ -115,7 +116,12 @@ async def resource(request: Request, path: str) -> Response:
     }
     # Rendering a large page takes a few milliseconds: keep it off the event loop.
     if media_type == HTML:
-        page = await run_in_threadpool(_render_page, description, service.iris, root)
+        figures = (
+            await run_in_threadpool(service.run, region_figures, service.iris, description.iri)
+            if description.kind[0] == "region"
+            else None
+        )
+        page = await run_in_threadpool(_render_page, description, service.iris, root, figures)
         return HTMLResponse(page, headers=headers)
     rdf = await run_in_threadpool(serialize, description, service.iris, media_type)
     return Response(rdf, media_type=media_type, headers=headers)
@@ -159,7 +165,9 @@ def _by_property(triples: list[ox.Triple]) -> list[tuple[str, list[Any]]]:
     return sorted(groups.items(), key=lambda item: item[0] != rdf_type)
 
 
-def _render_page(description: Description, iris: Iris, root: str) -> str:
+def _render_page(
+    description: Description, iris: Iris, root: str, figures: RegionFigures | None = None
+) -> str:
     prefixes = rdf_prefixes(iris)
     document = local_path(iris, description.iri) or ""
 
@@ -212,6 +220,8 @@ def _render_page(description: Description, iris: Iris, root: str) -> str:
         title_en=description.title("en"),
         formats=formats,
         root=root,
+        figures=figures,
+        id_number=id_number,
         PREFIXES=PREFIXES,
         SH=PREFIXES["sh"],
         **helpers,
