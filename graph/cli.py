@@ -113,7 +113,7 @@ def _report_findings(reports: list[LoadReport], settings: Settings) -> None:
         if r.outcome == "held":
             console.print(
                 f"[yellow]{r.dataset}:[/yellow] {r.message}. Perbaiki tabel lalu muat ulang, atau "
-                f"`onecenter publish {r.dataset} --accept-violations \"alasan\"` / fix the table and "
+                f'`onecenter publish {r.dataset} --accept-violations "alasan"` / fix the table and '
                 "load again, or publish with a recorded reason"
             )
 
@@ -303,15 +303,11 @@ def check() -> None:
     """Periksa koherensi antar-instansi / check the published graph against the SHACL shapes."""
     settings = _settings()
     with _errors():
-        platform = Platform(
-            settings, connect_store(settings, read_only=True)
-        )
+        platform = Platform(settings, connect_store(settings, read_only=True))
         try:
             findings = platform.check_coherence()
             accepted = platform.accepted_findings()
-            unaccepted = [
-                f for f in findings if f.blocks_publication and (f.focus, f.shape) not in accepted
-            ]
+            unaccepted = [f for f in findings if f.blocks_publication and (f.focus, f.shape) not in accepted]
         finally:
             platform.close()
     table = RichTable(title="Koherensi / coherence")

@@ -1,5 +1,134 @@
-"""Placeholder while the page is built (issue 6)."""
+"""``/``: the home page (*Beranda*) — what the graph holds, how fresh and coherent it is.
 
-from fastapi import APIRouter
+=====================================  ==========================================================
+GET /                                  the page, always HTML: counts and lists of agencies,
+                                       datasets, indicators, regions and periods (each linking
+                                       to its ``/id/...`` page), each dataset's freshness against
+                                       its declared frequency, each agency's coherence status,
+                                       and the strongest current insights with their caveat
+=====================================  ==========================================================
 
-router = APIRouter()
+A program reads the same facts from ``/catalog.json``, ``/coherence.json``,
+``/insight/discover`` and ``/sparql``; the page links to them. Only published data is
+shown. The catalogue, coherence report, holdings and insights are computed through
+``ServiceState.run`` and cached until the next publication; freshness is judged at each
+request. Summary logic: ``graph.overview``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api.deps import ServiceState
+from api.pages import render, root_of
+from api.routers.coherence import load_coherence
+from graph.catalog import Catalog, read_catalog
+from graph.errors import QueryError
+from graph.insight import Discovery, InsightCatalogue, discover, read_catalogue
+from graph.overview import Holdings, build_overview, read_holdings, strongest_insights
+from graph.provenance import now
+from graph.resources import local_path
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["pages"])
+
+INSIGHT_LEVEL = "desa"  # /insight/discover's default level; its period default is the latest broad year
+INSIGHT_COUNT = 5
+
+
+def _service(request: Request) -> ServiceState:
+    service: ServiceState = request.app.state.service
+    return service
+
+
+def _catalog(service: ServiceState) -> Catalog:
+    # The same key and computation as /catalog, so the two share one cached read.
+    home = service.settings.home_region
+    return service.cached("catalog:read", lambda: service.run(read_catalog, service.iris, home))
+
+
+def _holdings(service: ServiceState) -> Holdings:
+    home = service.settings.home_region
+    return service.cached("overview:holdings", lambda: service.run(read_holdings, service.iris, home))
+
+
+def _discovery(service: ServiceState) -> Discovery:
+    home = service.settings.home_region
+    # The same key and computation as /insight's indicator catalogue.
+    catalogue: InsightCatalogue = service.cached(
+        "insight-catalogue", lambda: service.run(read_catalogue, service.iris, home)
+    )
+    return service.cached(
+        "overview:discovery",
+        lambda: discover(
+            service.store,
+            service.iris,
+            INSIGHT_LEVEL,
+            None,
+            home_region=home,
+            catalogue=catalogue,
+            run=service.run,
+        ),
+    )
+
+
+def _insights(request: Request, service: ServiceState) -> dict[str, Any]:
+    """The strongest pairs with links, or why there are none (the page still renders)."""
+    root = root_of(request)
+    try:
+        found = _discovery(service)
+    except QueryError as exc:  # no year with values yet, or the analysis ran out of time
+        return {"pairs": [], "problem": str(exc), "caveat": None, "links": {}}
+    pairs = []
+    for pair in strongest_insights(found, INSIGHT_COUNT):
+        query = {"x": pair["x"]["indicator"], "y": pair["y"]["indicator"], "level": pair["level"]}
+        pairs.append(
+            {**pair, "link": f"{root}/insight/correlate?{urlencode({**query, 'period': pair['period']})}"}
+        )
+    discover_query = urlencode({"level": found.level, "period": found.period})
+    return {
+        "pairs": pairs,
+        "problem": None,
+        "caveat": found.as_dict()["caveat"],
+        "level": found.level,
+        "period": found.period,
+        "tested": len(found.pairs),
+        "significant": len(found.wawasan),
+        "links": {"discover": f"{root}/insight/discover?{discover_query}", "insight": f"{root}/insight"},
+    }
+
+
+def _number(value: int | None) -> str:
+    """Indonesian digit grouping (8.528)."""
+    return "—" if value is None else f"{value:,}".replace(",", ".")
+
+
+@router.get("/", name="home", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    """Beranda: isi graf, kesegaran dan koherensi data, wawasan terkuat / the home page: what
+    the graph holds, data freshness and coherence, the strongest insights (HTML)."""
+    service = _service(request)
+    overview = build_overview(
+        _catalog(service), _holdings(service), load_coherence(service), service.iris, now()
+    )
+    root = root_of(request)
+
+    def href(iri: str) -> str:
+        path = local_path(service.iris, iri)
+        return root + path if path else iri
+
+    return render(
+        request,
+        "home.html",
+        active="home",
+        o=overview,
+        insights=_insights(request, service),
+        href=href,
+        number=_number,
+        today=now().date().isoformat(),
+    )
