@@ -36,8 +36,10 @@ __all__ = [
     "LoadHistory",
     "PublicGraphs",
     "UnknownResource",
+    "acceptances_of",
     "activities",
     "load_history",
+    "report_findings",
     "trace",
     "trace_rdf",
 ]
@@ -635,7 +637,7 @@ def _findings(
     return out[:max_rows], len(out) > max_rows
 
 
-def _acceptances(view: PublicGraphs, iris_: list[str]) -> list[dict[str, Any]]:
+def acceptances_of(view: PublicGraphs, iris_: list[str]) -> list[dict[str, Any]]:
     out = []
     for iri in sorted(set(iris_)):
         rows = view.select(
@@ -784,7 +786,7 @@ def trace(store: Store, iris: Iris, iri: str, *, max_rows: int) -> dict[str, Any
         body.update(context)
         body["findings"] = findings
         del acceptance_iris  # the version's other acceptances are on its load / publication
-        body["acceptances"] = _acceptances(view, [a for f in findings for a in f["accepted_by"]])
+        body["acceptances"] = acceptances_of(view, [a for f in findings for a in f["accepted_by"]])
         body["publisher"] = body["dataset"]["publisher"]
         body["truncated"] = truncated or cut
         return body
@@ -796,8 +798,8 @@ def trace(store: Store, iris: Iris, iri: str, *, max_rows: int) -> dict[str, Any
         acceptance_iris = context.pop("_acceptances")
         body["dataset"] = _dataset_summary(view, iri)
         body.update(context)
-        body["findings"], body["truncated"] = _report_findings(view, sorted(reports), max_rows)
-        body["acceptances"] = _acceptances(view, acceptance_iris)
+        body["findings"], body["truncated"] = report_findings(view, sorted(reports), max_rows)
+        body["acceptances"] = acceptances_of(view, acceptance_iris)
         body["publisher"] = body["dataset"]["publisher"]
         history = [a for a in every if a.dataset == iri]
         body["history"] = [a.as_dict() for a in history[:max_rows]]
@@ -810,9 +812,9 @@ def trace(store: Store, iris: Iris, iri: str, *, max_rows: int) -> dict[str, Any
             raise UnknownResource(f"catatan pemuatan tidak lengkap / incomplete activity record <{iri}>")
         body["activity"] = activity.as_dict()
         body["dataset"] = _dataset_summary(view, activity.dataset)
-        findings, cut = _report_findings(view, [activity.report] if activity.report else [], max_rows)
+        findings, cut = report_findings(view, [activity.report] if activity.report else [], max_rows)
         body["findings"] = findings
-        body["acceptances"] = _acceptances(view, list(activity.acceptances))
+        body["acceptances"] = acceptances_of(view, list(activity.acceptances))
         body["publications"] = [a.as_dict() for a in every if a.kind == "publication" and a.origin == iri]
         body["publisher"] = body["dataset"]["publisher"]
         body["truncated"] = cut
@@ -826,7 +828,7 @@ def trace(store: Store, iris: Iris, iri: str, *, max_rows: int) -> dict[str, Any
     return body
 
 
-def _report_findings(
+def report_findings(
     view: PublicGraphs, reports: list[str], max_rows: int
 ) -> tuple[list[dict[str, Any]], bool]:
     """Every result of the given reports (with the acceptances that cover them)."""

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph.answers import ParameterError
-from graph.audit import PublicGraphs, _acceptances, _report_findings, activities
+from graph.audit import PublicGraphs, acceptances_of, activities, report_findings
 from graph.iris import Iris
 from graph.publication import draft_datasets
 from graph.store import Store
@@ -332,7 +332,7 @@ def read_coherence(store: Store, iris: Iris, *, shapes: Path | None, max_rows: i
         )
 
     reports = {d.report: d for d in datasets if d.report}
-    found, truncated = _report_findings(view, sorted(reports), max_rows)
+    found, truncated = report_findings(view, sorted(reports), max_rows)
     # Where each figure came from: the same trace `onecenter validate` writes to its CSV.
     traced = [
         Finding(shape=f["shape"] or "", focus=f["focus"], component=f["component"] or "", severity="")
@@ -394,7 +394,7 @@ def read_coherence(store: Store, iris: Iris, *, shapes: Path | None, max_rows: i
             shapes=tuple(a["shapes"]),
             rows=tuple(a["rows"]),
         )
-        for a in _acceptances(view, [i for f in findings for i in f.accepted_by])
+        for a in acceptances_of(view, [i for f in findings for i in f.accepted_by])
     }
 
     held: list[HeldDraft] = []
