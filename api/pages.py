@@ -34,21 +34,30 @@ TEMPLATES = Environment(
 HTML = "text/html"
 
 
-def id_number(value: object, digits: int = 3) -> str:
-    """A number written the Indonesian way for people: ``1.234,5``; other values as text.
+def id_number(value: object, digits: int | None = None) -> str:
+    """A number written the Indonesian way for people: ``1.234,5``, ``−0,71``; ``—`` for none.
 
-    Accepts numbers and numeric strings (an RDF literal's lexical form). At most ``digits``
-    decimals are shown; whole numbers show none. Available in templates as ``|id_number``.
+    Accepts numbers and numeric strings (an RDF literal's lexical form). ``digits`` None:
+    at most three decimals, trailing zeros dropped (a figure keeps the precision it was
+    published with); a number: exactly that many decimals. The minus is the typographic
+    one (U+2212). Text that is not a number is returned as it is. In templates: ``|id_number``.
+
+    >>> id_number(-0.7124, 2), id_number("12345.5"), id_number(148.0), id_number(None), id_number("abc")
+    ('−0,71', '12.345,5', '148', '—', 'abc')
     """
+    if value is None:
+        return "—"
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         return str(value)
     try:
         number = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    if not number.is_finite():  # NaN and infinities stay visible as text
-        return str(value)
-    return format_decimal(number, format="#,##0." + "#" * digits if digits else "#,##0", locale="id_ID")
+    if not number.is_finite():
+        return "—" if not isinstance(value, str) else str(value)
+    pattern = "#,##0." + ("#" * 3 if digits is None else "0" * digits) if digits != 0 else "#,##0"
+    text = format_decimal(abs(number), format=pattern, locale="id_ID")
+    return ("\u2212" if number < 0 and text.strip("0,.") else "") + text
 
 
 TEMPLATES.filters["id_number"] = id_number

@@ -38,7 +38,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import error_body
-from api.pages import render, root_of, wants_html
+from api.pages import id_number, render, root_of, wants_html
 from graph.insight import (
     DEFAULT_FDR,
     DEFAULT_MIN_N,
@@ -54,7 +54,7 @@ from graph.insight import (
 )
 from graph.resources import local_path
 
-__all__ = ["id_number", "indicator_choices", "insight_catalogue", "region_href", "router", "unit_symbol"]
+__all__ = ["indicator_choices", "insight_catalogue", "region_href", "router", "unit_symbol"]
 
 JSON = "application/json"
 Text = dict[str, str]  # {"id": ..., "en": ...}
@@ -361,24 +361,6 @@ def _discovery(request: Request, level: str, period: str | None, min_n: int, fdr
 
 
 # --- the pages --------------------------------------------------------------------------------
-
-
-def id_number(value: float | None, digits: int | None = None) -> str:
-    """A number as written in Indonesian: '.' groups thousands, ',' marks decimals, '−' for minus.
-
-    ``digits`` None: at most two decimals, trailing zeros dropped (a figure keeps the precision
-    it was published with).
-
-    >>> id_number(-0.7124, 2), id_number(12345.5), id_number(148.0), id_number(50.90), id_number(None)
-    ('−0,71', '12.345,5', '148', '50,9', '—')
-    """
-    if value is None or not math.isfinite(value):
-        return "—"
-    text = f"{abs(value):,.{2 if digits is None else digits}f}"
-    if digits is None and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return (MINUS if value < 0 and text.strip("0,.") else "") + text
 
 
 def _en_number(value: float, digits: int) -> str:

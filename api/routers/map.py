@@ -25,8 +25,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.errors import error_body
-from api.pages import render, root_of
-from api.routers.insight import id_number, indicator_choices, insight_catalogue, region_href, unit_symbol
+from api.pages import id_number, render, root_of
+from api.routers.insight import indicator_choices, insight_catalogue, region_href, unit_symbol
 from graph.boundaries import (
     NO_DATA_COLOUR,
     Boundaries,
