@@ -7,6 +7,11 @@ with VoID counts on a GET without a query. Updates and ``SERVICE`` are refused
 (403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.query_pool``)
 and ``max_result_rows`` (``X-Truncated`` header, ``truncated`` in SPARQL JSON).
 Developer documentation: docs/sparql.md.
+
+A browser that opens ``/sparql`` without a query (it prefers HTML to every type the
+service description is offered in) gets the SPARQL editor instead; ``?q=`` prefills it
+with a text, ``?question=ID&param=…`` with a named question's SPARQL, its values written
+in. Every other request, from any client, is answered by the protocol as before.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
+from api.pages import render, root_of, wants_html
+from api.routers.questions import catalogue, code_lists
 from graph import __version__
+from graph.answers import ParameterError, bind_parameters
 from graph.errors import QueryError, QueryTimeout
 from graph.namespaces import PREFIXES
 from graph.query import (
@@ -35,6 +43,8 @@ from graph.query import (
     syntax_error_position,
     uses_service,
 )
+from graph.question_pages import editor_starter, question_sparql
+from graph.questions import UnknownQuestion
 
 router = APIRouter(tags=["sparql"])
 
@@ -116,7 +126,14 @@ NamedGraphs = Annotated[list[str] | None, Query(alias="named-graph-uri", descrip
 FormatParam = Annotated[list[str] | None, Query(alias="format", description=_FORMAT_DOC)]
 
 
-@router.get("/sparql", responses=RESPONSES, summary="SPARQL query (GET) or service description")
+# GET also answers the editor page, for browsers.
+GET_RESPONSES = {
+    **RESPONSES,
+    200: {**RESPONSES[200], "content": {**RESPONSES[200]["content"], "text/html": {}}},
+}
+
+
+@router.get("/sparql", responses=GET_RESPONSES, summary="SPARQL query (GET) or service description")
 async def sparql_get(
     request: Request,
     query: QueryParam = None,
@@ -124,12 +141,19 @@ async def sparql_get(
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
 ) -> Response:
-    """SPARQL 1.1 Protocol query by GET; without ``query``, the service description."""
+    """SPARQL 1.1 Protocol query by GET; without ``query``, the service description.
+
+    A browser (preferring ``text/html``) without ``query`` and ``format`` gets the SPARQL
+    editor page; ``q`` prefills it with a text, ``question`` (and that question's
+    parameters) with a named question's SPARQL.
+    """
     params = request.query_params
     if "update" in params:
         raise HTTPException(403, READ_ONLY)
     queries = params.getlist("query")
     if not queries:
+        if not fmt and wants_html(request, [*GRAPH_TYPES, *ALIASES[_TURTLE]]):
+            return await run_in_threadpool(_editor, request)
         return await _describe(request, fmt or [])
     return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [])
 
@@ -305,6 +329,47 @@ def _syntax_error(exc: QueryError, sparql: str) -> JSONResponse | None:
         ],
     )
     return JSONResponse(body, status_code=400)
+
+
+# --- the editor page ------------------------------------------------------------------------
+
+
+def _editor(request: Request) -> Response:
+    """The SPARQL editor: prefilled from ``q``, from a named question, or with a starter."""
+    service: ServiceState = request.app.state.service
+    params = request.query_params
+    questions = catalogue(request)
+    chosen = params.get("question", "")
+    problems: list[str] = []
+    status = 200
+    text = editor_starter(service.iris, service.settings.home_region)
+    if chosen:
+        given = [(k, v) for k, v in params.multi_items() if k not in ("question", "q")]
+        try:
+            question = questions.get(chosen)
+            bound = bind_parameters(question, given, code_lists(request))
+            text = question_sparql(question, bound, service.iris)
+        except UnknownQuestion as exc:
+            problems, status = [str(exc)], 404
+        except ParameterError as exc:
+            problems, status = [p["message"] for p in exc.problems], 400
+    if "q" in params:
+        text = params["q"]
+    root = root_of(request)
+    config = {"endpoint": f"{root}/sparql", "base": service.iris.base, "root": root}
+    examples = [(q.id, q.spec.title) for q in questions.questions.values()]
+    return render(
+        request,
+        "sparql_editor.html",
+        status,
+        active="sparql",
+        text=text,
+        examples=examples,
+        chosen=chosen,
+        problems=problems,
+        config=config,
+        max_rows=service.settings.max_result_rows,
+    )
 
 
 # --- the service description --------------------------------------------------------------
