@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from graph.iris import Iris
+from graph.observation_view import ObservationView, read_view
 from graph.query_pool import FollowingReader, QueryPool
 from graph.settings import Settings
 from graph.store import EmbeddedStore, Store, connect_store, open_store
@@ -41,6 +42,8 @@ class ServiceState:
         self._lock = threading.Lock()
         self._memory: EmbeddedStore | None = None
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._view: tuple[int, ObservationView] | None = None
+        self._view_building: int | None = None
         # A SPARQL server keeps its own time: the client's timeout is the query time limit.
         self._remote = (
             connect_store(settings, read_only=True, timeout_s=settings.query_timeout_ms / 1000)
@@ -119,8 +122,43 @@ class ServiceState:
             return self._pool.run(fn, *args, **kwargs)
         return fn(self.store, *args, **kwargs)
 
+    def observation_view(self) -> ObservationView | None:
+        """The columnar view of the published observations, when one is ready for the
+        current publication; otherwise None (and a rebuild starts in the background).
+
+        Only for an on-disk store, whose publication marker says when the view is stale;
+        an in-memory or remote store answers every question from SPARQL.
+        """
+        generation = self.generation
+        if generation is None or not self.settings.columnar_view:
+            return None
+        with self._lock:
+            ready = self._view
+            if ready is not None and ready[0] == generation:
+                return ready[1]
+            if self._view_building != generation:
+                self._view_building = generation
+                threading.Thread(
+                    target=self._build_view, args=(generation,), name="observation-view", daemon=True
+                ).start()
+        return None
+
+    def _build_view(self, generation: int) -> None:
+        try:
+            view = read_view(self.store, self.iris)
+        except Exception:  # the service keeps answering from SPARQL; the next request retries
+            log.exception("tampilan kolom gagal dibangun / the observation view could not be built")
+            with self._lock:
+                self._view_building = None
+            return
+        with self._lock:
+            self._view = (generation, view)
+            self._view_building = None
+        log.info("tampilan kolom siap / observation view ready: %s observations", len(view.observations))
+
     def start(self) -> None:
-        """Start the query workers (also started on first use)."""
+        """Start the query workers (also started on first use) and the observation view."""
+        self.observation_view()
         if self._pool is not None:
             self._pool.start()
         elif self._remote is None:

@@ -23,9 +23,11 @@ from typing import Any, Concatenate, Literal, ParamSpec, Protocol, TypeVar
 
 import pyoxigraph as ox
 
+from graph.columnar import answer_rows
 from graph.errors import QueryError
 from graph.iris import Iris
 from graph.namespaces import XSD
+from graph.observation_view import ObservationView
 from graph.publication import published_graphs
 from graph.query import run_query
 from graph.questions import CODE_TYPES, ParameterSpec, Question, question_prefixes
@@ -383,6 +385,7 @@ class Answer:
     rows: list[list[Any]]  # pyoxigraph terms or None, one per column
     truncated: bool
     sparql: str
+    engine: str = "sparql"  # "columnar" when the question's plan answered from the observation view
 
     @property
     def bindings(self) -> dict[str, str]:
@@ -421,11 +424,14 @@ def run_question(
     *,
     max_rows: int,
     run: Runner | None = None,
+    view: ObservationView | None = None,
 ) -> Answer:
     """Answer one question with the given parameters over the published graphs.
 
     ``lists`` gives the choices (``CodeListCache.get``); ``run`` runs the store work, here
-    ``graph.query.run_query`` with the parameters as ``substitutions``.
+    ``graph.query.run_query`` with the parameters as ``substitutions``. With ``view`` (the
+    columnar view of the same published graphs), a question with a ``columnar`` plan is
+    answered from it instead: the same rows (``graph/columnar.py``), in milliseconds.
 
     Raises:
         ParameterError: a parameter value is refused (see ``bind_parameters``).
@@ -435,6 +441,15 @@ def run_question(
     bound = bind_parameters(question, pairs, lists)
     substitutions = {n: p.term for n, p in bound.items() if p.term is not None}
     sparql = question_prefixes(iris) + question.sparql
+    if (
+        view is not None
+        and question.spec.columnar is not None
+        and {"region", "period"} <= substitutions.keys()
+    ):
+        rows = answer_rows(view, iris, question, substitutions)
+        return Answer(
+            question, bound, question.columns, rows[:max_rows], len(rows) > max_rows, sparql, "columnar"
+        )
     outcome = (run or run_here(store))(
         run_query, iris, sparql, max_rows=max_rows, substitutions=substitutions or None
     )

@@ -30,6 +30,9 @@ __all__ = [
     "CODE_TYPES",
     "Catalogue",
     "ChartSpec",
+    "ColumnarMeasure",
+    "ColumnarPlan",
+    "ColumnarRatio",
     "ParameterSpec",
     "Question",
     "QuestionFileError",
@@ -141,6 +144,39 @@ class ChartSpec(_Strict):
         return self
 
 
+class ColumnarMeasure(_Strict):
+    """One indicator column of a columnar plan."""
+
+    indicator: str = Field(description="Indicator slug (ind:<slug>).")
+    sum: bool = Field(
+        False, description="Sum the indicator's observations of one region and period (breakdowns)."
+    )
+
+
+class ColumnarRatio(_Strict):
+    """A column computed as ROUND(scale * numerator / denominator) / scale, as in SPARQL."""
+
+    numerator: str
+    denominator: str
+    scale: int = Field(100, description="10^decimals kept, times any factor (1000/10 = per 100, 1 decimal).")
+    divide: int = Field(100, description="What the rounded value is divided by.")
+
+
+class ColumnarPlan(_Strict):
+    """How to answer the question from the columnar view (``graph/columnar.py``).
+
+    It must give exactly the rows of the SPARQL: regions at or under ``?region``, each
+    measure's observations joined on region and period ``?period``, labels, ratios, order.
+    """
+
+    code: str = Field(description="Column of the region's Kemendagri code.")
+    label: str = Field(description="Column of the region's name.")
+    parent_label: str | None = Field(None, description="Column of the parent region's name.")
+    measures: dict[str, ColumnarMeasure]
+    ratios: dict[str, ColumnarRatio] = Field(default_factory=dict)
+    order_by: list[str]
+
+
 class QuestionSpec(_Strict):
     """The metadata of one question (``questions/<id>.yaml``)."""
 
@@ -155,6 +191,9 @@ class QuestionSpec(_Strict):
     )
     chart: ChartSpec
     keywords: list[str] = Field(default_factory=list)
+    columnar: ColumnarPlan | None = Field(
+        None, description="Optional: answer from the columnar view of observations (same rows, faster)."
+    )
 
     @field_validator("id")
     @classmethod

@@ -149,6 +149,12 @@ class Settings(BaseSettings):
         "read-only handle on the on-disk store; this many queries run at once, others wait for a "
         "free worker.",
     )
+    columnar_view: bool = Field(
+        True,
+        description="Keep a columnar view of the published observations in the service (rebuilt "
+        "after each publication, on an on-disk store) and answer named questions that declare a "
+        "`columnar` plan from it; off: every question runs as SPARQL.",
+    )
     server_host: str = Field("127.0.0.1", description="Address `onecenter serve` listens on.")
     server_port: int = Field(8000, gt=0, lt=65536, description="Port `onecenter serve` uses.")
     agent: str = Field(

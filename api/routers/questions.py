@@ -118,6 +118,7 @@ def question_csv(request: Request, question_id: str, dialect: Dialect = "excel")
         headers={
             "Content-Disposition": f'attachment; filename="{question_id}.csv"',
             "X-Truncated": "true" if answer.truncated else "false",
+            "X-Answer-Engine": answer.engine,
         },
     )
 
@@ -154,7 +155,11 @@ def _json(request: Request, question_id: str) -> Response:
         "bindings": answer.bindings,
         "links": _links(request, answer.question, _canonical(answer)),
     }
-    headers = {"X-Truncated": "true" if answer.truncated else "false", "Vary": "Accept"}
+    headers = {
+        "X-Truncated": "true" if answer.truncated else "false",
+        "X-Answer-Engine": answer.engine,  # sparql, or columnar (the same rows from the view)
+        "Vary": "Accept",
+    }
     return JSONResponse(body, headers=headers)
 
 
@@ -174,6 +179,7 @@ def _answer(request: Request, question_id: str, *, exclude: set[str]) -> Answer 
             code_lists(request),
             max_rows=service.settings.max_result_rows,
             run=service.run,
+            view=service.observation_view(),
         )
     except ParameterError as exc:
         return JSONResponse(error_body(400, str(exc), exc.problems), status_code=400)

@@ -1,0 +1,37 @@
+"""The service answers planned questions from the columnar view once it is built: same rows."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.settings import load_settings
+from tests.api.test_sparql_server import disk_store  # noqa: F401  (the on-disk demo store)
+
+QUESTIONS = [
+    "/questions/stunting-vs-safe-water.json?region=18.09.05&period=2023",
+    "/questions/household-size.json?region=18.09&period=2022",
+]
+
+
+def test_planned_questions_switch_to_the_view_and_answer_the_same(disk_store: Path) -> None:  # noqa: F811
+    with TestClient(create_app(load_settings(store_path=str(disk_store), columnar_view=False))) as plain:
+        expected = [plain.get(url) for url in QUESTIONS]
+    assert all(r.headers["x-answer-engine"] == "sparql" for r in expected)
+    with TestClient(create_app(load_settings(store_path=str(disk_store)))) as client:
+        deadline = time.monotonic() + 60
+        while client.get(QUESTIONS[0]).headers["x-answer-engine"] != "columnar":
+            assert time.monotonic() < deadline, "the observation view was never ready"
+            time.sleep(0.2)
+        for url, sparql in zip(QUESTIONS, expected, strict=True):
+            fast = client.get(url)
+            assert fast.headers["x-answer-engine"] == "columnar"
+            assert fast.json()["rows"] == sparql.json()["rows"] and len(fast.json()["rows"]) > 10
+            csv = client.get(url.replace(".json", ".csv"))
+            assert csv.headers["x-answer-engine"] == "columnar"
+        # A question without a plan still runs as SPARQL.
+        ranking = client.get("/questions/village-ranking.json")
+        assert ranking.headers["x-answer-engine"] == "sparql" and ranking.json()["rows"]
