@@ -1,0 +1,265 @@
+"""Benchmark: named questions through HTTP next to the same SPARQL run in-process.
+
+For the demo graph and a synthetic province-scale graph (N observations over every desa
+of the province), it times three named questions:
+
+* in-process: the exact SPARQL the service runs (prefixes, published graphs as the
+  dataset, parameters as substitutions), on ``pyoxigraph.Store.read_only`` of the same
+  on-disk store, with every row read;
+* HTTP: ``GET /questions/{id}.json`` with the same parameters against a real
+  ``onecenter serve`` process (uvicorn, query worker processes, JSON built and parsed).
+
+It prints the median and 90th percentile of each and the HTTP overhead. Not a test.
+
+    python scripts/bench_questions.py --observations 1000000 [--keep var/bench-questions]
+
+``--keep DIR`` keeps the built stores in DIR and reuses them on the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform as host
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_load import write_table  # noqa: E402
+
+from graph.answers import bind_parameters, read_code_lists  # noqa: E402
+from graph.columnar import answer_rows  # noqa: E402
+from graph.iris import Iris  # noqa: E402
+from graph.observation_view import read_view  # noqa: E402
+from graph.pipeline import Platform  # noqa: E402
+from graph.publication import published_graphs  # noqa: E402
+from graph.questions import load_catalogue, question_prefixes  # noqa: E402
+from graph.settings import PROJECT_DIR, Settings, load_settings  # noqa: E402
+from graph.store import EmbeddedStore  # noqa: E402
+
+# Two correlated questions (two agencies' indicators joined by desa and year; they have
+# columnar plans) and one ranking (SPARQL only). 2023: every desa has it in both graphs.
+QUESTIONS = {
+    "stunting-vs-safe-water": {"region": "18.09", "period": "2023"},
+    "household-size": {"region": "18.09", "period": "2023"},
+    "village-ranking": {"region": "18.09.01", "indicator": "prevalensi-stunting", "period": "2023"},
+}
+ONECENTER = Path(sys.executable).parent / "onecenter"
+
+
+def build_demo(path: Path) -> None:
+    platform = Platform(load_settings(store_path=str(path)))
+    _, failures = platform.build()
+    platform.close()
+    if failures:
+        raise SystemExit(f"demo build failed: {failures}")
+
+
+def build_province(path: Path, observations: int) -> None:
+    """The synthetic table, loaded and published (its random values break coherence rules,
+    so the held draft is published with a recorded acceptance, as an operator would)."""
+    platform = Platform(load_settings(store_path=str(path)))
+    platform.load_reference()
+    with tempfile.TemporaryDirectory() as tmp:
+        codes = platform.regions.codes_by_level["desa"]
+        mapping = write_table(Path(tmp), observations, codes)
+        t0 = time.perf_counter()
+        report = platform.load(mapping)
+        if report.outcome == "held":
+            platform.publish_draft("bench-provinsi", accept_reason="benchmark data", decided_by="bench")
+        print(f"  built in {time.perf_counter() - t0:.0f} s", flush=True)
+    platform.store.flush()
+    platform.close()
+
+
+def ensure(path: Path, build: Callable[[Path], None], what: str) -> None:
+    if EmbeddedStore.marker_for(path).exists():
+        print(f"{what}: reusing {path}", flush=True)
+        return
+    shutil.rmtree(path, ignore_errors=True)
+    print(f"{what}: building {path} ...", flush=True)
+    build(path)
+
+
+def timed(fn: Callable[[], int], repeat: int, warmup: int = 3) -> tuple[list[float], int]:
+    for _ in range(warmup):
+        rows = fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        rows = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return times, rows
+
+
+def in_process(
+    path: Path, settings: Settings, repeat: int
+) -> tuple[dict[str, tuple[list[float], int]], dict[str, tuple[list[float], int]], float]:
+    """Each question's SPARQL straight on pyoxigraph, as the service would run it; and each
+    planned question from the columnar view (with the time to build the view)."""
+    iris = Iris(settings.base_iri)
+    catalogue = load_catalogue(settings.resolve("questions"))
+    # EmbeddedStore.query is pyoxigraph's Store.query with the published graphs as the dataset
+    # (or Oxigraph's own union when that is every graph): the service's call, minus the service.
+    store = EmbeddedStore(path, read_only=True)
+    lists = read_code_lists(store, iris, settings.home_region)
+    graphs = published_graphs(store, iris)
+    out = {}
+    for qid in QUESTIONS:
+        question = catalogue.questions[qid]
+        bound = bind_parameters(question, list(QUESTIONS[qid].items()), lists)
+        subs = {n: p.term for n, p in bound.items() if p.term is not None}
+        sparql = question_prefixes(iris) + question.sparql
+
+        def run(sparql: str = sparql, subs: dict[str, ox.NamedNode | ox.Literal] = subs) -> int:
+            result = store.query(sparql, default_graph=graphs, named_graphs=graphs, substitutions=subs)
+            assert isinstance(result, ox.QuerySolutions)
+            variables = result.variables
+            return len([[s[v] for v in variables] for s in result])
+
+        out[qid] = timed(run, repeat)
+    t0 = time.perf_counter()
+    view = read_view(store, iris)
+    built = time.perf_counter() - t0
+    columnar = {}
+    for qid in QUESTIONS:
+        question = catalogue.questions[qid]
+        if question.spec.columnar is None:
+            continue
+        bound = bind_parameters(question, list(QUESTIONS[qid].items()), lists)
+        terms = {n: p.term for n, p in bound.items() if p.term is not None}
+        columnar[qid] = timed(lambda q=question, t=terms: len(answer_rows(view, iris, q, t)), repeat)
+    store.close()
+    return out, columnar, built
+
+
+def over_http(path: Path, repeat: int) -> dict[str, tuple[list[float], int, str]]:
+    """Each question through a real ``onecenter serve`` on the same store."""
+    port = 8765
+    env = {**os.environ, "ONECENTER_STORE_PATH": str(path)}
+    server = subprocess.Popen(
+        [str(ONECENTER), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    out = {}
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start: " + (server.stderr.read() or b"").decode())  # type: ignore[union-attr]
+                time.sleep(0.2)
+            # The service builds its columnar view in the background after starting.
+            while (
+                client.get("/questions/household-size.json", params=QUESTIONS["household-size"]).headers[
+                    "x-answer-engine"
+                ]
+                != "columnar"
+            ):
+                if time.monotonic() > deadline + 600:
+                    raise SystemExit("the service's observation view was not ready in 10 minutes")
+                time.sleep(0.5)
+            for qid, params in QUESTIONS.items():
+                engines: set[str] = set()
+
+                def run(qid: str = qid, params: dict[str, str] = params, engines: set[str] = engines) -> int:
+                    response = client.get(f"/questions/{qid}.json", params=params)
+                    response.raise_for_status()
+                    engines.add(response.headers["x-answer-engine"])
+                    return len(response.json()["rows"])
+
+                out[qid] = (*timed(run, repeat), "+".join(sorted(engines)))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return out
+
+
+def report(
+    name: str,
+    direct: dict[str, tuple[list[float], int]],
+    columnar: dict[str, tuple[list[float], int]],
+    built: float,
+    http: dict[str, tuple[list[float], int, str]],
+) -> None:
+    print(f"\n{name}; columnar view built in {built:.1f} s")
+    print(
+        f"{'question':24} {'rows':>5} {'SPARQL in-process':>18} {'columnar in-process':>20} "
+        f"{'HTTP (engine)':>22} {'HTTP overhead':>14}"
+    )
+    for qid in QUESTIONS:
+        d, rows = direct[qid]
+        h, http_rows, engine = http[qid]
+        assert rows == http_rows, (qid, rows, http_rows)
+        dm, hm = statistics.median(d), statistics.median(h)
+        base = dm
+        col = "—"
+        if qid in columnar:
+            c, crows = columnar[qid]
+            assert crows == rows, (qid, crows, rows)
+            col = f"{statistics.median(c):.1f} (p90 {p90(c):.1f})"
+            if engine == "columnar":
+                base = statistics.median(c)
+        print(
+            f"{qid:24} {rows:5} {f'{dm:.1f} (p90 {p90(d):.1f})':>18} {col:>20} "
+            f"{f'{hm:.1f} ({engine})':>22} {f'{(hm - base):+.1f} ms = {(hm - base) / base:+.0%}':>14}"
+        )
+
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--observations", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs per figure")
+    parser.add_argument("--keep", type=Path, help="keep (and reuse) the built stores in this folder")
+    args = parser.parse_args()
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-questions-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chdir(PROJECT_DIR)
+    settings = load_settings()
+    print(
+        f"machine: {host.machine()}, {os.cpu_count()} cores, Python {host.python_version()}, "
+        f"pyoxigraph {ox.__version__}; median and p90 of {args.repeat} runs after 3 warm-ups"
+    )
+    try:
+        demo = folder / "demo"
+        ensure(demo, build_demo, "demo graph")
+        province = folder / f"province-{args.observations}"
+        ensure(province, lambda p: build_province(p, args.observations), "province graph")
+        for name, path in (
+            ("demo graph", demo),
+            (f"province graph ({args.observations:,} observations)", province),
+        ):
+            direct, columnar, built = in_process(path, settings, args.repeat)
+            http = over_http(path, args.repeat)
+            report(name, direct, columnar, built, http)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
