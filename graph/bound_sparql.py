@@ -5,7 +5,7 @@ the text itself never changes. A person who copies a question into the SPARQL ed
 or into another tool, needs one text that runs on its own with the same values. This
 module writes that text:
 
-- every use of a bound variable becomes the term (``wilayah:18.09.02``, ``20.0``) within
+- every use of a bound variable becomes the term (``wilayah:11.01.02``, ``20.0``) within
   the scopes Oxigraph binds it in: the top-level query, and each sub-``SELECT`` that
   projects the variable (a sub-``SELECT`` that does not project it has a variable of
   the same name that is a different variable, and is left alone);

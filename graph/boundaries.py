@@ -1,8 +1,8 @@
 """Region boundaries for the choropleth map: the shipped GeoJSON, one indicator's values, classes.
 
 The polygons are files in ``ontology/codes/`` named by the area they cover
-(``boundaries_kecamatan_18.geojson``: every kecamatan of province 18;
-``boundaries_desa_18.09.geojson``: the desa of kabupaten 18.09; see ``SOURCES.md``).
+(``boundaries_kecamatan_PP.geojson``: every kecamatan of province PP;
+``boundaries_desa_PP.KK.geojson``: the desa of kabupaten PP.KK; see ``SOURCES.md``).
 ``load_boundaries`` finds the file for an instance's home region, or for the
 nearest area around it, and keeps the home region's features. ``map_values``
 obtains an indicator's value per region with ``graph.insight``'s aggregation
@@ -69,7 +69,7 @@ PALETTES: dict[int, tuple[str, ...]] = {
 NO_DATA_COLOUR = "#bdbdbd"  # grey (the page hatches it too, so it does not read as a class)
 MAX_CLASSES = 5
 RATES = frozenset({"percentage", "ratio"})  # comparable across regions of any size
-_CODE_PARTS = {"kecamatan": 3, "desa": 4}  # 18.09.01 is a kecamatan, 18.09.01.2001 a desa
+_CODE_PARTS = {"kecamatan": 3, "desa": 4}  # PP.KK.CC is a kecamatan, PP.KK.CC.DDDD a desa
 
 
 class MapParameterError(ParameterError):
@@ -96,9 +96,7 @@ def boundary_file(codes_dir: Path, home_region: str, level: str) -> Path | None:
     """The file of ``level`` polygons covering ``home_region``: its own, or the nearest enclosing area's.
 
     >>> d = Path(__file__).resolve().parent.parent / "ontology" / "codes"
-    >>> boundary_file(d, "18.09", "kecamatan").name, boundary_file(d, "18.09", "desa").name
-    ('boundaries_kecamatan_18.geojson', 'boundaries_desa_18.09.geojson')
-    >>> boundary_file(d, "11.01", "desa") is None
+    >>> boundary_file(d, "11.01", "desa") is None  # no desa polygons shipped for 11.01
     True
     """
     parts = home_region.split(".")
