@@ -154,7 +154,7 @@ class ServiceState:
         with self._lock:
             self._view = (generation, view)
             self._view_building = None
-        log.info("tampilan kolom siap / observation view ready: %s observations", len(view.observations))
+        log.info("tampilan kolom siap / observation view ready: %s observations", view.observation_count)
 
     def start(self) -> None:
         """Start the query workers (also started on first use) and the observation view."""

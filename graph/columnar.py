@@ -22,7 +22,6 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
-import pandas as pd
 import pyoxigraph as ox
 
 from graph.iris import Iris
@@ -48,42 +47,45 @@ def answer_rows(
     assert plan is not None, f"{question.id} has no columnar plan"
     region, period = bound["region"], bound["period"]
     areas = _at_or_under(view, region.value)
-    observations = view.observations
-    in_scope = observations[(observations["period"] == period.value) & observations["area"].isin(areas)]
-    table: pd.DataFrame | None = None
+    # Each measure: region -> its values (a summed measure has one value per region).
+    measures: list[tuple[str, dict[str, list[ox.Literal]]]] = []
     for column, measure in plan.measures.items():
-        rows = in_scope[in_scope["indicator"] == iris.base + "id/indikator/" + measure.indicator]
-        part = rows[["area", "value"]].astype({"area": str})
+        found = view.values.get((iris.base + "id/indikator/" + measure.indicator, period.value), {})
+        by_area = {a: found[a] for a in areas if a in found}
         if measure.sum:
-            part = part.groupby("area", sort=False)["value"].agg(_sparql_sum).reset_index()
-        part = part.rename(columns={"value": column})
-        table = part if table is None else table.merge(part, on="area")
-    assert table is not None
-    labels = view.regions[view.regions["area"].isin(areas) & view.regions["label"].notna()]
-    if plan.parent_label:  # the SPARQL requires the parent's name
-        labels = labels[labels["parent_label"].notna()]
-    table = table.merge(labels, on="area")
-    for column, ratio in plan.ratios.items():
-        table[column] = [
-            _ratio(n, d, ratio.scale, ratio.divide)
-            for n, d in zip(table[ratio.numerator], table[ratio.denominator], strict=True)
-        ]
-    names = {"code": plan.code, "label": plan.label, "parent_label": plan.parent_label}
-    table = table.rename(columns={k: v for k, v in names.items() if v})
-    records = table.to_dict("records")
+            by_area = {a: [_sparql_sum(v)] for a, v in by_area.items()}
+        measures.append((column, by_area))
+    records: list[dict[str, Any]] = []
+    first_column, first = measures[0]
+    for area in first:
+        if any(area not in m for _, m in measures[1:]):
+            continue
+        combos: list[dict[str, Any]] = [{}]
+        for column, by_area in measures:  # every combination, as the SPARQL join gives
+            combos = [{**c, column: v} for c in combos for v in by_area[area]]
+        for names in view.regions.get(area, ()):
+            if names.label is None or (plan.parent_label and names.parent_label is None):
+                continue  # the SPARQL requires the region's name (and its parent's)
+            labels: dict[str, ox.Literal | None] = {plan.code: names.code, plan.label: names.label}
+            if plan.parent_label:
+                labels[plan.parent_label] = names.parent_label
+            records.extend({**c, **labels} for c in combos)
+    for record in records:
+        for column, ratio in plan.ratios.items():
+            record[column] = _ratio(
+                record[ratio.numerator], record[ratio.denominator], ratio.scale, ratio.divide
+            )
     records.sort(key=lambda r: tuple(_sort_key(r.get(c)) for c in plan.order_by))
     given = {"region": region, "period": period, **bound}
     return [[r[c] if c in r else given.get(c) for c in question.columns] for r in records]
 
 
-def _at_or_under(view: ObservationView, region: str) -> set[str]:
-    children = view.children()
-    found, todo = {region}, [region]
+def _at_or_under(view: ObservationView, region: str) -> list[str]:
+    found, todo = [region], [region]
     while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
+        for child in view.children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
     return found
 
 
@@ -91,7 +93,7 @@ def _number(term: ox.Literal) -> Decimal:
     return Decimal(term.value)
 
 
-def _sparql_sum(values: pd.Series) -> ox.Literal:
+def _sparql_sum(values: list[ox.Literal]) -> ox.Literal:
     """SUM as SPARQL computes it: integers stay integers, anything else is a decimal."""
     total = sum((_number(v) for v in values), Decimal(0))
     if all(v.datatype.value in _INTEGER_TYPES for v in values):

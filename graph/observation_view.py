@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import pyoxigraph as ox
 
 from graph.iris import Iris
@@ -25,7 +24,7 @@ from graph.namespaces import OC, PREFIXES
 from graph.publication import published_graphs
 from graph.store import Store
 
-__all__ = ["ObservationView", "read_view"]
+__all__ = ["ObservationView", "RegionNames", "read_view"]
 
 _OBSERVATIONS = f"""
 PREFIX qb: <{PREFIXES["qb"]}>
@@ -47,24 +46,28 @@ SELECT ?area ?code ?label ?parent ?parent_label WHERE {{
 
 
 @dataclass(frozen=True)
-class ObservationView:
-    """Every published observation as rows, and the regions with their codes and labels.
+class RegionNames:
+    """A region's code and name, and its parent's name (literals; a name may be None)."""
 
-    ``observations``: columns ``indicator``, ``area``, ``period`` (IRIs as text, categorical)
-    and ``value`` (the RDF literal as published). ``regions``: one row per region and label
-    pair, columns ``area``, ``code``, ``label``, ``parent``, ``parent_label`` (literals or None).
+    code: ox.Literal
+    label: ox.Literal | None
+    parent_label: ox.Literal | None
+
+
+@dataclass(frozen=True)
+class ObservationView:
+    """Every published observation, indexed the way question plans read them.
+
+    ``values[(indicator, period)][area]``: the published literals of that indicator for that
+    region and period (IRIs as text), in store order. ``regions[area]``: one entry per
+    code/name pair (a region with two names gives two, as a SPARQL join would).
+    ``children[area]``: the regions directly under it.
     """
 
-    observations: pd.DataFrame
-    regions: pd.DataFrame
-
-    def children(self) -> dict[str, list[str]]:
-        """Region IRI -> the regions directly under it."""
-        pairs = self.regions[["area", "parent"]].dropna().drop_duplicates()
-        out: dict[str, list[str]] = {}
-        for area, parent in pairs.itertuples(index=False):
-            out.setdefault(parent, []).append(area)
-        return out
+    values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
+    regions: dict[str, list[RegionNames]]
+    children: dict[str, list[str]]
+    observation_count: int
 
 
 def read_view(store: Store, iris: Iris) -> ObservationView:
@@ -72,36 +75,22 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
     graphs = published_graphs(store, iris)
     rows = store.query(_OBSERVATIONS, default_graph=graphs)
     assert isinstance(rows, ox.QuerySolutions)
-    indicators, areas, periods, values = [], [], [], []
+    values: dict[tuple[str, str], dict[str, list[ox.Literal]]] = {}
+    count = 0
     for s in rows:
         value = s["value"]
         if not isinstance(value, ox.Literal):
             continue
-        indicators.append(s["indicator"].value)
-        areas.append(s["area"].value)
-        periods.append(s["period"].value)
-        values.append(value)
-    observations = pd.DataFrame(
-        {
-            "indicator": pd.Categorical(indicators),
-            "area": pd.Categorical(areas),
-            "period": pd.Categorical(periods),
-            "value": pd.Series(values, dtype=object),
-        }
-    )
+        key = (s["indicator"].value, s["period"].value)
+        values.setdefault(key, {}).setdefault(s["area"].value, []).append(value)
+        count += 1
     found = store.query(_REGIONS, default_graph=graphs)
     assert isinstance(found, ox.QuerySolutions)
-    regions = pd.DataFrame(
-        [
-            {
-                "area": s["area"].value,
-                "code": s["code"],
-                "label": s["label"],
-                "parent": s["parent"].value if s["parent"] is not None else None,
-                "parent_label": s["parent_label"],
-            }
-            for s in found
-        ],
-        columns=["area", "code", "label", "parent", "parent_label"],
-    )
-    return ObservationView(observations, regions)
+    regions: dict[str, list[RegionNames]] = {}
+    children: dict[str, set[str]] = {}
+    for s in found:
+        area = s["area"].value
+        regions.setdefault(area, []).append(RegionNames(s["code"], s["label"], s["parent_label"]))
+        if s["parent"] is not None:
+            children.setdefault(s["parent"].value, set()).add(area)
+    return ObservationView(values, regions, {k: sorted(v) for k, v in children.items()}, count)

@@ -453,6 +453,8 @@ def test_queries_never_see_an_unpublished_graph_even_when_all_else_is_published(
     assert select(platform, count) == [{"n": "20"}]
     leftover = platform.iris.dataset_version_graph("uji-penduduk", "20990101T000000000000Z")
     platform.store.bulk_load(
-        [f"<{platform.iris.base}id/observasi/x> <{RDF_TYPE}> <http://purl.org/linked-data/cube#Observation> <{leftover}> .\n"]
+        [
+            f"<{platform.iris.base}id/observasi/x> <{RDF_TYPE}> <http://purl.org/linked-data/cube#Observation> <{leftover}> .\n"
+        ]
     )
     assert select(platform, count) == [{"n": "20"}]
