@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ class Acceptance:
     rows: tuple[int, ...] | None = None
     source: str = "mappings/publication/accepted_violations.yaml"
 
-    @property
+    @cached_property  # asked once per covered finding: 348,000 times at 1M observations
     def key(self) -> str:
         """Stable identifier (the acceptance's IRI is minted from it)."""
         text = "|".join(
