@@ -75,7 +75,13 @@ class Acceptance:
         """
         if finding.shape not in self.shapes:
             return False
-        return self.rows is None or finding.row in self.rows
+        return self.rows is None or finding.row in self._row_set
+
+    @cached_property
+    def _row_set(self) -> frozenset[int]:
+        # A decision made with --accept-violations lists every row it accepts: 100,000 at 1M
+        # observations, so membership must not scan the tuple once per finding.
+        return frozenset(self.rows or ())
 
 
 @dataclass
