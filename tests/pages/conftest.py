@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, Request, sync_playwright
 
 from api.app import create_app
 from graph.pipeline import LoadReport, Platform
@@ -146,3 +146,19 @@ def screenshot(page: Page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000, f"{path} looks empty"
     return path
+
+
+def sort_by(page: Page, heading: Locator, *, keyboard: bool = False) -> None:
+    """Click (or press Enter on) a heading and wait until its table is sorted: the sorting
+    script sets ``aria-sort`` at once but reorders the rows a moment later (a timer), then
+    fires ``sort-end`` on the table. Reading the rows before that reads the old order."""
+    heading.evaluate(
+        "th => { window.sorted = new Promise(done => th.closest('table')"
+        ".addEventListener('sort-end', done, {once: true})); }"
+    )
+    if keyboard:
+        heading.focus()
+        page.keyboard.press("Enter")
+    else:
+        heading.click()
+    page.evaluate("() => window.sorted")

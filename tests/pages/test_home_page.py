@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import screenshot
+from tests.pages.conftest import screenshot, sort_by
 
 DATASETS = [
     "bps-luas-penduduk-kecamatan",
@@ -67,7 +67,7 @@ def test_home_links_go_to_the_linked_data_pages_and_the_filtered_coherence_repor
 def test_sorting_the_agency_table_by_violations(page: Page, server: str) -> None:
     page.goto(f"{server}/")
     heading = page.locator("table.agency-coherence thead th", has_text="Pelanggaran")
-    heading.click()
+    sort_by(page, heading)
     expect(heading).to_have_attribute("aria-sort", re.compile("ascending|descending"))
     values = page.locator("table.agency-coherence tbody tr").evaluate_all(
         "rs => rs.map(r => Number(r.cells[2].textContent.trim()))"

@@ -6,10 +6,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from api.pages import id_number
-from tests.pages.conftest import PageLog, screenshot
+from tests.pages.conftest import PageLog, screenshot, sort_by
 
 
 def answer_json(server: str, url: str) -> dict[str, Any]:
@@ -107,21 +107,6 @@ def test_changing_the_form_changes_the_answer_and_the_url_keeps_it(page: Page, s
     expect(page.locator("#share-link")).to_have_value(f"{server}/questions/village-ranking?{query}")
     csv = httpx.get(f"{server}/questions/village-ranking.csv?{query}", timeout=30)
     assert csv.status_code == 200 and len(csv.text.strip().splitlines()) == changed["row_count"] + 1
-
-
-def sort_by(page: Page, heading: Locator, *, keyboard: bool = False) -> None:
-    """Click (or press Enter on) a heading and wait until the table is sorted: the sorting
-    script sorts a moment after the click and then fires ``sort-end`` on the table."""
-    page.evaluate(
-        "() => { window.sorted = new Promise(done => document.querySelector('table.sortable')"
-        ".addEventListener('sort-end', done, {once: true})); }"
-    )
-    if keyboard:
-        heading.focus()
-        page.keyboard.press("Enter")
-    else:
-        heading.click()
-    page.evaluate("() => window.sorted")
 
 
 def test_clicking_a_heading_sorts_the_table_by_its_values(page: Page, server: str) -> None:
