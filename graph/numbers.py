@@ -47,7 +47,33 @@ def parse_numbers(
         integer: the indicator holds whole numbers ("12.5" is then a problem); a boolean
             column when each row's indicator differs (long tables).
     """
-    text = raw.astype("string").fillna("").str.replace("\u00a0", " ", regex=False).str.strip()
+    text = raw.astype("string").fillna("")
+    # Agency columns repeat their values (counts, percentages with one decimal), so each
+    # distinct text is parsed once and the results are spread back by position: at a
+    # million cells this is the difference between ~1 s and ~14 s.
+    positions, distinct = pd.factorize(text)
+    parsed = _parse_distinct(pd.Series(distinct, dtype="string"), style=style, missing=missing)
+
+    def spread(values: pd.Series) -> pd.Series:
+        return pd.Series(values.array.take(positions), index=raw.index, dtype=values.dtype)
+
+    lexical = spread(parsed.lexical)
+    problem = spread(parsed.problem)
+    counts = integer if isinstance(integer, pd.Series) else pd.Series(integer, index=raw.index)
+    if counts.any():
+        # Whether a value is whole, and its text without ".0", are per distinct value too;
+        # whether it must be whole depends on the row's indicator.
+        whole_distinct = parsed.lexical.str.fullmatch(r"-?\d+(?:\.0+)?").fillna(True).astype(bool)
+        whole = spread(whole_distinct) | ~counts
+        problem = problem.mask(~whole, "bukan bilangan bulat / not a whole number, but the indicator counts")
+        trimmed = spread(parsed.lexical.str.replace(r"\.0+$", "", regex=True))
+        lexical = trimmed.where(counts, lexical).where(whole)
+    return ParsedNumbers(lexical=lexical, missing=spread(parsed.missing), problem=problem)
+
+
+def _parse_distinct(raw: pd.Series, *, style: DecimalStyle, missing: list[str]) -> ParsedNumbers:
+    """Parse distinct cell texts (no whole-number check: that depends on the row)."""
+    text = raw.str.replace("\u00a0", " ", regex=False).str.strip()
     is_missing = text.isin([m.strip() for m in missing])
     has_currency = text.str.contains(_CURRENCY, case=False, regex=True)
     core = (
@@ -94,11 +120,5 @@ def parse_numbers(
         "bukan angka / not a number (" + hint + ")",
     )
     lexical = lexical.where(~is_missing & problem.isna())
-    lexical = lexical.str.replace(r"^(-?)0+(?=\d)", r"\1", regex=True)
-    counts = integer if isinstance(integer, pd.Series) else pd.Series(integer, index=raw.index)
-    if counts.any():
-        whole = lexical.str.fullmatch(r"-?\d+(?:\.0+)?").fillna(True).astype(bool) | ~counts
-        problem = problem.mask(~whole, "bukan bilangan bulat / not a whole number, but the indicator counts")
-        trimmed = lexical.str.replace(r"\.0+$", "", regex=True)
-        lexical = trimmed.where(counts, lexical).where(whole)
+    lexical = lexical.str.replace(r"^(-?)0+(\d)", r"\1\2", regex=True)
     return ParsedNumbers(lexical=lexical, missing=is_missing, problem=problem)

@@ -24,6 +24,7 @@ from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
 from graph.namespaces import OC, PROV
+from graph.ntriples import NQuadsChunk
 from graph.provenance import (
     LoadRecord,
     PublicationRecord,
@@ -43,10 +44,11 @@ from graph.publication import (
     publish,
     published_graphs,
 )
+from graph.quad_writer import QuadContext, quads
 from graph.settings import Settings
 from graph.sources import Table, read_table
 from graph.store import Store, connect_store
-from graph.transform import Prepared, QuadContext, prepare, quads, resolve_terms
+from graph.transform import Prepared, prepare, resolve_terms
 from graph.validation import Finding, Shapes, trace_findings, validate
 from graph.validation_report import SH, report_ntriples, result_iri
 from graph.vocabulary import Vocabulary
@@ -278,7 +280,7 @@ class Platform:
         ctx = QuadContext(self.iris, mapping.dataset.id, graph, table.sha256, table.sheet)
         total = len(prepared.tidy)
 
-        def chunks() -> Iterator[str]:
+        def chunks() -> Iterator[NQuadsChunk]:
             yield dataset_quads(
                 mapping,
                 self.vocabulary,
@@ -290,7 +292,7 @@ class Platform:
                 modified=started,
             )
             step = self.settings.transform_chunk_rows
-            for i, chunk in enumerate(quads(prepared, self.vocabulary, ctx, step)):
+            for i, chunk in enumerate(quads(prepared.tidy, self.vocabulary, ctx, step)):
                 yield chunk
                 if progress:
                     progress(min(total, (i + 1) * step), total)

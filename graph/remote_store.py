@@ -35,6 +35,7 @@ import pyoxigraph as ox
 
 from graph.bindings import bind_values
 from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.ntriples import NQuadsChunk, chunk_bytes
 from graph.store import QueryResult
 
 if TYPE_CHECKING:
@@ -177,14 +178,14 @@ class RemoteStore:
 
     # Writes ---------------------------------------------------------------------------------
 
-    def bulk_load(self, chunks: Iterable[str]) -> int:
+    def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
         """POST N-Quads to the server, piece by piece; each piece is one request (not atomic)."""
         self._writable()
         added = 0
         for chunk in chunks:
-            for piece in _pieces(chunk, _POST_BYTES):
-                self._send_data(piece.encode("utf-8"), "application/n-quads", params={})
-                added += piece.count("\n")
+            for piece in _pieces(bytes(chunk_bytes(chunk)), _POST_BYTES):
+                self._send_data(piece, "application/n-quads", params={})
+                added += piece.count(b"\n")
         return added
 
     def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:
@@ -393,11 +394,11 @@ def _grouped(params: list[tuple[str, str]]) -> Iterator[tuple[str, str | list[st
         yield key, values if len(values) > 1 else values[0]
 
 
-def _pieces(text: str, size: int) -> Iterator[str]:
-    """``text`` cut at line ends into pieces of about ``size`` characters."""
+def _pieces(text: bytes, size: int) -> Iterator[bytes]:
+    """``text`` cut at line ends into pieces of about ``size`` bytes."""
     start = 0
     while start < len(text):
-        end = text.find("\n", min(start + size, len(text)) - 1)
+        end = text.find(b"\n", min(start + size, len(text)) - 1)
         end = len(text) if end == -1 else end + 1
         yield text[start:end]
         start = end

@@ -124,7 +124,7 @@ class Settings(BaseSettings):
         "than this share of its data rows is rejected.",
     )
     transform_chunk_rows: int = Field(
-        200_000,
+        50_000,
         gt=0,
         description="Observations turned into N-Quads and bulk-loaded at a time; bounds memory "
         "on large tables.",

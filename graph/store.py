@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import pyarrow as pa
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
+from graph.ntriples import NQuadsChunk, chunk_bytes, line_count
 
 if TYPE_CHECKING:
     from graph.settings import Settings
@@ -28,7 +30,7 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 class Store(Protocol):
     """What the pipeline and the API need from a triple store."""
 
-    def bulk_load(self, chunks: Iterable[str]) -> int:
+    def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
         """Add N-Quads text, chunk by chunk, without a transaction; returns quads added."""
 
     def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:
@@ -84,15 +86,17 @@ class EmbeddedStore:
                 "Is another `onecenter` process loading data into it?"
             ) from None
 
-    def bulk_load(self, chunks: Iterable[str]) -> int:
+    def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
         added = 0
         for chunk in chunks:
-            data = chunk.encode("utf-8")
+            data = chunk_bytes(chunk)
+            # An Arrow buffer is read in place (pyoxigraph takes a binary file object).
+            source = pa.BufferReader(data) if isinstance(data, pa.Buffer) else data
             try:
-                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
             except SyntaxError as exc:  # a bug in quad writing, not a user error
                 raise StoreError(f"N-Quads tidak valid / invalid N-Quads generated: {exc}") from exc
-            added += chunk.count("\n")
+            added += line_count(chunk)
         return added
 
     def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:

@@ -4,8 +4,8 @@ Two steps, both pure (no store):
 
 ``prepare`` links regions, reads periods and numbers, melts wide tables into
 one tidy row per observation, and collects every cell or row it cannot use
-with the reason. ``quads`` turns the tidy frame into N-Quads text in chunks,
-with string operations on whole columns (no per-row graph building).
+with the reason. ``graph.quad_writer.quads`` turns the tidy frame into N-Quads
+in chunks, with string kernels over whole columns (no per-row graph building).
 
 Observations follow the measure-dimension pattern: ``qb:measureType`` names the
 indicator and the indicator property carries the value, so any two indicators
@@ -22,18 +22,15 @@ import pandas as pd
 from rapidfuzz import process
 
 from graph.errors import CellProblem
-from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import ColumnOrValue, Mapping, PeriodSpec, RegionSpec
 from graph.names import LEVELS, NameRules
-from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
-from graph.ntriples import escape, escape_column
 from graph.numbers import parse_numbers
 from graph.periods import period_keys
 from graph.sources import ROW, Table, normalise_header
 from graph.vocabulary import Vocabulary
 
-__all__ = ["Prepared", "check_mapping", "prepare", "quads", "resolve_terms"]
+__all__ = ["Prepared", "check_mapping", "prepare", "resolve_terms"]
 
 # Tidy observation columns.
 TIDY = [
@@ -426,123 +423,3 @@ def _indicators_per_row(
     column = ref.column or "(indikator)"
     report(slug.isna() & row_ok, column, names, reason)
     return slug, slug.notna()
-
-
-@dataclass(frozen=True)
-class QuadContext:
-    """What the N-Quads of one load are about: where they go and where they came from."""
-
-    iris: Iris
-    dataset: str
-    graph: str
-    file_sha256: str
-    sheet: str | None
-
-
-def quads(prepared: Prepared, vocab: Vocabulary, ctx: QuadContext, chunk_rows: int) -> Iterator[str]:
-    """N-Quads text for the observations and their source rows, ``chunk_rows`` at a time."""
-    tidy = prepared.tidy
-    iris = ctx.iris
-    g = f" <{ctx.graph}> .\n"
-    dataset = f"<{iris.dataset(ctx.dataset)}>"
-    obs_prefix = "<" + iris.observation_prefix(ctx.dataset)
-    row_prefix = "<" + iris.row_prefix(ctx.file_sha256, ctx.sheet)
-    region_prefix = "<" + iris.region_prefix
-    period_prefix = "<" + iris.period_prefix
-    rdf_type = f"<{RDF_TYPE}>"
-    indicator_iri = {s: i.iri for s, i in vocab.indicators.items()}
-    datatype = {s: i.datatype for s, i in vocab.indicators.items()}
-    unit = {s: i.unit_iri for s, i in vocab.indicators.items()}
-    dimension_iri = {d.slug: d.iri for d in vocab.dimensions.values()}
-    code_iri = {(d.slug, n): c for d in vocab.dimensions.values() for n, c in d.codes.items()}
-
-    for start in range(0, len(tidy), chunk_rows):
-        part = tidy.iloc[start : start + chunk_rows]
-        ind = part["indicator"].astype("string")
-        subject = obs_prefix + part["region"] + "/" + part["period"] + "/" + ind + part["dims"] + ">"
-        row = row_prefix + part["row"].astype("string") + ">"
-        ind_iri = "<" + ind.map(indicator_iri) + ">"
-        lines = [
-            subject + f" {rdf_type} <{QB}Observation>" + g,
-            subject + f" <{QB}dataSet> {dataset}" + g,
-            subject + f" <{SDMX_DIMENSION}refArea> " + region_prefix + part["region"] + ">" + g,
-            subject + f" <{SDMX_DIMENSION}refPeriod> " + period_prefix + part["period"] + ">" + g,
-            subject + f" <{QB}measureType> " + ind_iri + g,
-            subject + " " + ind_iri + ' "' + part["value"] + '"^^<' + ind.map(datatype) + ">" + g,
-            subject + f" <{SDMX_ATTRIBUTE}unitMeasure> <" + ind.map(unit) + ">" + g,
-            subject + f" <{OC}sourceRow> " + row + g,
-            subject + f' <{OC}sourceColumn> "' + escape_column(part["column"]) + '"' + g,
-            subject + f' <{OC}rawValue> "' + escape_column(part["raw"]) + '"' + g,
-        ]
-        dims = part["dims"]
-        if dims.str.len().gt(0).any():
-            for pair in dims.str.lstrip("/").str.split("/").explode().dropna().unique():
-                if not pair:
-                    continue
-                name, notation = pair.split("=", 1)
-                has = (dims + "/").str.contains("/" + pair + "/", regex=False)
-                lines.append(subject[has] + f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>" + g)
-        yield "".join("".join(s.tolist()) for s in lines)
-
-    # Source rows once each: a wide row gives several observations, possibly in several chunks.
-    unique_rows = tidy.drop_duplicates("row")
-    for start in range(0, len(unique_rows), chunk_rows):
-        rows = unique_rows.iloc[start : start + chunk_rows]
-        row_subject = row_prefix + rows["row"].astype("string") + ">"
-        lines = [
-            row_subject + f" {rdf_type} <{OC}SourceRow>" + g,
-            row_subject + f" <{OC}sourceFile> <{iris.file(ctx.file_sha256)}>" + g,
-            row_subject
-            + f' <{OC}rowNumber> "'
-            + rows["row"].astype("string")
-            + '"^^<http://www.w3.org/2001/XMLSchema#integer>'
-            + g,
-            row_subject + f' <{OC}regionLinkMethod> "' + rows["method"] + '"' + g,
-            row_subject
-            + f' <{OC}regionLinkScore> "'
-            + rows["score"].astype("string")
-            + '"^^<http://www.w3.org/2001/XMLSchema#decimal>'
-            + g,
-        ]
-        has_runner_up = rows["runner_up"].notna()
-        if has_runner_up.any():
-            lines.append(
-                row_subject[has_runner_up]
-                + f" <{OC}regionLinkRunnerUp> "
-                + region_prefix
-                + rows.loc[has_runner_up, "runner_up"]
-                + ">"
-                + g
-            )
-        has_decision = rows["decision"].notna()
-        if has_decision.any():
-            lines.append(
-                row_subject[has_decision]
-                + f" <{OC}regionLinkDecision> <"
-                + iris.decision("")
-                + rows.loc[has_decision, "decision"]
-                + ">"
-                + g
-            )
-        stated = rows["stated_parent"].notna()
-        if stated.any():
-            lines.append(
-                row_subject[stated]
-                + f" <{OC}statedParent> "
-                + region_prefix
-                + rows.loc[stated, "stated_parent"]
-                + ">"
-                + g
-            )
-        named = rows["stated_parent_name"].notna()
-        if named.any():
-            lines.append(
-                row_subject[named]
-                + f' <{OC}statedParentName> "'
-                + escape_column(rows.loc[named, "stated_parent_name"])
-                + '"'
-                + g
-            )
-        if ctx.sheet:
-            lines.append(row_subject + f' <{OC}sheet> "' + escape(ctx.sheet) + '"' + g)
-        yield "".join("".join(s.tolist()) for s in lines)
