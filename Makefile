@@ -26,15 +26,25 @@ test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
 
-## bench: province-scale figures (not part of the tests)
-bench: $(STAMP)
-	$(BIN)/python scripts/bench_linking.py
+# The anchors' own environment: Morph-KGC pins pandas 2 and pyoxigraph 0.3.
+ANCHORS := .venv-anchors/.installed
+$(ANCHORS):
+	$(PYTHON) -m venv .venv-anchors
+	.venv-anchors/bin/python -m pip install --quiet morph-kgc==2.10.0
+	touch $(ANCHORS)
+
+## bench: province-scale figures next to their anchors (not part of the tests; about an hour)
+bench: $(STAMP) $(ANCHORS)
+	$(BIN)/python scripts/bench_mapping.py --observations 1000000
 	$(BIN)/python scripts/bench_load.py --observations 1000000
 	$(BIN)/python scripts/bench_validation.py --observations 1000000 --sample 1000
+	$(BIN)/python scripts/bench_questions.py --observations 1000000
+	$(BIN)/python scripts/bench_endpoint.py
+	$(BIN)/python scripts/bench_linking.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph api tests scripts
 	$(BIN)/mypy
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache .venv-anchors
