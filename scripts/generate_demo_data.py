@@ -16,6 +16,10 @@ the deliberate problems with the row numbers computed here, so the two never dri
     data/bps_luas_penduduk_kecamatan_2020_2024.csv    BPS export, two-row header, BPS codes
     data/dpupr_air_sanitasi_desa_2020_2024.xlsx       codes as text, "67,5%" percentages
 
+The shape writers (``write_dukcapil`` ... ``write_dpupr``) and ``build_world`` take a
+``Scope`` (folder, regions, years, deliberate problems) and a ``Profile`` per kabupaten,
+so ``scripts/generate_province_data.py`` writes the same six shapes for all of Lampung.
+
 Deterministic: the same bytes on every run (the xlsx zip entries and document
 properties get a fixed timestamp).
 
@@ -24,16 +28,18 @@ properties get a fixed timestamp).
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -93,6 +99,9 @@ PUSKESMAS = {
 
 # ---- deliberate problems (chosen by code so they never move) ---------------------------
 DUKCAPIL_ODD = ("18.09.01.2005", 2023, 0.52)  # Sukadadi 2023 L and P about halved
+DUKCAPIL_ODD_NOTE = (
+    " Side effect: Kec. Gedong Tataan 2023 Dukcapil sum falls a few % below BPS (stays under 10 %)"
+)
 DINKES_STUNTED_GT_WEIGHED = ("18.09.03.2010", 2022)  # Gerning
 DINKES_TWO_COMMAS = ("18.09.07.2012", 2021)  # Tempel Rejo: "x,y,4"
 DINKES_NA = ("18.09.08.2010", 2020)  # Pulau Pahawang: "n.a." weighed
@@ -105,6 +114,7 @@ DINKES_SPELLING = {  # official code -> (agency spelling, years)
     "18.09.03.2008": ("Sinarjadi", (2024,)),  # official Sinarjati (a one-letter typo)
     "18.09.06.2005": ("Rubasa", (2023,)),  # official Rusaba (letters swapped: for review)
 }
+DINKES_REVIEW = {"18.09.06.2005"}  # spellings too far to link: their rows wait for review
 DISDIK_PLUSMINUS = ("Punduh Pidada", 2020)  # "Putus Sekolah SD" = "±40"
 DISDIK_DROPOUT_GT_PUPILS = ("Marga Punduh", 2021)  # "Putus Sekolah SMP" > "Murid SMP"
 DISDIK_NO_PREFIX = {"Teluk Pandan", "Way Ratai"}  # always written without "Kec. "
@@ -141,6 +151,7 @@ class Region:
     nama: str
     induk: str
     kode_bps: str
+    jenis: str = ""
 
 
 @dataclass
@@ -151,26 +162,110 @@ class Problem:
     column: str
     value: str
     finding: str
+    rejects_row: bool = False  # the row's region cannot be linked: the whole row is rejected
 
 
-PROBLEMS: list[Problem] = []
-# Problems planted after the first release of the demo: listed last so that the ids
-# data/README.md gives the earlier ones (C1..C8) stay the same.
-ADDED_LATER: list[Problem] = []
+@dataclass
+class Profile:
+    """Scale and character of one kabupaten's synthetic world (keys are kecamatan codes)."""
+
+    total: int  # population in the last year, exactly
+    male: int  # of which male
+    pop_base: float | np.ndarray  # typical desa population (one for all, or one per desa)
+    pop_low: float | np.ndarray  # bounds of a desa's population in the last year
+    pop_high: float | np.ndarray
+    kec_effect: dict[str, float]  # kecamatan effect on the latent deprivation score
+    kec_area: dict[str, float]  # km2
+    total_area: float  # km2, the kabupaten
+    puskesmas: dict[str, tuple[str, str, int]]  # (for the first desa, for the rest, split index)
+
+
+@dataclass
+class Plants:
+    """Deliberate problems: where each is planted, by region code (kecamatan or desa) and year."""
+
+    dukcapil_odd: dict[tuple[str, int], tuple[float, str]] = field(default_factory=dict)  # factor, note
+    dinkes_stunted_gt_weighed: set[tuple[str, int]] = field(default_factory=set)
+    dinkes_two_commas: set[tuple[str, int]] = field(default_factory=set)
+    dinkes_na: set[tuple[str, int]] = field(default_factory=set)
+    dinkes_empty: set[tuple[str, int]] = field(default_factory=set)
+    dinkes_spelling: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
+    dinkes_review: set[str] = field(default_factory=set)  # spellings expected to wait for review
+    disdik_plusminus: set[tuple[str, int]] = field(default_factory=set)
+    disdik_dropout_gt_pupils: set[tuple[str, int]] = field(default_factory=set)
+    disdik_no_prefix: set[str] = field(default_factory=set)
+    dinsos_future: dict[tuple[str, int], int] = field(default_factory=dict)  # -> year written
+    dinsos_wrong_kec: dict[tuple[str, int], str] = field(default_factory=dict)  # -> kecamatan written
+    bps_off: dict[tuple[str, int], float] = field(default_factory=dict)  # -> factor on the Dukcapil sum
+    dpupr_pct_over_100: dict[tuple[str, int], str] = field(default_factory=dict)  # -> text written
+    dpupr_water_gt_hh: set[tuple[str, int]] = field(default_factory=set)
+    dpupr_dash: set[tuple[str, int]] = field(default_factory=set)
+
+    def update(self, other: Plants) -> None:
+        for f in fields(self):
+            getattr(self, f.name).update(getattr(other, f.name))
+
+
+@dataclass
+class Scope:
+    """What one run writes: where, for which regions and years, with which deliberate problems."""
+
+    out: Path
+    years: list[int]
+    province: Region
+    kabupaten: list[Region]
+    kec: list[Region]
+    desa: list[Region]
+    profiles: dict[str, Profile]  # kabupaten code -> profile
+    plants: Plants
+    label: str  # the publisher's region in titles: "Kabupaten Pesawaran", "Provinsi Lampung"
+    province_layout: bool = False  # a kabupaten column (Disdik) and kabupaten subtotals (BPS)
+    stream_xlsx: bool = False  # xlsx in openpyxl's write-only mode (large tables)
+    ambiguous_kec: set[str] = field(default_factory=set)  # kecamatan whose name is not unique
+    problems: list[Problem] = field(default_factory=list)
+    # Problems planted after the first release of the demo: listed last so that the ids
+    # data/README.md gives the earlier ones (C1..C8) stay the same.
+    added_later: list[Problem] = field(default_factory=list)
+
+    @property
+    def span(self) -> str:
+        return f"{self.years[0]}_{self.years[-1]}"
+
+
+@dataclass
+class Written:
+    """One table written: its file, data rows, and the figures that should load from it."""
+
+    name: str
+    rows: int  # data rows, without title, header, total and footnote rows
+    observations: int  # numeric cells in rows whose region links (what a load should map)
 
 
 # ---- helpers ----------------------------------------------------------------------------
-def read_regions() -> tuple[list[Region], list[Region]]:
+def read_regions(
+    kabupaten: list[str] | None = None,
+) -> tuple[Region, list[Region], list[Region], list[Region]]:
+    """The province, and the kabupaten/kota, kecamatan and desa of ``kabupaten`` (all when None)."""
     with WILAYAH.open(encoding="utf-8-sig", newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["kode"].startswith(KAB + ".")]
-    kec = [
-        Region(r["kode"], r["nama"], r["induk"], r["kode_bps"]) for r in rows if r["tingkat"] == "kecamatan"
-    ]
-    desa = [Region(r["kode"], r["nama"], r["induk"], r["kode_bps"]) for r in rows if r["tingkat"] == "desa"]
-    kec.sort(key=lambda r: r.kode)
-    desa.sort(key=lambda r: r.kode)
-    assert len(kec) == 11 and len(desa) == 148, (len(kec), len(desa))
-    return kec, desa
+        rows = list(csv.DictReader(f))
+    wanted = (
+        set(kabupaten) if kabupaten is not None else {r["kode"] for r in rows if r["tingkat"] == "kabupaten"}
+    )
+
+    def regions(level: str) -> list[Region]:
+        out = [
+            Region(r["kode"], r["nama"], r["induk"], r["kode_bps"], r["jenis"])
+            for r in rows
+            if r["tingkat"] == level and r["kode"][:5] in wanted
+        ]
+        return sorted(out, key=lambda r: r.kode)
+
+    [province] = [Region(r["kode"], r["nama"], "", r["kode_bps"]) for r in rows if r["tingkat"] == "provinsi"]
+    kabs = regions("kabupaten")
+    missing = wanted - {k.kode for k in kabs}
+    if missing:
+        raise ValueError(f"not a kabupaten/kota code of Lampung: {', '.join(sorted(missing))}")
+    return province, kabs, regions("kecamatan"), regions("desa")
 
 
 def apportion(weights: np.ndarray, total: int) -> np.ndarray:
@@ -194,6 +289,13 @@ def comma(x: float, digits: int = 1) -> str:
 
 def undotted(kode: str) -> str:
     return kode.replace(".", "")
+
+
+def neighbour_years(y: int, years: list[int]) -> tuple[int, int]:
+    """The years either side of ``y`` in ``years`` (the one side there is, at an end)."""
+    before = y - 1 if y - 1 in years else y + 1
+    after = y + 1 if y + 1 in years else y - 1
+    return (before, after) if before in years and after in years else (y, y)
 
 
 def fix_xlsx(path: Path) -> None:
@@ -220,10 +322,16 @@ def fix_xlsx(path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-def new_workbook(title: str) -> tuple[Workbook, object]:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
+def new_workbook(title: str, *, stream: bool = False) -> tuple[Workbook, object]:
+    """A workbook with one sheet; ``stream``: openpyxl's write-only mode (rows appended once,
+    column widths, row heights and frozen panes set before the first row)."""
+    if stream:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(title)
+    else:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = title
     wb.properties.creator = "One Center demo generator"
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
@@ -233,54 +341,131 @@ def new_workbook(title: str) -> tuple[Workbook, object]:
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def style_header(ws, row: int, ncols: int, widths: list[int]) -> None:
     for c in range(1, ncols + 1):
         cell = ws.cell(row=row, column=c)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = HEADER_FONT
+        cell.alignment = HEADER_ALIGNMENT
         cell.border = BOX
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
+def styled(ws, value: object, **style: object) -> WriteOnlyCell:
+    """A write-only cell with the given font, alignment, border or number_format."""
+    cell = WriteOnlyCell(ws, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def like(template: WriteOnlyCell, value: object) -> WriteOnlyCell:
+    """A write-only cell styled as ``template`` (copying its style ids is cheap)."""
+    cell = WriteOnlyCell(template.parent, value=value)
+    cell._style = copy.copy(template._style)
+    return cell
+
+
+def stream_header(ws, cols: list[str], widths: list[int], title_rows: int, freeze: str) -> None:
+    """Column widths, frozen panes, merged title rows and the header row of a write-only sheet.
+
+    Title rows must already be the first ``title_rows`` rows appended; widths and panes are
+    written with the first row, so this is called before anything is appended."""
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = freeze
+    for r in range(1, title_rows + 1):
+        ws.merged_cells.add(f"A{r}:{get_column_letter(len(cols))}{r}")
+
+
 # ---- the synthetic world ----------------------------------------------------------------
-def build_world(kec: list[Region], desa: list[Region]) -> dict:
-    rng = np.random.default_rng(SEED)
-    kec_name = {k.kode: k.nama for k in kec}
+def pesawaran_profile(kec: list[Region]) -> Profile:
+    """The demo's kabupaten: its real 2024 totals, kecamatan effects, areas and puskesmas."""
+    code = {k.nama: k.kode for k in kec}
+    areas = dict(KEC_AREA)
+    areas["Way Ratai"] = round(TOTAL_AREA - sum(KEC_AREA.values()), 2)
+    return Profile(
+        total=TOTAL_2024,
+        male=MALE_2024,
+        pop_base=3400.0,
+        pop_low=1650,
+        pop_high=6350,
+        kec_effect={code[n]: v for n, v in KEC_EFFECT.items()},
+        kec_area={code[n]: v for n, v in areas.items()},
+        total_area=TOTAL_AREA,
+        puskesmas={code[n]: v for n, v in PUSKESMAS.items()},
+    )
+
+
+def pesawaran_plants(kec: list[Region]) -> Plants:
+    """The demo's deliberate problems (data/README.md), keyed by region code."""
+    code = {k.nama: k.kode for k in kec}
+    return Plants(
+        dukcapil_odd={DUKCAPIL_ODD[:2]: (DUKCAPIL_ODD[2], DUKCAPIL_ODD_NOTE)},
+        dinkes_stunted_gt_weighed={DINKES_STUNTED_GT_WEIGHED},
+        dinkes_two_commas={DINKES_TWO_COMMAS},
+        dinkes_na={DINKES_NA},
+        dinkes_empty={DINKES_EMPTY},
+        dinkes_spelling=dict(DINKES_SPELLING),
+        dinkes_review=set(DINKES_REVIEW),
+        disdik_plusminus={(code[DISDIK_PLUSMINUS[0]], DISDIK_PLUSMINUS[1])},
+        disdik_dropout_gt_pupils={(code[DISDIK_DROPOUT_GT_PUPILS[0]], DISDIK_DROPOUT_GT_PUPILS[1])},
+        disdik_no_prefix={code[n] for n in DISDIK_NO_PREFIX},
+        dinsos_future={DINSOS_FUTURE[:2]: DINSOS_FUTURE[2]},
+        dinsos_wrong_kec={DINSOS_WRONG_KEC[:2]: DINSOS_WRONG_KEC[2]},
+        bps_off={(code[BPS_OFF[0]], BPS_OFF[1]): BPS_OFF[2]},
+        dpupr_pct_over_100={DPUPR_PCT_OVER_100[:2]: DPUPR_PCT_OVER_100[2]},
+        dpupr_water_gt_hh={DPUPR_WATER_GT_HH},
+        dpupr_dash={DPUPR_DASH},
+    )
+
+
+def build_world(
+    kec: list[Region], desa: list[Region], years: list[int], profile: Profile, rng: np.random.Generator
+) -> dict:
+    """The synthetic figures of one kabupaten for ``years`` (anchored on the last year).
+
+    Trends are written per year over 2020-2024 (t = 0..4); over a longer span the same total
+    change is spread over all of it.
+    """
     n = len(desa)
-    effect = np.array([KEC_EFFECT[kec_name[d.induk]] for d in desa])
+    effect = np.array([profile.kec_effect[d.induk] for d in desa])
+    end = years[-1]
+    t = {y: (y - years[0]) * 4 / max(4, len(years) - 1) for y in years}
 
     # Latent deprivation, scaled to [0, 1].
     raw = effect + rng.normal(0.0, 0.6, n)
     z = (raw - raw.min()) / (raw.max() - raw.min())
 
-    # 2024 population per desa: bigger in less deprived desa; 1,600-6,400; exact total.
-    w = 3400.0 * np.exp(rng.normal(0.0, 0.32, n) - 0.35 * (z - 0.5))
+    # Population per desa in the last year: bigger in less deprived desa; bounded; exact total.
+    w = profile.pop_base * np.exp(rng.normal(0.0, 0.32, n) - 0.35 * (z - 0.5))
     for _ in range(50):
-        w = np.clip(w * TOTAL_2024 / w.sum(), 1650, 6350)
-    pop24 = apportion(w, TOTAL_2024)
+        w = np.clip(w * profile.total / w.sum(), profile.pop_low, profile.pop_high)
+    pop_end = apportion(w, profile.total)
     male_share = 0.5136 + rng.normal(0.0, 0.006, n)
-    male24 = apportion(pop24 * male_share, MALE_2024)
-    female24 = pop24 - male24
+    male_end = apportion(pop_end * male_share, profile.male)
+    female_end = pop_end - male_end
     growth = np.clip(0.010 + rng.normal(0.0, 0.003, n), 0.003, 0.018)
 
     male = {}
     female = {}
-    for y in YEARS:
-        f = (1 + growth) ** (2024 - y)
-        male[y] = male24 if y == 2024 else np.rint(male24 / f).astype(int)
-        female[y] = female24 if y == 2024 else np.rint(female24 / f).astype(int)
-    pop = {y: male[y] + female[y] for y in YEARS}
+    for y in years:
+        f = (1 + growth) ** (end - y)
+        male[y] = male_end if y == end else np.rint(male_end / f).astype(int)
+        female[y] = female_end if y == end else np.rint(female_end / f).astype(int)
+    pop = {y: male[y] + female[y] for y in years}
 
     # Dinkes: toddlers weighed 8-10 % of population, prevalence rises with z, falls slowly.
     weigh_share = rng.uniform(0.08, 0.10, n)
     prev_base = 0.10 + 0.24 * z + rng.normal(0.0, 0.035, n)
     weighed, stunted = {}, {}
-    for y in YEARS:
+    for y in years:
         wy = np.rint(pop[y] * weigh_share * (1 + rng.normal(0.0, 0.03, n))).astype(int)
-        py = np.clip(prev_base - 0.012 * (y - 2020) + rng.normal(0.0, 0.012, n), 0.08, 0.36)
+        py = np.clip(prev_base - 0.012 * t[y] + rng.normal(0.0, 0.012, n), 0.08, 0.36)
         weighed[y] = wy
         stunted[y] = np.rint(wy * py).astype(int)
 
@@ -289,10 +474,10 @@ def build_world(kec: list[Region], desa: list[Region]) -> dict:
     water_base = 92 - 45 * z + rng.normal(0.0, 6.5, n)
     sani_base = 86 - 40 * z + rng.normal(0.0, 6.5, n)
     households, water, sani = {}, {}, {}
-    for y in YEARS:
+    for y in years:
         hh = np.rint(pop[y] / hh_size).astype(int)
-        wp = np.clip(water_base + 1.5 * (y - 2020) + rng.normal(0.0, 1.0, n), 40, 95) / 100
-        sp = np.clip(sani_base + 2.0 * (y - 2020) + rng.normal(0.0, 1.2, n), 35, 96) / 100
+        wp = np.clip(water_base + 1.5 * t[y] + rng.normal(0.0, 1.0, n), 40, 95) / 100
+        sp = np.clip(sani_base + 2.0 * t[y] + rng.normal(0.0, 1.2, n), 35, 96) / 100
         households[y] = hh
         water[y] = np.rint(hh * wp).astype(int)
         sani[y] = np.rint(hh * sp).astype(int)
@@ -302,23 +487,23 @@ def build_world(kec: list[Region], desa: list[Region]) -> dict:
     bpnt_rate = np.clip(0.07 + 0.28 * z + rng.normal(0.0, 0.03, n), 0.04, 0.45)
     year_factor = {2020: 1.00, 2021: 1.06, 2022: 1.03, 2023: 0.98, 2024: 0.95}
     pkh, bpnt = {}, {}
-    for y in YEARS:
-        pkh[y] = np.rint(households[y] * pkh_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))).astype(
-            int
-        )
-        bpnt[y] = np.rint(households[y] * bpnt_rate * year_factor[y] * (1 + rng.normal(0.0, 0.03, n))).astype(
-            int
-        )
+    for y in years:
+        yf = year_factor.get(y, 1.0)
+        pkh[y] = np.rint(households[y] * pkh_rate * yf * (1 + rng.normal(0.0, 0.03, n))).astype(int)
+        bpnt[y] = np.rint(households[y] * bpnt_rate * yf * (1 + rng.normal(0.0, 0.03, n))).astype(int)
 
     # Kecamatan level: sums, mean deprivation, schools, BPS projection.
-    idx = {k.kode: [i for i, d in enumerate(desa) if d.induk == k.kode] for k in kec}
+    members: dict[str, list[int]] = {k.kode: [] for k in kec}
+    for i, d in enumerate(desa):
+        members[d.induk].append(i)
+    idx = {k.kode: members[k.kode] for k in kec}
     kz_raw = np.array([z[idx[k.kode]].mean() for k in kec])
     kz = (kz_raw - kz_raw.min()) / (kz_raw.max() - kz_raw.min())
-    kpop = {y: np.array([pop[y][idx[k.kode]].sum() for k in kec]) for y in YEARS}
+    kpop = {y: np.array([pop[y][idx[k.kode]].sum() for k in kec]) for y in years}
     sd_share = 0.115 * (1 + rng.normal(0.0, 0.04, len(kec)))
     smp_share = 0.052 * (1 + rng.normal(0.0, 0.05, len(kec)))
     schools = {}
-    for y in YEARS:
+    for y in years:
         m_sd = np.rint(kpop[y] * sd_share * (1 + rng.normal(0.0, 0.01, len(kec)))).astype(int)
         m_smp = np.rint(kpop[y] * smp_share * (1 + rng.normal(0.0, 0.015, len(kec)))).astype(int)
         s_sd = np.maximum(4, np.rint(m_sd / 175)).astype(int)
@@ -336,7 +521,7 @@ def build_world(kec: list[Region], desa: list[Region]) -> dict:
     # BPS projection: a smooth series, a per-kecamatan offset (+-2 %) from the Dukcapil sum.
     bps_offset = rng.uniform(-0.02, 0.02, len(kec))
     bps = {
-        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int) for y in YEARS
+        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int) for y in years
     }
 
     return dict(
@@ -360,26 +545,37 @@ def build_world(kec: list[Region], desa: list[Region]) -> dict:
 
 
 # ---- writers ----------------------------------------------------------------------------
-def write_dukcapil(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
-    name = "disdukcapil_penduduk_desa_jk_2020_2024.csv"
-    kec_by = {k.kode: k for k in kec}
+def kabupaten_label(kab: Region) -> str:
+    """How agencies write a kabupaten/kota: "Kab. Lampung Selatan", "Kota Metro"."""
+    return kab.nama.replace("Kabupaten ", "Kab. ", 1)
+
+
+def write_dukcapil(scope: Scope, w: dict) -> Written:
+    name = f"disdukcapil_penduduk_desa_jk_{scope.span}.csv"
+    kec_by = {k.kode: k for k in scope.kec}
+    kab_by = {k.kode: k for k in scope.kabupaten}
+    prov = scope.province
     header = DUKCAPIL_HEADER
     header_lines = DUKCAPIL_HEADER_LINES
-    odd_code, odd_year, odd_factor = DUKCAPIL_ODD
     buf = io.StringIO()
     wr = csv.writer(buf, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     wr.writerow(header)
     record = 1
-    for y in YEARS:
+    for y in scope.years:
         for sex, series in (("Laki-laki", w["male"]), ("Perempuan", w["female"])):
-            for i, d in enumerate(desa):
+            for i, d in enumerate(scope.desa):
                 k = kec_by[d.induk]
+                kab = kab_by[k.induk]
                 value = int(series[y][i])
                 record += 1
-                if (d.kode, y) == (odd_code, odd_year):
-                    value = int(round(value * odd_factor))
-                    trend = (int(series[2022][i]) + int(series[2024][i])) // 2
-                    PROBLEMS.append(
+                odd = scope.plants.dukcapil_odd.get((d.kode, y))
+                if odd is not None:
+                    factor, note = odd
+                    value = int(round(value * factor))
+                    before, after = neighbour_years(y, scope.years)
+                    trend = (int(series[before][i]) + int(series[after][i])) // 2
+                    level = f"{before}/{after}" if before != after else str(before)
+                    scope.problems.append(
                         Problem(
                             "coherence",
                             name,
@@ -387,18 +583,16 @@ def write_dukcapil(kec: list[Region], desa: list[Region], w: dict) -> tuple[str,
                             "jumlah_penduduk",
                             str(value),
                             f"{d.nama} ({d.kode}) {sex} {y}: {value} jiwa, about half of "
-                            f"its 2022/2024 level (~{trend}); L+P for 2023 breaks the desa's "
-                            f"time series (physical line {record + header_lines - 1}). Side "
-                            "effect: Kec. Gedong Tataan 2023 Dukcapil sum falls a few % "
-                            "below BPS (stays under 10 %)",
+                            f"its {level} level (~{trend}); L+P for {y} breaks the desa's "
+                            f"time series (physical line {record + header_lines - 1})." + note,
                         )
                     )
                 wr.writerow(
                     [
-                        "18",
-                        "Lampung",
-                        "1809",
-                        "Kabupaten Pesawaran",
+                        prov.kode,
+                        prov.nama,
+                        undotted(kab.kode),
+                        kab.nama,
                         undotted(k.kode),
                         k.nama,
                         undotted(d.kode),
@@ -409,14 +603,16 @@ def write_dukcapil(kec: list[Region], desa: list[Region], w: dict) -> tuple[str,
                         "Jiwa",
                     ]
                 )
-    (DATA / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
-    return name, record - 1
+    (scope.out / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    return Written(name, record - 1, record - 1)
 
 
-def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
-    name = "dinkes_balita_stunting_desa_2020_2024.xlsx"
-    kec_by = {k.kode: k for k in kec}
-    wb, ws = new_workbook("Stunting")
+def write_dinkes(scope: Scope, w: dict) -> Written:
+    name = f"dinkes_balita_stunting_desa_{scope.span}.xlsx"
+    kec_by = {k.kode: k for k in scope.kec}
+    plants = scope.plants
+    stream = scope.stream_xlsx
+    wb, ws = new_workbook("Stunting", stream=stream)
     cols = [
         "No",
         "Kecamatan",
@@ -427,30 +623,49 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
         "Jumlah Balita Stunting",
         "Prevalensi (%)",
     ]
-    ws.append(["DATA BALITA STUNTING PER DESA TAHUN 2020 - 2024"])
-    ws.append(["DINAS KESEHATAN KABUPATEN PESAWARAN"])
-    ws.append([])
-    ws.append(cols)
-    for r in (1, 2):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
-        ws.cell(row=r, column=1).font = Font(bold=True, size=12)
-        ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-    style_header(ws, 4, len(cols), [6, 18, 26, 24, 8, 14, 14, 12])
-    ws.row_dimensions[4].height = 32
+    titles = [
+        f"DATA BALITA STUNTING PER DESA TAHUN {scope.years[0]} - {scope.years[-1]}",
+        f"DINAS KESEHATAN {scope.label.upper()}",
+    ]
+    widths = [6, 18, 26, 24, 8, 14, 14, 12]
+    if stream:
+        stream_header(ws, cols, widths, title_rows=2, freeze="A5")
+        ws.row_dimensions[4].height = 32
+        big = Font(bold=True, size=12)
+        centre = Alignment(horizontal="center")
+        for text in titles:
+            ws.append([styled(ws, text, font=big, alignment=centre)])
+        ws.append([])
+        ws.append([styled(ws, c, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BOX) for c in cols])
+        right = styled(ws, None, alignment=Alignment(horizontal="right"))
+    else:
+        for text in titles:
+            ws.append([text])
+        ws.append([])
+        ws.append(cols)
+        for r in (1, 2):
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
+            ws.cell(row=r, column=1).font = Font(bold=True, size=12)
+            ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
+        style_header(ws, 4, len(cols), widths)
+        ws.row_dimensions[4].height = 32
 
     # Puskesmas per desa.
+    members: dict[str, list[Region]] = {k.kode: [] for k in scope.kec}
+    for d in scope.desa:
+        members[d.induk].append(d)
     pkm = {}
-    for k in kec:
-        first, rest, split = PUSKESMAS[k.nama]
-        members = [d for d in desa if d.induk == k.kode]
-        for j, d in enumerate(members):
+    for k in scope.kec:
+        first, rest, split = scope.profiles[k.induk].puskesmas[k.kode]
+        for j, d in enumerate(members[k.kode]):
             pkm[d.kode] = first if j < split or split == 0 else rest
 
     row = 4
     no = 0
     tot_w = tot_s = 0
-    for y in YEARS:
-        for i, d in enumerate(desa):
+    observations = 0
+    for y in scope.years:
+        for i, d in enumerate(scope.desa):
             row += 1
             no += 1
             k = kec_by[d.induk]
@@ -458,9 +673,27 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
             sv = int(w["stunted"][y][i])
             prev = comma(100 * sv / wv)
             desa_name = d.nama
-            if d.kode in DINKES_SPELLING and y in DINKES_SPELLING[d.kode][1]:
-                desa_name = DINKES_SPELLING[d.kode][0]
-                PROBLEMS.append(
+            rejected = False
+            unreadable = 0
+            if k.kode in scope.ambiguous_kec:
+                rejected = True
+                scope.problems.append(
+                    Problem(
+                        "linking",
+                        name,
+                        row,
+                        "Kecamatan",
+                        k.nama.upper(),
+                        f"kecamatan name {k.nama!r} is not unique in the province and the table names "
+                        f"no kabupaten: ambiguous, the row is rejected and {d.nama} ({d.kode}) waits "
+                        "for review",
+                        rejects_row=True,
+                    )
+                )
+            elif d.kode in plants.dinkes_spelling and y in plants.dinkes_spelling[d.kode][1]:
+                desa_name = plants.dinkes_spelling[d.kode][0]
+                rejected = d.kode in plants.dinkes_review
+                scope.problems.append(
                     Problem(
                         "linking",
                         name,
@@ -471,15 +704,16 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         f"{d.nama} ({d.kode}) by the spelling rules or fuzzy matching with "
                         "its score and runner-up recorded, or listed in the review queue "
                         f"with {d.nama} as a candidate",
+                        rejects_row=rejected,
                     )
                 )
             elif no % 23 == 0:
                 desa_name = d.nama + "  "  # trailing spaces: harmless, normalised away
             weighed_cell: object = wv
             stunted_cell: object = sv
-            if (d.kode, y) == DINKES_STUNTED_GT_WEIGHED:
+            if (d.kode, y) in plants.dinkes_stunted_gt_weighed:
                 stunted_cell = int(round(wv * 1.18))
-                PROBLEMS.append(
+                scope.problems.append(
                     Problem(
                         "coherence",
                         name,
@@ -490,9 +724,10 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         f"Prevalensi ({prev}) also disagrees with stunted/weighed",
                     )
                 )
-            if (d.kode, y) == DINKES_TWO_COMMAS:
+            if (d.kode, y) in plants.dinkes_two_commas:
                 prev = prev + ",4"
-                PROBLEMS.append(
+                unreadable += 1
+                scope.problems.append(
                     Problem(
                         "parsing",
                         name,
@@ -503,9 +738,10 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         "reported as a parse error, the row's other measures still load",
                     )
                 )
-            if (d.kode, y) == DINKES_NA:
+            if (d.kode, y) in plants.dinkes_na:
                 weighed_cell = "n.a."
-                PROBLEMS.append(
+                unreadable += 1
+                scope.problems.append(
                     Problem(
                         "parsing",
                         name,
@@ -515,9 +751,10 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         "'n.a.' is not in the mapping's missing list: reported as unparseable",
                     )
                 )
-            if (d.kode, y) == DINKES_EMPTY:
+            if (d.kode, y) in plants.dinkes_empty:
                 stunted_cell = None
-                PROBLEMS.append(
+                unreadable += 1
+                scope.problems.append(
                     Problem(
                         "missing",
                         name,
@@ -527,22 +764,33 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                         "empty cell = missing value (allowed): counted as missing, not an error",
                     )
                 )
+            if not rejected:
+                observations += 3 - unreadable
             if isinstance(weighed_cell, int):
                 tot_w += weighed_cell
             if isinstance(stunted_cell, int):
                 tot_s += stunted_cell
-            ws.append([no, k.nama.upper(), pkm[d.kode], desa_name, y, weighed_cell, stunted_cell, prev])
+            values = [no, k.nama.upper(), pkm[d.kode], desa_name, y, weighed_cell, stunted_cell, prev]
+            if stream:
+                ws.append(values[:7] + [like(right, prev)])
+                continue
+            ws.append(values)
             for c in range(1, len(cols) + 1):
                 ws.cell(row=row, column=c).border = BOX
             ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
     row += 1
-    ws.append(["JUMLAH", None, None, None, None, tot_w, tot_s, comma(100 * tot_s / tot_w)])
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-    for c in range(1, len(cols) + 1):
-        ws.cell(row=row, column=c).font = Font(bold=True)
-        ws.cell(row=row, column=c).border = BOX
-    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
-    PROBLEMS.append(
+    total = ["JUMLAH", None, None, None, None, tot_w, tot_s, comma(100 * tot_s / tot_w)]
+    if stream:
+        ws.merged_cells.add(f"A{row}:E{row}")
+        ws.append([styled(ws, v, font=HEADER_FONT, border=BOX) for v in total])
+    else:
+        ws.append(total)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+        for c in range(1, len(cols) + 1):
+            ws.cell(row=row, column=c).font = Font(bold=True)
+            ws.cell(row=row, column=c).border = BOX
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    scope.problems.append(
         Problem(
             "dropped",
             name,
@@ -552,18 +800,23 @@ def write_dinkes(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
             "total row (A:E merged), dropped by drop_rows and counted as dropped",
         )
     )
-    ws.freeze_panes = "A5"
-    wb.save(DATA / name)
-    fix_xlsx(DATA / name)
-    return name, no
+    if not stream:
+        ws.freeze_panes = "A5"
+    wb.save(scope.out / name)
+    fix_xlsx(scope.out / name)
+    return Written(name, no, observations)
 
 
-def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
-    name = "disdik_sekolah_kecamatan_2020_2024.csv"
+def write_disdik(scope: Scope, w: dict) -> Written:
+    name = f"disdik_sekolah_kecamatan_{scope.span}.csv"
+    plants = scope.plants
+    kab_by = {k.kode: k for k in scope.kabupaten}
     buf = io.StringIO()
     wr = csv.writer(buf, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    lead = ["Kabupaten/Kota"] if scope.province_layout else []
     wr.writerow(
-        [
+        lead
+        + [
             "Kecamatan",
             "Tahun",
             "Jumlah SD",
@@ -575,16 +828,19 @@ def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
         ]
     )
     record = 1
-    for y in YEARS:
+    observations = 0
+    for y in scope.years:
         s = w["schools"][y]
-        for j, k in enumerate(kec):
+        for j, k in enumerate(scope.kec):
             record += 1
-            label = k.nama if (k.nama in DISDIK_NO_PREFIX or (record % 9 == 0)) else f"Kec. {k.nama}"
+            label = k.nama if (k.kode in plants.disdik_no_prefix or (record % 9 == 0)) else f"Kec. {k.nama}"
             p_sd: str = dots(int(s["p_sd"][j]))
             p_smp: str = dots(int(s["p_smp"][j]))
-            if (k.nama, y) == DISDIK_PLUSMINUS:
+            observations += 6
+            if (k.kode, y) in plants.disdik_plusminus:
                 p_sd = "±40"
-                PROBLEMS.append(
+                observations -= 1
+                scope.problems.append(
                     Problem(
                         "parsing",
                         name,
@@ -594,9 +850,9 @@ def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
                         "approximate value '±40' is not a number: reported as unparseable",
                     )
                 )
-            if (k.nama, y) == DISDIK_DROPOUT_GT_PUPILS:
+            if (k.kode, y) in plants.disdik_dropout_gt_pupils:
                 p_smp = dots(int(round(int(s["m_smp"][j]) * 1.5)))
-                PROBLEMS.append(
+                scope.problems.append(
                     Problem(
                         "coherence",
                         name,
@@ -607,8 +863,10 @@ def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
                         f"({dots(int(s['m_smp'][j]))})",
                     )
                 )
+            kab = [kabupaten_label(kab_by[k.induk])] if scope.province_layout else []
             wr.writerow(
-                [
+                kab
+                + [
                     label,
                     y,
                     dots(int(s["s_sd"][j])),
@@ -619,24 +877,25 @@ def write_disdik(kec: list[Region], w: dict) -> tuple[str, int]:
                     p_smp,
                 ]
             )
-    (DATA / name).write_text(buf.getvalue(), encoding="utf-8", newline="")
-    return name, record - 1
+    (scope.out / name).write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return Written(name, record - 1, observations)
 
 
-def write_dinsos(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
-    name = "dinsos_kpm_desa_2020_2024.csv"
-    kec_by = {k.kode: k for k in kec}
+def write_dinsos(scope: Scope, w: dict) -> Written:
+    name = f"dinsos_kpm_desa_{scope.span}.csv"
+    kec_by = {k.kode: k for k in scope.kec}
+    plants = scope.plants
     buf = io.StringIO()
     wr = csv.writer(buf, delimiter=",", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     wr.writerow(["Kode Wilayah", "Nama Desa", "Nama Kecamatan", "Tahun", "KPM PKH", "KPM BPNT"])
     record = 1
-    for i, d in enumerate(desa):
-        for y in YEARS:
+    for i, d in enumerate(scope.desa):
+        for y in scope.years:
             record += 1
             year_cell = y
-            if (d.kode, y) == DINSOS_FUTURE[:2]:
-                year_cell = DINSOS_FUTURE[2]
-                PROBLEMS.append(
+            if (d.kode, y) in plants.dinsos_future:
+                year_cell = plants.dinsos_future[(d.kode, y)]
+                scope.problems.append(
                     Problem(
                         "coherence",
                         name,
@@ -648,9 +907,9 @@ def write_dinsos(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                     )
                 )
             kec_cell = kec_by[d.induk].nama.upper()
-            if (d.kode, y) == DINSOS_WRONG_KEC[:2]:
-                kec_cell = DINSOS_WRONG_KEC[2]
-                ADDED_LATER.append(
+            if (d.kode, y) in plants.dinsos_wrong_kec:
+                kec_cell = plants.dinsos_wrong_kec[(d.kode, y)]
+                scope.added_later.append(
                     Problem(
                         "coherence",
                         name,
@@ -672,38 +931,60 @@ def write_dinsos(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, i
                     int(w["bpnt"][y][i]),
                 ]
             )
-    (DATA / name).write_text(buf.getvalue(), encoding="utf-8", newline="")
-    return name, record - 1
+    (scope.out / name).write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return Written(name, record - 1, 2 * (record - 1))
 
 
-def write_bps(kec: list[Region], w: dict) -> tuple[str, int]:
-    name = "bps_luas_penduduk_kecamatan_2020_2024.csv"
-    areas = dict(KEC_AREA)
-    areas["Way Ratai"] = round(TOTAL_AREA - sum(KEC_AREA.values()), 2)
-    width = 3 + len(YEARS)
+def write_bps(scope: Scope, w: dict) -> Written:
+    name = f"bps_luas_penduduk_kecamatan_{scope.span}.csv"
+    years = scope.years
+    kec = scope.kec
+    areas = {c: a for p in scope.profiles.values() for c, a in p.kec_area.items()}
+    width = 3 + len(years)
     pad = lambda cells: cells + [""] * (width - len(cells))  # noqa: E731
+    span = f"{years[0]}-{years[-1]}"
     buf = io.StringIO()
     wr = csv.writer(buf, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    wr.writerow(
-        pad(["Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di Kabupaten Pesawaran, 2020-2024"])
-    )
-    wr.writerow(pad(["Sumber/Source: BPS Kabupaten Pesawaran, Kabupaten Pesawaran Dalam Angka 2025"]))
+    wr.writerow(pad([f"Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di {scope.label}, {span}"]))
+    wr.writerow(pad([f"Sumber/Source: BPS {scope.label}, {scope.label} Dalam Angka 2025"]))
     wr.writerow(pad(["Kode BPS", "Kecamatan", "Luas (km²)", "Proyeksi Penduduk (jiwa)"]))
-    wr.writerow(["", "", ""] + [str(y) for y in YEARS])
+    wr.writerow(["", "", ""] + [str(y) for y in years])
     record = 4
-    order = sorted(range(len(kec)), key=lambda j: kec[j].kode_bps)  # BPS order: 010, 011, 020...
-    tot = {y: 0 for y in YEARS}
+    # BPS order: 010, 011, 020...; a kecamatan newer than its BPS code edition has none.
+    order = sorted((j for j in range(len(kec)) if kec[j].kode_bps), key=lambda j: kec[j].kode_bps)
+    kab_by = {k.kode: k for k in scope.kabupaten}
+    tot = {y: 0 for y in years}
+    group = {y: 0 for y in years}
+    group_area = 0.0
     n = 0
-    for j in order:
+
+    def subtotal(j: int) -> None:
+        # Province layout: a "Jumlah <kabupaten>" row closes each kabupaten's kecamatan.
+        nonlocal record, group_area
+        kab = kab_by[kec[j].induk]
+        record += 1
+        label = f"Jumlah {kab.nama}"
+        wr.writerow([kab.kode_bps, label, comma(group_area, 2)] + [dots(group[y]) for y in years])
+        scope.problems.append(
+            Problem(
+                "dropped", name, record, "Kecamatan", label, "kabupaten subtotal row, dropped by drop_rows"
+            )
+        )
+        for y in years:
+            group[y] = 0
+        group_area = 0.0
+
+    for pos, j in enumerate(order):
         k = kec[j]
         record += 1
         n += 1
         vals = []
-        for y in YEARS:
+        for y in years:
             v = int(w["bps"][y][j])
-            if (k.nama, y) == BPS_OFF[:2]:
-                v = int(round(int(w["kpop"][y][j]) * BPS_OFF[2]))
-                PROBLEMS.append(
+            off = scope.plants.bps_off.get((k.kode, y))
+            if off is not None:
+                v = int(round(int(w["kpop"][y][j]) * off))
+                scope.problems.append(
                     Problem(
                         "coherence",
                         name,
@@ -717,20 +998,25 @@ def write_bps(kec: list[Region], w: dict) -> tuple[str, int]:
                     )
                 )
             tot[y] += v
+            group[y] += v
             vals.append(dots(v))
-        wr.writerow([k.kode_bps, k.nama, comma(areas[k.nama], 2)] + vals)
+        group_area += areas[k.kode]
+        wr.writerow([k.kode_bps, k.nama, comma(areas[k.kode], 2)] + vals)
+        last_of_kab = pos + 1 == len(order) or kec[order[pos + 1]].kode_bps[:4] != k.kode_bps[:4]
+        if scope.province_layout and last_of_kab:
+            subtotal(j)
     record += 1
-    wr.writerow(["", "Kabupaten Pesawaran", comma(TOTAL_AREA, 2)] + [dots(tot[y]) for y in YEARS])
-    PROBLEMS.append(
-        Problem(
-            "dropped",
-            name,
-            record,
-            "Kecamatan",
-            "Kabupaten Pesawaran",
-            "kabupaten total row, dropped by drop_rows",
-        )
-    )
+    if scope.province_layout:
+        total_area = sum(areas[kec[j].kode] for j in order)
+        total_label = scope.label
+        why = "province total row, dropped by drop_rows"
+    else:
+        [profile] = scope.profiles.values()
+        total_area = profile.total_area
+        total_label = scope.kabupaten[0].nama
+        why = "kabupaten total row, dropped by drop_rows"
+    wr.writerow(["", total_label, comma(total_area, 2)] + [dots(tot[y]) for y in years])
+    scope.problems.append(Problem("dropped", name, record, "Kecamatan", total_label, why))
     record += 1
     wr.writerow(
         pad(
@@ -740,7 +1026,7 @@ def write_bps(kec: list[Region], w: dict) -> tuple[str, int]:
             ]
         )
     )
-    PROBLEMS.append(
+    scope.problems.append(
         Problem(
             "dropped",
             name,
@@ -750,14 +1036,16 @@ def write_bps(kec: list[Region], w: dict) -> tuple[str, int]:
             "footnote row, dropped by drop_rows",
         )
     )
-    (DATA / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
-    return name, n
+    (scope.out / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    return Written(name, n, n * (1 + len(years)))
 
 
-def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, int]:
-    name = "dpupr_air_sanitasi_desa_2020_2024.xlsx"
-    kec_by = {k.kode: k for k in kec}
-    wb, ws = new_workbook("Data")
+def write_dpupr(scope: Scope, w: dict) -> Written:
+    name = f"dpupr_air_sanitasi_desa_{scope.span}.xlsx"
+    kec_by = {k.kode: k for k in scope.kec}
+    plants = scope.plants
+    stream = scope.stream_xlsx
+    wb, ws = new_workbook("Data", stream=stream)
     cols = [
         "Kode Desa",
         "Desa",
@@ -768,32 +1056,45 @@ def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, in
         "RT Akses Sanitasi Layak",
         "% Air Minum Layak",
     ]
-    ws.append(
-        [
-            "REKAPITULASI AKSES AIR MINUM DAN SANITASI LAYAK RUMAH TANGGA PER DESA "
-            "KABUPATEN PESAWARAN 2020-2024 (DINAS PUPR / PERKIM)"
-        ]
+    title = (
+        "REKAPITULASI AKSES AIR MINUM DAN SANITASI LAYAK RUMAH TANGGA PER DESA "
+        f"{scope.label.upper()} {scope.years[0]}-{scope.years[-1]} (DINAS PUPR / PERKIM)"
     )
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
-    ws.cell(row=1, column=1).font = Font(bold=True, size=12)
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    ws.append([])
-    ws.append(cols)
-    style_header(ws, 3, len(cols), [16, 24, 18, 8, 14, 14, 14, 12])
-    ws.row_dimensions[3].height = 32
+    widths = [16, 24, 18, 8, 14, 14, 14, 12]
+    if stream:
+        stream_header(ws, cols, widths, title_rows=1, freeze="A4")
+        ws.row_dimensions[3].height = 32
+        ws.append(
+            [styled(ws, title, font=Font(bold=True, size=12), alignment=Alignment(horizontal="center"))]
+        )
+        ws.append([])
+        ws.append([styled(ws, c, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BOX) for c in cols])
+        text = styled(ws, None, number_format="@")
+        right = styled(ws, None, alignment=Alignment(horizontal="right"))
+    else:
+        ws.append([title])
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
+        ws.cell(row=1, column=1).font = Font(bold=True, size=12)
+        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+        ws.append([])
+        ws.append(cols)
+        style_header(ws, 3, len(cols), widths)
+        ws.row_dimensions[3].height = 32
     row = 3
     n = 0
-    for y in YEARS:
-        for i, d in enumerate(desa):
+    observations = 0
+    for y in scope.years:
+        for i, d in enumerate(scope.desa):
             row += 1
             n += 1
             hh = int(w["households"][y][i])
             wa = int(w["water"][y][i])
             sa: object = int(w["sani"][y][i])
             pct = comma(100 * wa / hh) + "%"
-            if (d.kode, y) == DPUPR_WATER_GT_HH:
+            observations += 4
+            if (d.kode, y) in plants.dpupr_water_gt_hh:
                 wa = int(round(hh * 1.09))
-                PROBLEMS.append(
+                scope.problems.append(
                     Problem(
                         "coherence",
                         name,
@@ -804,9 +1105,9 @@ def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, in
                         f"households ({hh}); '% Air Minum Layak' ({pct}) disagrees with the counts",
                     )
                 )
-            if (d.kode, y) == DPUPR_PCT_OVER_100[:2]:
-                pct = DPUPR_PCT_OVER_100[2]
-                PROBLEMS.append(
+            if (d.kode, y) in plants.dpupr_pct_over_100:
+                pct = plants.dpupr_pct_over_100[(d.kode, y)]
+                scope.problems.append(
                     Problem(
                         "coherence",
                         name,
@@ -816,9 +1117,10 @@ def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, in
                         f"{d.nama} ({d.kode}) {y}: a share above 100 % (counts say {comma(100 * wa / hh)}%)",
                     )
                 )
-            if (d.kode, y) == DPUPR_DASH:
+            if (d.kode, y) in plants.dpupr_dash:
                 sa = "-"
-                PROBLEMS.append(
+                observations -= 1
+                scope.problems.append(
                     Problem(
                         "missing",
                         name,
@@ -828,17 +1130,25 @@ def write_dpupr(kec: list[Region], desa: list[Region], w: dict) -> tuple[str, in
                         "'-' is in the default missing list: counted as missing (allowed)",
                     )
                 )
-            ws.append([d.kode, d.nama, kec_by[d.induk].nama, y, hh, wa, sa, pct])
+            values = [d.kode, d.nama, kec_by[d.induk].nama, y, hh, wa, sa, pct]
+            if stream:
+                ws.append([like(text, d.kode)] + values[1:7] + [like(right, pct)])
+                continue
+            ws.append(values)
             code_cell = ws.cell(row=row, column=1)
             code_cell.number_format = "@"  # codes stored as TEXT
             code_cell.data_type = "s"
             ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
             for c in range(1, len(cols) + 1):
                 ws.cell(row=row, column=c).border = BOX
-    ws.freeze_panes = "A4"
-    wb.save(DATA / name)
-    fix_xlsx(DATA / name)
-    return name, n
+    if not stream:
+        ws.freeze_panes = "A4"
+    wb.save(scope.out / name)
+    fix_xlsx(scope.out / name)
+    return Written(name, n, observations)
+
+
+WRITERS = (write_dukcapil, write_dinkes, write_disdik, write_dinsos, write_bps, write_dpupr)
 
 
 # ---- README -----------------------------------------------------------------------------
@@ -961,7 +1271,7 @@ extra spaces and `Kec. ` prefixes are normalised by the linker).
 """
 
 
-def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
+def write_readme(counts: list[tuple[str, str, str, int]], extra: dict, problems: list[Problem]) -> None:
     table_rows = "\n".join(f"| `{f}` | {a} | {s} | {n} |" for f, a, s, n in counts)
     text = README_HEAD.format(seed=SEED, table_rows=table_rows, **extra)
     sections = [
@@ -975,7 +1285,7 @@ def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
         ("dropped", "Non-data rows (dropped by `drop_rows`, counted as dropped)"),
     ]
     for kind, title in sections:
-        rows = [p for p in PROBLEMS if p.kind == kind]
+        rows = [p for p in problems if p.kind == kind]
         text += f"### {title}\n\n| # | file | row | column | value | expected finding |\n"
         text += "| --- | --- | --- | --- | --- | --- |\n"
         for i, p in enumerate(rows, start=1):
@@ -984,7 +1294,7 @@ def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
             text += f"| {tag} | `{p.file}` | {p.row} | {col} | `{p.value}` | {p.finding} |\n"
         text += "\n"
     names_rows = extra["names_rows"]
-    n_link = sum(p.kind == "linking" for p in PROBLEMS)
+    n_link = sum(p.kind == "linking" for p in problems)
     text += (
         f"Linking problems are {n_link} of {names_rows} names-only rows "
         f"({100 * n_link / names_rows:.1f} %); the misspellings are real ones seen in a "
@@ -995,12 +1305,27 @@ def write_readme(counts: list[tuple[str, str, str, int]], extra: dict) -> None:
     (DATA / "README.md").write_text(text, encoding="utf-8", newline="\n")
 
 
+def demo_scope() -> Scope:
+    province, kabs, kec, desa = read_regions([KAB])
+    assert len(kec) == 11 and len(desa) == 148, (len(kec), len(desa))
+    return Scope(
+        out=DATA,
+        years=YEARS,
+        province=province,
+        kabupaten=kabs,
+        kec=kec,
+        desa=desa,
+        profiles={KAB: pesawaran_profile(kec)},
+        plants=pesawaran_plants(kec),
+        label=kabs[0].nama,
+    )
+
+
 def main() -> None:
     DATA.mkdir(exist_ok=True)
-    PROBLEMS.clear()
-    ADDED_LATER.clear()
-    kec, desa = read_regions()
-    w = build_world(kec, desa)
+    scope = demo_scope()
+    kec, desa = scope.kec, scope.desa
+    w = build_world(kec, desa, YEARS, scope.profiles[KAB], np.random.default_rng(SEED))
 
     # Sanity checks on the clean world.
     assert int(w["pop"][2024].sum()) == TOTAL_2024 and int(w["male"][2024].sum()) == MALE_2024
@@ -1014,40 +1339,36 @@ def main() -> None:
         assert np.all(s["p_sd"] < s["m_sd"]) and np.all(s["p_smp"] < s["m_smp"])
         assert np.all(w["water"][y] <= w["households"][y]) and np.all(w["sani"][y] <= w["households"][y])
 
-    counts = []
-    f, n = write_dukcapil(kec, desa, w)
-    counts.append((f, "Disdukcapil", "CSV `;`, BOM, long by sex, undotted codes", n))
-    dk_header_lines = DUKCAPIL_HEADER_LINES
-    f, n = write_dinkes(kec, desa, w)
-    counts.append((f, "Dinkes", "xlsx, title rows, header row 4, names only, total row", n))
-    dinkes_rows = n
-    f, n = write_disdik(kec, w)
-    counts.append((f, "Disdik", "CSV, wide by jenjang, `Kec.` names, dot thousands", n))
-    disdik_rows = n
-    f, n = write_dinsos(kec, desa, w)
-    counts.append((f, "Dinsos", "CSV, dotted Kemendagri codes", n))
-    f, n = write_bps(kec, w)
-    counts.append((f, "BPS", "CSV, BOM, title lines, two-row header, BPS codes, wide by year", n))
-    f, n = write_dpupr(kec, desa, w)
-    counts.append((f, "Dinas PUPR / Perkim", "xlsx, title row, header row 3, codes as text", n))
-    PROBLEMS.extend(ADDED_LATER)
+    shapes = [
+        ("Disdukcapil", "CSV `;`, BOM, long by sex, undotted codes"),
+        ("Dinkes", "xlsx, title rows, header row 4, names only, total row"),
+        ("Disdik", "CSV, wide by jenjang, `Kec.` names, dot thousands"),
+        ("Dinsos", "CSV, dotted Kemendagri codes"),
+        ("BPS", "CSV, BOM, title lines, two-row header, BPS codes, wide by year"),
+        ("Dinas PUPR / Perkim", "xlsx, title row, header row 3, codes as text"),
+    ]
+    written = [writer(scope, w) for writer in WRITERS]
+    counts = [(t.name, agency, shape, t.rows) for t, (agency, shape) in zip(written, shapes, strict=True)]
+    dinkes_rows, disdik_rows = written[1].rows, written[2].rows
+    scope.problems.extend(scope.added_later)
 
     totals = ", ".join(f"{y}: {int(w['pop'][y].sum()):,}" for y in YEARS)
     write_readme(
         counts,
         dict(
-            dk_lines=dk_header_lines,
-            dk_off=dk_header_lines - 1,
+            dk_lines=DUKCAPIL_HEADER_LINES,
+            dk_off=DUKCAPIL_HEADER_LINES - 1,
             dk_totals=totals + " (before the deliberate 2023 anomaly below)",
             dn_last=4 + dinkes_rows,
             dn_total=5 + dinkes_rows,
             dp_last=3 + len(desa) * len(YEARS),
             names_rows=dinkes_rows + disdik_rows,
         ),
+        scope.problems,
     )
     for f, _agency, _shape, n in counts:
         print(f"{n:5d} rows  {f}")
-    for p in PROBLEMS:
+    for p in scope.problems:
         print(f"  {p.kind:9s} {p.file}:{p.row} [{p.column}] {p.value!r}")
 
 
