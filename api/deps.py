@@ -143,6 +143,13 @@ class ServiceState:
                 ).start()
         return None
 
+    def view_status(self) -> str:
+        """"ready", "building" (a build is started if none is) or "off" (setting, or a
+        store without a publication marker): for ``/health`` and for operators."""
+        if self.generation is None or not self.settings.columnar_view:
+            return "off"
+        return "ready" if self.observation_view() is not None else "building"
+
     def _build_view(self, generation: int) -> None:
         try:
             view = read_view(self.store, self.iris)

@@ -21,4 +21,6 @@ def health(request: Request) -> dict[str, Any]:
         "version": __version__,
         "home_region": service.settings.home_region,
         "datasets_published": len(datasets),
+        # Named questions with a columnar plan are answered from the view once it is ready.
+        "columnar_view": service.view_status(),
     }
