@@ -222,6 +222,7 @@ class Scope:
     province_layout: bool = False  # a kabupaten column (Disdik) and kabupaten subtotals (BPS)
     stream_xlsx: bool = False  # xlsx in openpyxl's write-only mode (large tables)
     ambiguous_kec: set[str] = field(default_factory=set)  # kecamatan whose name is not unique
+    ambiguous_desa: dict[str, str] = field(default_factory=dict)  # desa -> the other its name fits
     problems: list[Problem] = field(default_factory=list)
     # Problems planted after the first release of the demo: listed last so that the ids
     # data/README.md gives the earlier ones (C1..C8) stay the same.
@@ -687,6 +688,20 @@ def write_dinkes(scope: Scope, w: dict) -> Written:
                         f"kecamatan name {k.nama!r} is not unique in the province and the table names "
                         f"no kabupaten: ambiguous, the row is rejected and {d.nama} ({d.kode}) waits "
                         "for review",
+                        rejects_row=True,
+                    )
+                )
+            elif d.kode in scope.ambiguous_desa:
+                rejected = True
+                scope.problems.append(
+                    Problem(
+                        "linking",
+                        name,
+                        row,
+                        "Desa",
+                        d.nama,
+                        f"desa name {d.nama!r} also fits {scope.ambiguous_desa[d.kode]} in Kec. {k.nama} "
+                        "(an official or BPS name): ambiguous, the row is rejected and waits for review",
                         rejects_row=True,
                     )
                 )

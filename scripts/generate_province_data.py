@@ -119,6 +119,32 @@ def ambiguous_kecamatan(rows: list[dict[str, str]], rules: NameRules) -> set[str
     return out
 
 
+def ambiguous_desa(rows: list[dict[str, str]], rules: NameRules) -> dict[str, str]:
+    """Desa whose official name (as Dinkes writes it) fits another desa of its kecamatan, with
+    that other desa: in an official or BPS name, or equal but for spaces. Such rows cannot be
+    linked from names alone (e.g. Ujung Gunung Ilir is also the BPS name of kelurahan Ujung Gunung).
+    """
+    codes_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    label = {}
+    for r in rows:
+        if r["tingkat"] != "desa":
+            continue
+        label[r["kode"]] = f"{r['nama']} ({r['kode']})"
+        for column in NAME_COLUMNS:
+            name = rules.normalise(r[column], "desa", strip=False)
+            if name:
+                codes_of[(r["induk"], name)].add(r["kode"])
+                codes_of[(r["induk"], "#" + name.replace(" ", ""))].add(r["kode"])
+    out = {}
+    for r in rows:
+        if r["tingkat"] == "desa":
+            name = rules.normalise(r["nama"], "desa", strip=False)
+            fits = codes_of[(r["induk"], name)] | codes_of[(r["induk"], "#" + name.replace(" ", ""))]
+            if len(fits) > 1:
+                out[r["kode"]] = ", ".join(label[c] for c in sorted(fits - {r["kode"]}))
+    return out
+
+
 def spelling_variant(d: Region, siblings: list[dict[str, str]], rules: NameRules) -> str | None:
     """The desa name written without its spaces ("Suka Maju" -> "Sukamaju"), when the name rules
     link that spelling back to this desa and to no other desa of its kecamatan; else None."""
@@ -188,12 +214,14 @@ def derived_plants(
     desa: list[Region],
     years: list[int],
     ambiguous: set[str],
+    ambiguous_names: dict[str, str],
     rows: list[dict[str, str]],
     rules: NameRules,
 ) -> Plants:
     """The demo's kinds of deliberate problems, at seeded desa, kecamatan and years."""
     rng = kab_rng(kab.kode, 1)
-    clean = [d for d in desa if d.induk not in ambiguous]  # Dinkes rows that link
+    # Desa whose Dinkes rows link (the plants must not land on rows rejected anyway).
+    clean = [d for d in desa if d.induk not in ambiguous and d.kode not in ambiguous_names]
     picks = [clean[i] for i in rng.choice(len(clean), size=min(10, len(clean)), replace=False)]
     recent = [y for y in years if y >= 2020] or years
 
@@ -259,9 +287,10 @@ def combine(worlds: list[dict]) -> dict:
     return out
 
 
-def years_for(observations: int, desa: int, kec: int, kec_bps: int, ambiguous_desa: int, kabs: int) -> int:
-    """The fewest years (ending in 2024) whose tables hold at least ``observations`` figures."""
-    per_year = 11 * desa + 6 * kec + kec_bps - 3 * ambiguous_desa
+def years_for(observations: int, desa: int, kec: int, kec_bps: int, unlinkable: int, kabs: int) -> int:
+    """The fewest years (ending in 2024) whose tables hold at least ``observations`` figures
+    (``unlinkable``: desa whose Dinkes rows cannot be linked by name)."""
+    per_year = 11 * desa + 6 * kec + kec_bps - 3 * unlinkable
     n = 1
     while n * per_year + kec_bps - PLANTED_LOSS * kabs < observations:
         n += 1
@@ -394,9 +423,10 @@ problems.
 {problem_rows}
 
 Dinkes names its desa and kecamatan, not its kabupaten: the {ambiguous_count} kecamatan
-whose name occurs twice in Lampung ({ambiguous_names}) cannot be told apart, so their
-{ambiguous_rows:,} Dinkes rows are rejected and sent to review (linking problems that reject
-their row), never guessed.
+whose name fits another kecamatan of Lampung ({ambiguous_names}; equal but for spaces counts)
+cannot be told apart, so their {ambiguous_rows:,} Dinkes rows are rejected and sent to review,
+never guessed. So are the {same_name_rows:,} rows of the desa whose name fits another desa of
+its kecamatan in the reference list ({same_name_desa}).
 """
 
 
@@ -424,9 +454,16 @@ def write_readme(out: Path, scope: Scope, manifest: dict, command: str) -> None:
         out=out,
         first_mapping=tables[0]["mapping"],
         problem_rows="\n".join(f"| {k} | {n:,} |" for k, n in sorted(kinds.items())),
-        ambiguous_count=len(ambiguous),
+        ambiguous_count=len(scope.ambiguous_kec),
         ambiguous_names=", ".join(ambiguous) or "none in these kabupaten",
         ambiguous_rows=sum(p.rejects_row and p.column == "Kecamatan" for p in scope.problems),
+        same_name_rows=len(scope.years) * len(scope.ambiguous_desa),
+        same_name_desa="; ".join(
+            f"{d.nama} {d.kode} also fits {scope.ambiguous_desa[d.kode]}"
+            for d in scope.desa
+            if d.kode in scope.ambiguous_desa
+        )
+        or "none here",
     )
     (out / "README.md").write_text(text, encoding="utf-8", newline="\n")
 
@@ -455,10 +492,12 @@ def generate(
     rules = name_rules()
     province, kabs, kec, desa = read_regions(kabupaten)
     ambiguous = ambiguous_kecamatan(rows, rules) & {k.kode for k in kec}
-    ambiguous_desa = sum(d.induk in ambiguous for d in desa)
+    codes = {d.kode for d in desa}
+    same_name = {c: other for c, other in ambiguous_desa(rows, rules).items() if c in codes}
+    unlinkable = sum(d.induk in ambiguous or d.kode in same_name for d in desa)
     kec_bps = sum(bool(k.kode_bps) for k in kec)
     if years is None:
-        n = years_for(observations or 1_000_000, len(desa), len(kec), kec_bps, ambiguous_desa, len(kabs))
+        n = years_for(observations or 1_000_000, len(desa), len(kec), kec_bps, unlinkable, len(kabs))
     else:
         n = years
     year_list = list(range(END_YEAR - n + 1, END_YEAR + 1))
@@ -466,7 +505,7 @@ def generate(
     log(
         f"{len(kabs)} kabupaten/kota, {len(kec)} kecamatan ({kec_bps} with a BPS code), {len(desa)} desa; "
         f"{n} years {year_list[0]}-{year_list[-1]}: estimate {n * per_year + kec_bps:,} figures written, "
-        f"~{n * (per_year - 3 * ambiguous_desa) + kec_bps - PLANTED_LOSS * len(kabs):,}+ observations to map"
+        f"~{n * (per_year - 3 * unlinkable) + kec_bps - PLANTED_LOSS * len(kabs):,}+ observations to map"
     )
 
     profiles, plants, worlds = {}, Plants(), []
@@ -479,7 +518,7 @@ def generate(
             rng = np.random.default_rng(SEED)
         else:
             profile = derived_profile(kab, k_kec, k_desa)
-            plants.update(derived_plants(kab, k_kec, k_desa, year_list, ambiguous, rows, rules))
+            plants.update(derived_plants(kab, k_kec, k_desa, year_list, ambiguous, same_name, rows, rules))
             rng = kab_rng(kab.kode, 2)
         profiles[kab.kode] = profile
         worlds.append(build_world(k_kec, k_desa, year_list, profile, rng))
@@ -497,6 +536,7 @@ def generate(
         province_layout=True,
         stream_xlsx=True,
         ambiguous_kec=ambiguous,
+        ambiguous_desa=same_name,
     )
     log(f"world built in {time.perf_counter() - started:.1f} s")
 

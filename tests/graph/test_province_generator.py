@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.linking import RegionLinker
 from graph.mappings import load_mapping
 from graph.pipeline import LoadReport, Platform
 from graph.settings import load_settings
@@ -161,10 +162,27 @@ def test_the_same_bytes_on_every_run(gen, generated, tmp_path: Path) -> None:
         assert digest[0] == digest[1], name
 
 
+def test_names_the_generator_calls_unlinkable_are_those_the_linker_refuses(gen) -> None:
+    # All of Lampung: every desa as Dinkes writes it (its name and its kecamatan's, upper case).
+    settings = load_settings(store_path=":memory:", home_region="18")
+    linker = RegionLinker.from_folders(settings.ontology_path, settings.mappings_path, "18")
+    rows, rules = gen.wilayah_rows(), gen.name_rules()
+    _, _, kec, desa = gen.read_regions(None)
+    kecamatan = {k.kode: k.nama.upper() for k in kec}
+    refused = {d.kode for d in desa if linker.resolve_name(d.nama, kecamatan[d.induk], "desa").code != d.kode}
+    shared_kecamatan = gen.ambiguous_kecamatan(rows, rules)
+    predicted = {d.kode for d in desa if d.induk in shared_kecamatan} | set(gen.ambiguous_desa(rows, rules))
+    assert refused == predicted
+    # 73 desa under 8 kecamatan whose names are shared (Bumi Agung, Labuhan Ratu and Pagar Dewa
+    # twice each; Raja Basa and Rajabasa differ by a space only), and Ujung Gunung Ilir, also
+    # the BPS name of kelurahan Ujung Gunung.
+    assert len(predicted) == 74 and "18.05.02.2002" in predicted
+
+
 def test_observations_option_picks_the_fewest_years_that_suffice(gen) -> None:
-    # All of Lampung: 2,651 desa, 229 kecamatan (228 with a BPS code), 50 desa under shared names.
-    args = (2651, 229, 228, 50, 15)
+    # All of Lampung: 2,651 desa, 229 kecamatan (228 with a BPS code), 74 desa Dinkes cannot link.
+    args = (2651, 229, 228, 74, 15)
     n = gen.years_for(1_000_000, *args)
-    per_year = 11 * 2651 + 6 * 229 + 228 - 3 * 50
+    per_year = 11 * 2651 + 6 * 229 + 228 - 3 * 74
     assert n * per_year >= 1_000_000 > (n - 1) * per_year + 228
     assert n == 33
