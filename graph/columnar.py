@@ -19,6 +19,7 @@ SPARQL semantics kept here on purpose:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from decimal import ROUND_FLOOR, Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
 
@@ -46,11 +47,20 @@ def answer_rows(
     plan = question.spec.columnar
     assert plan is not None, f"{question.id} has no columnar plan"
     region, period = bound["region"], bound["period"]
-    areas = _at_or_under(view, region.value)
+    if plan.regions == "children":
+        areas = list(view.children.get(region.value, ()))
+    else:
+        areas = _at_or_under(view, region.value)
     # Each measure: region -> its values (a summed measure has one value per region).
     measures: list[tuple[str, dict[str, list[ox.Literal]]]] = []
+    indicators: list[str] = []
     for column, measure in plan.measures.items():
-        found = view.values.get((iris.base + "id/indikator/" + measure.indicator, period.value), {})
+        if measure.indicator.startswith("?"):
+            indicator = bound[measure.indicator[1:]].value  # the indicator a parameter names
+        else:
+            indicator = iris.base + "id/indikator/" + measure.indicator
+        indicators.append(indicator)
+        found = view.values.get((indicator, period.value), {})
         by_area = {a: found[a] for a in areas if a in found}
         if measure.sum:
             by_area = {a: [_sparql_sum(v)] for a, v in by_area.items()}
@@ -75,6 +85,18 @@ def answer_rows(
             record[column] = _ratio(
                 record[ratio.numerator], record[ratio.denominator], ratio.scale, ratio.divide
             )
+    if plan.rank is not None:
+        # Every region with a value counts, named or not, as the SPARQL's ?other does.
+        ranked = dict(measures)[plan.rank.by]
+        numbers = sorted(_number(v) for values in ranked.values() for v in values)
+        for record in records:
+            mine = _number(record[plan.rank.by])
+            greater = len(numbers) - bisect_right(numbers, mine)
+            record[plan.rank.column] = ox.Literal(str(1 + greater), datatype=_INTEGER)
+    if plan.unit is not None:
+        # OPTIONAL: no unit name leaves the column unbound; two names give two rows.
+        names: list[ox.Literal | None] = list(view.units.get(indicators[0], ())) or [None]
+        records = [{**r, plan.unit: name} for r in records for name in names]
     records.sort(key=lambda r: tuple(_sort_key(r.get(c)) for c in plan.order_by))
     given = {"region": region, "period": period, **bound}
     return [[r[c] if c in r else given.get(c) for c in question.columns] for r in records]

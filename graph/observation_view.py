@@ -45,6 +45,12 @@ SELECT ?area ?code ?label ?parent ?parent_label WHERE {{
 }}"""
 
 
+_UNITS = f"""
+PREFIX skos: <{PREFIXES["skos"]}>
+PREFIX oc: <{OC}>
+SELECT ?indicator ?unit WHERE {{ ?indicator oc:unit/skos:prefLabel ?unit . FILTER(lang(?unit) = "id") }}"""
+
+
 @dataclass(frozen=True)
 class RegionNames:
     """A region's code and name, and its parent's name (literals; a name may be None)."""
@@ -61,13 +67,15 @@ class ObservationView:
     ``values[(indicator, period)][area]``: the published literals of that indicator for that
     region and period (IRIs as text), in store order. ``regions[area]``: one entry per
     code/name pair (a region with two names gives two, as a SPARQL join would).
-    ``children[area]``: the regions directly under it.
+    ``children[area]``: the regions directly under it. ``units[indicator]``: the Indonesian
+    names of the indicator's unit.
     """
 
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
     regions: dict[str, list[RegionNames]]
     children: dict[str, list[str]]
     observation_count: int
+    units: dict[str, list[ox.Literal]]
 
 
 def read_view(store: Store, iris: Iris) -> ObservationView:
@@ -93,4 +101,9 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
         regions.setdefault(area, []).append(RegionNames(s["code"], s["label"], s["parent_label"]))
         if s["parent"] is not None:
             children.setdefault(s["parent"].value, set()).add(area)
-    return ObservationView(values, regions, {k: sorted(v) for k, v in children.items()}, count)
+    named = store.query(_UNITS, default_graph=graphs)
+    assert isinstance(named, ox.QuerySolutions)
+    units: dict[str, list[ox.Literal]] = {}
+    for s in named:
+        units.setdefault(s["indicator"].value, []).append(s["unit"])
+    return ObservationView(values, regions, {k: sorted(v) for k, v in children.items()}, count, units)

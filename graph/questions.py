@@ -147,7 +147,9 @@ class ChartSpec(_Strict):
 class ColumnarMeasure(_Strict):
     """One indicator column of a columnar plan."""
 
-    indicator: str = Field(description="Indicator slug (ind:<slug>).")
+    indicator: str = Field(
+        description="Indicator slug (ind:<slug>), or '?name' for the indicator a parameter gives."
+    )
     sum: bool = Field(
         False, description="Sum the indicator's observations of one region and period (breakdowns)."
     )
@@ -162,18 +164,36 @@ class ColumnarRatio(_Strict):
     divide: int = Field(100, description="What the rounded value is divided by.")
 
 
+class ColumnarRank(_Strict):
+    """A column ranking the regions by a measure: 1 + the number of regions of the answer
+    with a greater value (equal values share a rank), as ``1 + COUNT(?other)`` in SPARQL."""
+
+    column: str
+    by: str = Field(description="The measure column ranked, highest first.")
+
+
 class ColumnarPlan(_Strict):
     """How to answer the question from the columnar view (``graph/columnar.py``).
 
-    It must give exactly the rows of the SPARQL: regions at or under ``?region``, each
-    measure's observations joined on region and period ``?period``, labels, ratios, order.
+    It must give exactly the rows of the SPARQL: regions at or under ``?region`` (or directly
+    under it), each measure's observations joined on region and period ``?period``, labels,
+    ratios, rank, unit, order.
     """
 
+    regions: Literal["at-or-under", "children"] = Field(
+        "at-or-under",
+        description="at-or-under: ?region and every region under it (skos:broader*); "
+        "children: the regions directly under ?region (skos:broader).",
+    )
     code: str = Field(description="Column of the region's Kemendagri code.")
     label: str = Field(description="Column of the region's name.")
     parent_label: str | None = Field(None, description="Column of the parent region's name.")
     measures: dict[str, ColumnarMeasure]
     ratios: dict[str, ColumnarRatio] = Field(default_factory=dict)
+    rank: ColumnarRank | None = None
+    unit: str | None = Field(
+        None, description="Column of the first measure's unit name in Indonesian (optional in SPARQL)."
+    )
     order_by: list[str]
 
 

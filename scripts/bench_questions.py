@@ -47,8 +47,8 @@ from graph.questions import load_catalogue, question_prefixes  # noqa: E402
 from graph.settings import PROJECT_DIR, Settings, load_settings  # noqa: E402
 from graph.store import EmbeddedStore  # noqa: E402
 
-# Two correlated questions (two agencies' indicators joined by desa and year; they have
-# columnar plans) and one ranking (SPARQL only). 2023: every desa has it in both graphs.
+# Two correlated questions (two agencies' indicators joined by desa and year) and one ranking;
+# all three have columnar plans. 2023: every desa has it in both graphs.
 QUESTIONS = {
     "stunting-vs-safe-water": {"region": "18.09", "period": "2023"},
     "household-size": {"region": "18.09", "period": "2023"},
