@@ -34,13 +34,16 @@ $(ANCHORS):
 	touch $(ANCHORS)
 
 ## bench: province-scale figures next to their anchors (not part of the tests; about an hour)
+RESULTS := var/bench/results.jsonl
 bench: $(STAMP) $(ANCHORS)
-	$(BIN)/python scripts/bench_mapping.py --observations 1000000
-	$(BIN)/python scripts/bench_load.py --observations 1000000
-	$(BIN)/python scripts/bench_validation.py --observations 1000000 --sample 1000
-	$(BIN)/python scripts/bench_questions.py --observations 1000000
-	$(BIN)/python scripts/bench_endpoint.py
+	mkdir -p var/bench && rm -f $(RESULTS)
+	$(BIN)/python scripts/bench_mapping.py --observations 1000000 --json $(RESULTS)
+	$(BIN)/python scripts/bench_load.py --observations 1000000 --repeat 1 --json $(RESULTS)
+	$(BIN)/python scripts/bench_validation.py --observations 1000000 --sample 1000 --json $(RESULTS)
+	$(BIN)/python scripts/bench_questions.py --observations 1000000 --keep var/bench --json $(RESULTS)
+	$(BIN)/python scripts/bench_endpoint.py --store var/bench/demo --json $(RESULTS)
 	$(BIN)/python scripts/bench_linking.py
+	$(BIN)/python scripts/bench_summary.py $(RESULTS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph api tests scripts

@@ -11,6 +11,7 @@ bulk load of the same N-Quads. Prints one table; not a test.
 from __future__ import annotations
 
 import argparse
+import json
 import platform as host
 import resource
 import statistics
@@ -95,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -169,6 +171,18 @@ def main() -> None:
         f"last load rows rejected: {report.rows_rejected}"
     )
     print(f"peak memory (max RSS of this process): {peak_rss_mb():,.0f} MB")
+    if args.json:
+        figures = {
+            "bench": "load",
+            "observations": n_obs,
+            "quads": n_quads,
+            "mapping_seconds": mapping_s,
+            "floor_seconds": med(floor),
+            "end_to_end_seconds": med(total),
+            "peak_mb": peak_rss_mb(),
+        }
+        with args.json.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(figures) + "\n")
 
 
 if __name__ == "__main__":

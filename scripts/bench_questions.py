@@ -19,6 +19,7 @@ It prints the median and 90th percentile of each and the HTTP overhead. Not a te
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform as host
 import shutil
@@ -211,8 +212,10 @@ def report(
     columnar: dict[str, tuple[list[float], int]],
     built: float,
     http: dict[str, tuple[list[float], int, str]],
+    json_path: Path | None = None,
 ) -> None:
     print(f"\n{name}; columnar view built in {built:.1f} s")
+    figures: dict[str, object] = {"bench": "questions", "graph": name, "view_seconds": built}
     print(
         f"{'question':24} {'rows':>5} {'SPARQL in-process':>18} {'columnar in-process':>20} "
         f"{'HTTP (engine)':>22} {'HTTP overhead':>14}"
@@ -230,10 +233,20 @@ def report(
             col = f"{statistics.median(c):.1f} (p90 {p90(c):.1f})"
             if engine == "columnar":
                 base = statistics.median(c)
+        figures[qid] = {
+            "rows": rows,
+            "sparql_ms": dm,
+            "columnar_ms": statistics.median(columnar[qid][0]) if qid in columnar else None,
+            "http_ms": hm,
+            "engine": engine,
+        }
         print(
             f"{qid:24} {rows:5} {f'{dm:.1f} (p90 {p90(d):.1f})':>18} {col:>20} "
             f"{f'{hm:.1f} ({engine})':>22} {f'{(hm - base):+.1f} ms = {(hm - base) / base:+.0%}':>14}"
         )
+    if json_path is not None:
+        with json_path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(figures) + "\n")
 
 
 def p90(values: list[float]) -> float:
@@ -248,7 +261,9 @@ def main() -> None:
         "--sparql-repeat", type=int, default=5, help="timed runs of the SPARQL answers (seconds each at 1M)"
     )
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the built stores in this folder")
+    parser.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
     args = parser.parse_args()
+    json_path = args.json.resolve() if args.json else None
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-questions-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -270,7 +285,7 @@ def main() -> None:
         ):
             direct, columnar, built = in_process(path, settings, args.repeat, args.sparql_repeat)
             http = over_http(path, args.repeat, args.sparql_repeat)
-            report(name, direct, columnar, built, http)
+            report(name, direct, columnar, built, http, json_path)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

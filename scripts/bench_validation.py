@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import sys
 import tempfile
 import time
@@ -76,6 +77,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1_000, help="observations given to pySHACL")
     parser.add_argument("--workers", type=int, default=None, help="queries at once (default: one per CPU)")
     parser.add_argument("--top", type=int, default=10, help="slowest queries to list")
+    parser.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -131,6 +133,20 @@ def main() -> None:
     )
     for label, seconds in sorted(timings.items(), key=lambda item: -item[1])[: args.top]:
         print(f"  {seconds:7.2f}  {label}")
+    if args.json:
+        figures = {
+            "bench": "validation",
+            "observations": report.observations,
+            "seconds": ours_s,
+            "findings": len(findings),
+            "sample": args.sample,
+            "sample_seconds": ours_sample_s,
+            "pyshacl_seconds": pyshacl_s,
+            "agree": agree,
+            "peak_mb": peak_rss_mb(),
+        }
+        with args.json.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(figures) + "\n")
 
 
 def _ours_on(graph: rdflib.Graph, shapes: Shapes, workers: int | None) -> list[Finding]:

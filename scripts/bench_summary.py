@@ -1,0 +1,131 @@
+"""Print the figures of one ``make bench`` run as one table, each next to its anchor and target.
+
+The benchmark scripts append their figures to a JSON-lines file (``--json``); this reads
+it (the last figures of each kind win) and prints one row per measured step. A step whose
+script did not run says so. Not a test.
+
+    python scripts/bench_summary.py var/bench/results.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+Row = tuple[str, str, str, str, str, str]
+
+
+def read(path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            figures = json.loads(line)
+            key = figures["bench"] + (":" + figures["graph"] if "graph" in figures else "")
+            found[key] = figures
+    return found
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+def rows(found: dict[str, Any]) -> list[Row]:
+    out: list[Row] = []
+    mapping = found.get("mapping")
+    if mapping:
+        ours = mapping["quads_per_s"]
+        anchor = (
+            mapping.get("anchor_triples", 0) / mapping["anchor_seconds"]
+            if "anchor_seconds" in mapping
+            else None
+        )
+        out.append(
+            (
+                f"mapping, {mapping['observations']:,} obs (triples/s)",
+                f"{ours:,.0f}",
+                f"Morph-KGC {anchor:,.0f}" if anchor else "Morph-KGC not run",
+                "≥ 3×",
+                f"{ours / anchor:.1f}× {verdict(ours >= 3 * anchor)}" if anchor else "—",
+                f"{mapping['peak_mb']:,.0f}",
+            )
+        )
+    load = found.get("load")
+    if load:
+        ratio = load["end_to_end_seconds"] / load["floor_seconds"]
+        out.append(
+            (
+                f"end to end, {load['observations']:,} obs (s)",
+                f"{load['end_to_end_seconds']:.0f}",
+                f"bulk load {load['floor_seconds']:.0f}",
+                "≤ 2× floor",
+                f"{ratio:.2f}× {verdict(ratio <= 2)}",
+                f"{load['peak_mb']:,.0f}",
+            )
+        )
+    validation = found.get("validation")
+    if validation:
+        out.append(
+            (
+                f"validation, {validation['observations']:,} obs (s)",
+                f"{validation['seconds']:.1f}",
+                f"pySHACL {validation['pyshacl_seconds']:.0f} s on {validation['sample']:,} "
+                f"(ours {validation['sample_seconds']:.2f} s, {validation['agree']})",
+                "< 60 s",
+                verdict(validation["seconds"] < 60),
+                f"{validation['peak_mb']:,.0f}",
+            )
+        )
+    for key, figures in found.items():
+        if not key.startswith("questions:"):
+            continue
+        for qid, q in figures.items():
+            if not isinstance(q, dict):
+                continue
+            correlated = qid != "village-ranking"
+            out.append(
+                (
+                    f"{qid}, {figures['graph']} (ms)",
+                    f"HTTP {q['http_ms']:.1f} ({q['engine']})",
+                    f"SPARQL in-process {q['sparql_ms']:,.1f}",
+                    "< 100 ms" if correlated else "—",
+                    verdict(q["http_ms"] < 100) if correlated else "—",
+                    "",
+                )
+            )
+    endpoint = found.get("endpoint")
+    if endpoint:
+        ours = endpoint["One Center /sparql"]
+        other = endpoint["Oxigraph server 0.5"]
+        ratio = ours["requests_per_s"] / other["requests_per_s"]
+        out.append(
+            (
+                f"endpoint, {endpoint['clients']} clients (req/s; p50/p99 ms)",
+                f"{ours['requests_per_s']:.1f}; {ours['p50_ms']:.0f}/{ours['p99_ms']:.0f}",
+                f"Oxigraph server {other['requests_per_s']:.1f}; {other['p50_ms']:.0f}/{other['p99_ms']:.0f}",
+                "≥ 80 %",
+                f"{ratio:.0%} {verdict(ratio >= 0.8)}",
+                "",
+            )
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path)
+    args = parser.parse_args()
+    table = [("step", "One Center", "anchor", "target", "met", "peak MB"), *rows(read(args.results))]
+    widths = [max(len(r[i]) for r in table) for i in range(6)]
+    for n, row in enumerate(table):
+        print(" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+        if n == 0:
+            print("-+-".join("-" * w for w in widths))
+    peaks = [float(r[5].replace(",", "")) for r in table[1:] if r[5]]
+    if peaks:
+        print(f"largest peak memory of a step: {max(peaks):,.0f} MB (target < 4,096 MB)")
+
+
+if __name__ == "__main__":
+    main()
