@@ -335,14 +335,19 @@ class Platform:
             held = []
             for d in pending:
                 d.findings = by_dataset.get(d.dataset_iri, []) + caused
-                accepted = self.acceptances.for_dataset(d.dataset) + (extra or {}).get(d.dataset, [])
-                d.open_violations, d.accepted = split_violations(d.dataset, d.findings, accepted)
-                d.acceptances = [a for a in accepted if a.key in d.accepted]
+                self._classify(d, (extra or {}).get(d.dataset, []))
                 if d.open_violations:
                     held.append(d)
             if not held:
                 return
             pending = [d for d in pending if d not in held]
+
+    def _classify(self, draft: Draft, extra: list[Acceptance]) -> None:
+        """Split a judged draft's violations into open and accepted (standing decisions and
+        ``extra``), without validating again."""
+        accepted = self.acceptances.for_dataset(draft.dataset) + extra
+        draft.open_violations, draft.accepted = split_violations(draft.dataset, draft.findings, accepted)
+        draft.acceptances = [a for a in accepted if a.key in draft.accepted]
 
     def _report_nt(self, report_iri: str, draft: Draft) -> tuple[str, tuple[str, ...]]:
         """The draft's sh:ValidationReport and its acceptances as N-Triples; acceptance IRIs."""
@@ -433,7 +438,9 @@ class Platform:
                 decided_on=started.date(),
                 source="onecenter publish --accept-violations",
             )
-            self._judge([draft], extra={dataset: [decision]})
+            # The store has not changed since the judgement: its findings are classified
+            # again with the decision (validating again took minutes at province scale).
+            self._classify(draft, [decision])
         if draft.open_violations:
             raise LoadRejected(
                 _held_message(draft.open_violations)
