@@ -20,10 +20,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyoxigraph as ox
 
 from graph.iris import Iris
 from graph.mappings import load_mapping
+from graph.ntriples import line_count
 from graph.pipeline import Platform
 from graph.quad_writer import QuadContext, quads
 from graph.settings import load_settings
@@ -97,6 +99,9 @@ def main() -> None:
     parser.add_argument("--observations", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
+    parser.add_argument(
+        "--skip-judge", action="store_true", help="do not validate the staged draft (minutes on disk at 1M)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,8 +117,27 @@ def main() -> None:
         steps: dict[str, list[float]] = {"read": [], "link+parse+melt": [], "N-Quads": []}
         total: list[float] = []
         floor: list[float] = []
+        judged: list[float] = []
         n_obs = n_quads = 0
+        pipeline_peak = 0.0
         for run in range(args.repeat):
+            # End to end through the pipeline first, so that the peak memory read after it is
+            # the pipeline's (the floor below holds all of its N-Quads in memory at once).
+            # Platform.load is stage (map, bulk load, provenance) + judge (validate against
+            # everything published) + settle (publish or hold): timed apart, as the issue's
+            # "end to end" is the first and validation has its own benchmark.
+            t5 = time.perf_counter()
+            draft = platform._stage(mapping_path)
+            platform.store.flush()
+            total.append(time.perf_counter() - t5)
+            t6 = time.perf_counter()
+            if not args.skip_judge:
+                platform._judge([draft])
+                platform._settle(draft)
+                platform.store.flush()
+                judged.append(time.perf_counter() - t6)
+            report = draft.report
+            pipeline_peak = max(pipeline_peak, peak_rss_mb())
             t0 = time.perf_counter()
             table = read_table(mapping.source_path, mapping.source)
             t1 = time.perf_counter()
@@ -126,20 +150,15 @@ def main() -> None:
             steps["link+parse+melt"].append(t2 - t1)
             steps["N-Quads"].append(t3 - t2)
             n_obs = len(prepared.tidy)
-            n_quads = sum(t.count("\n") for t in text)
+            n_quads = sum(line_count(t) for t in text)
             # The floor: pyoxigraph's own bulk loader on exactly our output.
             raw = ox.Store(str(folder / f"floor{run}"))
             t4 = time.perf_counter()
             for chunk in text:
-                raw.bulk_load(chunk.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+                raw.bulk_load(pa.BufferReader(chunk), format=ox.RdfFormat.N_QUADS)
             raw.flush()
             floor.append(time.perf_counter() - t4)
             del raw, text, prepared, table
-            # End to end through the pipeline: read, link, map, load, publish, provenance.
-            t5 = time.perf_counter()
-            report = platform.load(mapping_path)
-            platform.store.flush()
-            total.append(time.perf_counter() - t5)
         triples = platform.store.count()
         platform.close()
 
@@ -164,13 +183,21 @@ def main() -> None:
         f"{'floor: raw pyoxigraph bulk load of our N-Quads':44} {med(floor):9.2f} {n_obs / med(floor):12,.0f} {n_quads / med(floor):12,.0f}"
     )
     print(
-        f"{'end to end (pipeline.load, on-disk store)':44} {med(total):9.2f} {n_obs / med(total):12,.0f} {n_quads / med(total):12,.0f}"
+        f"{'end to end (stage: map+load+provenance)':44} {med(total):9.2f} {n_obs / med(total):12,.0f} {n_quads / med(total):12,.0f}"
     )
+    if judged:
+        print(
+            f"{'judge + settle (validate on disk, publish/hold)':44} {med(judged):9.2f}  "
+            f"outcome: {report.outcome}"
+        )
     print(
         f"store after runs: {triples:,} quads (reference graphs + 1 published version); "
         f"last load rows rejected: {report.rows_rejected}"
     )
-    print(f"peak memory (max RSS of this process): {peak_rss_mb():,.0f} MB")
+    print(
+        f"peak memory (max RSS): {pipeline_peak:,.0f} MB after the end-to-end load(s); "
+        f"{peak_rss_mb():,.0f} MB in all (the floor holds every N-Quads chunk at once)"
+    )
     if args.json:
         figures = {
             "bench": "load",
@@ -179,7 +206,8 @@ def main() -> None:
             "mapping_seconds": mapping_s,
             "floor_seconds": med(floor),
             "end_to_end_seconds": med(total),
-            "peak_mb": peak_rss_mb(),
+            "judge_seconds": med(judged) if judged else None,
+            "peak_mb": pipeline_peak,
         }
         with args.json.open("a", encoding="utf-8") as f:
             f.write(json.dumps(figures) + "\n")
