@@ -144,7 +144,7 @@ class ServiceState:
         return None
 
     def view_status(self) -> str:
-        """"ready", "building" (a build is started if none is) or "off" (setting, or a
+        """ "ready", "building" (a build is started if none is) or "off" (setting, or a
         store without a publication marker): for ``/health`` and for operators."""
         if self.generation is None or not self.settings.columnar_view:
             return "off"
