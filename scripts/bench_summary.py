@@ -94,6 +94,20 @@ def rows(found: dict[str, Any]) -> list[Row]:
                     "",
                 )
             )
+    sample = found.get("rdflib")
+    if sample:
+        for qid, q in sample.items():
+            if isinstance(q, dict):
+                out.append(
+                    (
+                        f"{qid}, demo sample of {sample['triples']:,} triples (ms)",
+                        f"pyoxigraph {q['oxigraph_ms']:,.1f}",
+                        f"rdflib {q['rdflib_ms']:,.0f}",
+                        "—",
+                        f"{q['rdflib_ms'] / q['oxigraph_ms']:,.0f}× faster",
+                        "",
+                    )
+                )
     endpoint = found.get("endpoint")
     if endpoint:
         ours = endpoint["One Center /sparql"]
