@@ -19,7 +19,6 @@ Without ``--store`` the demo graph is built into a temporary folder.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform as host
 import signal
@@ -34,6 +33,10 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_load import append_figures  # noqa: E402
+from bench_questions import QUESTIONS  # noqa: E402
+
 from graph.answers import bind_parameters, read_code_lists
 from graph.iris import Iris
 from graph.pipeline import Platform
@@ -44,11 +47,6 @@ from graph.settings import PROJECT_DIR, load_settings
 from graph.store import EmbeddedStore
 
 BIN = Path(sys.executable).parent
-QUESTIONS = {
-    "stunting-vs-safe-water": {"region": "18.09", "period": "2023"},
-    "household-size": {"region": "18.09", "period": "2023"},
-    "village-ranking": {"region": "18.09.01", "indicator": "prevalensi-stunting", "period": "2023"},
-}
 # A developer's small query: a desa by its Kemendagri code, with its label and kecamatan.
 LOOKUP = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX oc: <https://w3id.org/onecenter/def#>
@@ -234,9 +232,7 @@ def main() -> None:
         print(f"ANSWERS DIFFER: {ours_rows} vs {other_rows}")
     ratio = len(results["One Center /sparql"][0]) / max(1, len(results["Oxigraph server 0.5"][0]))
     print(f"throughput ratio (ours / Oxigraph server): {ratio:.0%}")
-    if args.json:
-        with args.json.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(figures) + "\n")
+    append_figures(args.json, figures)
 
 
 if __name__ == "__main__":

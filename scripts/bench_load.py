@@ -67,6 +67,13 @@ measures:
 """
 
 
+def append_figures(path: Path | None, figures: dict[str, object]) -> None:
+    """Append one benchmark's figures to the JSON-lines file ``bench_summary.py`` reads."""
+    if path is not None:
+        with path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(figures) + "\n")
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -198,19 +205,17 @@ def main() -> None:
         f"peak memory (max RSS): {pipeline_peak:,.0f} MB after the end-to-end load(s); "
         f"{peak_rss_mb():,.0f} MB in all (the floor holds every N-Quads chunk at once)"
     )
-    if args.json:
-        figures = {
-            "bench": "load",
-            "observations": n_obs,
-            "quads": n_quads,
-            "mapping_seconds": mapping_s,
-            "floor_seconds": med(floor),
-            "end_to_end_seconds": med(total),
-            "judge_seconds": med(judged) if judged else None,
-            "peak_mb": pipeline_peak,
-        }
-        with args.json.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(figures) + "\n")
+    figures = {
+        "bench": "load",
+        "observations": n_obs,
+        "quads": n_quads,
+        "mapping_seconds": mapping_s,
+        "floor_seconds": med(floor),
+        "end_to_end_seconds": med(total),
+        "judge_seconds": med(judged) if judged else None,
+        "peak_mb": pipeline_peak,
+    }
+    append_figures(args.json, figures)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import write_table  # noqa: E402
+from bench_load import append_figures, write_table  # noqa: E402
 
 from graph.iris import Iris  # noqa: E402
 from graph.mappings import load_mapping  # noqa: E402
@@ -219,9 +219,7 @@ def main() -> None:
         )
     else:
         print(f"Morph-KGC: not measured ({ANCHORS_PYTHON} missing; `make bench` creates it)")
-    if args.json:
-        with args.json.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(figures_out) + "\n")
+    append_figures(args.json, figures_out)
 
 
 if __name__ == "__main__":

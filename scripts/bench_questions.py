@@ -19,7 +19,6 @@ It prints the median and 90th percentile of each and the HTTP overhead. Not a te
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform as host
 import shutil
@@ -36,7 +35,7 @@ import httpx
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import write_table  # noqa: E402
+from bench_load import append_figures, write_table  # noqa: E402
 
 from graph.answers import bind_parameters, read_code_lists  # noqa: E402
 from graph.columnar import answer_rows  # noqa: E402
@@ -244,9 +243,7 @@ def report(
             f"{qid:24} {rows:5} {f'{dm:.1f} (p90 {p90(d):.1f})':>18} {col:>20} "
             f"{f'{hm:.1f} ({engine})':>22} {f'{(hm - base):+.1f} ms = {(hm - base) / base:+.0%}':>14}"
         )
-    if json_path is not None:
-        with json_path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(figures) + "\n")
+    append_figures(json_path, figures)
 
 
 def p90(values: list[float]) -> float:

@@ -12,7 +12,6 @@ parameters as ``initBindings``, next to the same query on pyoxigraph in-process.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -22,6 +21,7 @@ import pyoxigraph as ox
 import rdflib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_load import append_figures  # noqa: E402
 from bench_questions import QUESTIONS  # noqa: E402
 
 from graph.answers import bind_parameters, read_code_lists  # noqa: E402
@@ -85,9 +85,7 @@ def main() -> None:
         print(f"{qid:24} {rows:5} {r:11,.0f} {o:14,.1f} {r / o:6,.0f}x{same}")
         figures[qid] = {"rows": rows, "rdflib_ms": r, "oxigraph_ms": o}
     store.close()
-    if args.json:
-        with args.json.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(figures) + "\n")
+    append_figures(args.json, figures)
 
 
 if __name__ == "__main__":

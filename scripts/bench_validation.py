@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import peak_rss_mb, write_table  # noqa: E402
+from bench_load import append_figures, peak_rss_mb, write_table  # noqa: E402
 
 from graph.pipeline import Platform  # noqa: E402
 from graph.publication import candidate_graphs  # noqa: E402
@@ -133,20 +132,18 @@ def main() -> None:
     )
     for label, seconds in sorted(timings.items(), key=lambda item: -item[1])[: args.top]:
         print(f"  {seconds:7.2f}  {label}")
-    if args.json:
-        figures = {
-            "bench": "validation",
-            "observations": report.observations,
-            "seconds": ours_s,
-            "findings": len(findings),
-            "sample": args.sample,
-            "sample_seconds": ours_sample_s,
-            "pyshacl_seconds": pyshacl_s,
-            "agree": agree,
-            "peak_mb": peak_rss_mb(),
-        }
-        with args.json.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(figures) + "\n")
+    figures = {
+        "bench": "validation",
+        "observations": report.observations,
+        "seconds": ours_s,
+        "findings": len(findings),
+        "sample": args.sample,
+        "sample_seconds": ours_sample_s,
+        "pyshacl_seconds": pyshacl_s,
+        "agree": agree,
+        "peak_mb": peak_rss_mb(),
+    }
+    append_figures(args.json, figures)
 
 
 def _ours_on(graph: rdflib.Graph, shapes: Shapes, workers: int | None) -> list[Finding]:

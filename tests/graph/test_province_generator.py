@@ -4,8 +4,6 @@ exactly as its manifest says (rows, rejections, drops, unreadable cells, observa
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +14,8 @@ from graph.linking import RegionLinker
 from graph.mappings import load_mapping
 from graph.pipeline import LoadReport, Platform
 from graph.settings import load_settings
+from tests.scripts import script_module
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "scripts" / "generate_province_data.py"
 # Pesawaran carries the demo's problems (a misspelling that waits for review among them);
 # Tulang Bawang Barat has Kec. Pagar Dewa, a name Lampung Barat has too.
 KABUPATEN = ["18.09", "18.12"]
@@ -28,13 +25,7 @@ REF_AREA = "http://purl.org/linked-data/sdmx/2009/dimension#refArea"
 
 @pytest.fixture(scope="module")
 def gen():
-    spec = importlib.util.spec_from_file_location("generate_province_data", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate_province_data"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("generate_province_data", None)
+    yield from script_module("generate_province_data")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,28 @@
+"""Importing a script of ``scripts/`` (not a package) in a test, as its own module."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+
+
+def script_module(name: str) -> Iterator[ModuleType]:
+    """Yield ``scripts/<name>.py`` imported as module ``name``; for a fixture to ``yield from``.
+
+    It is registered in ``sys.modules`` while in use (dataclasses look their module up) and
+    removed afterwards.
+    """
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(name, None)
