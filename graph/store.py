@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 import pyoxigraph as ox
@@ -166,6 +166,10 @@ class EmbeddedStore:
         if graph is None:
             return len(self._store)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def dump_graph(self, graph: str, output: IO[bytes]) -> None:
+        """Write one named graph's triples to ``output`` as N-Triples (streamed, no order)."""
+        self._store.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
 
     def flush(self) -> None:
         if self.path is not None and not self.read_only:
