@@ -11,13 +11,16 @@ violation); ``build`` does all of it, judging all drafts together.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from graph.acceptances import Acceptance, Acceptances, split_violations
+from graph.audit_chain import AuditChain, Entry
+from graph.audit_records import load_payload, publication_payload, validation_payload
 from graph.errors import CellProblem, LoadRejected, OneCenterError, StoreError
 from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
@@ -45,6 +48,7 @@ from graph.publication import (
     published_graphs,
 )
 from graph.quad_writer import QuadContext, quads
+from graph.rdf_canon import graph_hash
 from graph.settings import Settings
 from graph.sources import Table, read_table
 from graph.store import Store, connect_store
@@ -137,6 +141,8 @@ class Platform:
             settings.mappings_path / "publication" / "accepted_violations.yaml"
         )
         self._shapes: Shapes | None = None
+        location = settings.audit_location
+        self.audit_chain = AuditChain(location) if location is not None else None
 
     @property
     def shapes(self) -> Shapes:
@@ -147,6 +153,33 @@ class Platform:
 
     def close(self) -> None:
         self.store.close()
+
+    def audit(
+        self,
+        kind: str,
+        subjects: Sequence[str],
+        payload: dict[str, Any],
+        graphs: Sequence[str] = (),
+    ) -> Entry | None:
+        """Append one entry to the audit chain (docs/audit.md); None when auditing is off.
+
+        Call it after the change it records is committed. ``graphs``: named graphs of the
+        store whose RDFC-1.0 hashes go into the payload under ``"graphs"`` (hashing reads
+        the whole graph: ~3.5 s per million quads). ``kind`` is one of
+        ``graph.audit_chain.KINDS`` or another lower-case word; the actor is the
+        ``agent`` setting or the operating-system user.
+
+        Raises:
+            AuditChainError: the log's last entry is unreadable; nothing was appended.
+        """
+        if self.audit_chain is None:
+            return None
+        body = dict(payload)
+        if graphs:
+            workdir = self.audit_chain.path.parent
+            body["graphs"] = {g: graph_hash(self.store, g, workdir=workdir).as_dict() for g in graphs}
+        actor = self.settings.agent or getpass.getuser()
+        return self.audit_chain.append(kind, actor=actor, subjects=list(subjects), payload=body)
 
     # Reference graphs ------------------------------------------------------------------
 
@@ -169,6 +202,12 @@ class Platform:
                 self.store.load_rdf(data, fmt=fmt, graph=staging, base_iri=self.iris.base)
             self.store.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
             added += self.store.count(graph)
+        reference = [self.iris.ontology_graph, self.iris.regions_graph, self.iris.periods_graph]
+        self.audit("reference", reference, {}, graphs=reference)
+        decisions = self.iris.decisions_graph
+        self.audit(
+            "link-decisions", [decisions], {"decisions": len(self.decisions.items)}, graphs=[decisions]
+        )
         return added
 
     # Dataset loads -----------------------------------------------------------------------
@@ -274,6 +313,11 @@ class Platform:
         if refusal:
             rejected = replace(record, outcome="rejected", ended=now(), graph=None, observations=0)
             self._record_only(replace(rejected, message=refusal))
+            self.audit(
+                "load",
+                [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id)],
+                load_payload(replace(rejected, message=refusal)),
+            )
             report.outcome = "rejected"
             raise LoadRejected(refusal, prepared.problems, report)
 
@@ -305,6 +349,10 @@ class Platform:
             raise
         report.graph = graph
         self._add_provenance(source_file_ntriples(record, self.iris))
+        subjects = [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id), graph]
+        self.audit(
+            "load", subjects, load_payload(replace(record, outcome="staged"), quads=report.quads), [graph]
+        )
         return Draft(mapping.dataset.id, self.iris.dataset(mapping.dataset.id), graph, record, report)
 
     def _judge(self, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
@@ -396,6 +444,7 @@ class Platform:
             )
             if older:
                 self.store.remove_graph(older)
+            self._audit_settled(draft, record, report_iri)
             report.outcome = "held"
             report.message = record.message
             return
@@ -415,7 +464,17 @@ class Platform:
         )
         for g in unused:
             self.store.remove_graph(g)
+        self._audit_settled(draft, record, report_iri)
         report.outcome = "published"
+
+    def _audit_settled(self, draft: Draft, record: LoadRecord, report_iri: str) -> None:
+        """Chain a settled draft: its validation, then its publication or hold."""
+        accepted = sum(len(v) for v in draft.accepted.values())
+        validation = validation_payload(report_iri, draft.dataset, draft.graph, draft.findings, accepted)
+        self.audit("validation", [report_iri, draft.graph], validation)
+        subjects = [draft.dataset_iri, self.iris.load(record.load_id), draft.graph]
+        kind = "publication" if record.outcome == "published" else "hold"
+        self.audit(kind, subjects, load_payload(record, acceptances=list(record.acceptances)))
 
     def publish_draft(
         self, dataset: str, *, accept_reason: str | None = None, decided_by: str | None = None
@@ -476,6 +535,11 @@ class Platform:
         unused = publish(self.store, self.iris, dataset_iri, graph, publication_provenance(record, self.iris))
         for g in unused:
             self.store.remove_graph(g)
+        accepted = sum(len(v) for v in draft.accepted.values())
+        validation = validation_payload(report_iri, dataset, graph, draft.findings, accepted)
+        self.audit("validation", [report_iri, graph], validation)
+        publication = publication_payload(record, accept_reason if draft.accepted else None)
+        self.audit("publication", [dataset_iri, self.iris.publication(publication_id), graph], publication)
         report = draft.report
         report.outcome = "published"
         report.findings = draft.findings

@@ -162,6 +162,13 @@ class Settings(BaseSettings):
         description="Name recorded as the person who ran a load (provenance); empty means the "
         "operating-system user.",
     )
+    audit_path: str = Field(
+        "",
+        description="The audit chain: every load, link decision, validation and publication "
+        "appended to a hash chain (JSON Lines; relative to project_dir). Empty means beside the "
+        "store (var/audit/chain.jsonl for var/store; var/audit/chain.jsonl under project_dir with "
+        "a SPARQL server; none with an in-memory store); 'off' turns it off. See docs/audit.md.",
+    )
 
     @field_validator("base_iri")
     @classmethod
@@ -225,6 +232,23 @@ class Settings(BaseSettings):
     def store_location(self) -> Path | None:
         """The on-disk store folder, or None for an in-memory store."""
         return None if self.store_path == ":memory:" else self.resolve(self.store_path)
+
+    @property
+    def audit_location(self) -> Path | None:
+        """The audit chain file, or None when auditing is off.
+
+        By default the log lives beside the store it describes, so a store in a test's
+        temporary folder gets its own log; an in-memory store's data is gone when the
+        process ends, so by default its loads are not chained at all.
+        """
+        if self.audit_path == "off":
+            return None
+        if self.audit_path:
+            return self.resolve(self.audit_path)
+        if self.store_url:
+            return self.resolve("var/audit/chain.jsonl")
+        store = self.store_location
+        return None if store is None else store.parent / "audit" / "chain.jsonl"
 
     @property
     def mappings_path(self) -> Path:
