@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -24,10 +25,12 @@ __all__ = [
     "Mapping",
     "MeasureSpec",
     "PeriodSpec",
+    "PersonalData",
     "RegionSpec",
     "SourceSpec",
     "discover_mappings",
     "load_mapping",
+    "normalise_header",
     "record_yaml_lines",
     "yaml_line_for",
 ]
@@ -39,6 +42,16 @@ AccessLevel = Literal["terbuka", "terbatas"]
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_MISSING = ["", "-", "\u2013", "...", "\u2026", "n/a", "N/A", "NA", "x"]
+
+
+def normalise_header(name: str) -> str:
+    """Header text as mappings refer to it.
+
+    Line breaks become spaces, runs of spaces collapse, spaces next to '_' go
+    (exports wrap "kemendagri_kode_\\ndesa"), and the ends are trimmed.
+    """
+    text = re.sub(r"\s+", " ", str(name)).strip()
+    return re.sub(r"\s*_\s*", "_", text)
 
 
 class _Strict(BaseModel):
@@ -108,6 +121,19 @@ class DropRule(_Strict):
         return value
 
 
+class PersonalData(_Strict):
+    """Columns holding personal data (UU 27/2022): never read, never published."""
+
+    columns: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1, description="Header names of the columns holding personal data."
+    )
+    reason: str = Field(
+        "data pribadi / personal data (UU 27/2022)",
+        min_length=1,
+        description="What the columns hold, for whoever reads the mapping.",
+    )
+
+
 class SourceSpec(_Strict):
     path: str = Field(description="The table file, relative to the mapping file's folder.")
     format: Literal["csv", "xlsx"] | None = None
@@ -119,6 +145,7 @@ class SourceSpec(_Strict):
     decimal: DecimalStyle = "auto"
     missing: list[str] = Field(default_factory=lambda: list(DEFAULT_MISSING))
     drop_rows: list[DropRule] = []
+    personal_data: PersonalData | None = None
 
     @model_validator(mode="after")
     def _format_fits(self) -> SourceSpec:
@@ -128,6 +155,12 @@ class SourceSpec(_Strict):
         if len(self.delimiter) != 1:
             raise ValueError("'delimiter' must be one character")
         return self
+
+    @property
+    def personal_columns(self) -> set[str]:
+        """The declared personal-data columns, as header names are compared."""
+        declared = self.personal_data.columns if self.personal_data else []
+        return {normalise_header(c) for c in declared}
 
     @property
     def resolved_format(self) -> str:
@@ -220,6 +253,38 @@ class Mapping(_Strict):
         p = Path(self.source.path)
         return p if p.is_absolute() else (self.file.parent / p).resolve()
 
+    def column_references(self) -> Iterator[tuple[tuple[Any, ...], str]]:
+        """Every table column the mapping names, with its key path (for error lines)."""
+        region = self.region
+        if region.code is not None:
+            yield ("region", "code", "column"), region.code.column
+        for role in ("name", "parent"):
+            ref = getattr(region, role)
+            if ref is not None and ref.column is not None:
+                yield ("region", role, "column"), ref.column
+        periods: list[tuple[tuple[Any, ...], PeriodSpec]] = []
+        if self.period is not None:
+            periods.append((("period",), self.period))
+        for i, measure in enumerate(self.measures):
+            yield ("measures", i, "column"), measure.column
+            if not isinstance(measure.indicator, str) and measure.indicator.column is not None:
+                yield ("measures", i, "indicator", "column"), measure.indicator.column
+            if measure.period is not None:
+                periods.append((("measures", i, "period"), measure.period))
+        for loc, period in periods:
+            for part in ("year", "semester", "month"):
+                ref = getattr(period, part)
+                if ref is not None and ref.column is not None:
+                    yield (*loc, part, "column"), ref.column
+        for name, spec in self.dimensions.items():
+            if spec.column is not None:
+                yield ("dimensions", name, "column"), spec.column
+        for i, rule in enumerate(self.source.drop_rows):
+            yield ("source", "drop_rows", i, "column"), rule.column
+        if self.source.personal_data is not None:
+            for i, column in enumerate(self.source.personal_data.columns):
+                yield ("source", "personal_data", "columns", i), column
+
     def line_of(self, *loc: Any) -> int | None:
         """The YAML line of a key path such as ('measures', 2, 'indicator')."""
         return yaml_line_for(self.lines, loc)
@@ -299,7 +364,26 @@ def load_mapping(path: Path | str) -> Mapping:
         raise MappingError(
             f"{where}: {first['msg']}{hint}{more}", file=path, line=yaml_line_for(lines, loc)
         ) from None
+    _check_personal_columns(mapping)
     return mapping
+
+
+def _check_personal_columns(mapping: Mapping) -> None:
+    """A column declared personal data may not be read for anything else.
+
+    Checked after the schema, so that the error points at the line that uses the column.
+    """
+    personal = mapping.source.personal_columns
+    for loc, column in mapping.column_references():
+        if loc[:2] != ("source", "personal_data") and normalise_header(column) in personal:
+            where = ".".join(str(p) for p in loc)
+            raise mapping.error(
+                f"{where}: kolom {column!r} dinyatakan data pribadi (source.personal_data) dan tidak "
+                "boleh dipetakan / the column is declared personal data and cannot be mapped; its "
+                "values would be published. Remove it from source.personal_data only if it holds no "
+                "personal data.",
+                *loc,
+            )
 
 
 def discover_mappings(folder: Path) -> list[Path]:

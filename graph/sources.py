@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from graph.errors import SourceError
-from graph.mappings import SourceSpec
+from graph.mappings import SourceSpec, normalise_header
 
 __all__ = ["Table", "normalise_header", "read_table", "sha256_of"]
 
@@ -53,16 +53,6 @@ def sha256_of(path: Path) -> tuple[str, int]:
             digest.update(block)
             size += len(block)
     return digest.hexdigest(), size
-
-
-def normalise_header(name: str) -> str:
-    """Header text as mappings refer to it.
-
-    Line breaks become spaces, runs of spaces collapse, spaces next to '_' go
-    (exports wrap "kemendagri_kode_\\ndesa"), and the ends are trimmed.
-    """
-    text = re.sub(r"\s+", " ", str(name)).strip()
-    return re.sub(r"\s*_\s*", "_", text)
 
 
 def _read_csv_records(path: Path, spec: SourceSpec) -> list[list[str]]:
@@ -193,6 +183,8 @@ def read_table(path: Path, spec: SourceSpec) -> Table:
         if data
         else pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
     )
+    # Declared personal data is never read: it leaves here, before drop rules or mapping.
+    frame = frame.drop(columns=[c for c in columns if c in spec.personal_columns])
     frame[ROW] = pd.Series(numbers, dtype="int64")
     table = Table(
         path=path,

@@ -15,7 +15,7 @@ of any agencies join the same way. Every observation points to its source row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -164,7 +164,7 @@ def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None
                     name,
                 )
     if columns is not None:
-        for loc, column in _column_references(mapping):
+        for loc, column in mapping.column_references():
             if normalise_header(column) not in columns:
                 guess = process.extractOne(normalise_header(column), columns)
                 hint = f"; did you mean {guess[0]!r}?" if guess and guess[1] > 60 else ""
@@ -173,35 +173,6 @@ def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None
                     f"(columns: {', '.join(repr(c) for c in columns)})",
                     *loc,
                 )
-
-
-def _column_references(mapping: Mapping) -> Iterator[tuple[tuple[object, ...], str]]:
-    region = mapping.region
-    if region.code is not None:
-        yield ("region", "code", "column"), region.code.column
-    for role in ("name", "parent"):
-        ref = getattr(region, role)
-        if ref is not None and ref.column is not None:
-            yield ("region", role, "column"), ref.column
-    periods: list[tuple[tuple[object, ...], PeriodSpec]] = []
-    if mapping.period is not None:
-        periods.append((("period",), mapping.period))
-    for i, measure in enumerate(mapping.measures):
-        yield ("measures", i, "column"), measure.column
-        if not isinstance(measure.indicator, str) and measure.indicator.column is not None:
-            yield ("measures", i, "indicator", "column"), measure.indicator.column
-        if measure.period is not None:
-            periods.append((("measures", i, "period"), measure.period))
-    for loc, period in periods:
-        for part in ("year", "semester", "month"):
-            ref = getattr(period, part)
-            if ref is not None and ref.column is not None:
-                yield (*loc, part, "column"), ref.column
-    for name, spec in mapping.dimensions.items():
-        if spec.column is not None:
-            yield ("dimensions", name, "column"), spec.column
-    for i, rule in enumerate(mapping.source.drop_rows):
-        yield ("source", "drop_rows", i, "column"), rule.column
 
 
 def _values(frame: pd.DataFrame, ref: ColumnOrValue) -> pd.Series:
