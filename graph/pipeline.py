@@ -28,6 +28,7 @@ from graph.mappings import Mapping, discover_mappings, load_mapping
 from graph.metadata import dataset_quads, periods_ntriples
 from graph.namespaces import OC, PROV
 from graph.ntriples import NQuadsChunk
+from graph.personal_data import PersonalDataGuard, refusal_message
 from graph.provenance import (
     LoadRecord,
     PublicationRecord,
@@ -137,6 +138,7 @@ class Platform:
         )
         self.regions = self.linker.index
         self.decisions = self.linker.decisions
+        self.personal_data = PersonalDataGuard.from_regions(self.regions)
         self.acceptances = Acceptances.load(
             settings.mappings_path / "publication" / "accepted_violations.yaml"
         )
@@ -217,7 +219,10 @@ class Platform:
         mapping = resolve_terms(load_mapping(mapping_path), self.vocabulary, self.linker.rules)
         source = mapping.source_path
         table = read_table(source, mapping.source)
+        # Before anything else reads the cells: what it finds is masked in the table itself.
+        exposed = self.personal_data.screen(mapping, table)
         prepared = prepare(mapping, table, self.linker, self.vocabulary)
+        prepared.problems = exposed + prepared.problems
         report = LoadReport(
             dataset=mapping.dataset.id,
             mapping=self._display(mapping.file),
@@ -240,7 +245,9 @@ class Platform:
         data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped, 1)
         rejected_percent = 100.0 * prepared.rows_rejected / data_rows
         refusal = ""
-        if rejected_percent > self.settings.reject_limit_percent:
+        if exposed:
+            refusal = refusal_message(exposed)
+        elif rejected_percent > self.settings.reject_limit_percent:
             refusal = (
                 f"{prepared.rows_rejected} dari {data_rows} baris ditolak ({rejected_percent:.1f}%"
                 f" > batas {self.settings.reject_limit_percent}%) / {prepared.rows_rejected} of "
