@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServiceState
 from api.errors import install_error_handlers
 from api.routers import (
+    audit,
     catalog,
     coherence,
     health,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(resources.router)
     app.include_router(catalog.router)
     app.include_router(provenance.router)
+    app.include_router(audit.router)
     app.include_router(coherence.router)
     app.include_router(map.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

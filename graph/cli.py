@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from graph.cli_audit import audit_app
 from graph.errors import LoadRejected, OneCenterError
 from graph.iris import Iris
 from graph.pipeline import LoadReport, Platform
@@ -358,6 +359,10 @@ def show_settings() -> None:
     for name, field in Settings.model_fields.items():
         table.add_row(name, str(getattr(settings, name)), field.description or "")
     Console().print(table)
+
+
+# The audit chain's commands live in their own module.
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

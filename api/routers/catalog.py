@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
+from api.routers.audit import audit_head
 from graph.catalog import (
     Catalog,
     UnknownDataset,
@@ -109,7 +110,10 @@ def _render(request: Request, media_type: str) -> Response:
     url = _service_url(request)
     headers = {"Vary": "Accept"}
     if media_type == _JSON:
-        return JSONResponse(catalog_json(catalog, url), headers=headers)
+        listing = catalog_json(catalog, url)
+        # Read at each request, not cached with the catalogue: the chain grows between publications.
+        listing["audit_head"] = audit_head(_service(request).settings, url)
+        return JSONResponse(listing, headers=headers)
     body = serialize_catalog(catalog, url, media_type)
     charset = "; charset=utf-8" if media_type != _RDFXML else ""
     return Response(body, media_type=media_type + charset, headers=headers)

@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServiceState
 from api.pages import render, root_of
+from api.routers.audit import audit_head
 from api.routers.coherence import load_coherence
 from graph.catalog import Catalog, read_catalog
 from graph.errors import QueryError
@@ -131,4 +132,5 @@ def home(request: Request) -> HTMLResponse:
         href=href,
         number=_number,
         today=now().date().isoformat(),
+        audit=audit_head(service.settings, root + "/"),
     )

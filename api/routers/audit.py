@@ -1,0 +1,86 @@
+"""``/audit``: the audit chain replayed — is the record of loads and publications intact?
+
+=====================================  ==========================================================
+GET /audit                             JSON: ``ok``, ``entries``, ``verified``, ``head`` (hash of
+                                       the last entry that holds) and ``broken`` (the first broken
+                                       entry: line, seq, reason, message) or null; a browser gets
+                                       the page, with the last entries
+GET /audit?head=HASH                   the same, and ``ok`` only if HASH (a head recorded
+                                       elsewhere earlier) is still the hash of an entry
+=====================================  ==========================================================
+
+The chain is read from ``settings.audit_location`` and replayed at every request (the
+log is small: one line per load, validation or publication). 404 when auditing is off.
+``audit_head`` is also what ``/catalog.json`` and the home page show. Docs: docs/audit.md.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import ServiceState
+from api.pages import render, root_of, wants_html
+from graph.audit_chain import AuditChain, read_head
+from graph.settings import Settings
+
+__all__ = ["audit_head", "router"]
+
+router = APIRouter(tags=["audit"])
+
+RECENT = 20  # entries listed on the page
+
+
+def _chain(settings: Settings) -> AuditChain:
+    location = settings.audit_location
+    if location is None:
+        raise HTTPException(
+            404, "rantai audit tidak aktif / the audit chain is off on this instance (setting audit_path)"
+        )
+    return AuditChain(location)
+
+
+def audit_head(settings: Settings, service_url: str) -> dict[str, Any] | None:
+    """The chain's last entry as written (not verified), to show and record elsewhere."""
+    location = settings.audit_location
+    head = read_head(location) if location is not None else None
+    if head is None:
+        return None
+    return {"hash": head.hash, "seq": head.seq, "time": head.time, "verify": service_url + "audit"}
+
+
+@router.get(
+    "/audit",
+    responses={
+        200: {"content": {"application/json": {}, "text/html": {}}, "description": "The replay."},
+        404: {"description": "Rantai audit tidak aktif / auditing is off."},
+    },
+)
+def audit(
+    request: Request,
+    head: Annotated[
+        str | None,
+        Query(
+            description="Hash kepala yang dicatat sebelumnya / a head hash recorded earlier", max_length=64
+        ),
+    ] = None,
+) -> Response:
+    """Periksa ulang rantai audit / replay the audit chain and name the first broken entry."""
+    service: ServiceState = request.app.state.service
+    chain = _chain(service.settings)
+    result = chain.verify(known_head=head or None)
+    body = result.as_dict()
+    del body["path"]  # the server's file layout is nobody's business
+    if not wants_html(request, ["application/json"]):
+        return JSONResponse(body, headers={"Vary": "Accept"})
+    recent = list(chain.entries())[-RECENT:][::-1]
+    return render(
+        request,
+        "audit.html",
+        result=body,
+        recent=recent,
+        checked_head=head,
+        json_url=f"{root_of(request)}/audit",
+    )
