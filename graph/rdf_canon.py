@@ -20,14 +20,23 @@ sorted lines, so a graph of the store is hashed exactly without building a ``Dat
 ``graph_hash`` streams its N-Triples out of Oxigraph (``Store.dump``, in Rust), sorts the
 lines in runs of ``RUN_LINES`` and merges runs from temporary files when the graph is
 larger, so memory stays bounded at province scale (a province version graph is ~10 M
-quads). Measured on the 2-core development machine (shared with other work), a synthetic
-1,000,000-quad observation graph: dump + sort + hash 3.3 s and ~250 MB in one run; the
-same through a SPARQL ``CONSTRUCT`` (what a remote store offers) 15 s; building a
-``Dataset`` and canonicalizing it is needed only when blank nodes are present. With runs of
-1 M lines a 10 M-quad graph takes ~35-45 s (on top of a province load's ~180 s) and
-~1.5 GB of temporary files. A graph with blank nodes is canonicalized in memory by
-pyoxigraph (worst case exponential in the number of blank nodes: only small graphs such
-as the ontology have them).
+quads). Measured on the 2-core development machine while other work ran on it (load
+average ~6), a synthetic 1,000,000-quad observation graph (148 MB of N-Triples):
+
+==========================================  ===========  ==================================
+in-memory store: dump + sort + hash          3.3-3.5 s    ~184 MB Python peak (one run)
+  the same in runs of 250,000 lines, merged  6.8 s        bounded by the run size
+on-disk store (RocksDB): dump alone          20-49 s      Oxigraph decodes every term
+  dump + sort + hash                         44 s         (a SPARQL COUNT of it: 1.0 s)
+SPARQL ``CONSTRUCT`` (a remote store)        15 s         in memory; plus the transfer
+==========================================  ===========  ==================================
+
+So the cost is reading the graph back, not hashing it: on disk a 10 M-quad province
+version graph would take minutes on top of a ~180 s load. Hashing the N-Quads as the
+pipeline writes them would avoid the read-back but records what was sent rather than what
+the store holds; that trade-off is left open. A graph with blank nodes is canonicalized in
+memory by pyoxigraph (worst case exponential in the number of blank nodes: only small
+graphs such as the ontology have them).
 
 A store graph is hashed as the *default graph* of a dataset (its N-Triples: the graph's
 name is not in the hash), so the same triples under another version-graph IRI hash the
