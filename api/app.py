@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from api.routers import (
     coherence,
     health,
     home,
+    ingest,
     insight,
     map,
     provenance,
@@ -65,6 +66,19 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         allow_headers=["*"],
         expose_headers=["X-Truncated"],
     )
+
+    @app.middleware("http")
+    async def private_when_signed_in(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # An answer to a token may hold restricted data: no shared cache may keep or reuse it.
+        response = await call_next(request)
+        if "authorization" in request.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+        vary = response.headers.get("Vary")
+        response.headers["Vary"] = f"{vary}, Authorization" if vary else "Authorization"
+        return response
+
     app.include_router(home.router)
     app.include_router(health.router)
     app.include_router(sparql.router)
@@ -77,5 +91,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(audit.router)
     app.include_router(coherence.router)
     app.include_router(map.router)
+    app.include_router(ingest.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+from graph.accounts import Accounts, User
 from graph.iris import Iris
 from graph.observation_view import ObservationView, read_view
 from graph.query_pool import FollowingReader, QueryPool
 from graph.settings import Settings
 from graph.store import EmbeddedStore, Store, connect_store, open_store
+from graph.vocabulary import Vocabulary
 
 __all__ = ["ServiceState"]
 
@@ -44,6 +47,10 @@ class ServiceState:
         self._cache: dict[str, tuple[int, Any]] = {}
         self._view: tuple[int, ObservationView] | None = None
         self._view_building: int | None = None
+        self.accounts = Accounts(settings.resolve(settings.accounts_path))
+        self._agencies: dict[str, str] | None = None
+        # Uploads write to the store one at a time (a load is long; a second waits).
+        self.write_lock = threading.Lock()
         # A SPARQL server keeps its own time: the client's timeout is the query time limit.
         self._remote = (
             connect_store(settings, read_only=True, timeout_s=settings.query_timeout_ms / 1000)
@@ -121,6 +128,25 @@ class ServiceState:
         if self._pool is not None:
             return self._pool.run(fn, *args, **kwargs)
         return fn(self.store, *args, **kwargs)
+
+    @property
+    def fixed_store(self) -> Store | None:
+        """The store the service was given (tests, embedded use), or None when it opens its own."""
+        return self._fixed
+
+    @property
+    def agency_iris(self) -> dict[str, str]:
+        """Agency slug -> IRI, from the vocabulary (read once)."""
+        if self._agencies is None:
+            self._agencies = dict(Vocabulary.load(self.settings.ontology_path, self.iris).agencies)
+        return self._agencies
+
+    def authenticate(self, token: str) -> User | None:
+        """The user holding ``token`` (with their agency's IRI), or None."""
+        user = self.accounts.authenticate(token)
+        if user is None or user.agency is None:
+            return user
+        return replace(user, agency_iri=self.agency_iris.get(user.agency))
 
     def observation_view(self) -> ObservationView | None:
         """The columnar view of the published observations, when one is ready for the

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from graph.accounts import AccountError, Accounts
 from graph.cli_audit import audit_app
 from graph.errors import LoadRejected, OneCenterError
 from graph.iris import Iris
@@ -27,6 +28,7 @@ from graph.query import run_query
 from graph.reports import write_findings, write_problems, write_review_queue
 from graph.settings import Settings, load_settings
 from graph.store import connect_store, open_store
+from graph.vocabulary import Vocabulary
 
 app = typer.Typer(
     help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
@@ -359,6 +361,65 @@ def show_settings() -> None:
     for name, field in Settings.model_fields.items():
         table.add_row(name, str(getattr(settings, name)), field.description or "")
     Console().print(table)
+
+
+users_app = typer.Typer(
+    help="Pengguna API unggah dan tokennya / users of the upload API and their tokens.",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="user")
+
+
+def _accounts() -> Accounts:
+    settings = _settings()
+    return Accounts(settings.resolve(settings.accounts_path))
+
+
+@users_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Nama pengguna / user name")],
+    role: Annotated[str, typer.Option(help="produsen | walidata | admin")],
+    agency: Annotated[str | None, typer.Option(help="Instansi Produsen Data / the agency's slug")] = None,
+) -> None:
+    """Buat pengguna; token dicetak sekali / make a user; the token is printed once."""
+    with _errors():
+        if agency is not None:
+            settings = _settings()
+            known = Vocabulary.load(settings.ontology_path, Iris(settings.base_iri)).agencies
+            if agency not in known:
+                raise AccountError(
+                    f"instansi {agency!r} tidak dikenal / unknown agency; one of: {', '.join(sorted(known))}"
+                )
+        user, token = _accounts().add(name, role, agency)
+    console.print(f"Pengguna / user [bold]{user.name}[/bold] ({user.role}{', ' + agency if agency else ''})")
+    console.print("Token (simpan sekarang, tidak ditampilkan lagi / keep it now, it is not shown again):")
+    typer.echo(token)
+
+
+@users_app.command("list")
+def user_list() -> None:
+    """Daftar pengguna / list users (never their tokens)."""
+    table = RichTable("name", "role", "agency", "token")
+    for user, active in _accounts().users():
+        state = "aktif / active" if active else "dicabut / revoked"
+        table.add_row(user.name, user.role, user.agency or "", state)
+    Console().print(table)
+
+
+@users_app.command("revoke")
+def user_revoke(name: Annotated[str, typer.Argument(help="Nama pengguna / user name")]) -> None:
+    """Cabut token / revoke a user's token."""
+    with _errors():
+        _accounts().revoke(name)
+    console.print(f"Token {name} dicabut / revoked")
+
+
+@users_app.command("rotate")
+def user_rotate(name: Annotated[str, typer.Argument(help="Nama pengguna / user name")]) -> None:
+    """Token baru (yang lama berhenti berlaku) / a new token; the old one stops working."""
+    with _errors():
+        token = _accounts().rotate(name)
+    typer.echo(token)
 
 
 # The audit chain's commands live in their own module.

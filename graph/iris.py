@@ -46,6 +46,11 @@ class Iris:
         """Append-only record of loads, files and mappings."""
         return f"{self.base}graph/provenans"
 
+    def restricted_provenance_graph(self, dataset: str) -> str:
+        """What a restricted (terbatas) dataset's validation reports say about its figures:
+        kept out of the public provenance graph, read only by those allowed to see the data."""
+        return f"{self.base}graph/terbatas/{segment(dataset)}/provenans"
+
     @property
     def dataset_graphs_prefix(self) -> str:
         """Every dataset version graph starts with this."""

@@ -196,7 +196,7 @@ class PersonalDataGuard:
 
         The kecamatan part is only required to be non-zero: a NIK keeps the kecamatan where
         it was first issued, and kecamatan have been split and moved to new kabupaten since
-        (Pesawaran left Lampung Selatan in 2007), so the current code list would miss some.
+        (whole kabupaten have been carved out of others), so the current code list would miss some.
         """
         if len(digits) != 16 or not digits.isdigit():
             return False

@@ -38,14 +38,17 @@ from graph.provenance import (
     new_load_id,
     now,
     publication_provenance,
+    rejection_provenance,
     source_file_ntriples,
 )
 from graph.publication import (
+    EVERYONE_INTERNAL,
     candidate_graphs,
     collect_garbage,
     draft_datasets,
     hold,
     publish,
+    published,
     published_graphs,
 )
 from graph.quad_writer import QuadContext, quads
@@ -123,6 +126,7 @@ class Draft:
     open_violations: list[Finding] = field(default_factory=list)
     accepted: dict[str, list[Finding]] = field(default_factory=dict)  # acceptance key -> findings
     acceptances: list[Acceptance] = field(default_factory=list)
+    awaiting_decision: bool = False  # held for the Walidata even without violations (uploads)
 
 
 class Platform:
@@ -162,14 +166,15 @@ class Platform:
         subjects: Sequence[str],
         payload: dict[str, Any],
         graphs: Sequence[str] = (),
+        actor: str | None = None,
     ) -> Entry | None:
         """Append one entry to the audit chain (docs/audit.md); None when auditing is off.
 
         Call it after the change it records is committed. ``graphs``: named graphs of the
         store whose RDFC-1.0 hashes go into the payload under ``"graphs"`` (hashing reads
         the whole graph back: per million quads ~3.5 s in memory, ~45 s on disk). ``kind`` is one of
-        ``graph.audit_chain.KINDS`` or another lower-case word; the actor is the
-        ``agent`` setting or the operating-system user.
+        ``graph.audit_chain.KINDS`` or another lower-case word; the actor is ``actor`` (an
+        API user), else the ``agent`` setting or the operating-system user.
 
         Raises:
             AuditChainError: the log's last entry is unreadable; nothing was appended.
@@ -180,8 +185,8 @@ class Platform:
         if graphs:
             workdir = self.audit_chain.path.parent
             body["graphs"] = {g: graph_hash(self.store, g, workdir=workdir).as_dict() for g in graphs}
-        actor = self.settings.agent or getpass.getuser()
-        return self.audit_chain.append(kind, actor=actor, subjects=list(subjects), payload=body)
+        who = actor or self.settings.agent or getpass.getuser()
+        return self.audit_chain.append(kind, actor=who, subjects=list(subjects), payload=body)
 
     # Reference graphs ------------------------------------------------------------------
 
@@ -214,10 +219,13 @@ class Platform:
 
     # Dataset loads -----------------------------------------------------------------------
 
-    def _examine(self, mapping_path: Path) -> tuple[Mapping, Table, Prepared, LoadReport, str]:
-        """Read, link and map a table without touching the store; say why it would be refused."""
+    def _examine(
+        self, mapping_path: Path, source: Path | None = None
+    ) -> tuple[Mapping, Table, Prepared, LoadReport, str]:
+        """Read, link and map a table (the mapping's, or ``source``: an upload) without
+        touching the store; say why it would be refused."""
         mapping = resolve_terms(load_mapping(mapping_path), self.vocabulary, self.linker.rules)
-        source = mapping.source_path
+        source = source or mapping.source_path
         table = read_table(source, mapping.source)
         # Before anything else reads the cells: what it finds is masked in the table itself.
         exposed = self.personal_data.screen(mapping, table)
@@ -258,6 +266,21 @@ class Platform:
         report.message = refusal
         return mapping, table, prepared, report, refusal
 
+    def mapping_for(self, dataset: str) -> tuple[Path, Mapping]:
+        """The mapping file of ``dataset`` and its mapping, agency resolved to a slug.
+
+        Raises:
+            LoadRejected: no mapping in mappings/ describes ``dataset``.
+        """
+        for path in discover_mappings(self.settings.mappings_path):
+            mapping = load_mapping(path)
+            if mapping.dataset.id == dataset:
+                return path, resolve_terms(mapping, self.vocabulary, self.linker.rules)
+        raise LoadRejected(
+            f"dataset {dataset!r} tidak dikenal: belum ada pemetaannya / unknown dataset {dataset!r}: "
+            "no mapping describes it; the Walidata adds its mapping first"
+        )
+
     def dry_run(self, mapping_path: Path) -> LoadReport:
         """Everything a load does short of writing: the report says what would be refused.
 
@@ -270,7 +293,15 @@ class Platform:
         report.seconds = (now() - started).total_seconds()
         return report
 
-    def load(self, mapping_path: Path, progress: Progress | None = None) -> LoadReport:
+    def load(
+        self,
+        mapping_path: Path,
+        progress: Progress | None = None,
+        *,
+        source: Path | None = None,
+        publish: bool = True,
+        agent: str | None = None,
+    ) -> LoadReport:
         """Map one agency table into a draft, validate it, and publish it unless it breaks a rule.
 
         A draft with a SHACL violation that no acceptance covers is *held*: the report's
@@ -281,19 +312,31 @@ class Platform:
             MappingError: the mapping is invalid (nothing is recorded or changed).
             LoadRejected: too many rows were rejected; recorded, previous version kept.
             SourceError: the table cannot be read; previous version kept.
+
+        ``source`` reads another file than the mapping names (an upload); ``publish=False``
+        holds even a draft without violations for the Walidata's decision (uploads);
+        ``agent`` is who loaded it (default: the ``agent`` setting).
         """
         # Leftovers of an interrupted load are never published; clear them first.
         collect_garbage(self.store, self.iris)
-        draft = self._stage(mapping_path, progress)
+        draft = self._stage(mapping_path, progress, source=source, agent=agent)
+        draft.awaiting_decision = not publish
         self._judge([draft])
         self._settle(draft)
         return draft.report
 
-    def _stage(self, mapping_path: Path, progress: Progress | None = None) -> Draft:
+    def _stage(
+        self,
+        mapping_path: Path,
+        progress: Progress | None = None,
+        *,
+        source: Path | None = None,
+        agent: str | None = None,
+    ) -> Draft:
         """Read, check and write one table into a new version graph that nobody can see yet."""
         started = now()
-        mapping, table, prepared, report, refusal = self._examine(mapping_path)
-        source = mapping.source_path
+        mapping, table, prepared, report, refusal = self._examine(mapping_path, source)
+        source = source or mapping.source_path
         report.outcome = "failed"
         load_id = new_load_id(started)
         graph = self.iris.dataset_version_graph(mapping.dataset.id, load_id)
@@ -315,7 +358,7 @@ class Platform:
             rows_dropped=prepared.rows_dropped,
             observations=len(prepared.tidy),
             graph=graph,
-            agent=self.settings.agent,
+            agent=agent or self.settings.agent,
         )
         if refusal:
             rejected = replace(record, outcome="rejected", ended=now(), graph=None, observations=0)
@@ -324,6 +367,7 @@ class Platform:
                 "load",
                 [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id)],
                 load_payload(replace(rejected, message=refusal)),
+                actor=record.agent,
             )
             report.outcome = "rejected"
             raise LoadRejected(refusal, prepared.problems, report)
@@ -358,7 +402,11 @@ class Platform:
         self._add_provenance(source_file_ntriples(record, self.iris))
         subjects = [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id), graph]
         self.audit(
-            "load", subjects, load_payload(replace(record, outcome="staged"), quads=report.quads), [graph]
+            "load",
+            subjects,
+            load_payload(replace(record, outcome="staged"), quads=report.quads),
+            [graph],
+            actor=record.agent,
         )
         return Draft(mapping.dataset.id, self.iris.dataset(mapping.dataset.id), graph, record, report)
 
@@ -414,15 +462,45 @@ class Platform:
         Until that transaction, nothing refers to the report; a crash in between leaves an
         unreferenced report, never a half-recorded load.
         """
-        parts = [report_ntriples(report_iri, draft.findings, created=now())]
+        created = now()
+        restricted = self._restricted_datasets(draft)
+
+        def public(f: Finding) -> bool:
+            return f.dataset not in restricted
+
+        public_report = report_ntriples(report_iri, draft.findings, created=created, keep=public)
+        parts = [(self.iris.provenance_graph, public_report)]
+        # What the report says about a restricted dataset's figures (focus, value, message)
+        # goes to that dataset's own graph, read only by those allowed to see the data.
+        for iri, slug in restricted.items():
+            text = report_ntriples(
+                report_iri,
+                draft.findings,
+                created=created,
+                keep=lambda f, d=iri: f.dataset == d,
+                header=False,
+            )
+            if text:
+                parts.append((self.iris.restricted_provenance_graph(slug), text))
         index = {id(f): i for i, f in enumerate(draft.findings)}
         for a in draft.acceptances:
             results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
-            parts.append(acceptance_ntriples(a, self.iris, results))
-        graph = f" <{self.iris.provenance_graph}> .\n"
+            parts.append((self.iris.provenance_graph, acceptance_ntriples(a, self.iris, results)))
         # N-Triples lines end in " .\n"; a literal's line breaks are escaped, so this is each line end.
-        self.store.bulk_load(part.replace(" .\n", graph) for part in parts)
+        self.store.bulk_load(text.replace(" .\n", f" <{graph}> .\n") for graph, text in parts)
         return tuple(self.iris.acceptance(a.key) for a in draft.acceptances)
+
+    def _restricted_datasets(self, draft: Draft) -> dict[str, str]:
+        """Restricted (terbatas) datasets, IRI -> slug: those published, and the draft if it is."""
+        found = {d.iri: d.slug for d in published(self.store, self.iris) if not d.open}
+        level = self.store.query(
+            f"ASK {{ <{draft.dataset_iri}> <{OC}accessLevel> <{OC}accessOpen> }}", default_graph=[draft.graph]
+        )
+        if not bool(level):
+            found[draft.dataset_iri] = draft.dataset
+        else:
+            found.pop(draft.dataset_iri, None)  # the draft replaces a restricted version
+        return found
 
     def _settle(self, draft: Draft) -> None:
         """Publish a judged draft, or hold it; record either with its validation report."""
@@ -434,13 +512,14 @@ class Platform:
         report.findings = draft.findings
         report.violations_accepted = sum(len(v) for v in draft.accepted.values())
         report.seconds = (now() - loaded.started).total_seconds()
-        if draft.open_violations:
+        if draft.open_violations or draft.awaiting_decision:
+            message = _held_message(draft.open_violations) if draft.open_violations else AWAITING_DECISION
             record = replace(
                 loaded,
                 outcome="held",
                 ended=now(),
                 validation_report=report_iri,
-                message=_held_message(draft.open_violations),
+                message=message,
             )
             older = hold(
                 self.store,
@@ -481,7 +560,8 @@ class Platform:
         self.audit("validation", [report_iri, draft.graph], validation)
         subjects = [draft.dataset_iri, self.iris.load(record.load_id), draft.graph]
         kind = "publication" if record.outcome == "published" else "hold"
-        self.audit(kind, subjects, load_payload(record, acceptances=list(record.acceptances)))
+        payload = load_payload(record, acceptances=list(record.acceptances))
+        self.audit(kind, subjects, payload, actor=record.agent)
 
     def publish_draft(
         self, dataset: str, *, accept_reason: str | None = None, decided_by: str | None = None
@@ -546,13 +626,60 @@ class Platform:
         validation = validation_payload(report_iri, dataset, graph, draft.findings, accepted)
         self.audit("validation", [report_iri, graph], validation)
         publication = publication_payload(record, accept_reason if draft.accepted else None)
-        self.audit("publication", [dataset_iri, self.iris.publication(publication_id), graph], publication)
+        self.audit(
+            "publication",
+            [dataset_iri, self.iris.publication(publication_id), graph],
+            publication,
+            actor=record.agent,
+        )
         report = draft.report
         report.outcome = "published"
         report.findings = draft.findings
         report.violations_accepted = sum(len(v) for v in draft.accepted.values())
         report.seconds = (now() - started).total_seconds()
         return report
+
+    def reject_draft(self, dataset: str, *, reason: str, decided_by: str | None = None) -> str:
+        """Drop the dataset's held draft on the Walidata's decision, with who and why on record;
+        the published version stays. Returns the rejection's IRI.
+
+        Raises:
+            LoadRejected: there is no held draft, or no reason was given.
+        """
+        if not reason.strip():
+            raise LoadRejected("alasan penolakan wajib diisi / a reason for the rejection is required")
+        started = now()
+        dataset_iri = self.iris.dataset(dataset)
+        graph = draft_datasets(self.store, self.iris).get(dataset_iri)
+        if graph is None:
+            raise LoadRejected(
+                f"tidak ada draf tertahan untuk dataset {dataset!r} / no held draft for dataset {dataset!r}"
+            )
+        iri, ntriples = rejection_provenance(
+            new_load_id(started),
+            self.iris,
+            dataset=dataset,
+            graph=graph,
+            load_iri=self._generating_load(graph),
+            started=started,
+            agent=decided_by or self.settings.agent or getpass.getuser(),
+            reason=reason.strip(),
+        )
+        catalog = self.iris.catalog_graph
+        # One update: the pointer goes and the decision is recorded together.
+        self.store.update(
+            f"""DELETE DATA {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}draftGraph> <{graph}> }} }} ;
+INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{
+{ntriples}}} }}"""
+        )
+        self.store.remove_graph(graph)
+        self.audit(
+            "rejection",
+            [dataset_iri, iri, graph],
+            {"dataset": dataset, "graph": graph, "reason": reason.strip()},
+            actor=decided_by,
+        )
+        return iri
 
     def _generating_load(self, graph: str) -> str:
         result = self.store.query(
@@ -571,23 +698,31 @@ class Platform:
 
     def _on_record(self, link: str) -> set[tuple[str, str]]:
         """(focus, shape) of violations recorded by the activities behind the published versions."""
+        # Results on restricted datasets' figures are kept in those datasets' own graphs.
+        restricted_graphs = [
+            self.iris.restricted_provenance_graph(d.slug)
+            for d in published(self.store, self.iris)
+            if not d.open
+        ]
+        restricted = "".join(f", <{g}>" for g in restricted_graphs)
         result = self.store.query(
             f"""PREFIX oc: <{OC}> PREFIX prov: <{PROV}> PREFIX sh: <{SH}>
 SELECT DISTINCT ?focus ?shape WHERE {{
   GRAPH <{self.iris.catalog_graph}> {{ ?dataset oc:publishedGraph ?graph }}
   GRAPH <{self.iris.provenance_graph}> {{
     {{ ?activity prov:generated ?graph }} UNION {{ ?activity a oc:Publication ; prov:used ?graph }}
-    {link}
-    ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }} }}""",
+    {link} }}
+  GRAPH ?reports {{ ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }}
+  FILTER(?reports IN (<{self.iris.provenance_graph}>{restricted})) }}""",
             default_graph=[],
-            named_graphs=[self.iris.catalog_graph, self.iris.provenance_graph],
+            named_graphs=[self.iris.catalog_graph, self.iris.provenance_graph, *restricted_graphs],
         )
         assert isinstance(result, ox.QuerySolutions)
         return {(s["focus"].value, s["shape"].value) for s in result}
 
     def check_coherence(self, graphs: list[str] | None = None) -> list[Finding]:
         """Run every shape in shapes/ over the published graphs (or ``graphs``), traced."""
-        graphs = graphs if graphs is not None else published_graphs(self.store, self.iris)
+        graphs = graphs if graphs is not None else published_graphs(self.store, self.iris, EVERYONE_INTERNAL)
         findings = validate(self.store, self.shapes, graphs)
         trace_findings(self.store, graphs, findings)
         return findings
@@ -631,6 +766,12 @@ SELECT DISTINCT ?focus ?shape WHERE {{
             self._settle(draft)
             reports.append(draft.report)
         return reports, failures
+
+
+AWAITING_DECISION = (
+    "draf menunggu keputusan Walidata (terbitkan atau tolak); versi terbit sebelumnya tetap berlaku "
+    "/ draft awaits the Walidata's decision (publish or reject); the published version stays"
+)
 
 
 def _held_message(violations: list[Finding]) -> str:

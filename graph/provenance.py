@@ -29,6 +29,7 @@ __all__ = [
     "new_load_id",
     "now",
     "publication_provenance",
+    "rejection_provenance",
     "source_file_ntriples",
 ]
 
@@ -219,6 +220,41 @@ def publication_provenance(record: PublicationRecord, iris: Iris) -> str:
     ]
     lines += [f"{pub} <{OC}acceptedViolations> <{a}>" for a in record.acceptances]
     return "".join(line + " .\n" for line in lines)
+
+
+def rejection_provenance(
+    rejection_id: str,
+    iris: Iris,
+    *,
+    dataset: str,
+    graph: str,
+    load_iri: str,
+    started: dt.datetime,
+    agent: str,
+    reason: str,
+) -> tuple[str, str]:
+    """(activity IRI, N-Triples) of the Walidata rejecting a held draft: the draft is
+    dropped, the published version stays, and why is kept on record."""
+    t = f"<{RDF_TYPE}>"
+    iri = f"{load_iri}/penolakan/{rejection_id}"
+    act = f"<{iri}>"
+    person = f"<{iris.person(agent)}>"
+    lines = [
+        f"{act} {t} <{PROV}Activity>",
+        f"{act} {t} <{OC}Rejection>",
+        f"{act} <{_RDFS}label> {literal(f'Penolakan draf {dataset} {rejection_id}')}",
+        f"{act} <{PROV}startedAtTime> {_time(started)}",
+        f"{act} <{PROV}endedAtTime> {_time(started)}",
+        f"{act} <{PROV}wasAssociatedWith> {person}",
+        f"{act} <{PROV}wasInformedBy> <{load_iri}>",
+        f"{act} <{OC}rejectedGraph> <{graph}>",
+        f"{act} <{OC}loadedDataset> <{iris.dataset(dataset)}>",
+        f"{act} <{OC}outcome> <{OC}outcomeRejected>",
+        f"{act} <{_RDFS}comment> {literal(reason)}",
+        f"{person} {t} <{PROV}Person>",
+        f"{person} <{_RDFS}label> {literal(agent)}",
+    ]
+    return iri, "".join(line + " .\n" for line in lines)
 
 
 def decisions_ntriples(decisions: Decisions, iris: Iris) -> str:

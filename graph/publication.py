@@ -9,9 +9,17 @@ written (or left behind by a crashed load) is never seen.
 A version that validation held back stays in the store as the dataset's
 *draft* (``oc:draftGraph`` in the catalogue graph) until it is published by
 the Walidata or replaced by the next load; it is never part of a public query.
+
+A published dataset is *terbuka* (open) or *terbatas* (restricted), as its
+metadata says (``oc:accessLevel``). Every reader asks for the graphs of an
+``Audience``; the default is the public one, which never gets a restricted
+dataset's graph nor its restricted reports. A dataset whose level cannot be
+read counts as restricted: a mistake hides data rather than leaking it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -20,15 +28,56 @@ from graph.namespaces import OC
 from graph.store import Store
 
 __all__ = [
+    "EVERYONE_INTERNAL",
+    "PUBLIC",
+    "Audience",
+    "PublishedDataset",
     "candidate_graphs",
     "collect_garbage",
     "draft_datasets",
     "fixed_graphs",
     "hold",
+    "published",
     "publish",
     "published_datasets",
     "published_graphs",
 ]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whose query it is, as far as access levels go (picklable: it travels to query workers).
+
+    ``restricted_agencies`` are agency IRIs whose restricted datasets may be read;
+    ``all_restricted`` reads every restricted dataset (Walidata, admin, the pipeline).
+    """
+
+    all_restricted: bool = False
+    restricted_agencies: frozenset[str] = frozenset()
+
+    @property
+    def is_public(self) -> bool:
+        return not self.all_restricted and not self.restricted_agencies
+
+    def may_read(self, dataset: PublishedDataset) -> bool:
+        if dataset.open:
+            return True
+        mine = dataset.agency is not None and dataset.agency in self.restricted_agencies
+        return self.all_restricted or mine
+
+
+PUBLIC = Audience()
+# The pipeline itself (validation, publication, garbage collection) sees every dataset.
+EVERYONE_INTERNAL = Audience(all_restricted=True)
+
+
+@dataclass(frozen=True)
+class PublishedDataset:
+    iri: str
+    graph: str
+    slug: str
+    open: bool
+    agency: str | None
 
 
 def fixed_graphs(iris: Iris) -> list[str]:
@@ -43,14 +92,49 @@ def fixed_graphs(iris: Iris) -> list[str]:
     ]
 
 
-def published_datasets(store: Store, iris: Iris) -> dict[str, str]:
-    """Dataset IRI -> its published version graph."""
-    result = store.query(
+_LEVELS = f"""SELECT ?g ?d ?level ?agency WHERE {{ GRAPH ?g {{
+  ?d <{OC}accessLevel> ?level OPTIONAL {{ ?d <http://purl.org/dc/terms/publisher> ?agency }}
+}} }}"""
+
+
+def published(store: Store, iris: Iris) -> list[PublishedDataset]:
+    """Every published dataset with its version graph, access level and agency."""
+    pointers = store.query(
         f"SELECT ?d ?g WHERE {{ ?d <{OC}publishedGraph> ?g }}",
         default_graph=[iris.catalog_graph],
     )
-    assert isinstance(result, ox.QuerySolutions)
-    return {s["d"].value: s["g"].value for s in result}
+    assert isinstance(pointers, ox.QuerySolutions)
+    graphs = {s["d"].value: s["g"].value for s in pointers}
+    if not graphs:
+        return []
+    # Each dataset's level is read from its own published version (its metadata lives there).
+    levels: dict[str, set[str]] = {}
+    agencies: dict[str, str] = {}
+    found = store.query(_LEVELS, default_graph=[], named_graphs=sorted(set(graphs.values())))
+    assert isinstance(found, ox.QuerySolutions)
+    for s in found:
+        if graphs.get(s["d"].value) != s["g"].value:
+            continue  # a statement about another dataset: it does not set this one's level
+        levels.setdefault(s["d"].value, set()).add(s["level"].value)
+        if s["agency"] is not None:
+            agencies[s["d"].value] = s["agency"].value
+    prefix = iris.dataset("")
+    return [
+        PublishedDataset(
+            iri=d,
+            graph=g,
+            slug=d.removeprefix(prefix),
+            # Missing or contradictory levels make a dataset restricted.
+            open=levels.get(d) == {f"{OC}accessOpen"},
+            agency=agencies.get(d),
+        )
+        for d, g in sorted(graphs.items())
+    ]
+
+
+def published_datasets(store: Store, iris: Iris, audience: Audience = PUBLIC) -> dict[str, str]:
+    """Dataset IRI -> its published version graph, for the datasets ``audience`` may read."""
+    return {d.iri: d.graph for d in published(store, iris) if audience.may_read(d)}
 
 
 def draft_datasets(store: Store, iris: Iris) -> dict[str, str]:
@@ -63,14 +147,17 @@ def draft_datasets(store: Store, iris: Iris) -> dict[str, str]:
     return {s["d"].value: s["g"].value for s in result}
 
 
-def published_graphs(store: Store, iris: Iris) -> list[str]:
-    """Every graph a public query may read."""
-    return fixed_graphs(iris) + sorted(published_datasets(store, iris).values())
+def published_graphs(store: Store, iris: Iris, audience: Audience = PUBLIC) -> list[str]:
+    """Every graph a query of ``audience`` may read (by default: the public's)."""
+    readable = [d for d in published(store, iris) if audience.may_read(d)]
+    restricted = [iris.restricted_provenance_graph(d.slug) for d in readable if not d.open]
+    return fixed_graphs(iris) + sorted(restricted) + sorted(d.graph for d in readable)
 
 
 def candidate_graphs(store: Store, iris: Iris, drafts: dict[str, str]) -> list[str]:
-    """The public graphs as they would be if ``drafts`` (dataset IRI -> graph) were published."""
-    versions = {**published_datasets(store, iris), **drafts}
+    """Every published graph as it would be if ``drafts`` (dataset IRI -> graph) were
+    published: what validation judges (restricted datasets included)."""
+    versions = {**published_datasets(store, iris, EVERYONE_INTERNAL), **drafts}
     return fixed_graphs(iris) + sorted(versions.values())
 
 
@@ -100,7 +187,7 @@ def publish(store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_n
 
     Returns the graphs no longer referenced (previous version, older draft).
     """
-    previous = published_datasets(store, iris).get(dataset_iri)
+    previous = published_datasets(store, iris, EVERYONE_INTERNAL).get(dataset_iri)
     draft = draft_datasets(store, iris).get(dataset_iri)
     catalog = iris.catalog_graph
     store.update(
@@ -117,7 +204,8 @@ INSERT DATA {{ GRAPH <{iris.provenance_graph}> {{
 
 def collect_garbage(store: Store, iris: Iris) -> list[str]:
     """Remove dataset version graphs neither published nor held as drafts (superseded, half-written)."""
-    keep = set(published_datasets(store, iris).values()) | set(draft_datasets(store, iris).values())
+    keep = set(published_datasets(store, iris, EVERYONE_INTERNAL).values())
+    keep |= set(draft_datasets(store, iris).values())
     removed = [g for g in store.named_graphs() if g.startswith(iris.dataset_graphs_prefix) and g not in keep]
     for g in removed:
         store.remove_graph(g)

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from graph.errors import QueryError, StoreError
 from graph.iris import Iris
 from graph.namespaces import PREFIXES, sparql_prefixes
-from graph.publication import published_graphs
+from graph.publication import PUBLIC, Audience, published_graphs
 from graph.store import Store
 
 __all__ = [
@@ -106,14 +106,16 @@ def run_query(
     max_rows: int,
     with_prefixes: bool = False,
     substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+    audience: Audience = PUBLIC,
 ) -> QueryOutcome:
-    """Run a read query over the published graphs, keeping at most ``max_rows`` rows.
+    """Run a read query over the published graphs ``audience`` may read, keeping at most
+    ``max_rows`` rows.
 
     Raises:
         QueryError: the query does not parse.
     """
     text = sparql_prefixes() + sparql if with_prefixes else sparql
-    graphs = published_graphs(store, iris)
+    graphs = published_graphs(store, iris, audience)
     result = store.query(text, default_graph=graphs, named_graphs=graphs, substitutions=substitutions)
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("ask", [], [], boolean=bool(result))
@@ -197,7 +199,8 @@ class ProtocolQuery:
     ``default_graphs`` / ``named_graphs`` are the ``default-graph-uri`` /
     ``named-graph-uri`` parameters (None when the request names no graph).
     ``results_type`` and ``graph_type`` are the negotiated media types for
-    SELECT/ASK and for CONSTRUCT/DESCRIBE answers.
+    SELECT/ASK and for CONSTRUCT/DESCRIBE answers. ``audience`` decides which
+    restricted datasets the query may read (by default none).
     """
 
     sparql: str
@@ -206,6 +209,7 @@ class ProtocolQuery:
     named_graphs: tuple[str, ...] | None = None
     results_type: str = "application/sparql-results+json"
     graph_type: str = "text/turtle"
+    audience: Audience = PUBLIC
 
 
 @dataclass(frozen=True)
@@ -254,9 +258,9 @@ def _run(store: Store, request: ProtocolQuery, default: list[str], named: list[s
         raise StoreError(f"penyimpanan gagal / store failed while answering: {exc}") from exc
 
 
-def graph_sizes(store: Store, iris: Iris) -> dict[str, int]:
-    """Triples in each published graph (0 for a published graph that is empty)."""
-    published = published_graphs(store, iris)
+def graph_sizes(store: Store, iris: Iris, audience: Audience = PUBLIC) -> dict[str, int]:
+    """Triples in each published graph ``audience`` may read (0 for one that is empty)."""
+    published = published_graphs(store, iris, audience)
     result = store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
         default_graph=[],
@@ -269,8 +273,9 @@ def graph_sizes(store: Store, iris: Iris) -> dict[str, int]:
 
 
 def _dataset(store: Store, iris: Iris, request: ProtocolQuery) -> tuple[list[str], list[str]]:
-    """Default and named graphs for the query; every one of them must be published."""
-    published = published_graphs(store, iris)
+    """Default and named graphs for the query; every one of them must be published and
+    readable by the request's audience."""
+    published = published_graphs(store, iris, request.audience)
     if request.default_graphs is not None or request.named_graphs is not None:
         # The protocol's dataset overrides the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
         default, named = list(request.default_graphs or ()), list(request.named_graphs or ())

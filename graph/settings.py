@@ -116,6 +116,22 @@ class Settings(BaseSettings):
         description="Where loads and validation write their reports for agency staff (rejected "
         "cells, region review queue, coherence findings); relative to project_dir.",
     )
+    accounts_path: Path = Field(
+        Path("var/accounts.sqlite3"),
+        description="Users of the upload API (Produsen Data, Walidata, admin) and their tokens, "
+        "stored hashed (SQLite); relative to project_dir. Managed with `onecenter user`.",
+    )
+    uploads_dir: Path = Field(
+        Path("var/uploads"),
+        description="Where files uploaded through POST /ingest/{dataset} are kept, under names "
+        "the server chooses (never the uploader's); relative to project_dir.",
+    )
+    upload_max_bytes: int = Field(
+        50 * 1024 * 1024,
+        gt=0,
+        description="Largest upload accepted (bytes); for .xlsx also the largest unpacked size "
+        "of its parts, times 20 (a zip bomb is refused before it is opened).",
+    )
     reject_limit_percent: float = Field(
         10.0,
         ge=0,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from graph.namespaces import DCTERMS, OC, PREFIXES, PROV, RDF_TYPE
 from graph.ntriples import lang_literal, literal
@@ -33,8 +34,20 @@ def _node(value: str) -> str:
     return f"<{value}>" if _IRI.match(value) else literal(value)
 
 
-def report_ntriples(report_iri: str, findings: list[Finding], *, created: dt.datetime) -> str:
-    """N-Triples of one report: sh:conforms, one sh:result per finding, counts by severity."""
+def report_ntriples(
+    report_iri: str,
+    findings: list[Finding],
+    *,
+    created: dt.datetime,
+    keep: Callable[[Finding], bool] | None = None,
+    header: bool = True,
+) -> str:
+    """N-Triples of one report: sh:conforms, one sh:result per finding, counts by severity.
+
+    ``keep`` writes only some results (their IRIs keep their place in the whole report) and
+    ``header=False`` leaves out the report's own statements: a report is split this way
+    between the public provenance graph and a restricted dataset's own graph.
+    """
     t = f"<{RDF_TYPE}>"
     report = f"<{report_iri}>"
     violations = sum(f.blocks_publication for f in findings)
@@ -46,8 +59,10 @@ def report_ntriples(report_iri: str, findings: list[Finding], *, created: dt.dat
         f"{report} <{DCTERMS}created> {literal(created.isoformat(), _XSD + 'dateTime')}",
         f"{report} <{OC}violationCount> {literal(str(violations), _XSD + 'integer')}",
         f"{report} <{OC}warningCount> {literal(str(warnings), _XSD + 'integer')}",
-    ]
+    ] if header else []
     for i, f in enumerate(findings):
+        if keep is not None and not keep(f):
+            continue
         r = f"<{result_iri(report_iri, i)}>"
         lines += [
             f"{report} <{SH}result> {r}",

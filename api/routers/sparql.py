@@ -21,19 +21,22 @@ from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import audience_of, current_user
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
 from api.routers.questions import catalogue, code_lists
 from graph import __version__
+from graph.accounts import User
 from graph.answers import ParameterError, bind_parameters
 from graph.errors import QueryError, QueryTimeout
 from graph.namespaces import PREFIXES
+from graph.publication import PUBLIC, Audience
 from graph.query import (
     UPDATE_OPERATIONS,
     ProtocolQuery,
@@ -140,6 +143,7 @@ async def sparql_get(
     default_graph_uri: DefaultGraphs = None,
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
+    user: Annotated[User | None, Depends(current_user)] = None,
 ) -> Response:
     """SPARQL 1.1 Protocol query by GET; without ``query``, the service description.
 
@@ -155,7 +159,7 @@ async def sparql_get(
         if not fmt and wants_html(request, [*GRAPH_TYPES, *ALIASES[_TURTLE]]):
             return await run_in_threadpool(_editor, request)
         return await _describe(request, fmt or [])
-    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [])
+    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [], audience_of(user))
 
 
 @router.post(
@@ -187,6 +191,7 @@ async def sparql_post(
     default_graph_uri: DefaultGraphs = None,
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
+    user: Annotated[User | None, Depends(current_user)] = None,
 ) -> Response:
     """SPARQL 1.1 Protocol query by POST: form-encoded, or the query as the body."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -212,7 +217,7 @@ async def sparql_post(
             "gunakan application/sparql-query atau form / send the query as application/sparql-query "
             "or as a form (application/x-www-form-urlencoded) with query=",
         )
-    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [])
+    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [], audience_of(user))
 
 
 def _strings(values: Iterable[object]) -> list[str]:
@@ -225,6 +230,7 @@ async def _answer(
     default_graphs: list[str] | None,
     named_graphs: list[str] | None,
     formats: list[str],
+    audience: Audience = PUBLIC,
 ) -> Response:
     if len(queries) != 1 or not queries[0].strip():
         raise HTTPException(
@@ -251,6 +257,7 @@ async def _answer(
         named_graphs=tuple(named_graphs) if named_graphs is not None else None,
         results_type=results_type or _JSON,
         graph_type=graph_type or _TURTLE,
+        audience=audience,
     )
     try:
         answer = await run_in_threadpool(service.run, answer_query, service.iris, protocol)

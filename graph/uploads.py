@@ -1,0 +1,159 @@
+"""Files agency staff upload: kept under names the server chooses, checked before any reader opens them.
+
+An upload never decides where it is written: the file goes to
+``uploads_dir/<dataset>/<stamp>-<random>.<csv|xlsx>``, whatever the client called it,
+so no name (``../../etc/passwd``, ``C:\\x``, NUL bytes) can reach the file system; the
+name the client sent is kept only as text for the report.
+
+Before the table reader opens a file:
+
+- it must be no larger than ``max_bytes`` (counted while writing, so a client that
+  lies about its length is cut off, and nothing half-written is kept);
+- a CSV must not be binary (a zip or NUL bytes);
+- an XLSX must be a real Office Open XML workbook, and is refused when it holds macros
+  (``vbaProject.bin``), links to other workbooks (``externalLinks``), members whose
+  names climb out of the archive, too many members, or more unpacked bytes than
+  ``max_bytes × 20`` or a member packed more than 200 to 1 (a zip bomb is refused
+  from its directory, before anything is unpacked).
+
+Formulas are never evaluated: the reader takes the values Excel saved
+(``data_only=True``), and openpyxl parses the XML with defusedxml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from graph.errors import OneCenterError
+
+__all__ = ["UploadRejected", "check_upload", "save_upload"]
+
+SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx"}
+MAX_MEMBERS = 10_000
+MAX_RATIO = 200
+UNPACKED_FACTOR = 20
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
+
+
+class UploadRejected(OneCenterError):
+    """An uploaded file is refused before it is read; the message says why and what to do."""
+
+    def __init__(self, message: str, *, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def display_name(name: str | None) -> str:
+    """The client's file name as harmless text (for reports only, never a path)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return _SAFE_NAME.sub("_", base)[:120] or "unggahan"
+
+
+def save_upload(chunks: Iterable[bytes], folder: Path, dataset: str, fmt: str, max_bytes: int) -> Path:
+    """Write an upload's bytes to a new file under ``folder/dataset``; returns its path.
+
+    Raises:
+        UploadRejected: the upload is larger than ``max_bytes`` (413) or empty.
+    """
+    if fmt not in SUFFIXES:
+        raise UploadRejected(f"format {fmt!r} tidak didukung / unsupported format; use csv or xlsx")
+    target = folder / dataset
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = target / f"{stamp}-{secrets.token_hex(6)}{SUFFIXES[fmt]}"
+    written = 0
+    try:
+        with path.open("xb") as out:
+            for chunk in chunks:
+                written += len(chunk)
+                if written > max_bytes:
+                    raise UploadRejected(
+                        f"berkas lebih besar dari {max_bytes:,} byte / the file is larger than the limit "
+                        f"of {max_bytes:,} bytes; split the table by year or kecamatan",
+                        status=413,
+                    )
+                out.write(chunk)
+        if written == 0:
+            raise UploadRejected("berkas kosong / the uploaded file is empty")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def check_upload(path: Path, fmt: str, max_bytes: int) -> None:
+    """Refuse a saved upload that is not what its format says or is unsafe to open.
+
+    Raises:
+        UploadRejected: with what was found and what to do.
+    """
+    with path.open("rb") as f:
+        head = f.read(65536)
+    is_zip = head.startswith(b"PK\x03\x04")
+    if fmt == "csv":
+        if is_zip:
+            raise UploadRejected(
+                "berkas ini arsip zip (mungkin .xlsx), bukan CSV / this file is a zip archive (an .xlsx?), "
+                "not CSV; upload it to a dataset whose mapping reads xlsx, or save it as CSV"
+            )
+        if b"\x00" in head:
+            raise UploadRejected(
+                "berkas ini biner, bukan teks CSV / this file is binary, not CSV text; save the table as CSV"
+            )
+        return
+    if not is_zip:
+        raise UploadRejected(
+            "berkas ini bukan buku kerja .xlsx / this file is not an .xlsx workbook (old .xls, or a CSV "
+            "renamed?); save it from Excel as .xlsx"
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UploadRejected(
+            f"arsip .xlsx rusak / the .xlsx archive is damaged ({exc}); save it again"
+        ) from None
+    _check_members(members, max_bytes)
+
+
+def _check_members(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
+    names = {m.filename for m in members}
+    if len(members) > MAX_MEMBERS:
+        raise UploadRejected(f"arsip berisi {len(members)} bagian / the archive has too many parts")
+    for m in members:
+        parts = PurePosixPath(m.filename.replace("\\", "/")).parts
+        if m.filename.startswith(("/", "\\")) or ".." in parts or ":" in m.filename:
+            raise UploadRejected(
+                f"arsip berisi nama bagian berbahaya {m.filename!r} / the archive has a part whose name "
+                "leaves the archive; this is not a workbook Excel writes"
+            )
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise UploadRejected(
+            "arsip ini bukan buku kerja Excel / this archive is not an Excel workbook; save it as .xlsx"
+        )
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise UploadRejected(
+            "buku kerja berisi makro / the workbook contains macros; save it as a plain .xlsx without them"
+        )
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        raise UploadRejected(
+            "buku kerja bertaut ke berkas lain / the workbook links to other workbooks; in Excel use "
+            "Data > Edit Links > Break Link (values stay), then upload again"
+        )
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > max_bytes * UNPACKED_FACTOR:
+        raise UploadRejected(
+            f"isi arsip terlalu besar setelah dibuka ({unpacked:,} byte) / the workbook unpacks to "
+            f"{unpacked:,} bytes, over the limit; split the table"
+        )
+    for m in members:
+        if m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise UploadRejected(
+                f"bagian {m.filename!r} dipadatkan tidak wajar ({m.file_size:,} byte dari "
+                f"{m.compress_size:,}) / a part is packed too tightly to be a real sheet (a zip bomb?)"
+            )
