@@ -59,10 +59,17 @@ def _read_csv_records(path: Path, spec: SourceSpec) -> list[list[str]]:
     try:
         with path.open(encoding=spec.encoding, newline="") as f:
             return [row for row in csv.reader(f, delimiter=spec.delimiter)]
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # also "UTF-16 stream does not start with BOM", which has no byte
+        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
         raise SourceError(
-            f"berkas bukan teks {spec.encoding} / the file is not {spec.encoding} text "
-            f"(byte {exc.start}); set source.encoding in the mapping, e.g. cp1252",
+            f"berkas bukan teks {spec.encoding} / the file is not {spec.encoding} text"
+            f"{where}; set source.encoding in the mapping, e.g. cp1252",
+            file=path,
+        ) from None
+    except LookupError:
+        raise SourceError(
+            f"pengodean {spec.encoding!r} tidak dikenal / unknown encoding {spec.encoding!r}; set "
+            "source.encoding in the mapping to e.g. utf-8-sig or cp1252",
             file=path,
         ) from None
     except csv.Error as exc:
@@ -86,6 +93,9 @@ def _cell_text(value: Any, number_format: str | None) -> str:
     return str(value)
 
 
+_EXCEL_MAX_ROWS = 1_048_576
+
+
 def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], str]:
     from openpyxl import load_workbook
 
@@ -98,6 +108,8 @@ def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], s
         ) from None
     try:
         if spec.sheet is None:
+            if not workbook.worksheets:
+                raise SourceError("berkas Excel tanpa lembar / the workbook has no sheet", file=path)
             sheet = workbook.worksheets[0]
         elif spec.sheet in workbook.sheetnames:
             sheet = workbook[spec.sheet]
@@ -107,14 +119,33 @@ def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], s
                 f"{', '.join(workbook.sheetnames)}",
                 file=path,
             )
+        # The size a sheet declares is not trusted: a forged "A1:XFD1048576" would have every
+        # row padded to 16,384 cells. Without it openpyxl pads only the rows the sheet skips.
+        sheet.reset_dimensions()
         records: list[list[str]] = []
         for row in sheet.iter_rows(min_row=1):
             cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
             number = getattr(row[0], "row", None) if row else None
+            if len(records) >= _EXCEL_MAX_ROWS or (number is not None and number > _EXCEL_MAX_ROWS):
+                # A damaged or forged sheet (a row numbered 4294967296): stop padding up to it.
+                raise SourceError(
+                    f"nomor baris melebihi batas Excel {_EXCEL_MAX_ROWS} / row number past Excel's "
+                    "limit; the file is damaged: save it again from Excel",
+                    file=path,
+                    row=number or len(records) + 1,
+                )
             while number is not None and len(records) < number - 1:
                 records.append([])  # rows openpyxl skipped are empty
             records.append(cells)
         return records, sheet.title
+    except SourceError:
+        raise
+    except Exception as exc:  # openpyxl parses the sheet lazily: a damaged one fails only here
+        raise SourceError(
+            f"berkas Excel rusak / the Excel file is damaged ({type(exc).__name__}: {exc}); "
+            "save it again from Excel or export it as CSV",
+            file=path,
+        ) from None
     finally:
         workbook.close()
 
@@ -145,17 +176,28 @@ def read_table(path: Path, spec: SourceSpec) -> Table:
     Raises:
         SourceError: the file is missing, unreadable, or its header row is absent.
     """
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):  # a name the system refuses, e.g. with a NUL byte
+        found = False
+    if not found:
         raise SourceError(
             "berkas tidak ditemukan / file not found; check source.path in the mapping",
             file=path,
         )
-    sha, size = sha256_of(path)
-    sheet: str | None = None
-    if spec.resolved_format == "xlsx":
-        records, sheet = _read_xlsx_records(path, spec)
-    else:
-        records = _read_csv_records(path, spec)
+    try:
+        sha, size = sha256_of(path)
+        sheet: str | None = None
+        if spec.resolved_format == "xlsx":
+            records, sheet = _read_xlsx_records(path, spec)
+        else:
+            records = _read_csv_records(path, spec)
+    except OSError as exc:
+        raise SourceError(
+            f"berkas tidak dapat dibaca / cannot read the file ({exc.strerror or exc}); check its "
+            "permissions and that it is not open elsewhere",
+            file=path,
+        ) from None
     last_header = max(spec.header_rows)
     if len(records) < last_header:
         raise SourceError(
