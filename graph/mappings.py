@@ -293,17 +293,27 @@ class Mapping(_Strict):
         return MappingError(message, file=self.file, line=self.line_of(*loc))
 
 
-def record_yaml_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    """Fill ``out`` with the YAML line of every key path below ``node`` (for error messages)."""
+def record_yaml_lines(
+    node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int], _seen: set[int] | None = None
+) -> None:
+    """Fill ``out`` with the YAML line of every key path below ``node`` (for error messages).
+
+    A node reached again through an alias (``*name``) is not walked again: its lines are
+    those of its anchor, and walking nested aliases ("billion laughs") takes exponential time.
+    """
     out[path] = node.start_mark.line + 1
+    seen = set() if _seen is None else _seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key_path = (*path, key_node.value)
-            record_yaml_lines(value_node, key_path, out)
+            record_yaml_lines(value_node, key_path, out, seen)
             out[key_path] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            record_yaml_lines(item, (*path, i), out)
+            record_yaml_lines(item, (*path, i), out, seen)
 
 
 def yaml_line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from graph.errors import SourceError
-from graph.mappings import SourceSpec
+from graph.errors import MappingError, SourceError
+from graph.mappings import SourceSpec, load_mapping
 from graph.sources import read_table
 from tests.trust.malformed import HEADER, MAIN, SHEET, workbook_bytes
 
@@ -108,3 +109,18 @@ def test_sheet_declaring_the_whole_grid_reads_only_its_cells(tmp_path: Path) -> 
     assert table.columns == ["kode_desa", "jumlah"]
     assert table.frame[["kode_desa", "jumlah"]].values.tolist() == [["1809012001", "5"]]
     assert table.blank_rows == []
+
+
+def test_mapping_with_nested_aliases_is_refused_at_once(tmp_path: Path) -> None:
+    # "Billion laughs": ten levels of ten aliases. Recording the line of every key path
+    # walked each alias again, in exponential time (six levels took 7.6 s, ten would not end).
+    lines = ["a0: &a0 [x, y, z, w, v, u, t, s, r, q]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 11)]
+    lines.append("dataset: {keywords: *a10}")
+    path = tmp_path / "bom.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(MappingError, match="unknown key") as caught:
+        load_mapping(path)
+    assert time.monotonic() - started < 5
+    assert caught.value.file == str(path) and caught.value.line == 1
