@@ -262,7 +262,11 @@ class Platform:
                 f"{data_rows} rows rejected, over the limit; fix the rows listed and load again"
             )
         elif prepared.tidy.empty:
-            refusal = "tidak ada nilai yang dapat dimuat / no value could be loaded"
+            refusal = (
+                f"{source.name}: tidak ada nilai yang dapat dimuat / no value could be loaded; check "
+                "that the table has data rows below source.header_rows and that the measure columns "
+                "hold numbers"
+            )
         report.message = refusal
         return mapping, table, prepared, report, refusal
 
