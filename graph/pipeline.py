@@ -184,9 +184,19 @@ class Platform:
         body = dict(payload)
         if graphs:
             workdir = self.audit_chain.path.parent
-            body["graphs"] = {g: graph_hash(self.store, g, workdir=workdir).as_dict() for g in graphs}
+            body["graphs"] = {g: self._graph_digest(g, workdir) for g in graphs}
         who = actor or self.settings.agent or getpass.getuser()
         return self.audit_chain.append(kind, actor=who, subjects=list(subjects), payload=body)
+
+    def _graph_digest(self, graph: str, workdir: Path) -> dict[str, str | int | None]:
+        """A graph's RDFC-1.0 hash for the chain, or its size alone past the setting's limit."""
+        limit = self.settings.audit_graph_hash_max_quads
+        if limit:
+            quads = self.store.count(graph)
+            if quads > limit:
+                skipped = f"over audit_graph_hash_max_quads ({limit})"
+                return {"quads": quads, "sha256": None, "skipped": skipped}
+        return graph_hash(self.store, graph, workdir=workdir).as_dict()
 
     # Reference graphs ------------------------------------------------------------------
 

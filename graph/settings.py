@@ -185,6 +185,13 @@ class Settings(BaseSettings):
         "store (var/audit/chain.jsonl for var/store; var/audit/chain.jsonl under project_dir with "
         "a SPARQL server; none with an in-memory store); 'off' turns it off. See docs/audit.md.",
     )
+    audit_graph_hash_max_quads: int = Field(
+        2_000_000,
+        ge=0,
+        description="Graphs larger than this are chained with their quad count (and the load's "
+        "file and mapping SHA-256) but without their RDFC-1.0 hash: hashing reads the graph back, "
+        "~45 s per million quads on disk, which would double a province load. 0: hash every graph.",
+    )
 
     @field_validator("base_iri")
     @classmethod

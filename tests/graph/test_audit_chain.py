@@ -72,6 +72,19 @@ def test_a_load_appends_reference_decisions_load_validation_and_publication(
     assert entries[4].payload["outcome"] == "published"
 
 
+def test_a_graph_over_the_hash_limit_is_chained_by_its_size(tmp_path: Path) -> None:
+    log = tmp_path / "chain.jsonl"
+    settings = load_settings(store_path=":memory:", audit_path=str(log), audit_graph_hash_max_quads=50)
+    platform = Platform(settings)
+    platform.load(write_small_table(tmp_path, [str(1000 + i) for i in range(20)]))
+    load = next(e for e in AuditChain(log).entries() if e.kind == "load").payload
+    recorded = load["graphs"][load["graph"]]
+    assert recorded["sha256"] is None and recorded["quads"] == load["quads"] > 50
+    assert "audit_graph_hash_max_quads" in recorded["skipped"]
+    assert AuditChain(log).verify().ok
+    platform.close()
+
+
 def test_the_untouched_chain_verifies_and_names_its_head(loaded: tuple[Platform, Path]) -> None:
     _, log = loaded
     result = AuditChain(log).verify()
