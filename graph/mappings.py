@@ -147,6 +147,13 @@ class SourceSpec(_Strict):
     drop_rows: list[DropRule] = []
     personal_data: PersonalData | None = None
 
+    @field_validator("path")
+    @classmethod
+    def _path_names_a_file(cls, value: str) -> str:
+        if not value.strip() or "\x00" in value:
+            raise ValueError("'path' must name the table file (not empty, no NUL character)")
+        return value
+
     @model_validator(mode="after")
     def _format_fits(self) -> SourceSpec:
         fmt = self.resolved_format

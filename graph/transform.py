@@ -260,7 +260,8 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
             raw,
             style=measure.decimal or source_style,
             missing=mapping.source.missing,
-            integer=counts.fillna(False).astype(bool),
+            # via object: when no row names a known indicator, counts is a null-typed column
+            integer=counts.astype(object).fillna(False).astype(bool),
         )
         if measure.period is not None:
             period, problem, pcol = periods_for(measure.period)

@@ -16,8 +16,10 @@ import pytest
 
 from graph.errors import MappingError, SourceError
 from graph.mappings import SourceSpec, load_mapping
+from graph.pipeline import Platform
 from graph.sources import read_table
 from tests.trust.malformed import HEADER, MAIN, SHEET, workbook_bytes
+from tests.trust.test_malformed_tables import MAPPING
 
 
 def rebuilt(good: bytes, name: str, content: bytes | None) -> bytes:
@@ -124,3 +126,30 @@ def test_mapping_with_nested_aliases_is_refused_at_once(tmp_path: Path) -> None:
         load_mapping(path)
     assert time.monotonic() - started < 5
     assert caught.value.file == str(path) and caught.value.line == 1
+
+
+def test_mapping_with_a_nul_byte_in_its_table_path_names_the_line(tmp_path: Path) -> None:
+    # Resolving such a path raised a bare ValueError ("embedded null byte").
+    path = tmp_path / "uji.yaml"
+    path.write_text(MAPPING.format(table='"tabel\\0.csv"'), encoding="utf-8")
+    with pytest.raises(MappingError, match="source.path: .*no NUL character") as caught:
+        load_mapping(path)
+    assert caught.value.line == 8
+
+
+def test_indicator_column_naming_no_known_indicator_is_reported_not_a_crash(
+    platform: Platform, tmp_path: Path
+) -> None:
+    # With no row naming a known indicator, parsing the numbers failed inside pyarrow.
+    (tmp_path / "tabel.csv").write_text(
+        "kode_desa;nama_desa;tahun;jumlah\n1809012001;Desa 1;2024;5\n1809012002;Desa 2;2024;6\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "uji.yaml"
+    path.write_text(
+        MAPPING.format(table="tabel.csv").replace("indicator: kpm-pkh", "indicator: {column: nama_desa}"),
+        encoding="utf-8",
+    )
+    report = platform.dry_run(path)
+    assert report.outcome == "would-be-rejected" and report.observations == 0
+    assert [(p.row, p.column) for p in report.problems] == [(2, "nama_desa"), (3, "nama_desa")]
