@@ -1,0 +1,172 @@
+"""Readers during reloads: every answer is all of one version, never a mix, never a 5xx.
+
+A real uvicorn server (in a thread, loopback) serves an on-disk store read-only, as
+``onecenter serve`` does, with its query workers; the test's own writer reloads
+the Dinsos KPM dataset, alternating versions A and B, while reader threads ask
+``/sparql`` for every observation of the dataset and a named question for one
+indicator by kecamatan. Each SPARQL answer must be exactly A's or B's
+observations; each question answer exactly the answer given when A, or B, was
+the published version.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from graph.pipeline import Platform
+from graph.settings import load_settings
+from tests.api.test_sparql import free_port
+from tests.trust.figures import record_figures
+from tests.trust.versions import Version, observation_of, observations_query, which_version, write_versions
+
+RELOADS = 4  # after A and B are each published once, while the readers read
+READERS = 3
+QUESTION = "/questions/indicator-by-region.json"
+QUESTION_PARAMS = {"indicator": "kpm-pkh", "level": "kecamatan", "period": "2024"}
+
+
+@pytest.fixture
+def server_for(tmp_path: Path) -> Iterator[Any]:
+    """Start a server on a store path once the store exists; stop it afterwards."""
+    started: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(store: Path) -> str:
+        settings = load_settings(store_path=str(store), query_workers=2, query_timeout_ms=30_000)
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, name="uvicorn")
+        thread.start()
+        started.append((server, thread))
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in started:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def question_answer(body: dict[str, Any]) -> dict[str, float]:
+    """Region code -> value, the part of a question answer that differs between versions."""
+    return {row["region_code"]: float(row["value"]) for row in body["rows"]}
+
+
+@pytest.mark.slow
+def test_readers_during_reloads_see_one_whole_version(tmp_path: Path, server_for: Any) -> None:
+    versions = write_versions(tmp_path)
+    settings = load_settings(store_path=str(tmp_path / "store"), reports_dir=str(tmp_path / "reports"))
+    assert settings.store_location is not None
+    platform = Platform(settings)
+    platform.load_reference()
+    sparql = observations_query(platform.iris)
+    try:
+        assert platform.load(versions["A"].mapping).outcome == "published"
+        base = server_for(settings.store_location)
+        answers: dict[str, dict[str, float]] = {}
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for name in ("A", "B"):
+                if name == "B":
+                    assert platform.load(versions[name].mapping).outcome == "published"
+                version = read_sparql(client, sparql, versions)
+                assert version == name
+                answers[name] = question_answer(ask_question(client))
+        assert answers["A"] != answers["B"]
+
+        stop = threading.Event()
+        seen: Counter[str] = Counter()
+        failures: list[str] = []
+        lock = threading.Lock()
+
+        def read() -> None:
+            with httpx.Client(base_url=base, timeout=60) as client:
+                turn = 0
+                while not stop.is_set():
+                    turn += 1
+                    try:
+                        if turn % 2:
+                            version = read_sparql(client, sparql, versions)
+                            key = f"sparql {version}"
+                        else:
+                            answer = question_answer(ask_question(client))
+                            version = next((n for n, a in answers.items() if a == answer), None)
+                            key = f"question {version}"
+                    except AssertionError as exc:
+                        with lock:
+                            failures.append(str(exc)[:500])
+                        continue
+                    with lock:
+                        seen[key] += 1
+                        if version is None:
+                            failures.append(key)
+
+        readers = [threading.Thread(target=read, name=f"reader-{i}") for i in range(READERS)]
+        for thread in readers:
+            thread.start()
+        began = time.monotonic()
+        published = "B"
+        try:
+            for _ in range(RELOADS):
+                published = "A" if published == "B" else "B"
+                assert platform.load(versions[published].mapping).outcome == "published"
+            # Let the readers see the last version too.
+            time.sleep(1.0)
+        finally:
+            stop.set()
+            for thread in readers:
+                thread.join(timeout=120)
+        seconds = time.monotonic() - began
+    finally:
+        platform.close()
+
+    assert not failures, failures[:5]
+    assert not any(k.endswith("None") for k in seen)
+    reads = sum(seen.values())
+    assert seen[f"sparql {published}"] + seen[f"question {published}"] > 0
+    record_figures(
+        "concurrent_readers",
+        {
+            "reloads": RELOADS,
+            "readers": READERS,
+            "reads_checked": reads,
+            "reads_by_endpoint_and_version": dict(seen),
+            "mixed_or_partial": 0,
+            "errors_5xx": 0,
+            "seconds": round(seconds, 1),
+            "observations_per_version": len(versions["A"].observations),
+        },
+    )
+
+
+def read_sparql(client: httpx.Client, sparql: str, versions: dict[str, Version]) -> str | None:
+    response = client.get(
+        "/sparql", params={"query": sparql}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert response.status_code == 200, f"/sparql answered {response.status_code}: {response.text[:300]}"
+    rows = response.json()["results"]["bindings"]
+    observations = [
+        observation_of(*(row[v]["value"] for v in ("area", "period", "indicator", "value"))) for row in rows
+    ]
+    version = which_version(observations, versions)
+    assert version is not None, f"/sparql gave {len(observations)} observations, neither A's nor B's"
+    return version
+
+
+def ask_question(client: httpx.Client) -> dict[str, Any]:
+    response = client.get(QUESTION, params=QUESTION_PARAMS)
+    assert response.status_code == 200, f"{QUESTION} answered {response.status_code}: {response.text[:300]}"
+    body: dict[str, Any] = response.json()
+    assert body["rows"], "the question answered no rows"
+    return body
