@@ -100,8 +100,9 @@ def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], s
     from openpyxl import load_workbook
 
     try:
-        # data_only: cached values, formulas are never evaluated.
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # data_only: cached values, formulas are never evaluated; keep_links=False: links to
+        # other workbooks are neither kept nor followed.
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise SourceError(
             f"berkas Excel tidak dapat dibuka / cannot open the Excel file: {exc}", file=path
