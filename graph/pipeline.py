@@ -58,7 +58,7 @@ from graph.sources import Table, read_table
 from graph.store import Store, connect_store
 from graph.transform import Prepared, prepare, resolve_terms
 from graph.validation import Finding, Shapes, trace_findings, validate
-from graph.validation_report import SH, report_ntriples, result_iri
+from graph.validation_report import SH, report_chunks, result_iri
 from graph.vocabulary import Vocabulary
 
 __all__ = ["LoadReport", "Platform"]
@@ -482,26 +482,30 @@ class Platform:
         def public(f: Finding) -> bool:
             return f.dataset not in restricted
 
-        public_report = report_ntriples(report_iri, draft.findings, created=created, keep=public)
-        parts = [(self.iris.provenance_graph, public_report)]
-        # What the report says about a restricted dataset's figures (focus, value, message)
-        # goes to that dataset's own graph, read only by those allowed to see the data.
-        for iri, slug in restricted.items():
-            text = report_ntriples(
-                report_iri,
-                draft.findings,
-                created=created,
-                keep=lambda f, d=iri: f.dataset == d,
-                header=False,
-            )
-            if text:
-                parts.append((self.iris.restricted_provenance_graph(slug), text))
-        index = {id(f): i for i, f in enumerate(draft.findings)}
-        for a in draft.acceptances:
-            results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
-            parts.append((self.iris.provenance_graph, acceptance_ntriples(a, self.iris, results)))
-        # N-Triples lines end in " .\n"; a literal's line breaks are escaped, so this is each line end.
-        self.store.bulk_load(text.replace(" .\n", f" <{graph}> .\n") for graph, text in parts)
+        def parts() -> Iterator[tuple[str, str]]:
+            for text in report_chunks(report_iri, draft.findings, created=created, keep=public):
+                yield self.iris.provenance_graph, text
+            # What the report says about a restricted dataset's figures (focus, value, message)
+            # goes to that dataset's own graph, read only by those allowed to see the data.
+            for iri, slug in restricted.items():
+                own = self.iris.restricted_provenance_graph(slug)
+                mine = report_chunks(
+                    report_iri,
+                    draft.findings,
+                    created=created,
+                    keep=lambda f, d=iri: f.dataset == d,
+                    header=False,
+                )
+                for text in mine:
+                    yield own, text
+            index = {id(f): i for i, f in enumerate(draft.findings)}
+            for a in draft.acceptances:
+                results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
+                yield self.iris.provenance_graph, acceptance_ntriples(a, self.iris, results)
+
+        # Streamed in pieces: a province report is never one string in memory. N-Triples
+        # lines end in " .\n"; a literal's line breaks are escaped, so this is each line end.
+        self.store.bulk_load(text.replace(" .\n", f" <{graph}> .\n") for graph, text in parts())
         return tuple(self.iris.acceptance(a.key) for a in draft.acceptances)
 
     def _restricted_datasets(self, draft: Draft) -> dict[str, str]:
