@@ -49,5 +49,5 @@ def test_a_report_split_by_dataset_keeps_each_results_place() -> None:
     assert "ValidationReport" in public and "ValidationReport" not in own
     # Result IRIs are numbered in the whole report, so the two halves never collide.
     assert "/obs/1>" in own and "/obs/1>" not in public and "/obs/0>" in public
-    whole = {line for line in report_ntriples(REPORT, found, created=CREATED).splitlines()}
+    whole = set(report_ntriples(REPORT, found, created=CREATED).splitlines())
     assert set(public.splitlines()) | set(own.splitlines()) == whole
