@@ -50,6 +50,8 @@ log = logging.getLogger("onecenter.query_pool")
 _START_TIMEOUT_S = 60.0
 # A call waits for an idle worker at least this long: restarting a killed one takes about 1 s.
 _MIN_WAIT_S = 5.0
+# Tries on a fresh read-only handle when a load's compaction removed a file the old one read.
+_STALE_RETRIES = 3
 
 
 class FollowingReader:
@@ -74,6 +76,11 @@ class FollowingReader:
             self._handle = EmbeddedStore(self.location, read_only=True)
             self._seen = changed
         return self._handle
+
+    def reopen(self) -> EmbeddedStore:
+        """A fresh handle, whatever the marker says (see ``_STALE_RETRIES``)."""
+        self._handle = None
+        return self.current()
 
     @property
     def generation(self) -> int | None:
@@ -286,7 +293,7 @@ def _serve(location: str, conn: Connection) -> None:
         fn, args, kwargs = job
         reply: tuple[str, Any]
         try:
-            reply = ("ok", fn(reader.current(), *args, **kwargs))
+            reply = ("ok", _call(reader, fn, args, kwargs))
         except OneCenterError as exc:
             reply = ("error", _portable(exc))
         except Exception:
@@ -295,6 +302,22 @@ def _serve(location: str, conn: Connection) -> None:
             conn.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError):
             conn.send(("bug", traceback.format_exc()))
+
+
+def _call(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    """``fn(store, ...)``, on a fresh handle again when the old one lost a file.
+
+    A read-only handle does not keep the writer's files: a load's compaction can delete
+    a table file the handle still reads ("IO error: No such file or directory ... .sst",
+    seen by tests/trust/test_concurrent_readers.py as a 500 during reloads). A new
+    handle reads the files that exist now, so the call is tried again on one.
+    """
+    for _ in range(_STALE_RETRIES):
+        try:
+            return fn(reader.current(), *args, **kwargs)
+        except OSError:
+            reader.reopen()
+    return fn(reader.current(), *args, **kwargs)
 
 
 def _portable(exc: OneCenterError) -> OneCenterError:
