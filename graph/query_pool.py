@@ -77,10 +77,9 @@ class FollowingReader:
             self._seen = changed
         return self._handle
 
-    def reopen(self) -> EmbeddedStore:
-        """A fresh handle, whatever the marker says (see ``_STALE_RETRIES``)."""
+    def forget(self) -> None:
+        """Open a fresh handle next time, whatever the marker says (see ``_call``)."""
         self._handle = None
-        return self.current()
 
     @property
     def generation(self) -> int | None:
@@ -315,8 +314,12 @@ def _call(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: An
     for _ in range(_STALE_RETRIES):
         try:
             return fn(reader.current(), *args, **kwargs)
-        except OSError:
-            reader.reopen()
+        except (OSError, RuntimeError) as exc:
+            # RocksDB reports the same loss as a RuntimeError ("Corruption: IO error: No such
+            # file or directory ... .sst") when it meets it while opening.
+            if isinstance(exc, RuntimeError) and "No such file or directory" not in str(exc):
+                raise
+            reader.forget()
     return fn(reader.current(), *args, **kwargs)
 
 
