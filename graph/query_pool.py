@@ -314,13 +314,22 @@ def _call(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: An
     for _ in range(_STALE_RETRIES):
         try:
             return fn(reader.current(), *args, **kwargs)
-        except (OSError, RuntimeError) as exc:
-            # RocksDB reports the same loss as a RuntimeError ("Corruption: IO error: No such
-            # file or directory ... .sst") when it meets it while opening.
-            if isinstance(exc, RuntimeError) and "No such file or directory" not in str(exc):
+        except (OSError, RuntimeError, StoreError) as exc:
+            if not _lost_a_file(exc):
                 raise
             reader.forget()
     return fn(reader.current(), *args, **kwargs)
+
+
+def _lost_a_file(exc: BaseException) -> bool:
+    """Whether ``exc`` is the store failing to read a file (raw, or wrapped in StoreError).
+
+    RocksDB reports the loss as a RuntimeError ("Corruption: IO error: No such file or
+    directory ... .sst") when it meets it while opening.
+    """
+    if isinstance(exc, StoreError):
+        return isinstance(exc.__cause__, OSError)
+    return isinstance(exc, OSError) or "No such file or directory" in str(exc)
 
 
 def _portable(exc: OneCenterError) -> OneCenterError:
