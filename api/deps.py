@@ -12,7 +12,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from graph.accounts import Accounts, User
 from graph.iris import Iris
 from graph.observation_view import ObservationView, read_view
-from graph.query_pool import FollowingReader, QueryPool
+from graph.query_pool import FollowingReader, FollowingStore, QueryPool
 from graph.settings import Settings
 from graph.store import EmbeddedStore, Store, connect_store, open_store
 from graph.vocabulary import Vocabulary
@@ -59,6 +59,8 @@ class ServiceState:
         )
         location = self.query_location
         self._reader = FollowingReader(location) if location is not None and store is None else None
+        # Reads in this process try again on a fresh handle when a load removed a file.
+        self._following = FollowingStore(self._reader) if self._reader is not None else None
         self._pool = (
             QueryPool(location, workers=settings.query_workers, timeout_ms=settings.query_timeout_ms)
             if location is not None
@@ -89,8 +91,8 @@ class ServiceState:
         if self._remote is not None:
             return self._remote
         with self._lock:
-            if self._reader is not None:
-                return self._reader.current()
+            if self._following is not None:
+                return self._following
             if self._memory is None:  # an in-memory store lives as long as the service
                 self._memory = open_store(None)
             return self._memory

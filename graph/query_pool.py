@@ -29,17 +29,20 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from graph.errors import OneCenterError, QueryError, QueryTimeout, StoreError
-from graph.store import EmbeddedStore, Store
+import pyoxigraph as ox
 
-__all__ = ["FollowingReader", "QueryPool"]
+from graph.errors import OneCenterError, QueryError, QueryTimeout, StoreError
+from graph.ntriples import NQuadsChunk
+from graph.store import EmbeddedStore, QueryResult, Store
+
+__all__ = ["FollowingReader", "FollowingStore", "QueryPool"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -85,6 +88,78 @@ class FollowingReader:
     def generation(self) -> int | None:
         """The publication this reader last saw (None before the first opening)."""
         return self._seen
+
+
+class FollowingStore:
+    """A ``Store`` for reading in the service's own process, over a ``FollowingReader``.
+
+    Every read runs on the reader's current handle and is tried again on a fresh one when
+    a load's compaction removed a file it read (see ``_call``). SELECT and ASK answers are
+    read to the end inside that retry (serialized and parsed back, both in Rust), so the
+    caller iterates an answer in memory, not a lazy one that could meet a lost file later.
+    Writes are refused: the service only reads.
+    """
+
+    def __init__(self, reader: FollowingReader) -> None:
+        self.reader = reader
+
+    @property
+    def path(self) -> Path:
+        return self.reader.location
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str],
+        named_graphs: list[str] | None = None,
+        substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+    ) -> QueryResult:
+        args = (sparql, default_graph, named_graphs, substitutions)
+        return cast(QueryResult, _call(self.reader, _read_whole, args, {}))
+
+    def named_graphs(self) -> list[str]:
+        return cast(list[str], _call(self.reader, EmbeddedStore.named_graphs, (), {}))
+
+    def count(self, graph: str | None = None) -> int:
+        return cast(int, _call(self.reader, EmbeddedStore.count, (graph,), {}))
+
+    def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
+        raise StoreError(READ_ONLY)
+
+    def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:
+        raise StoreError(READ_ONLY)
+
+    def update(self, sparql: str) -> None:
+        raise StoreError(READ_ONLY)
+
+    def remove_graph(self, graph: str) -> None:
+        raise StoreError(READ_ONLY)
+
+    def close(self) -> None:
+        self.reader.forget()
+
+
+READ_ONLY = "penyimpanan layanan hanya-baca / the service's store handle is read-only"
+
+
+def _read_whole(
+    store: EmbeddedStore,
+    sparql: str,
+    default_graph: list[str],
+    named_graphs: list[str] | None,
+    substitutions: dict[str, ox.NamedNode | ox.Literal] | None,
+) -> QueryResult:
+    result = store.query(
+        sparql, default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions
+    )
+    if isinstance(result, ox.QuerySolutions):
+        try:
+            data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
+        except OSError as exc:  # met a lost file while evaluating: tried again by _call
+            raise StoreError(f"penyimpanan gagal / store failed while answering: {exc}") from exc
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+    return result
 
 
 class _Worker:

@@ -70,13 +70,6 @@ def question_answer(body: dict[str, Any]) -> dict[str, float]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    raises=AssertionError,
-    reason="known bug: the service's own read-only handle (question code lists, observation "
-    "view) can still meet a store file a load's compaction deleted and answer 500; the query "
-    "workers try again on a fresh handle, the main process does not yet",
-)
 # The same lost file, met in the server's threads, leaves pyoxigraph results dropped off-thread.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_readers_during_reloads_see_one_whole_version(tmp_path: Path, server_for: Any) -> None:
