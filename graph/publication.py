@@ -92,32 +92,33 @@ def fixed_graphs(iris: Iris) -> list[str]:
     ]
 
 
-_LEVELS = f"""SELECT ?g ?d ?level ?agency WHERE {{ GRAPH ?g {{
-  ?d <{OC}accessLevel> ?level OPTIONAL {{ ?d <http://purl.org/dc/terms/publisher> ?agency }}
-}} }}"""
+_PUBLISHED = """SELECT ?d ?g ?level ?agency WHERE {
+  GRAPH <CATALOG> { ?d <OC_publishedGraph> ?g }
+  OPTIONAL { GRAPH ?g { ?d <OC_accessLevel> ?level } }
+  OPTIONAL { GRAPH ?g { ?d <http://purl.org/dc/terms/publisher> ?agency } }
+}""".replace("OC_", OC)
 
 
 def published(store: Store, iris: Iris) -> list[PublishedDataset]:
-    """Every published dataset with its version graph, access level and agency."""
-    pointers = store.query(
-        f"SELECT ?d ?g WHERE {{ ?d <{OC}publishedGraph> ?g }}",
-        default_graph=[iris.catalog_graph],
+    """Every published dataset with its version graph, access level and agency.
+
+    One query (it runs on every request): each dataset's level and agency are read from
+    its own published version, where its metadata lives.
+    """
+    found = store.query(
+        _PUBLISHED.replace("CATALOG", iris.catalog_graph), default_graph=[], named_graphs=None
     )
-    assert isinstance(pointers, ox.QuerySolutions)
-    graphs = {s["d"].value: s["g"].value for s in pointers}
-    if not graphs:
-        return []
-    # Each dataset's level is read from its own published version (its metadata lives there).
+    assert isinstance(found, ox.QuerySolutions)
+    graphs: dict[str, str] = {}
     levels: dict[str, set[str]] = {}
     agencies: dict[str, str] = {}
-    found = store.query(_LEVELS, default_graph=[], named_graphs=sorted(set(graphs.values())))
-    assert isinstance(found, ox.QuerySolutions)
     for s in found:
-        if graphs.get(s["d"].value) != s["g"].value:
-            continue  # a statement about another dataset: it does not set this one's level
-        levels.setdefault(s["d"].value, set()).add(s["level"].value)
+        d = s["d"].value
+        graphs[d] = s["g"].value
+        if s["level"] is not None:
+            levels.setdefault(d, set()).add(s["level"].value)
         if s["agency"] is not None:
-            agencies[s["d"].value] = s["agency"].value
+            agencies[d] = s["agency"].value
     prefix = iris.dataset("")
     return [
         PublishedDataset(
