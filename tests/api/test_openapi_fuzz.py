@@ -26,7 +26,7 @@ from tests.api.test_sparql_server import disk_store, free_port  # noqa: F401  (f
 
 CASES: dict[str, int] = {}
 SECONDS: dict[str, float] = {}
-EXAMPLES = 4  # per operation, each sent without and with a token (the suite stays under 15 min)
+EXAMPLES = 3  # per operation, each sent without and with a token (the suite stays under 15 min)
 ERROR_KEYS = {"ok", "status", "error", "errors"}
 
 
