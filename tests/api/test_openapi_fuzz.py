@@ -9,23 +9,20 @@ cases run is printed (``-s``) for the notes.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 
 from api.app import create_app
 from graph.accounts import Accounts
 from graph.settings import load_settings
-from tests.api.test_sparql_server import disk_store, free_port  # noqa: F401  (fixture)
+from tests.api.test_sparql_server import disk_store  # noqa: F401  (fixture)
+from tests.servers import running_server
 
 CASES: dict[str, int] = {}
-SECONDS: dict[str, float] = {}
 EXAMPLES = 3  # per operation, each sent without and with a token (the suite stays under 15 min)
 ERROR_KEYS = {"ok", "status", "error", "errors"}
 
@@ -43,22 +40,9 @@ def fuzz_server(disk_store: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         upload_max_bytes=100_000,
     )
     _, token = Accounts(folder / "accounts.sqlite3").add("fuzz.admin", "admin")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings_), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-fuzz")
-    thread.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}", token
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-        print(f"\nschemathesis cases: {sum(CASES.values())} over {len(CASES)} operations")
-        for label, seconds in sorted(SECONDS.items(), key=lambda kv: -kv[1])[:12]:
-            print(f"  {seconds:6.1f} s  {label}")
+    with running_server(create_app(settings_), "uvicorn-fuzz") as base:
+        yield base, token
+    print(f"\nschemathesis cases: {sum(CASES.values())} over {len(CASES)} operations")
 
 
 def one_error_shape(response: schemathesis.Response) -> None:
@@ -97,13 +81,8 @@ def test_the_api_keeps_its_schema_under_generated_requests(fuzz_server: tuple[st
         )
         def check(case: schemathesis.Case) -> None:
             for headers in ({}, {"Authorization": f"Bearer {token}"}):
-                started = time.monotonic()
-                response = case.call(
-                    base_url=base, headers=headers, timeout=120
-                )  # a correctness test, on a busy machine
-                SECONDS[case.operation.label] = (
-                    SECONDS.get(case.operation.label, 0.0) + time.monotonic() - started
-                )
+                # A correctness test, on a busy machine: a slow answer is not a failure.
+                response = case.call(base_url=base, headers=headers, timeout=120)
                 allowed_status(response)
                 one_error_shape(response)
                 CASES[case.operation.label] = CASES.get(case.operation.label, 0) + 1

@@ -11,7 +11,6 @@ from xml.dom.minidom import Document
 import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
@@ -20,7 +19,7 @@ from api.app import create_app
 from graph.pipeline import LoadReport, Platform
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
-from tests.api.test_sparql import free_port
+from tests.servers import running_server
 
 TIME_LIMIT_MS = 1500
 QB = "http://purl.org/linked-data/cube#"
@@ -59,19 +58,8 @@ def disk_store(demo: tuple[Platform, list[LoadReport]], tmp_path_factory: pytest
 def server(disk_store: Path) -> Iterator[str]:
     """A real uvicorn server (in a thread, on a free port) with a short query time limit."""
     settings = load_settings(store_path=str(disk_store), query_timeout_ms=TIME_LIMIT_MS, query_workers=2)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn")
-    thread.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/sparql"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with running_server(create_app(settings)) as base:
+        yield f"{base}/sparql"
 
 
 @pytest.mark.filterwarnings(

@@ -9,19 +9,16 @@ Screenshots go to ``tests/artifacts/screenshots/`` (ignored by git).
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, Request, sync_playwright
 
 from api.app import create_app
 from graph.pipeline import LoadReport, Platform
-from tests.api.test_sparql import free_port
+from tests.servers import running_server
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -55,20 +52,8 @@ def chromium_path() -> str:
 def server(demo: tuple[Platform, list[LoadReport]]) -> Iterator[str]:
     """A real uvicorn server on a free port serving the demo graph; yields its base URL."""
     platform, _ = demo
-    port = free_port()
-    app = create_app(platform.settings, platform.store)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-pages", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with running_server(create_app(platform.settings, platform.store), "uvicorn-pages") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from graph.errors import StoreError
@@ -29,7 +29,7 @@ from graph.pipeline import Platform
 from graph.query_pool import FollowingReader, _call
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
-from tests.api.test_sparql import free_port
+from tests.servers import running_server
 from tests.trust.figures import record_figures
 from tests.trust.versions import Version, observation_of, observations_query, which_version, write_versions
 
@@ -42,25 +42,13 @@ QUESTION_PARAMS = {"indicator": "kpm-pkh", "level": "kecamatan", "period": "2024
 @pytest.fixture
 def server_for(tmp_path: Path) -> Iterator[Any]:
     """Start a server on a store path once the store exists; stop it afterwards."""
-    started: list[tuple[uvicorn.Server, threading.Thread]] = []
+    with ExitStack() as servers:
 
-    def start(store: Path) -> str:
-        settings = load_settings(store_path=str(store), query_workers=2, query_timeout_ms=30_000)
-        port = free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, name="uvicorn")
-        thread.start()
-        started.append((server, thread))
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{port}"
+        def start(store: Path) -> str:
+            settings = load_settings(store_path=str(store), query_workers=2, query_timeout_ms=30_000)
+            return servers.enter_context(running_server(create_app(settings)))
 
-    yield start
-    for server, thread in started:
-        server.should_exit = True
-        thread.join(timeout=30)
+        yield start
     gc.collect()  # what the server's threads left behind is reported here, not in the next test
 
 
