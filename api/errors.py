@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph.errors import (
     LoadRejected,
     MappingError,
+    NotFound,
     OneCenterError,
     QueryError,
     QueryTimeout,
@@ -31,6 +32,7 @@ log = logging.getLogger("onecenter.api")
 STATUS: list[tuple[type[OneCenterError], int]] = [
     (QueryTimeout, 503),
     (QueryError, 400),
+    (NotFound, 404),
     (MappingError, 422),
     (SourceError, 422),
     (LoadRejected, 422),

@@ -27,6 +27,7 @@ __all__ = [
     "CellProblem",
     "LoadRejected",
     "MappingError",
+    "NotFound",
     "OneCenterError",
     "QueryError",
     "QueryTimeout",
@@ -116,6 +117,10 @@ class LoadRejected(OneCenterError):
         self.problems = problems or []
         self.report = report  # the pipeline's LoadReport: what was read, linked and refused
         super().__init__(message)
+
+
+class NotFound(LoadRejected):
+    """The dataset asked for has no mapping, or no held draft to decide on."""
 
 
 class StoreError(OneCenterError):

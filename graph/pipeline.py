@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph.acceptances import Acceptance, Acceptances, split_violations
 from graph.audit_chain import AuditChain, Entry
 from graph.audit_records import load_payload, publication_payload, validation_payload
-from graph.errors import CellProblem, LoadRejected, OneCenterError, StoreError
+from graph.errors import CellProblem, LoadRejected, NotFound, OneCenterError, StoreError
 from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
 from graph.mappings import Mapping, discover_mappings, load_mapping
@@ -290,7 +290,7 @@ class Platform:
             mapping = load_mapping(path)
             if mapping.dataset.id == dataset:
                 return path, resolve_terms(mapping, self.vocabulary, self.linker.rules)
-        raise LoadRejected(
+        raise NotFound(
             f"dataset {dataset!r} tidak dikenal: belum ada pemetaannya / unknown dataset {dataset!r}: "
             "no mapping describes it; the Walidata adds its mapping first"
         )
@@ -593,12 +593,7 @@ class Platform:
             LoadRejected: there is no held draft, or it still has violations nobody accepted.
         """
         started = now()
-        dataset_iri = self.iris.dataset(dataset)
-        graph = draft_datasets(self.store, self.iris).get(dataset_iri)
-        if graph is None:
-            raise LoadRejected(
-                f"tidak ada draf tertahan untuk dataset {dataset!r} / no held draft for dataset {dataset!r}"
-            )
+        dataset_iri, graph = self._held_draft(dataset)
         load_iri = self._generating_load(graph)
         draft = Draft(dataset, dataset_iri, graph, None, LoadReport(dataset, "", "", "held", graph=graph))
         self._judge([draft])
@@ -667,12 +662,7 @@ class Platform:
         if not reason.strip():
             raise LoadRejected("alasan penolakan wajib diisi / a reason for the rejection is required")
         started = now()
-        dataset_iri = self.iris.dataset(dataset)
-        graph = draft_datasets(self.store, self.iris).get(dataset_iri)
-        if graph is None:
-            raise LoadRejected(
-                f"tidak ada draf tertahan untuk dataset {dataset!r} / no held draft for dataset {dataset!r}"
-            )
+        dataset_iri, graph = self._held_draft(dataset)
         iri, ntriples = rejection_provenance(
             new_load_id(started),
             self.iris,
@@ -698,6 +688,20 @@ INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{
             actor=decided_by,
         )
         return iri
+
+    def _held_draft(self, dataset: str) -> tuple[str, str]:
+        """(dataset IRI, its held draft graph).
+
+        Raises:
+            NotFound: the dataset has no held draft.
+        """
+        dataset_iri = self.iris.dataset(dataset)
+        graph = draft_datasets(self.store, self.iris).get(dataset_iri)
+        if graph is None:
+            raise NotFound(
+                f"tidak ada draf tertahan untuk dataset {dataset!r} / no held draft for dataset {dataset!r}"
+            )
+        return dataset_iri, graph
 
     def _generating_load(self, graph: str) -> str:
         result = self.store.query(

@@ -34,7 +34,7 @@ from api.auth import require_user, require_walidata
 from api.deps import ServiceState
 from graph.accounts import User
 from graph.audit import PublicGraphs, activities
-from graph.errors import LoadRejected, StoreError
+from graph.errors import LoadRejected, NotFound, StoreError
 from graph.pipeline import LoadReport, Platform
 from graph.publication import draft_datasets
 from graph.uploads import UploadRejected, check_upload, display_name, save_upload
@@ -175,14 +175,8 @@ async def ingest(
         return await run_in_threadpool(_ingest, service, user, dataset, file)
     except UploadRejected as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    except LoadRejected as exc:
-        raise _rejected(exc, dataset) from None
-
-
-def _rejected(exc: LoadRejected, dataset: str) -> HTTPException:
-    if "tidak dikenal" in str(exc) or "tidak ada draf" in str(exc):
-        return HTTPException(404, str(exc))
-    return HTTPException(422, str(exc))
+    # A refused table (LoadRejected, 422) or an unknown dataset (NotFound, 404) reaches the
+    # app's handlers, which answer in the one error shape with the refused cells.
 
 
 def _drafts(service: ServiceState, user: User) -> list[dict[str, Any]]:
@@ -243,9 +237,9 @@ async def publish(
     service: ServiceState = request.app.state.service
     try:
         return await run_in_threadpool(_publish, service, user, dataset, decision or Decision())
-    except LoadRejected as exc:
-        if "tidak ada draf" in str(exc):
-            raise HTTPException(404, str(exc)) from None
+    except NotFound:
+        raise
+    except LoadRejected as exc:  # still violates rules nobody accepted
         raise HTTPException(409, str(exc)) from None
 
 
@@ -267,10 +261,7 @@ async def reject(
     decision: Decision,
 ) -> dict[str, Any]:
     service: ServiceState = request.app.state.service
-    try:
-        return await run_in_threadpool(_reject, service, user, dataset, decision.reason or "")
-    except LoadRejected as exc:
-        raise _rejected(exc, dataset) from None
+    return await run_in_threadpool(_reject, service, user, dataset, decision.reason or "")
 
 
 @router.get("/me", responses=RESPONSES, summary="Pemilik token / who this token belongs to")
