@@ -45,6 +45,11 @@ SELECT ?area ?code ?label ?parent ?parent_label WHERE {{
 }}"""
 
 
+_LEVELS = f"""
+PREFIX skos: <{PREFIXES["skos"]}>
+PREFIX oc: <{OC}>
+SELECT ?area ?level WHERE {{ ?area oc:regionLevel/skos:notation ?level }}"""
+
 _UNITS = f"""
 PREFIX skos: <{PREFIXES["skos"]}>
 PREFIX oc: <{OC}>
@@ -68,7 +73,8 @@ class ObservationView:
     region and period (IRIs as text), in store order. ``regions[area]``: one entry per
     code/name pair (a region with two names gives two, as a SPARQL join would).
     ``children[area]``: the regions directly under it. ``units[indicator]``: the Indonesian
-    names of the indicator's unit.
+    names of the indicator's unit. ``levels[area]``: the notation of the region's level
+    (desa, kecamatan, ...), which the questions' code lists read.
     """
 
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
@@ -76,6 +82,19 @@ class ObservationView:
     children: dict[str, list[str]]
     observation_count: int
     units: dict[str, list[ox.Literal]]
+    levels: dict[str, str]
+
+    def periods(self) -> list[str]:
+        """The periods (IRIs) that have observations."""
+        return sorted({period for _, period in self.values})
+
+    def indicator_levels(self) -> dict[str, set[str]]:
+        """Each indicator with observations -> the levels of the regions it is observed at."""
+        found: dict[str, set[str]] = {}
+        for (indicator, _), by_area in self.values.items():
+            levels = found.setdefault(indicator, set())
+            levels.update(self.levels[a] for a in by_area if a in self.levels)
+        return found
 
 
 def read_view(store: Store, iris: Iris) -> ObservationView:
@@ -106,4 +125,7 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
     units: dict[str, list[ox.Literal]] = {}
     for s in named:
         units.setdefault(s["indicator"].value, []).append(s["unit"])
-    return ObservationView(values, regions, {k: sorted(v) for k, v in children.items()}, count, units)
+    leveled = store.query(_LEVELS, default_graph=graphs)
+    assert isinstance(leveled, ox.QuerySolutions)
+    levels = {s["area"].value: s["level"].value for s in leveled}
+    return ObservationView(values, regions, {k: sorted(v) for k, v in children.items()}, count, units, levels)

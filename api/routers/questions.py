@@ -80,7 +80,13 @@ def code_lists(request: Request) -> CodeLists:
     catalogue(request)
     service = request.app.state.service
     cache: CodeListCache = request.app.state.question_choices
-    return cache.get(service.store, service.iris, service.settings.home_region, run=service.run)
+    return cache.get(
+        service.store,
+        service.iris,
+        service.settings.home_region,
+        run=service.run,
+        view=service.observation_view(),
+    )
 
 
 _HTML_TOO: dict[int | str, dict[str, Any]] = {
