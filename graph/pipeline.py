@@ -11,7 +11,9 @@ violation); ``build`` does all of it, judging all drafts together.
 from __future__ import annotations
 
 import getpass
+import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,18 @@ __all__ = ["LoadReport", "Platform"]
 Progress = Callable[[int, int], None]  # (done, total) observations written
 
 
+@contextmanager
+def _timed(reports: Sequence[LoadReport], step: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``step`` of each report."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = time.perf_counter() - started
+        for report in reports:
+            report.step_seconds[step] = report.step_seconds.get(step, 0.0) + seconds
+
+
 @dataclass
 class LoadReport:
     """What a load did with every row of its table."""
@@ -93,6 +107,9 @@ class LoadReport:
     link_methods: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # validation of its draft
     violations_accepted: int = 0
+    # Seconds of each step (read, map + bulk load, validation, ...), for operators and the
+    # benchmarks: on a province table the store's steps dominate and this says which.
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def violations(self) -> int:
@@ -349,7 +366,9 @@ class Platform:
     ) -> Draft:
         """Read, check and write one table into a new version graph that nobody can see yet."""
         started = now()
+        examined = time.perf_counter()
         mapping, table, prepared, report, refusal = self._examine(mapping_path, source)
+        report.step_seconds["read + link + check"] = time.perf_counter() - examined
         source = source or mapping.source_path
         report.outcome = "failed"
         load_id = new_load_id(started)
@@ -407,21 +426,23 @@ class Platform:
                     progress(min(total, (i + 1) * step), total)
 
         try:
-            report.quads = self.store.bulk_load(chunks())
+            with _timed([report], "map + bulk load"):
+                report.quads = self.store.bulk_load(chunks())
         except BaseException:
             # The half-written version graph is not published; remove it now if we can.
             self.store.remove_graph(graph)
             raise
         report.graph = graph
-        self._add_provenance(source_file_ntriples(record, self.iris))
-        subjects = [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id), graph]
-        self.audit(
-            "load",
-            subjects,
-            load_payload(replace(record, outcome="staged"), quads=report.quads),
-            [graph],
-            actor=record.agent,
-        )
+        with _timed([report], "provenance + audit chain"):
+            self._add_provenance(source_file_ntriples(record, self.iris))
+            subjects = [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id), graph]
+            self.audit(
+                "load",
+                subjects,
+                load_payload(replace(record, outcome="staged"), quads=report.quads),
+                [graph],
+                actor=record.agent,
+            )
         return Draft(mapping.dataset.id, self.iris.dataset(mapping.dataset.id), graph, record, report)
 
     def _judge(self, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
@@ -437,8 +458,11 @@ class Platform:
         pending = list(drafts)
         while pending:
             graphs = candidate_graphs(self.store, self.iris, {d.dataset_iri: d.graph for d in pending})
-            findings = validate(self.store, self.shapes, graphs)
-            trace_findings(self.store, graphs, findings)
+            reports = [d.report for d in pending]
+            with _timed(reports, "validation"):
+                findings = validate(self.store, self.shapes, graphs)
+            with _timed(reports, "tracing findings"):
+                trace_findings(self.store, graphs, findings)
             by_dataset: dict[str | None, list[Finding]] = {}
             for f in findings:
                 by_dataset.setdefault(f.dataset, []).append(f)
@@ -525,7 +549,8 @@ class Platform:
         loaded = draft.record
         assert loaded is not None, "only a freshly staged draft is settled here"
         report_iri = self.iris.validation_report(loaded.load_id)
-        acceptance_iris = self._store_report(report_iri, draft)
+        with _timed([draft.report], "validation report"):
+            acceptance_iris = self._store_report(report_iri, draft)
         report = draft.report
         report.findings = draft.findings
         report.violations_accepted = sum(len(v) for v in draft.accepted.values())

@@ -61,9 +61,23 @@ def rows(found: dict[str, Any]) -> list[Row]:
                 f"bulk load {load['floor_seconds']:.0f}",
                 "≤ 2× floor",
                 f"{ratio:.2f}× {verdict(ratio <= 2)}",
-                f"{load['peak_mb']:,.0f}",
+                f"{load.get('stage_peak_mb', load['peak_mb']):,.0f}",
             )
         )
+        steps = load.get("steps") or {}
+        if load.get("judge_seconds") is not None:
+            on_disk = steps.get("validation")
+            out.append(
+                (
+                    "judge + settle inside a load, on disk (s)",
+                    f"{load['judge_seconds']:.0f}"
+                    + (f" (validation {on_disk:.0f})" if on_disk is not None else ""),
+                    "; ".join(f"{k} {v:.0f}" for k, v in steps.items() if k != "validation"),
+                    "< 60 s",
+                    verdict(on_disk < 60) if on_disk is not None else "—",
+                    f"{load['peak_mb']:,.0f}",
+                )
+            )
     validation = found.get("validation")
     if validation:
         out.append(

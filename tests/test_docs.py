@@ -24,7 +24,17 @@ def test_every_setting_is_documented_with_its_help_text() -> None:
 def test_every_cli_command_is_in_the_readme() -> None:
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     commands = get_command(app).commands  # type: ignore[attr-defined]
-    assert set(commands) == {"audit", "build", "load", "publish", "query", "serve", "settings", "user", "validate"}
+    assert set(commands) == {
+        "audit",
+        "build",
+        "load",
+        "publish",
+        "query",
+        "serve",
+        "settings",
+        "user",
+        "validate",
+    }
     for name in commands:
         assert f"onecenter {name}" in readme, name
 

@@ -47,6 +47,23 @@ def test_demo_build_publishes_all_six_agency_tables(
     assert len(published_datasets(platform.store, platform.iris)) == 6
 
 
+def test_a_load_report_says_how_long_each_step_took(demo: tuple[Platform, list[LoadReport]]) -> None:
+    _, reports = demo
+    for report in reports:
+        steps = report.step_seconds
+        assert list(steps) == [
+            "read + link + check",
+            "map + bulk load",
+            "provenance + audit chain",
+            "validation",
+            "tracing findings",
+            "validation report",
+        ], report.dataset
+        assert all(seconds > 0 for seconds in steps.values())
+        # The steps are parts of the load, timed inside it.
+        assert sum(steps.values()) <= report.seconds + 0.01
+
+
 def sheet_rows(path: Path, sheet: str | None, min_row: int) -> list[tuple[object, ...]]:
     """Rows of a workbook sheet read with openpyxl directly (independent of graph.sources)."""
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
