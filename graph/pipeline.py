@@ -433,6 +433,9 @@ class Platform:
             self.store.remove_graph(graph)
             raise
         report.graph = graph
+        if self.settings.compact_after_load:
+            with _timed([report], "compaction"):
+                self.store.compact()
         with _timed([report], "provenance + audit chain"):
             self._add_provenance(source_file_ntriples(record, self.iris))
             subjects = [self.iris.dataset(mapping.dataset.id), self.iris.load(load_id), graph]

@@ -136,6 +136,9 @@ class FollowingStore:
     def remove_graph(self, graph: str) -> None:
         raise StoreError(READ_ONLY)
 
+    def compact(self) -> None:
+        """Nothing to do: only the process that loads compacts."""
+
     def close(self) -> None:
         self.reader.forget()
 

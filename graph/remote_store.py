@@ -257,6 +257,9 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the server commits each request before answering it."""
 
+    def compact(self) -> None:
+        """Nothing to do: the server organises its own files."""
+
     def close(self) -> None:
         self._client.close()
 

@@ -145,6 +145,13 @@ class Settings(BaseSettings):
         description="Observations turned into N-Quads and bulk-loaded at a time; bounds memory "
         "on large tables.",
     )
+    compact_after_load: bool = Field(
+        True,
+        description="Compact the on-disk store after each load's bulk load: a province table "
+        "arrives in hundreds of chunks, and reading across their files slowed validation and "
+        "questions (1 M observations: compaction 6.5 s, validation 152 s to 129 s). A compaction "
+        "rewrites the whole store, so turn it off for an embedded store much larger than a province.",
+    )
     max_result_rows: int = Field(
         10_000,
         gt=0,

@@ -59,6 +59,9 @@ class Store(Protocol):
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph and its quads."""
 
+    def compact(self) -> None:
+        """Reorganise the store's files after a bulk load so reads are fast (may do nothing)."""
+
     def count(self, graph: str | None = None) -> int:
         """Number of quads in a graph (or the whole store)."""
 
@@ -182,6 +185,12 @@ class EmbeddedStore:
     def flush(self) -> None:
         if self.path is not None and not self.read_only:
             self._store.flush()
+
+    def compact(self) -> None:
+        # Each bulk_load call adds its own sorted files; until RocksDB merges them every
+        # look-up searches all of them. An in-memory store has nothing to merge.
+        if self.path is not None and not self.read_only:
+            self._store.optimize()
 
     def close(self) -> None:
         self.flush()

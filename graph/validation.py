@@ -320,7 +320,7 @@ def _property_constraints(graph: rdflib.Graph, shape: Any, prop: Any, targets: _
         return head + f"?this {p} ?value . FILTER({condition}) }}"
 
     # A 0-or-1 count is read off the shared count query of the shape (_count_query): ?v_<path>
-    # is one value of the path, ?w_<path> a second, different one.
+    # is bound when the node has a value of the path, ?w_<path> when it has two.
     var = _path_variable(path)
     if (n := graph.value(prop, SH.minCount)) is not None and int(n) > 0:
         add(
@@ -420,25 +420,32 @@ def _path_variable(path: rdflib.URIRef) -> str:
 def _count_query(group: str, counts: list[_Constraint]) -> str:
     """One pass over the focus nodes answering every 0-or-1 count constraint of a shape.
 
-    Per path, ?v is one value (OPTIONAL: unbound when there is none) and ?w another value
-    different from ?v; COUNT(DISTINCT) compares terms, so "different" is !sameTerm. A node
-    yields one row unless it already has several values of a path.
+    Each focus node's values of the shape's paths are read in one scan of its own triples
+    and counted per path (COUNT DISTINCT compares terms, as SHACL counts value nodes);
+    ?v_<path> is then bound when the node has a value of the path and ?w_<path> when it has
+    two different ones. An OPTIONAL per path cost a separate index look-up per path and
+    node: on a province store on disk (1 M observations, 11 constraints) 84 s, this 2.5 ×
+    less. A node with no value of any path still gets its row (the scan is OPTIONAL).
     """
     paths = list(dict.fromkeys(str(c.path) for c in counts))
-    lines = []
+    counted, binds = [], []
     for path in paths:
-        var, p = _path_variable(rdflib.URIRef(path)), f"<{path}>"
-        lines.append(f"OPTIONAL {{ ?this {p} ?v{var} . }}")
+        var = _path_variable(rdflib.URIRef(path))
+        counted.append(f"(COUNT(DISTINCT IF(sameTerm(?p, <{path}>), ?o, ?none)) AS ?n{var})")
+        binds.append(f"BIND(IF(?n{var} >= 1, true, ?none) AS ?v{var})")
         if any(c.path == path and c.count_test == ("w" + var, True) for c in counts):
-            lines.append(f"OPTIONAL {{ ?this {p} ?w{var} . FILTER(!sameTerm(?v{var}, ?w{var})) }}")
+            binds.append(f"BIND(IF(?n{var} >= 2, true, ?none) AS ?w{var})")
+    listed = ", ".join(f"<{path}>" for path in paths)
     tests = [
         f"{'' if bound else '!'}BOUND(?{name})"
         for name, bound in (c.count_test for c in counts if c.count_test)
     ]
     variables = sorted({f"?{c.count_test[0]}" for c in counts if c.count_test})
     return (
-        f"SELECT ?this {' '.join(variables)} WHERE {{ {group}\n"
-        + "\n".join(lines)
+        f"SELECT ?this {' '.join(variables)} WHERE {{\n"
+        f"{{ SELECT ?this {' '.join(counted)} WHERE {{ {group}\n"
+        f"OPTIONAL {{ ?this ?p ?o . FILTER(?p IN ({listed})) }} }} GROUP BY ?this }}\n"
+        + "\n".join(binds)
         + f"\nFILTER({' || '.join(dict.fromkeys(tests))}) }}"
     )
 
@@ -707,11 +714,19 @@ class _Template:
         return "".join(out)
 
 
-def trace_findings(store: Store, graphs: list[str], findings: list[Finding], batch: int = 500) -> None:
-    """Fill each finding's agency, dataset, file, sheet, row, column and cell as written."""
+def trace_findings(
+    store: Store, graphs: list[str], findings: list[Finding], batch: int = 500, workers: int | None = None
+) -> None:
+    """Fill each finding's agency, dataset, file, sheet, row, column and cell as written.
+
+    Foci are looked up ``batch`` at a time on ``workers`` threads (default: one per CPU),
+    their answers read as TSV as the validation queries are: a province's 300,000 foci took
+    50 s on one thread.
+    """
     foci = sorted({f.focus for f in findings})
-    info: dict[str, dict[str, str]] = {}
-    for start in range(0, len(foci), batch):
+    fields = ("dataset", "agency", "file", "sheet", "row", "column", "raw")
+
+    def trace(start: int) -> dict[str, dict[str, str]]:
         values = " ".join(f"<{f}>" for f in foci[start : start + batch])
         result = store.query(
             f"""PREFIX oc: <{OC}>
@@ -735,12 +750,24 @@ SELECT ?focus ?dataset ?agency ?file ?sheet ?row ?column ?raw WHERE {{
             default_graph=graphs,
         )
         assert isinstance(result, ox.QuerySolutions)
-        for s in result:
-            info[s["focus"].value] = {
-                k: s[k].value
-                for k in ("dataset", "agency", "file", "sheet", "row", "column", "raw")
-                if s[k] is not None
-            }
+        names, rows = _table(result)
+        at = {name: i for i, name in enumerate(names)}
+        found: dict[str, dict[str, str]] = {}
+        for row in rows:
+            cells = {k: _value(row[at[k]]) for k in fields}
+            found[_value(row[at["focus"]]) or ""] = {k: v for k, v in cells.items() if v is not None}
+        return found
+
+    info: dict[str, dict[str, str]] = {}
+    starts = range(0, len(foci), batch)
+    n = max(1, min(workers or os.cpu_count() or 1, len(starts)))
+    if n == 1:
+        for start in starts:
+            info.update(trace(start))
+    else:
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="trace") as pool:
+            for found in pool.map(trace, starts):
+                info.update(found)
     for finding in findings:
         found = info.get(finding.focus, {})
         finding.dataset = found.get("dataset")
