@@ -32,10 +32,11 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -49,6 +50,8 @@ __all__ = ["Finding", "Shapes", "trace_findings", "validate"]
 
 OC = "https://w3id.org/onecenter/def#"
 _SH = str(SH)
+T = TypeVar("T")
+R = TypeVar("R")
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 _SUBCLASS = f"{_TYPE}/{_SUBCLASS_OF}*"
@@ -541,19 +544,13 @@ def validate(
     # Longest first, so no long query starts last: the count passes and the queries that
     # join every observation to another set are the long ones on a province.
     order = sorted(range(len(queries)), key=lambda i: -_weight(queries[i]))
-    n = max(1, min(workers or os.cpu_count() or 1, len(queries)))
 
     def run(i: int) -> tuple[list[Finding], float]:
         started = time.perf_counter()
         found = _run(store, graphs, resolved[i], queries[i])
         return found, time.perf_counter() - started
 
-    if n == 1:
-        results = {i: run(i) for i in order}
-    else:
-        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="shacl") as pool:
-            futures = {i: pool.submit(run, i) for i in order}
-            results = {i: f.result() for i, f in futures.items()}
+    results = dict(zip(order, _on_threads(run, order, workers, "shacl"), strict=True))
     findings: list[Finding] = []
     for i, query in enumerate(queries):
         found, seconds = results[i]
@@ -561,6 +558,19 @@ def validate(
         if timings is not None:
             timings[query.label] = timings.get(query.label, 0.0) + seconds
     return findings
+
+
+def _on_threads(fn: Callable[[T], R], items: Sequence[T], workers: int | None, name: str) -> list[R]:
+    """``fn`` of each item, in order, on ``workers`` threads (default: one per CPU).
+
+    pyoxigraph releases the GIL while it evaluates a query and serializes its answer, so
+    store work runs in parallel on threads; with one worker it runs here, in order.
+    """
+    n = max(1, min(workers or os.cpu_count() or 1, len(items)))
+    if n == 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=n, thread_name_prefix=name) as pool:
+        return list(pool.map(fn, items))
 
 
 def _weight(query: _Query) -> int:
@@ -757,15 +767,8 @@ SELECT ?focus ?dataset ?agency ?file ?sheet ?row ?column ?raw WHERE {{
         return found
 
     info: dict[str, dict[str, str]] = {}
-    starts = range(0, len(foci), batch)
-    n = max(1, min(workers or os.cpu_count() or 1, len(starts)))
-    if n == 1:
-        for start in starts:
-            info.update(trace(start))
-    else:
-        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="trace") as pool:
-            for found in pool.map(trace, starts):
-                info.update(found)
+    for found in _on_threads(trace, range(0, len(foci), batch), workers, "trace"):
+        info.update(found)
     for finding in findings:
         found = info.get(finding.focus, {})
         finding.dataset = found.get("dataset")

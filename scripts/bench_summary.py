@@ -72,7 +72,10 @@ def rows(found: dict[str, Any]) -> list[Row]:
                     "judge + settle inside a load, on disk (s)",
                     f"{load['judge_seconds']:.0f}"
                     + (f" (validation {on_disk:.0f})" if on_disk is not None else ""),
-                    "; ".join(f"{k} {v:.0f}" for k, v in steps.items() if k != "validation"),
+                    # Steps of judge + settle besides validation (the stage's are in the row above).
+                    "; ".join(
+                        f"{k} {steps[k]:.0f}" for k in ("tracing findings", "validation report") if k in steps
+                    ),
                     "< 60 s",
                     verdict(on_disk < 60) if on_disk is not None else "—",
                     f"{load['peak_mb']:,.0f}",
