@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from graph.acceptances import Acceptance, Acceptances, split_violations
 from graph.audit_chain import AuditChain, Entry
 from graph.audit_records import load_payload, publication_payload, validation_payload
+from graph.draft_observations import DraftObservations
 from graph.errors import CellProblem, LoadRejected, NotFound, OneCenterError, StoreError
 from graph.iris import Iris
 from graph.linking import RegionLinker, ReviewItem
@@ -144,6 +145,8 @@ class Draft:
     accepted: dict[str, list[Finding]] = field(default_factory=dict)  # acceptance key -> findings
     acceptances: list[Acceptance] = field(default_factory=list)
     awaiting_decision: bool = False  # held for the Walidata even without violations (uploads)
+    # Its observations as columns, kept from the stage until it is judged (draft_checks).
+    observations: DraftObservations | None = field(default=None, repr=False)
 
 
 class Platform:
@@ -433,6 +436,10 @@ class Platform:
             self.store.remove_graph(graph)
             raise
         report.graph = graph
+        observations = None
+        if self.settings.check_drafts_in_columns:
+            with _timed([report], "draft columns"):
+                observations = DraftObservations.of(prepared.tidy, self.vocabulary, ctx)
         if self.settings.compact_after_load:
             with _timed([report], "compaction"):
                 self.store.compact()
@@ -446,7 +453,9 @@ class Platform:
                 [graph],
                 actor=record.agent,
             )
-        return Draft(mapping.dataset.id, self.iris.dataset(mapping.dataset.id), graph, record, report)
+        draft = Draft(mapping.dataset.id, self.iris.dataset(mapping.dataset.id), graph, record, report)
+        draft.observations = observations
+        return draft
 
     def _judge(self, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
         """Validate drafts together with everything published; mark those that must be held.
@@ -463,7 +472,8 @@ class Platform:
             graphs = candidate_graphs(self.store, self.iris, {d.dataset_iri: d.graph for d in pending})
             reports = [d.report for d in pending]
             with _timed(reports, "validation"):
-                findings = validate(self.store, self.shapes, graphs)
+                columns = [d.observations for d in pending if d.observations is not None]
+                findings = validate(self.store, self.shapes, graphs, drafts=columns)
             with _timed(reports, "tracing findings"):
                 trace_findings(self.store, graphs, findings)
             by_dataset: dict[str | None, list[Finding]] = {}
@@ -551,6 +561,7 @@ class Platform:
         """Publish a judged draft, or hold it; record either with its validation report."""
         loaded = draft.record
         assert loaded is not None, "only a freshly staged draft is settled here"
+        draft.observations = None  # judged: its columns are not needed any more
         report_iri = self.iris.validation_report(loaded.load_id)
         with _timed([draft.report], "validation report"):
             acceptance_iris = self._store_report(report_iri, draft)

@@ -31,7 +31,7 @@ from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
 from graph.ntriples import escape
 from graph.vocabulary import Vocabulary
 
-__all__ = ["QuadContext", "quads"]
+__all__ = ["QuadContext", "lookup", "quads", "string_column", "text_of"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -53,13 +53,13 @@ class QuadContext:
     sheet: str | None
 
 
-def _column(values: pd.Series) -> pa.Array:
+def string_column(values: pd.Series) -> pa.Array:
     """A tidy column as an Arrow string array (nulls kept; callers filter them)."""
     array = pa.array(values.astype("string").array, type=pa.string(), from_pandas=True)
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def _text_of(values: pd.Series) -> pa.Array:
+def text_of(values: pd.Series) -> pa.Array:
     """Values written as pandas writes them ("100.0" for a float score), computed once
     per distinct value: the same lexical forms as before, at Arrow speed."""
     positions, distinct = pd.factorize(values, use_na_sentinel=False)
@@ -67,7 +67,7 @@ def _text_of(values: pd.Series) -> pa.Array:
     return pc.take(texts, pa.array(positions))
 
 
-def _lookup(keys: pa.Array, table: Mapping[str, str]) -> pa.Array:
+def lookup(keys: pa.Array, table: Mapping[str, str]) -> pa.Array:
     """``table[key]`` for every key, in C++ (keys are few: indicators, dimensions)."""
     names = list(table)
     index = pc.index_in(keys, value_set=pa.array(names, type=pa.string()))
@@ -123,13 +123,14 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
 
     def observations(start: int) -> list[pa.Buffer]:
         part = tidy.iloc[start : start + chunk_rows]
-        region = _column(part["region"])
-        period = _column(part["period"])
-        ind = _column(part["indicator"])
-        dims = _column(part["dims"])
+        region = string_column(part["region"])
+        period = string_column(part["period"])
+        ind = string_column(part["indicator"])
+        dims = string_column(part["dims"])
         subject = _lines(obs_prefix, region, "/", period, "/", ind, dims, ">")
-        ind_iri = _lines("<", _lookup(ind, indicator_iri), ">")
-        row = _lines(row_prefix, _text_of(part["row"]), ">")
+        ind_iri = _lines("<", lookup(ind, indicator_iri), ">")
+        row = _lines(row_prefix, text_of(part["row"]), ">")
+        value = string_column(part["value"])
         # All ten lines of an observation in one kernel: one buffer per chunk, no joins.
         lines = [
             _lines(
@@ -138,11 +139,11 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
                 subject, f" <{SDMX_DIMENSION}refArea> ", region_prefix, region, ">", g,
                 subject, f" <{SDMX_DIMENSION}refPeriod> ", period_prefix, period, ">", g,
                 subject, f" <{QB}measureType> ", ind_iri, g,
-                subject, " ", ind_iri, ' "', _column(part["value"]), '"^^<', _lookup(ind, datatype), ">", g,
-                subject, f" <{SDMX_ATTRIBUTE}unitMeasure> <", _lookup(ind, unit), ">", g,
+                subject, " ", ind_iri, ' "', value, '"^^<', lookup(ind, datatype), ">", g,
+                subject, f" <{SDMX_ATTRIBUTE}unitMeasure> <", lookup(ind, unit), ">", g,
                 subject, f" <{OC}sourceRow> ", row, g,
-                subject, f' <{OC}sourceColumn> "', _escaped(_column(part["column"])), '"', g,
-                subject, f' <{OC}rawValue> "', _escaped(_column(part["raw"])), '"', g,
+                subject, f' <{OC}sourceColumn> "', _escaped(string_column(part["column"])), '"', g,
+                subject, f' <{OC}rawValue> "', _escaped(string_column(part["raw"])), '"', g,
             )
         ]  # fmt: skip
         if pc.any(pc.greater(pc.utf8_length(dims), 0)).as_py():
@@ -162,15 +163,15 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
 
     def source_rows(start: int) -> list[pa.Buffer]:
         rows = unique_rows.iloc[start : start + chunk_rows]
-        number = _text_of(rows["row"])
+        number = text_of(rows["row"])
         row_subject = _lines(row_prefix, number, ">")
         lines = [
             _lines(
                 row_subject, f" {rdf_type} <{OC}SourceRow>", g,
                 row_subject, f" <{OC}sourceFile> <{iris.file(ctx.file_sha256)}>", g,
                 row_subject, f' <{OC}rowNumber> "', number, f'"^^<{_XSD}integer>', g,
-                row_subject, f' <{OC}regionLinkMethod> "', _column(rows["method"]), '"', g,
-                row_subject, f' <{OC}regionLinkScore> "', _text_of(rows["score"]), f'"^^<{_XSD}decimal>', g,
+                row_subject, f' <{OC}regionLinkMethod> "', string_column(rows["method"]), '"', g,
+                row_subject, f' <{OC}regionLinkScore> "', text_of(rows["score"]), f'"^^<{_XSD}decimal>', g,
             )
         ]  # fmt: skip
         optional = [
@@ -180,7 +181,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
             ("stated_parent_name", f' <{OC}statedParentName> "', '"', True),
         ]
         for column, before, after, quoted in optional:
-            values = _column(rows[column])
+            values = string_column(rows[column])
             present = pc.is_valid(values)
             if not pc.any(present).as_py():
                 continue

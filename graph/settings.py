@@ -152,6 +152,14 @@ class Settings(BaseSettings):
         "questions (1 M observations: compaction 6.5 s, validation 152 s to 129 s). A compaction "
         "rewrites the whole store, so turn it off for an embedded store much larger than a province.",
     )
+    check_drafts_in_columns: bool = Field(
+        True,
+        description="Check the shapes that judge one observation at a time (structure, IC-1, "
+        "IC-11, IC-12, IC-14, IC-15, IC-16, measure values) on a new draft's columns while "
+        "they are still in memory, instead of by look-ups in the store; the same findings "
+        "(1 M observations on disk: validation 113 s to 28 s). Turn off to judge every shape "
+        "in the store.",
+    )
     max_result_rows: int = Field(
         10_000,
         gt=0,

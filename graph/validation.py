@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -46,7 +46,10 @@ from rdflib.namespace import RDF, SH
 from graph.errors import ReferenceDataError
 from graph.store import Store
 
-__all__ = ["Finding", "Shapes", "trace_findings", "validate"]
+if TYPE_CHECKING:
+    from graph.draft_observations import DraftObservations
+
+__all__ = ["Constraint", "Finding", "ShapeQuery", "Shapes", "finding_of", "trace_findings", "validate"]
 
 OC = "https://w3id.org/onecenter/def#"
 _SH = str(SH)
@@ -96,7 +99,7 @@ class Finding:
 
 
 @dataclass
-class _Constraint:
+class Constraint:
     """One constraint of one shape, as a whole-graph SELECT (?this ?path ?value)."""
 
     shape: str
@@ -123,11 +126,11 @@ class _Constraint:
 
 
 @dataclass
-class _Query:
+class ShapeQuery:
     """One query the engine runs: one constraint's, or the shared count query of a shape."""
 
     query: str
-    constraints: list[_Constraint]
+    constraints: list[Constraint]
 
     @property
     def label(self) -> str:
@@ -141,8 +144,8 @@ class Shapes:
     """The shapes graph, compiled into whole-graph SPARQL queries."""
 
     graph: rdflib.Graph
-    constraints: list[_Constraint] = field(default_factory=list)
-    queries: list[_Query] = field(default_factory=list)
+    constraints: list[Constraint] = field(default_factory=list)
+    queries: list[ShapeQuery] = field(default_factory=list)
 
     @classmethod
     def load(cls, folder: Path) -> Shapes:
@@ -173,9 +176,9 @@ class Shapes:
                 own += _property_constraints(graph, shape, prop, targets)
             shapes.constraints += own
             counts = [c for c in own if c.count_test is not None]
-            shapes.queries += [_Query(c.query, [c]) for c in own if c.count_test is None]
+            shapes.queries += [ShapeQuery(c.query, [c]) for c in own if c.count_test is None]
             if counts:
-                shapes.queries.append(_Query(_count_query(targets.group, counts), counts))
+                shapes.queries.append(ShapeQuery(_count_query(targets.group, counts), counts))
         return shapes
 
 
@@ -298,7 +301,7 @@ _IGNORED = {
 }
 
 
-def _property_constraints(graph: rdflib.Graph, shape: Any, prop: Any, targets: _Targets) -> list[_Constraint]:
+def _property_constraints(graph: rdflib.Graph, shape: Any, prop: Any, targets: _Targets) -> list[Constraint]:
     path = graph.value(prop, SH.path)
     if not isinstance(path, rdflib.URIRef):
         raise ReferenceDataError(f"{shape}: hanya jalur IRI sederhana / only simple IRI paths are supported")
@@ -312,11 +315,11 @@ def _property_constraints(graph: rdflib.Graph, shape: Any, prop: Any, targets: _
     p = _n3(path)
     group = targets.group
     head = f"SELECT ?this ?value WHERE {{ {group} "
-    out: list[_Constraint] = []
+    out: list[Constraint] = []
 
     def add(component: str, query: str, count_test: tuple[str, bool] | None = None) -> None:
         out.append(
-            _Constraint(str(shape), _SH + component, severity, query, str(path), msg_id, msg_en, count_test)
+            Constraint(str(shape), _SH + component, severity, query, str(path), msg_id, msg_en, count_test)
         )
 
     def each_value(condition: str) -> str:
@@ -420,7 +423,7 @@ def _path_variable(path: rdflib.URIRef) -> str:
     return "_" + hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:16]
 
 
-def _count_query(group: str, counts: list[_Constraint]) -> str:
+def _count_query(group: str, counts: list[Constraint]) -> str:
     """One pass over the focus nodes answering every 0-or-1 count constraint of a shape.
 
     Per path, ?v is one value (OPTIONAL: unbound when there is none) and ?w another value
@@ -471,7 +474,7 @@ def _value_condition(graph: rdflib.Graph, shape: Any, v: str) -> str:
     return " && ".join(tests) or "true"
 
 
-def _node_constraints(graph: rdflib.Graph, shape: Any, targets: _Targets) -> list[_Constraint]:
+def _node_constraints(graph: rdflib.Graph, shape: Any, targets: _Targets) -> list[Constraint]:
     messages = _messages(graph, shape)
     severity = _severity(graph, shape)
     return [
@@ -498,7 +501,7 @@ def _sparql_constraint(
     path: str | None,
     shape_messages: tuple[str, str],
     shape_severity: str,
-) -> _Constraint:
+) -> Constraint:
     select = graph.value(node, SH.select)
     if select is None:
         raise ReferenceDataError(f"{shape}: sh:sparql tanpa sh:select / sh:sparql without sh:select")
@@ -521,7 +524,7 @@ def _sparql_constraint(
     # The shape's SPARQL targets may declare prefixes of their own.
     declared = own_prefixes + "".join(_prefixes(graph, target) for target in graph.objects(shape, SH.target))
     prefixes = "\n".join(dict.fromkeys(declared.splitlines())) + "\n"
-    return _Constraint(
+    return Constraint(
         str(shape), _SH + "SPARQLConstraintComponent", severity, prefixes + body, path, msg_id, msg_en
     )
 
@@ -531,23 +534,37 @@ def validate(
     shapes: Shapes,
     graphs: list[str],
     *,
+    drafts: Sequence[DraftObservations] = (),
     workers: int | None = None,
     timings: dict[str, float] | None = None,
 ) -> list[Finding]:
     """Every finding of every shape over the union of ``graphs``.
 
+    ``drafts``: the observations of draft graphs among ``graphs``, as columns; the shapes
+    that judge one observation at a time are checked on those columns and run in the store
+    over the other graphs only (``graph.draft_checks``, where why this is exact is told).
     ``workers`` queries run at once (default: one per CPU); ``timings``, when given, is
     filled with the seconds each query took, by label.
     """
+    # Imported here: the checks build their findings with this module's types.
+    from graph.draft_checks import DraftContext, check
+
     queries = shapes.queries
     resolved = _narrow_class_targets(store, graphs, [q.query for q in queries])
+    drafted = [d for d in drafts if d.graph in graphs]
+    contexts = [DraftContext.read(store, graphs, d) for d in drafted]
+    others = [g for g in graphs if g not in {d.graph for d in drafted}]
     # Longest first, so no long query starts last: the count passes and the queries that
     # join every observation to another set are the long ones on a province.
     order = sorted(range(len(queries)), key=lambda i: -_weight(queries[i]))
 
     def run(i: int) -> tuple[list[Finding], float]:
         started = time.perf_counter()
-        found = _run(store, graphs, resolved[i], queries[i])
+        decided = [check(queries[i], resolved[i], d, c) for d, c in zip(drafted, contexts, strict=True)]
+        if drafted and all(found is not None for found in decided):
+            found = _run(store, others, resolved[i], queries[i]) + [f for part in decided for f in part or []]
+        else:
+            found = _run(store, graphs, resolved[i], queries[i])
         return found, time.perf_counter() - started
 
     results = dict(zip(order, _on_threads(run, order, workers, "shacl"), strict=True))
@@ -573,7 +590,7 @@ def _on_threads(fn: Callable[[T], R], items: Sequence[T], workers: int | None, n
         return list(pool.map(fn, items))
 
 
-def _weight(query: _Query) -> int:
+def _weight(query: ShapeQuery) -> int:
     """A rough, static guess of a query's cost, only to start the long ones first."""
     text = query.query
     return (
@@ -598,7 +615,7 @@ def _narrow_class_targets(store: Store, graphs: list[str], texts: list[str]) -> 
     return [_CLASS_TARGET.sub(narrow, text) for text in texts]
 
 
-def _run(store: Store, graphs: list[str], text: str, query: _Query) -> list[Finding]:
+def _run(store: Store, graphs: list[str], text: str, query: ShapeQuery) -> list[Finding]:
     result = store.query(text, default_graph=graphs, named_graphs=graphs)
     assert isinstance(result, ox.QuerySolutions)
     names, rows = _table(result)
@@ -622,7 +639,7 @@ def _run(store: Store, graphs: list[str], text: str, query: _Query) -> list[Find
             continue
         seen.add((focus, path, value))
         bound = {v: _value(row[i]) for v, i in shown}
-        findings.append(_finding(c, focus, path or c.path, value, bound))
+        findings.append(finding_of(c, focus, path or c.path, value, bound))
     return findings
 
 
@@ -664,7 +681,7 @@ def _unescape(m: re.Match[str]) -> str:
     return chr(int(code[1:], 16)) if len(code) > 1 else _ESCAPES.get(code, code)
 
 
-def _read_counts(rows: list[list[str]], column: dict[str, int], counted: list[_Constraint]) -> list[Finding]:
+def _read_counts(rows: list[list[str]], column: dict[str, int], counted: list[Constraint]) -> list[Finding]:
     """Findings of a shape's shared count query, constraint by constraint."""
     tests = [(column[c.count_test[0]], c.count_test[1]) for c in counted if c.count_test is not None]
     this = column["this"]
@@ -677,14 +694,14 @@ def _read_counts(rows: list[list[str]], column: dict[str, int], counted: list[_C
             if bool(row[i]) == broken_when_bound:
                 broken[k][focus] = None
     return [
-        _finding(c, focus, c.path, None, {})
+        finding_of(c, focus, c.path, None, {})
         for c, foci in zip(counted, broken, strict=True)
         for focus in foci
     ]
 
 
-def _finding(
-    c: _Constraint, focus: str, path: str | None, value: str | None, bound: dict[str, str | None]
+def finding_of(
+    c: Constraint, focus: str, path: str | None, value: str | None, bound: dict[str, str | None]
 ) -> Finding:
     return Finding(
         shape=c.shape,

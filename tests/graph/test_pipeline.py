@@ -54,6 +54,7 @@ def test_a_load_report_says_how_long_each_step_took(demo: tuple[Platform, list[L
         assert list(steps) == [
             "read + link + check",
             "map + bulk load",
+            "draft columns",
             "compaction",
             "provenance + audit chain",
             "validation",
