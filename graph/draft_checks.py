@@ -139,7 +139,7 @@ def _findings(
     extra: dict[str, str | None] | None = None,
 ) -> list[Finding]:
     """A finding for each row index in ``rows``, its ?path, its ?value (when given)."""
-    foci = pc.take(draft.subject, rows).to_pylist()
+    foci = draft.subjects(rows).to_pylist()
     shown = pc.take(values, rows).to_pylist() if values is not None else [None] * len(foci)
     return [
         finding_of(c, focus, path, value, {"this": focus, "path": path, "value": value, **(extra or {})})
@@ -171,7 +171,7 @@ def _counts(query: ShapeQuery, text: str, draft: DraftObservations) -> list[Find
         has = pc.is_valid(draft.objects(c.path))
         broken = has if broken_when_bound else pc.invert(has)
         found += [
-            finding_of(c, focus, c.path, None, {}) for focus in pc.filter(draft.subject, broken).to_pylist()
+            finding_of(c, focus, c.path, None, {}) for focus in draft.subjects(_where(broken)).to_pylist()
         ]
     return found
 
@@ -189,9 +189,13 @@ def _ic11_all_dimensions(c: Constraint, draft: DraftObservations, context: Draft
     return found
 
 
-def _ic12_no_duplicates(c: Constraint, draft: DraftObservations, context: DraftContext) -> list[Finding]:
+def _ic12_no_duplicates(
+    c: Constraint, draft: DraftObservations, context: DraftContext
+) -> list[Finding] | None:
     """IC-12: no two observations with the same region, period and indicator where every
     dimension value of the one is also on the other (a draft's IRIs already differ)."""
+    if context.dimensions & set(pc.unique(draft.measure).drop_null().to_pylist()):
+        return None  # an indicator as a dimension: numbers compare by value, not as written
     keys = pd.DataFrame(
         {
             "area": draft.objects(_AREA).to_pandas(),
@@ -206,19 +210,31 @@ def _ic12_no_duplicates(c: Constraint, draft: DraftObservations, context: DraftC
     if shared.empty:
         return []
     rows = pa.array(shared.index.to_numpy())
-    subjects = pc.take(draft.subject, rows).to_pylist()
+    subjects = draft.subjects(rows).to_pylist()
     # Each observation's (dimension, code) pairs over the structures' dimensions.
     codes = {d: pc.take(draft.objects(d), rows).to_pylist() for d in sorted(context.dimensions)}
-    pairs = [{(d, v[k]) for d, v in codes.items() if v[k] is not None} for k in range(len(subjects))]
+    pairs = [frozenset((d, v[k]) for d, v in codes.items() if v[k] is not None) for k in range(len(subjects))]
     found: list[Finding] = []
+
+    def duplicate(i: int, j: int) -> None:
+        bound = {"this": subjects[i], "path": _DATASET, "value": subjects[j]}
+        found.append(finding_of(c, subjects[i], _DATASET, subjects[j], bound))
+
     for positions in shared.reset_index(drop=True).groupby(["area", "period", "measure"]).indices.values():
+        # Observations of a group mostly carry the same dimensions with other codes: a set
+        # can only lie within a larger one, so sets of one size are compared by equality.
+        alike: dict[frozenset[tuple[str, str]], list[int]] = {}
         for i in positions:
-            for j in positions:
-                if i != j and pairs[i] <= pairs[j]:
-                    found.append(
-                        finding_of(c, subjects[i], _DATASET, subjects[j],
-                                   {"this": subjects[i], "path": _DATASET, "value": subjects[j]})
-                    )  # fmt: skip
+            alike.setdefault(pairs[i], []).append(i)
+        largest = max(len(p) for p in alike)
+        for own, members in alike.items():
+            partners = [members]
+            if len(own) < largest:
+                partners += [alike[o] for o in alike if len(o) > len(own) and own < o]
+            for i in members:
+                for j in (j for group in partners for j in group):
+                    if i != j:
+                        duplicate(i, j)
     return found
 
 
@@ -236,10 +252,10 @@ def _ic14_measure_in_structure(
 
 def _ic15_value_present(c: Constraint, draft: DraftObservations, context: DraftContext) -> list[Finding]:
     """IC-15: an observation has a value for its indicator."""
-    missing = pc.and_(pc.is_valid(draft.measure), pc.is_null(draft.value))
-    rows = _where(missing)
-    foci = pc.take(draft.subject, rows).to_pylist()
-    indicators = pc.take(draft.measure, rows).to_pylist()
+    measure = draft.measure
+    rows = _where(pc.and_(pc.is_valid(measure), pc.is_null(draft.value)))
+    foci = draft.subjects(rows).to_pylist()
+    indicators = pc.take(measure, rows).to_pylist()
     return [
         finding_of(c, focus, path, None, {"this": focus, "path": path, "value": None})
         for focus, path in zip(foci, indicators, strict=True)
@@ -269,12 +285,13 @@ def _measure_value_in_range(
     canonical form ("1.50" as "1.5"), which only the store knows.
     """
     found: list[Finding] = []
-    for indicator in pc.unique(draft.measure).drop_null().to_pylist():
+    measure, datatype = draft.measure, draft.datatype
+    for indicator in pc.unique(measure).drop_null().to_pylist():
         ranges = context.ranges.get(indicator, set())
         if not ranges:
             continue
-        at = _where(pc.equal(draft.measure, indicator))
-        datatypes = set(pc.unique(pc.take(draft.datatype, at)).to_pylist())
+        at = _where(pc.equal(measure, indicator))
+        datatypes = set(pc.unique(pc.take(datatype, at)).to_pylist())
         if len(ranges) != 1 or datatypes != ranges or next(iter(ranges)) not in _NUMERIC:
             return None
         (range_,) = ranges

@@ -7,37 +7,73 @@ terms are kept here column by column, so the shapes that look at one observation
 can be checked on whole columns (``graph.draft_checks``) instead of by index look-ups in an
 on-disk store, where each costs 4-6 times one in memory.
 
+Kept compact until asked: the table's own short columns (region code, period, indicator
+and dimensions dictionary-encoded), the IRIs built when a check asks for a predicate's
+objects. Held whole as IRIs, a province's million observations took 640 MB more at the
+load's peak; kept this way, about 60 MB.
+
 This holds only what the writer writes, and ``tests/graph/test_draft_checks.py`` compares
 it with the triples read back from a store, predicate by predicate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
-from graph.quad_writer import QuadContext, lookup, string_column, text_of
+from graph.quad_writer import QuadContext, string_column, text_of
 from graph.vocabulary import Vocabulary
 
 __all__ = ["DraftObservations"]
 
 
-@dataclass(frozen=True)
 class DraftObservations:
     """One row per observation of a draft graph; the objects of each predicate it has."""
 
-    graph: str
-    dataset: str  # IRI
-    subject: pa.Array  # observation IRIs
-    fixed: dict[str, pa.Array]  # predicate IRI -> object of every observation (IRI or text)
-    measure: pa.Array  # qb:measureType of each observation: the predicate of its value
-    value: pa.Array  # lexical form of the value (typed by ``datatype``)
-    datatype: pa.Array
-    dimensions: dict[str, pa.Array]  # extra dimension IRI -> code IRI (null: not on that observation)
+    def __init__(self, tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext) -> None:
+        iris = ctx.iris
+        self.graph = ctx.graph
+        self.dataset = iris.dataset(ctx.dataset)
+        self._prefix = iris.observation_prefix(ctx.dataset)
+        self._region = string_column(tidy["region"])
+        self._period = string_column(tidy["period"])
+        self._indicator = pc.dictionary_encode(string_column(tidy["indicator"]))
+        self._dims = pc.dictionary_encode(string_column(tidy["dims"]))
+        self._row = text_of(tidy["row"])
+        self._column = pc.dictionary_encode(string_column(tidy["column"]))
+        self._raw = string_column(tidy["raw"])
+        self.value = string_column(tidy["value"])  # lexical forms, typed by ``datatype``
+        self._indicators = vocab.indicators
+        region, period, row = (
+            iris.region_prefix,
+            iris.period_prefix,
+            iris.row_prefix(ctx.file_sha256, ctx.sheet),
+        )
+        # Predicate -> how to make the object of every observation (an IRI, or text).
+        self._fixed: dict[str, Callable[[], pa.Array]] = {
+            RDF_TYPE: lambda: self._constant(QB + "Observation"),
+            QB + "dataSet": lambda: self._constant(self.dataset),
+            SDMX_DIMENSION + "refArea": lambda: pc.binary_join_element_wise(region, self._region, ""),
+            SDMX_DIMENSION + "refPeriod": lambda: pc.binary_join_element_wise(period, self._period, ""),
+            QB + "measureType": lambda: self._per_indicator({s: i.iri for s, i in self._indicators.items()}),
+            SDMX_ATTRIBUTE + "unitMeasure": lambda: self._per_indicator(
+                {s: i.unit_iri for s, i in self._indicators.items()}
+            ),
+            OC + "sourceRow": lambda: pc.binary_join_element_wise(row, self._row, ""),
+            OC + "sourceColumn": lambda: self._column.dictionary_decode(),
+            OC + "rawValue": lambda: self._raw,
+        }
+        # Dimension IRI -> {the dims text of a row -> its code IRI}, over the distinct texts.
+        self._dimensions: dict[str, dict[str, str]] = {}
+        for text in self._dims.dictionary.to_pylist():
+            for pair in text.strip("/").split("/") if text else []:
+                name, notation = pair.split("=", 1)
+                dimension = vocab.dimensions[name]
+                self._dimensions.setdefault(dimension.iri, {})[text] = dimension.codes[notation]
 
     @classmethod
     def of(cls, tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext) -> DraftObservations | None:
@@ -48,50 +84,54 @@ class DraftObservations:
         (an observation would hold two values of one predicate). Neither happens for a
         table the pipeline accepts; the shapes are then checked in the store as before.
         """
-        iris = ctx.iris
-        region = string_column(tidy["region"])
-        period = string_column(tidy["period"])
-        slug = string_column(tidy["indicator"])
-        dims = string_column(tidy["dims"])
-        subject = pc.binary_join_element_wise(
-            iris.observation_prefix(ctx.dataset), region, "/", period, "/", slug, dims, ""
-        )
-        if pc.count_distinct(subject).as_py() != len(subject):
+        draft = cls(tidy, vocab, ctx)
+        if pc.count_distinct(draft.subjects()).as_py() != len(draft):
             return None
-        n = len(tidy)
-        measure = lookup(slug, {s: i.iri for s, i in vocab.indicators.items()})
-        fixed: dict[str, pa.Array] = {
-            RDF_TYPE: pa.repeat(pa.scalar(QB + "Observation"), n),
-            QB + "dataSet": pa.repeat(pa.scalar(iris.dataset(ctx.dataset)), n),
-            SDMX_DIMENSION + "refArea": pc.binary_join_element_wise(iris.region_prefix, region, ""),
-            SDMX_DIMENSION + "refPeriod": pc.binary_join_element_wise(iris.period_prefix, period, ""),
-            QB + "measureType": measure,
-            SDMX_ATTRIBUTE + "unitMeasure": lookup(
-                slug, {s: i.unit_iri for s, i in vocab.indicators.items()}
-            ),
-            OC + "sourceRow": pc.binary_join_element_wise(
-                iris.row_prefix(ctx.file_sha256, ctx.sheet), text_of(tidy["row"]), ""
-            ),
-            OC + "sourceColumn": string_column(tidy["column"]),
-            OC + "rawValue": string_column(tidy["raw"]),
-        }
-        dimensions = _dimension_columns(tidy["dims"], dims, vocab)
         measures = {i.iri for i in vocab.indicators.values()}
-        if (set(fixed) & (measures | set(dimensions))) or (measures & set(dimensions)):
+        fixed, dimensions = set(draft.fixed_predicates), set(draft.dimension_predicates)
+        if fixed & (measures | dimensions) or measures & dimensions:
             return None
-        return cls(
-            graph=ctx.graph,
-            dataset=iris.dataset(ctx.dataset),
-            subject=subject,
-            fixed=fixed,
-            measure=measure,
-            value=string_column(tidy["value"]),
-            datatype=lookup(slug, {s: i.datatype for s, i in vocab.indicators.items()}),
-            dimensions=dimensions,
-        )
+        return draft
 
     def __len__(self) -> int:
-        return len(self.subject)
+        return len(self._region)
+
+    @property
+    def fixed_predicates(self) -> list[str]:
+        """The predicates every observation has."""
+        return list(self._fixed)
+
+    @property
+    def dimension_predicates(self) -> list[str]:
+        """The extra dimensions some observations have."""
+        return sorted(self._dimensions)
+
+    @property
+    def measure(self) -> pa.Array:
+        """qb:measureType of each observation: the indicator, the predicate of its value."""
+        return self._fixed[QB + "measureType"]()
+
+    @property
+    def datatype(self) -> pa.Array:
+        return self._per_indicator({s: i.datatype for s, i in self._indicators.items()})
+
+    def subjects(self, rows: pa.Array | None = None) -> pa.Array:
+        """The observation IRIs (of the row indices ``rows``, or all), as the writer makes them."""
+
+        def part(column: pa.Array) -> pa.Array:
+            taken = column if rows is None else pc.take(column, rows)
+            return taken.dictionary_decode() if isinstance(taken, pa.DictionaryArray) else taken
+
+        return pc.binary_join_element_wise(
+            self._prefix,
+            part(self._region),
+            "/",
+            part(self._period),
+            "/",
+            part(self._indicator),
+            part(self._dims),
+            "",
+        )
 
     def objects(self, predicate: str) -> pa.Array:
         """The object of ``predicate`` on each observation, null where it has none.
@@ -99,25 +139,18 @@ class DraftObservations:
         Literal objects are given as their lexical form; a value (the predicate is an
         indicator) only where the observation measures that indicator.
         """
-        if predicate in self.fixed:
-            return self.fixed[predicate]
-        if predicate in self.dimensions:
-            return self.dimensions[predicate]
+        if predicate in self._fixed:
+            return self._fixed[predicate]()
+        if predicate in self._dimensions:
+            codes = self._dimensions[predicate]
+            return pc.take(pa.array([codes.get(t) for t in self._dims.dictionary.to_pylist()], pa.string()),
+                           self._dims.indices)  # fmt: skip
         nothing = pa.nulls(len(self), pa.string())
         return pc.if_else(pc.equal(self.measure, predicate), self.value, nothing)
 
+    def _constant(self, text: str) -> pa.Array:
+        return pa.repeat(pa.scalar(text, pa.string()), len(self))
 
-def _dimension_columns(raw: pd.Series, dims: pa.Array, vocab: Vocabulary) -> dict[str, pa.Array]:
-    """Extra dimension IRI -> the code IRI of each observation (``dims`` is "/name=code/...")."""
-    if not pc.any(pc.greater(pc.utf8_length(dims), 0)).as_py():
-        return {}
-    names = raw.str.lstrip("/").str.split("/").explode().dropna().str.split("=", n=1).str[0].unique()
-    columns = {}
-    for name in sorted(n for n in names if n):
-        dimension = vocab.dimensions[name]
-        # The notation after "/name=", up to the next "/" (notations are path segments).
-        notation = pc.extract_regex(dims, f"/{name}=(?P<code>[^/]*)")
-        codes = pc.struct_field(notation, "code")
-        codes = pc.if_else(pc.is_valid(notation), codes, pa.nulls(len(dims), pa.string()))
-        columns[dimension.iri] = lookup(codes, dimension.codes)
-    return columns
+    def _per_indicator(self, table: Mapping[str, str]) -> pa.Array:
+        terms = pa.array([table.get(s) for s in self._indicator.dictionary.to_pylist()], pa.string())
+        return pc.take(terms, self._indicator.indices)

@@ -83,10 +83,16 @@ def rows(found: dict[str, Any]) -> list[Row]:
             )
     validation = found.get("validation")
     if validation:
+        where = validation.get("store", "memory")
+        in_store = (
+            f"; every shape in the store {validation['store_seconds']:.0f}, {validation['columns_agree']}"
+            if "store_seconds" in validation
+            else ""
+        )
         out.append(
             (
-                f"validation, {validation['observations']:,} obs (s)",
-                f"{validation['seconds']:.1f}",
+                f"validation, {validation['observations']:,} obs, {where} (s)",
+                f"{validation['seconds']:.1f}{in_store}",
                 f"pySHACL {validation['pyshacl_seconds']:.0f} s on {validation['sample']:,} "
                 f"(ours {validation['sample_seconds']:.2f} s, {validation['agree']})",
                 "< 60 s",
