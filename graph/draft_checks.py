@@ -19,6 +19,10 @@ query by a fingerprint: a shape edited in ``shapes/`` no longer matches, and is 
 the store as before (``check`` returns None), as is anything a check cannot decide from the
 columns. ``tests/graph/test_draft_checks.py`` holds every check equal to its query, on
 drafts made to break each rule.
+
+The same columns trace a finding on a draft observation to its file, row, column and cell
+(``trace_on_columns``), which ``validation.trace_findings`` otherwise asks the store for,
+500 foci a query (23 s for a province's 350,000 findings on disk).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from graph.namespaces import QB, RDF_TYPE, SDMX_DIMENSION
 from graph.store import Store
 from graph.validation import Constraint, Finding, ShapeQuery, finding_of
 
-__all__ = ["DraftContext", "check", "fingerprint"]
+__all__ = ["DraftContext", "check", "fingerprint", "trace_on_columns"]
 
 _SHAPES = "https://w3id.org/onecenter/shapes#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -46,6 +50,9 @@ _DATASET = QB + "dataSet"
 _MEASURE_TYPE = QB + "measureType"
 _AREA = SDMX_DIMENSION + "refArea"
 _PERIOD = SDMX_DIMENSION + "refPeriod"
+_DCTERMS = "http://purl.org/dc/terms/"
+_SOURCE_COLUMN = "https://w3id.org/onecenter/def#sourceColumn"
+_RAW_VALUE = "https://w3id.org/onecenter/def#rawValue"
 
 # XSD lexical forms Oxigraph reads as numbers. Longer values may overflow its integer
 # (64-bit) or decimal (18 fraction digits, 128 bits) and are asked of Oxigraph itself.
@@ -320,6 +327,41 @@ def _numeric(values: pa.Array, datatype: str) -> pa.Array:
     if not overflow:
         return numeric
     return pc.and_(numeric, pc.invert(pc.is_in(values, value_set=pa.array(overflow, pa.string()))))
+
+
+def trace_on_columns(
+    store: Store, graphs: list[str], draft: DraftObservations, findings: list[Finding]
+) -> list[Finding]:
+    """Fill where each finding on one of the draft's observations came from; return the rest.
+
+    What ``validation.trace_findings`` reads per focus, read here once per draft: the data
+    set's publisher and the source file's name. Either given twice (the store would show one
+    of them, whichever it meets last) leaves the tracing to the store.
+    """
+    if not findings:
+        return findings
+    publishers = _select(store, graphs, f"SELECT ?a WHERE {{ <{draft.dataset}> <{_DCTERMS}publisher> ?a }}")
+    names = _select(
+        store, graphs, f"SELECT ?n WHERE {{ <{draft.file}> <https://w3id.org/onecenter/def#fileName> ?n }}"
+    )
+    if len(publishers) > 1 or len(names) > 1:
+        return findings
+    agency = publishers[0][0] if publishers else None
+    file = names[0][0] if names else None
+    at = pc.index_in(pa.array([f.focus for f in findings], pa.string()), value_set=draft.subjects())
+    mine = _where(pc.is_valid(at))
+    if not len(mine):
+        return findings
+    rows = pc.take(at, mine)
+    numbers = pc.take(draft.rows(), rows).to_pylist()
+    columns = pc.take(draft.objects(_SOURCE_COLUMN), rows).to_pylist()
+    raws = pc.take(draft.objects(_RAW_VALUE), rows).to_pylist()
+    for k, i in enumerate(mine.to_pylist()):
+        f = findings[i]
+        f.dataset, f.agency, f.file, f.sheet = draft.dataset, agency, file, draft.sheet or None
+        f.row, f.column, f.raw = int(numbers[k]), columns[k], raws[k]
+    traced = set(mine.to_pylist())
+    return [f for i, f in enumerate(findings) if i not in traced]
 
 
 # Shape -> (fingerprint of the query the check was written for, the check).

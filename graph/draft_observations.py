@@ -39,6 +39,8 @@ class DraftObservations:
         self.graph = ctx.graph
         self.dataset = iris.dataset(ctx.dataset)
         self._prefix = iris.observation_prefix(ctx.dataset)
+        self.file = iris.file(ctx.file_sha256)  # the source file every observation came from
+        self.sheet = ctx.sheet
         self._region = string_column(tidy["region"])
         self._period = string_column(tidy["period"])
         self._indicator = pc.dictionary_encode(string_column(tidy["indicator"]))
@@ -132,6 +134,10 @@ class DraftObservations:
             part(self._dims),
             "",
         )
+
+    def rows(self) -> pa.Array:
+        """The number of each observation's source row, as the agency sees it (text)."""
+        return self._row
 
     def objects(self, predicate: str) -> pa.Array:
         """The object of ``predicate`` on each observation, null where it has none.

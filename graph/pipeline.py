@@ -471,11 +471,11 @@ class Platform:
         while pending:
             graphs = candidate_graphs(self.store, self.iris, {d.dataset_iri: d.graph for d in pending})
             reports = [d.report for d in pending]
+            columns = [d.observations for d in pending if d.observations is not None]
             with _timed(reports, "validation"):
-                columns = [d.observations for d in pending if d.observations is not None]
                 findings = validate(self.store, self.shapes, graphs, drafts=columns)
             with _timed(reports, "tracing findings"):
-                trace_findings(self.store, graphs, findings)
+                trace_findings(self.store, graphs, findings, drafts=columns)
             by_dataset: dict[str | None, list[Finding]] = {}
             for f in findings:
                 by_dataset.setdefault(f.dataset, []).append(f)

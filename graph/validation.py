@@ -743,14 +743,25 @@ class _Template:
 
 
 def trace_findings(
-    store: Store, graphs: list[str], findings: list[Finding], batch: int = 500, workers: int | None = None
+    store: Store,
+    graphs: list[str],
+    findings: list[Finding],
+    batch: int = 500,
+    workers: int | None = None,
+    *,
+    drafts: Sequence[DraftObservations] = (),
 ) -> None:
     """Fill each finding's agency, dataset, file, sheet, row, column and cell as written.
 
-    Foci are looked up ``batch`` at a time on ``workers`` threads (default: one per CPU),
-    their answers read as TSV as the validation queries are: a province's 300,000 foci took
-    50 s on one thread.
+    Findings on the observations of ``drafts`` are traced from their columns
+    (``draft_checks.trace_on_columns``); the other foci are looked up ``batch`` at a time on
+    ``workers`` threads (default: one per CPU), their answers read as TSV as the validation
+    queries are: a province's 300,000 foci took 50 s on one thread.
     """
+    from graph.draft_checks import trace_on_columns
+
+    for draft in drafts:
+        findings = trace_on_columns(store, graphs, draft, findings)
     foci = sorted({f.focus for f in findings})
     fields = ("dataset", "agency", "file", "sheet", "row", "column", "raw")
 

@@ -7,6 +7,7 @@ constraint, path, value, severity, shape and both messages.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ import pyarrow as pa
 import pyoxigraph as ox
 import pytest
 
-from graph.draft_checks import _CHECKS, DraftContext, _numeric, check, fingerprint
+from graph.draft_checks import _CHECKS, DraftContext, _numeric, check, fingerprint, trace_on_columns
 from graph.draft_observations import DraftObservations
 from graph.mappings import discover_mappings
 from graph.namespaces import QB
@@ -22,7 +23,7 @@ from graph.pipeline import Draft, Platform
 from graph.publication import candidate_graphs
 from graph.quad_writer import QuadContext, quads
 from graph.settings import Settings
-from graph.validation import Finding, Shapes, _narrow_class_targets, validate
+from graph.validation import Finding, Shapes, _narrow_class_targets, trace_findings, validate
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SHAPES = "https://w3id.org/onecenter/shapes#"
@@ -108,8 +109,22 @@ def judged_both_ways(
     for c in columns:
         assert decided_on_columns(platform, graphs, c) == ON_COLUMNS - in_store
     on_columns = validate(platform.store, platform.shapes, graphs, drafts=columns)
-    assert compared(on_columns) == compared(validate(platform.store, platform.shapes, graphs))
+    in_the_store = validate(platform.store, platform.shapes, graphs)
+    assert compared(on_columns) == compared(in_the_store)
+    # Traced both ways: file, row, column and cell of each finding the same too; the
+    # findings on the drafts' observations all traced from their columns.
+    for c in columns:
+        mine = set(c.subjects().to_pylist())
+        left = trace_on_columns(platform.store, graphs, c, [replace(f) for f in on_columns])
+        assert not [f for f in left if f.focus in mine]
+    trace_findings(platform.store, graphs, on_columns, drafts=columns)
+    trace_findings(platform.store, graphs, in_the_store)
+    assert sorted(map(traced, on_columns)) == sorted(map(traced, in_the_store))
     return on_columns
+
+
+def traced(f: Finding) -> tuple[object, ...]:
+    return (*f.key(), f.value, f.dataset, f.agency, f.file, f.sheet, f.row, f.column, f.raw)
 
 
 @pytest.fixture
@@ -331,3 +346,15 @@ def test_columns_can_be_turned_off(memory_settings: Settings, tmp_path: Path) ->
         assert draft.observations is None and "draft columns" not in draft.report.step_seconds
     finally:
         platform.close()
+
+
+def test_a_file_known_by_two_names_is_traced_in_the_store(platform: Platform, mixed: Draft) -> None:
+    assert mixed.observations is not None
+    graphs = candidate_graphs(platform.store, platform.iris, {mixed.dataset_iri: mixed.graph})
+    findings = validate(platform.store, platform.shapes, graphs, drafts=[mixed.observations])
+    assert len(trace_on_columns(platform.store, graphs, mixed.observations, list(findings))) < len(findings)
+    platform.store.update(
+        f"INSERT DATA {{ GRAPH <{platform.iris.provenance_graph}> {{ <{mixed.observations.file}> "
+        '<https://w3id.org/onecenter/def#fileName> "nama-lain.csv" } }'
+    )
+    assert trace_on_columns(platform.store, graphs, mixed.observations, list(findings)) == findings
