@@ -7,6 +7,7 @@ constraint, path, value, severity, shape and both messages.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -317,7 +318,9 @@ def test_every_check_was_written_for_the_shapes_shipped(platform: Platform) -> N
         assert fingerprint(by_shape[shape].query) == written_for, shape
 
 
-def test_a_shape_edited_in_its_file_is_judged_in_the_store(platform: Platform, mixed: Draft) -> None:
+def test_a_shape_edited_in_its_file_is_judged_in_the_store(
+    platform: Platform, mixed: Draft, caplog: pytest.LogCaptureFixture
+) -> None:
     graph = platform.shapes.graph
     edited = Shapes.from_graph(graph)
     query = next(q for q in edited.queries if q.constraints[0].shape == SHAPES + "IC-12-TanpaObservasiGanda")
@@ -325,7 +328,9 @@ def test_a_shape_edited_in_its_file_is_judged_in_the_store(platform: Platform, m
     assert mixed.observations is not None
     graphs = candidate_graphs(platform.store, platform.iris, {mixed.dataset_iri: mixed.graph})
     context = DraftContext.read(platform.store, graphs, mixed.observations)
-    assert check(query, query.query, mixed.observations, context) is None
+    with caplog.at_level(logging.WARNING, logger="onecenter.draft_checks"):
+        assert check(query, query.query, mixed.observations, context) is None
+    assert "IC-12-TanpaObservasiGanda: query changed" in caplog.text
     original = next(
         q for q in platform.shapes.queries if q.constraints[0].shape == query.constraints[0].shape
     )
