@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 import pyoxigraph as ox
 
 from graph.draft_observations import DraftObservations
-from graph.namespaces import QB, RDF_TYPE, SDMX_DIMENSION
+from graph.namespaces import DCTERMS, OC, QB, RDF_TYPE, SDMX_DIMENSION, XSD
 from graph.store import Store
 from graph.validation import Constraint, Finding, ShapeQuery, finding_of
 
@@ -48,20 +48,16 @@ __all__ = ["DraftContext", "check", "fingerprint", "trace_on_columns"]
 log = logging.getLogger("onecenter.draft_checks")
 
 _SHAPES = "https://w3id.org/onecenter/shapes#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATASET = QB + "dataSet"
 _MEASURE_TYPE = QB + "measureType"
 _AREA = SDMX_DIMENSION + "refArea"
 _PERIOD = SDMX_DIMENSION + "refPeriod"
-_DCTERMS = "http://purl.org/dc/terms/"
-_SOURCE_COLUMN = "https://w3id.org/onecenter/def#sourceColumn"
-_RAW_VALUE = "https://w3id.org/onecenter/def#rawValue"
 
 # XSD lexical forms Oxigraph reads as numbers. Longer values may overflow its integer
 # (64-bit) or decimal (18 fraction digits, 128 bits) and are asked of Oxigraph itself.
 _NUMERIC = {
-    _XSD + "integer": r"^[+-]?[0-9]+$",
-    _XSD + "decimal": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
+    XSD + "integer": r"^[+-]?[0-9]+$",
+    XSD + "decimal": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
 }
 _SURELY_IN_RANGE = 18  # characters
 
@@ -349,10 +345,8 @@ def trace_on_columns(
     """
     if not findings:
         return findings
-    publishers = _select(store, graphs, f"SELECT ?a WHERE {{ <{draft.dataset}> <{_DCTERMS}publisher> ?a }}")
-    names = _select(
-        store, graphs, f"SELECT ?n WHERE {{ <{draft.file}> <https://w3id.org/onecenter/def#fileName> ?n }}"
-    )
+    publishers = _select(store, graphs, f"SELECT ?a WHERE {{ <{draft.dataset}> <{DCTERMS}publisher> ?a }}")
+    names = _select(store, graphs, f"SELECT ?n WHERE {{ <{draft.file}> <{OC}fileName> ?n }}")
     if len(publishers) > 1 or len(names) > 1:
         return findings
     agency = publishers[0][0] if publishers else None
@@ -363,8 +357,8 @@ def trace_on_columns(
         return findings
     rows = pc.take(at, mine)
     numbers = pc.take(draft.rows(), rows).to_pylist()
-    columns = pc.take(draft.objects(_SOURCE_COLUMN), rows).to_pylist()
-    raws = pc.take(draft.objects(_RAW_VALUE), rows).to_pylist()
+    columns = pc.take(draft.objects(OC + "sourceColumn"), rows).to_pylist()
+    raws = pc.take(draft.objects(OC + "rawValue"), rows).to_pylist()
     for k, i in enumerate(mine.to_pylist()):
         f = findings[i]
         f.dataset, f.agency, f.file, f.sheet = draft.dataset, agency, file, draft.sheet or None
