@@ -28,6 +28,7 @@ import pickle
 import queue
 import signal
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
@@ -53,8 +54,10 @@ log = logging.getLogger("onecenter.query_pool")
 _START_TIMEOUT_S = 60.0
 # A call waits for an idle worker at least this long: restarting a killed one takes about 1 s.
 _MIN_WAIT_S = 5.0
-# Tries on a fresh read-only handle when a load's compaction removed a file the old one read.
-_STALE_RETRIES = 3
+# How long a read is tried again on fresh read-only handles while a load's compaction
+# removes files under them, and the first pause between tries (doubling, at most 0.5 s).
+_STALE_WAIT_S = 15.0
+_STALE_PAUSE_S = 0.02
 
 
 class FollowingReader:
@@ -359,6 +362,10 @@ def _serve(location: str, conn: Connection) -> None:
         reader.current()
     except OneCenterError:
         pass  # e.g. nothing built yet: each call reports it
+    except (OSError, RuntimeError) as exc:
+        if not _lost_a_file(exc):
+            raise
+        reader.forget()  # opened during a load's compaction: the first call opens again
     conn.send("ready")
     while True:
         try:
@@ -387,16 +394,21 @@ def _call(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: An
     A read-only handle does not keep the writer's files: a load's compaction can delete
     a table file the handle still reads ("IO error: No such file or directory ... .sst",
     seen by tests/trust/test_concurrent_readers.py as a 500 during reloads). A new
-    handle reads the files that exist now, so the call is tried again on one.
+    handle reads the files that exist now, so the call is tried again on one. While the
+    compaction goes on, even opening can meet a file it has just removed (four tries in a
+    row once all did), so the tries go on, with growing pauses, for ``_STALE_WAIT_S``.
     """
-    for _ in range(_STALE_RETRIES):
+    deadline = time.monotonic() + _STALE_WAIT_S
+    pause = _STALE_PAUSE_S
+    while True:
         try:
             return fn(reader.current(), *args, **kwargs)
         except (OSError, RuntimeError, StoreError) as exc:
-            if not _lost_a_file(exc):
+            if not _lost_a_file(exc) or time.monotonic() >= deadline:
                 raise
             reader.forget()
-    return fn(reader.current(), *args, **kwargs)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def _lost_a_file(exc: BaseException) -> bool:

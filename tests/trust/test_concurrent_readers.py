@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from api.app import create_app
+from graph import query_pool
 from graph.errors import StoreError
 from graph.pipeline import Platform
 from graph.query_pool import FollowingReader, _call
@@ -167,7 +168,9 @@ def ask_question(client: httpx.Client) -> dict[str, Any]:
     return body
 
 
-def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(tmp_path: Path) -> None:
+def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A load's compaction can delete a file an open read-only handle reads (a 500 during
     reloads, above); the worker then answers from a fresh handle."""
     EmbeddedStore(tmp_path / "store").close()
@@ -185,6 +188,29 @@ def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(tm
 
     assert _call(reader, lose_a_file_once, (), {}) == "answered"
     assert len({id(h) for h in handles}) == 3
+
+    # While a compaction goes on, fresh handles can meet removed files several times running.
+    tries: list[int] = []
+
+    def lose_files_while_compacting(store: EmbeddedStore) -> str:
+        tries.append(1)
+        if len(tries) < 8:
+            raise RuntimeError(
+                "Corruption: IO error: No such file or directory: While open a file: 000498.sst"
+            )
+        return "answered"
+
+    assert _call(reader, lose_files_while_compacting, (), {}) == "answered"
+    assert len(tries) == 8
+
+    def always_lost(store: EmbeddedStore) -> str:
+        raise FileNotFoundError("IO error: No such file or directory: 000001.sst")
+
+    monkeypatch.setattr(query_pool, "_STALE_WAIT_S", 0.2)
+    started = time.monotonic()
+    with pytest.raises(FileNotFoundError):
+        _call(reader, always_lost, (), {})
+    assert time.monotonic() - started < 5  # gives up after its time, not never
 
     def broken(store: EmbeddedStore) -> str:
         raise RuntimeError("something else")
