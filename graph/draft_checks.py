@@ -206,13 +206,14 @@ def _ic12_no_duplicates(
 ) -> list[Finding] | None:
     """IC-12: no two observations with the same region, period and indicator where every
     dimension value of the one is also on the other (a draft's IRIs already differ)."""
-    if context.dimensions & set(pc.unique(draft.measure).drop_null().to_pylist()):
+    measure = draft.measure
+    if context.dimensions & set(pc.unique(measure).drop_null().to_pylist()):
         return None  # an indicator as a dimension: numbers compare by value, not as written
     keys = pd.DataFrame(
         {
             "area": draft.objects(_AREA).to_pandas(),
             "period": draft.objects(_PERIOD).to_pandas(),
-            "measure": draft.objects(_MEASURE_TYPE).to_pandas(),
+            "measure": measure.to_pandas(),
         }
     )
     complete = keys.notna().all(axis=1) & pd.Series(
@@ -255,7 +256,7 @@ def _ic14_measure_in_structure(
 ) -> list[Finding]:
     """IC-14: an observation's indicator is a measure of every structure of its data set."""
     found: list[Finding] = []
-    measure = draft.objects(_MEASURE_TYPE)
+    measure = draft.measure
     for indicator in pc.unique(measure).drop_null().to_pylist():
         if any(indicator not in context.measures[dsd] for dsd in context.structures):
             found += _findings(c, draft, _where(pc.equal(measure, indicator)), _MEASURE_TYPE, measure)
@@ -278,7 +279,7 @@ def _ic16_one_measure(c: Constraint, draft: DraftObservations, context: DraftCon
     """IC-16: no value for a measure of the data set's structures other than its indicator."""
     found: list[Finding] = []
     others = set().union(*context.measures.values()) if context.measures else set()
-    measure = draft.objects(_MEASURE_TYPE)
+    measure = draft.measure
     for path in sorted(others):
         values = draft.objects(path)
         broken = pc.and_(pc.is_valid(values), pc.and_(pc.is_valid(measure), pc.not_equal(measure, path)))

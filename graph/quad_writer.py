@@ -31,7 +31,7 @@ from graph.namespaces import OC, QB, RDF_TYPE, SDMX_ATTRIBUTE, SDMX_DIMENSION
 from graph.ntriples import escape
 from graph.vocabulary import Vocabulary
 
-__all__ = ["QuadContext", "lookup", "quads", "string_column", "text_of"]
+__all__ = ["QuadContext", "quads", "string_column", "text_of"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -67,7 +67,7 @@ def text_of(values: pd.Series) -> pa.Array:
     return pc.take(texts, pa.array(positions))
 
 
-def lookup(keys: pa.Array, table: Mapping[str, str]) -> pa.Array:
+def _lookup(keys: pa.Array, table: Mapping[str, str]) -> pa.Array:
     """``table[key]`` for every key, in C++ (keys are few: indicators, dimensions)."""
     names = list(table)
     index = pc.index_in(keys, value_set=pa.array(names, type=pa.string()))
@@ -128,7 +128,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
         ind = string_column(part["indicator"])
         dims = string_column(part["dims"])
         subject = _lines(obs_prefix, region, "/", period, "/", ind, dims, ">")
-        ind_iri = _lines("<", lookup(ind, indicator_iri), ">")
+        ind_iri = _lines("<", _lookup(ind, indicator_iri), ">")
         row = _lines(row_prefix, text_of(part["row"]), ">")
         value = string_column(part["value"])
         # All ten lines of an observation in one kernel: one buffer per chunk, no joins.
@@ -139,8 +139,8 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
                 subject, f" <{SDMX_DIMENSION}refArea> ", region_prefix, region, ">", g,
                 subject, f" <{SDMX_DIMENSION}refPeriod> ", period_prefix, period, ">", g,
                 subject, f" <{QB}measureType> ", ind_iri, g,
-                subject, " ", ind_iri, ' "', value, '"^^<', lookup(ind, datatype), ">", g,
-                subject, f" <{SDMX_ATTRIBUTE}unitMeasure> <", lookup(ind, unit), ">", g,
+                subject, " ", ind_iri, ' "', value, '"^^<', _lookup(ind, datatype), ">", g,
+                subject, f" <{SDMX_ATTRIBUTE}unitMeasure> <", _lookup(ind, unit), ">", g,
                 subject, f" <{OC}sourceRow> ", row, g,
                 subject, f' <{OC}sourceColumn> "', _escaped(string_column(part["column"])), '"', g,
                 subject, f' <{OC}rawValue> "', _escaped(string_column(part["raw"])), '"', g,
