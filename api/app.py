@@ -28,9 +28,9 @@ from api.routers import (
     resources,
     sparql,
 )
-from graph import __version__
 from graph.settings import Settings, load_settings
-from graph.store import Store
+from graph.store.embedded import Store
+from graph.version import __version__
 
 __all__ = ["create_app"]
 

@@ -3,7 +3,7 @@
 A request without ``Authorization`` is the public: it reads open, published data only.
 A request with a token that is unknown or revoked is refused (401), never treated as
 the public, so a client with an expired token learns it at once. What each role may
-do is decided in ``graph.accounts.User``; routes only ask.
+do is decided in ``graph.publish.accounts.User``; routes only ask.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import ServiceState
-from graph.accounts import User
-from graph.publication import PUBLIC, Audience
+from graph.publish.accounts import User
+from graph.store.versions import PUBLIC, Audience
 
 __all__ = ["BEARER", "audience_of", "current_user", "require_user", "require_walidata"]
 

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from graph.accounts import Accounts, User
-from graph.iris import Iris
-from graph.observation_view import ObservationView, read_view
-from graph.query_pool import FollowingReader, FollowingStore, QueryPool
+from graph.answer.view import ObservationView, read_view
+from graph.publish.accounts import Accounts, User
+from graph.rdf.iris import Iris
+from graph.reference.vocabulary import Vocabulary
 from graph.settings import Settings
-from graph.store import EmbeddedStore, Store, connect_store, open_store
-from graph.vocabulary import Vocabulary
+from graph.store.embedded import EmbeddedStore, Store, connect_store, open_store
+from graph.store.pool import FollowingReader, FollowingStore, QueryPool
 
 __all__ = ["ServiceState"]
 

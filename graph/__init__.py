@@ -3,9 +3,7 @@
 Imports without FastAPI; the web service lives in ``api``.
 """
 
-__version__ = "0.1.0"
-
-from graph.errors import (  # noqa: E402
+from graph.errors import (
     CellProblem,
     LoadRejected,
     MappingError,
@@ -17,10 +15,11 @@ from graph.errors import (  # noqa: E402
     SourceError,
     StoreError,
 )
-from graph.mappings import Mapping, load_mapping  # noqa: E402
-from graph.pipeline import LoadReport, Platform  # noqa: E402
-from graph.settings import Settings, load_settings  # noqa: E402
-from graph.store import EmbeddedStore, Store, open_store  # noqa: E402
+from graph.publish.platform import LoadReport, Platform
+from graph.read.mappings import Mapping, load_mapping
+from graph.settings import Settings, load_settings
+from graph.store.embedded import EmbeddedStore, Store, open_store
+from graph.version import __version__
 
 __all__ = [
     "CellProblem",

@@ -37,14 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures  # noqa: E402
 from bench_questions import QUESTIONS  # noqa: E402
 
-from graph.answers import bind_parameters, read_code_lists
-from graph.iris import Iris
-from graph.pipeline import Platform
-from graph.publication import published_graphs
-from graph.question_pages import question_sparql
-from graph.questions import load_catalogue
+from graph.answer.parameters import bind_parameters, read_code_lists
+from graph.answer.question_pages import question_sparql
+from graph.answer.questions import load_catalogue
+from graph.publish.platform import Platform
+from graph.rdf.iris import Iris
 from graph.settings import PROJECT_DIR, load_settings
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
+from graph.store.versions import published_graphs
 
 BIN = Path(sys.executable).parent
 # A developer's small query: a desa by its Kemendagri code, with its label and kecamatan.

@@ -12,7 +12,7 @@ from other kabupaten and invented village names - must not be linked.
 
 Three systems are scored on the same cases:
 
-* ours            RegionLinker.resolve_name / resolve_code (graph/linking.py) with the
+* ours            RegionLinker.resolve_name / resolve_code (graph/link/regions.py) with the
                   rules file given by --rules and no human decisions;
 * baseline-exact  exact match after lower-casing and trimming against the official 2025
                   names in Pesawaran (within the parent when one is given); codes: a dotted
@@ -52,9 +52,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
-from graph.linking import RegionLinker
-from graph.names import Decisions, NameRules
-from graph.reference import RegionIndex
+from graph.link.names import Decisions, NameRules
+from graph.link.regions import RegionLinker
+from graph.reference.regions import RegionIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ROOT / "ontology" / "codes" / "wilayah_lampung.csv"

@@ -23,14 +23,14 @@ import numpy as np
 import pyarrow as pa
 import pyoxigraph as ox
 
-from graph.iris import Iris
-from graph.mappings import load_mapping
-from graph.ntriples import line_count
-from graph.pipeline import Platform
-from graph.quad_writer import QuadContext, quads
+from graph.cube.prepare import prepare
+from graph.cube.quads import QuadContext, quads
+from graph.publish.platform import Platform
+from graph.rdf.iris import Iris
+from graph.rdf.ntriples import line_count
+from graph.read.mappings import load_mapping
+from graph.read.tables import read_table
 from graph.settings import load_settings
-from graph.sources import read_table
-from graph.transform import prepare
 
 INDICATORS = [
     ("jumlah-penduduk", "int"),

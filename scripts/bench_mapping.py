@@ -36,13 +36,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures, write_table  # noqa: E402
 
-from graph.iris import Iris  # noqa: E402
-from graph.mappings import load_mapping  # noqa: E402
-from graph.pipeline import Platform  # noqa: E402
-from graph.quad_writer import QuadContext, quads  # noqa: E402
+from graph.cube.prepare import prepare  # noqa: E402
+from graph.cube.quads import QuadContext, quads  # noqa: E402
+from graph.publish.platform import Platform  # noqa: E402
+from graph.rdf.iris import Iris  # noqa: E402
+from graph.read.mappings import load_mapping  # noqa: E402
+from graph.read.tables import read_table  # noqa: E402
 from graph.settings import PROJECT_DIR, load_settings  # noqa: E402
-from graph.sources import read_table  # noqa: E402
-from graph.transform import prepare  # noqa: E402
 
 ANCHORS_PYTHON = PROJECT_DIR / ".venv-anchors" / "bin" / "python"
 

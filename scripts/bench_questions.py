@@ -37,15 +37,15 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures, write_table  # noqa: E402
 
-from graph.answers import bind_parameters, read_code_lists  # noqa: E402
-from graph.columnar import answer_rows  # noqa: E402
-from graph.iris import Iris  # noqa: E402
-from graph.observation_view import read_view  # noqa: E402
-from graph.pipeline import Platform  # noqa: E402
-from graph.publication import draft_datasets, publish, published_graphs  # noqa: E402
-from graph.questions import load_catalogue, question_prefixes  # noqa: E402
+from graph.answer.columnar import answer_rows  # noqa: E402
+from graph.answer.parameters import bind_parameters, read_code_lists  # noqa: E402
+from graph.answer.questions import load_catalogue, question_prefixes  # noqa: E402
+from graph.answer.view import read_view  # noqa: E402
+from graph.publish.platform import Platform  # noqa: E402
+from graph.rdf.iris import Iris  # noqa: E402
 from graph.settings import PROJECT_DIR, Settings, load_settings  # noqa: E402
-from graph.store import EmbeddedStore  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
+from graph.store.versions import draft_datasets, publish, published_graphs  # noqa: E402
 
 # Two correlated questions (two agencies' indicators joined by desa and year) and one ranking;
 # all three have columnar plans. 2023: every desa has it in both graphs.

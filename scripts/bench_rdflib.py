@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures  # noqa: E402
 from bench_questions import QUESTIONS  # noqa: E402
 
-from graph.answers import bind_parameters, read_code_lists  # noqa: E402
-from graph.iris import Iris  # noqa: E402
-from graph.publication import published_graphs  # noqa: E402
-from graph.questions import load_catalogue, question_prefixes  # noqa: E402
+from graph.answer.parameters import bind_parameters, read_code_lists  # noqa: E402
+from graph.answer.questions import load_catalogue, question_prefixes  # noqa: E402
+from graph.rdf.iris import Iris  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
-from graph.store import EmbeddedStore  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
+from graph.store.versions import published_graphs  # noqa: E402
 
 
 def to_rdflib(term: ox.NamedNode | ox.Literal) -> rdflib.term.Identifier:

@@ -2,9 +2,9 @@
 
 Maps the synthetic province table of scripts/bench_load.py (all 2,651 Lampung desa,
 10 indicators) into a store as a draft (on disk, as the platform keeps it, or in memory
-with --store memory), then times graph.validation.validate over the graphs a load judges
+with --store memory), then times graph.check.engine.validate over the graphs a load judges
 (everything published plus the draft) twice: as a load judges, the observation shapes on
-the draft's columns (graph.draft_checks); and with every shape in the store, whose
+the draft's columns (graph.check.column_checks); and with every shape in the store, whose
 findings must be the same in full. pySHACL (the reference semantics) runs on the first
 --sample observations of the same graph, where our engine must find the same. Prints one
 table and the slowest queries; not a test.
@@ -29,11 +29,11 @@ from rdflib.namespace import RDF, SH
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures, peak_rss_mb, write_table  # noqa: E402
 
-from graph.pipeline import Platform  # noqa: E402
-from graph.publication import candidate_graphs  # noqa: E402
+from graph.check.engine import Finding, Shapes, validate  # noqa: E402
+from graph.publish.platform import Platform  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
-from graph.store import EmbeddedStore  # noqa: E402
-from graph.validation import Finding, Shapes, validate  # noqa: E402
+from graph.store.embedded import EmbeddedStore  # noqa: E402
+from graph.store.versions import candidate_graphs  # noqa: E402
 
 Key = tuple[str, str, str | None, str, str]
 

@@ -66,7 +66,7 @@ from generate_demo_data import (  # noqa: E402
     undotted,
 )
 
-from graph.names import NameRules  # noqa: E402
+from graph.link.names import NameRules  # noqa: E402
 
 END_YEAR = 2024
 PREFIX = "lampung-"  # dataset ids: distinct from the demo's (whose accepted violations name rows)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 from graph.settings import PROJECT_DIR, Settings, load_settings
 
 

@@ -7,8 +7,8 @@ import re
 from pydantic import BaseModel
 from typer.main import get_command
 
-from graph.cli import app
-from graph.mappings import Mapping
+from graph.cli.commands import app
+from graph.read.mappings import Mapping
 from graph.settings import PROJECT_DIR, Settings
 
 DOCS = PROJECT_DIR / "docs"
@@ -46,7 +46,7 @@ def _mapping_keys(model: type[BaseModel]) -> set[str]:
             continue
         keys.add(name)
         for kind in re.findall(r"graph\.mappings\.(\w+)", repr(field.annotation)):
-            import graph.mappings as m
+            import graph.read.mappings as m
 
             nested = getattr(m, kind)
             if isinstance(nested, type) and issubclass(nested, BaseModel):

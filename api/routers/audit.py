@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServiceState
 from api.pages import render, root_of, wants_html
-from graph.audit_chain import AuditChain, read_head
+from graph.provenance.chain import AuditChain, read_head
 from graph.settings import Settings
 
 __all__ = ["audit_head", "router"]

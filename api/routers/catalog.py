@@ -29,7 +29,7 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.routers.audit import audit_head
-from graph.catalog import (
+from graph.describe.catalog import (
     Catalog,
     UnknownDataset,
     catalog_json,

@@ -16,7 +16,7 @@ Filters are plain GET parameters (a shareable URL; the page's form needs no scri
 empty value is no filter. A value the report cannot have is a 400 in the one error shape,
 its ``errors`` naming the parameter, the value and what is allowed (a browser gets the
 page with the message). Work on the store runs through ``ServiceState.run`` and is cached
-until the next publication. Query logic: ``graph.coherence``.
+until the next publication. Query logic: ``graph.describe.coherence``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
-from graph.coherence import (
+from graph.describe.coherence import (
     SEVERITIES,
     SEVERITY_LABELS,
     Coherence,
@@ -45,7 +45,7 @@ from graph.coherence import (
     read_coherence,
     select_findings,
 )
-from graph.resources import local_path
+from graph.describe.resources import local_path
 
 __all__ = ["load_coherence", "router"]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from graph import __version__
-from graph.publication import published_datasets
+from graph.store.versions import published_datasets
+from graph.version import __version__
 
 router = APIRouter(tags=["health"])
 

@@ -12,7 +12,7 @@ A program reads the same facts from ``/catalog.json``, ``/coherence.json``,
 ``/insight/discover`` and ``/sparql``; the page links to them. Only published data is
 shown. The catalogue, coherence report, holdings and insights are computed through
 ``ServiceState.run`` and cached until the next publication; freshness is judged at each
-request. Summary logic: ``graph.overview``.
+request. Summary logic: ``graph.describe.overview``.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from api.deps import ServiceState
 from api.pages import render, root_of
 from api.routers.audit import audit_head
 from api.routers.coherence import load_coherence
-from graph.catalog import Catalog, read_catalog
+from graph.describe.catalog import Catalog, read_catalog
+from graph.describe.overview import Holdings, build_overview, read_holdings, strongest_insights
+from graph.describe.resources import local_path
 from graph.errors import QueryError
-from graph.insight import Discovery, InsightCatalogue, discover, read_catalogue
-from graph.overview import Holdings, build_overview, read_holdings, strongest_insights
-from graph.provenance import now
-from graph.resources import local_path
+from graph.insight.correlate import Discovery, InsightCatalogue, discover, read_catalogue
+from graph.provenance.records import now
 
 __all__ = ["router"]
 

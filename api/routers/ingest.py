@@ -15,7 +15,7 @@ GET  /me                               who the token belongs to
 Every route needs ``Authorization: Bearer <token>`` (``onecenter user add``). An upload
 is never published by itself: even a clean draft waits for the Walidata. The file is
 stored under a name the server chooses and checked before it is read
-(``graph.uploads``); loads write one at a time. Every action is recorded as provenance
+(``graph.read.uploads``); loads write one at a time. Every action is recorded as provenance
 (who, when, which file and mapping, the report, the decision).
 """
 
@@ -32,12 +32,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import require_user, require_walidata
 from api.deps import ServiceState
-from graph.accounts import User
-from graph.audit import PublicGraphs, activities
 from graph.errors import LoadRejected, NotFound, StoreError
-from graph.pipeline import LoadReport, Platform
-from graph.publication import draft_datasets
-from graph.uploads import UploadRejected, check_upload, display_name, save_upload
+from graph.provenance.history import PublicGraphs, activities
+from graph.publish.accounts import User
+from graph.publish.platform import LoadReport, Platform
+from graph.read.uploads import UploadRejected, check_upload, display_name, save_upload
+from graph.store.versions import draft_datasets
 
 router = APIRouter(tags=["ingest"])
 

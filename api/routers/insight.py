@@ -12,7 +12,7 @@ GET /insight/discover?level=&period=       every pair of indicators from differe
 GET /insight/discover.csv?…                the ranked pairs as CSV
 =========================================  ======================================================
 
-The statistics are ``graph.insight``'s; store work runs through ``ServiceState.run`` (in
+The statistics are ``graph.insight.correlate``'s; store work runs through ``ServiceState.run`` (in
 the query workers, within the time limit). A refused parameter is a 400 in the one error
 shape, its ``errors`` naming the parameter, the value and what is allowed.
 
@@ -39,7 +39,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import error_body
 from api.pages import id_number, render, root_of, wants_html
-from graph.insight import (
+from graph.describe.resources import local_path
+from graph.insight.correlate import (
     DEFAULT_FDR,
     DEFAULT_MIN_N,
     LEVELS,
@@ -52,7 +53,6 @@ from graph.insight import (
     discover,
     read_catalogue,
 )
-from graph.resources import local_path
 
 __all__ = ["indicator_choices", "insight_catalogue", "region_href", "router", "unit_symbol"]
 
@@ -405,7 +405,7 @@ def region_href(request: Request, iri: str) -> str:
 
 
 def _strength(r: float) -> Text:
-    # The thresholds graph.insight's discovered-pair sentences use (0.4, 0.7), plus "very weak".
+    # The thresholds graph.insight.correlate's discovered-pair sentences use (0.4, 0.7), plus "very weak".
     size = abs(r)
     if size >= 0.7:
         return {"id": "kuat", "en": "strong"}

@@ -7,8 +7,9 @@ GET /map/data.geojson?indicator=&level=&period=    the polygons with value, labe
                                                    and link (a GeoJSON FeatureCollection)
 =================================================  ==============================================
 
-Values come from ``graph.insight``'s aggregation rules through ``graph.boundaries.map_values``;
-the polygons are the files shipped in ``ontology/codes/`` (``graph.boundaries``). The page's
+Values come from ``graph.insight.correlate``'s aggregation rules through
+``graph.insight.choropleth.map_values``;
+the polygons are the files shipped in ``ontology/codes/`` (``graph.insight.choropleth``). The page's
 script (``static/js/map.js``) fetches the GeoJSON and draws it with the vendored Leaflet,
 without a tile layer: nothing is fetched from outside the app. An empty parameter (the form's
 "latest"/"default" choice) counts as left out. A refused value is a 400: the page shows the
@@ -27,7 +28,7 @@ from fastapi.responses import JSONResponse, Response
 from api.errors import error_body
 from api.pages import id_number, render, root_of
 from api.routers.insight import indicator_choices, insight_catalogue, region_href, unit_symbol
-from graph.boundaries import (
+from graph.insight.choropleth import (
     NO_DATA_COLOUR,
     Boundaries,
     Choropleth,
@@ -38,7 +39,7 @@ from graph.boundaries import (
     load_boundaries,
     map_values,
 )
-from graph.insight import LEVELS, InsightCatalogue
+from graph.insight.correlate import LEVELS, InsightCatalogue
 
 __all__ = ["router"]
 

@@ -14,9 +14,9 @@ The pages are chosen by content negotiation (``api.pages.wants_html``): a client
 prefers HTML to JSON gets them, every other client exactly the JSON it always got. The
 question page is a GET form whose URL is the whole state (every parameter spelt out), the
 answer as a sortable table, the suggested chart and links to CSV, JSON and the SPARQL
-editor; what it shows is worked out in ``graph.question_pages``.
+editor; what it shows is worked out in ``graph.answer.question_pages``.
 
-Parameter values are checked by ``graph.answers`` and bound as RDF terms; a refused
+Parameter values are checked by ``graph.answer.parameters`` and bound as RDF terms; a refused
 value is a 400 in the one error shape, its ``errors`` naming parameter, value and what is
 allowed. The catalogue is read from ``questions/`` on first use and kept on ``app.state``.
 Queries run through ``ServiceState.run``: in the query workers, within the time limit.
@@ -33,10 +33,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.errors import error_body
 from api.pages import render, root_of, wants_html
-from graph.answers import Answer, CodeListCache, CodeLists, ParameterError, run_question
-from graph.errors import QueryTimeout
-from graph.iris import Iris
-from graph.question_pages import (
+from graph.answer.parameters import Answer, CodeListCache, CodeLists, ParameterError, run_question
+from graph.answer.question_pages import (
     Control,
     answer_cells,
     chart_data,
@@ -45,8 +43,10 @@ from graph.question_pages import (
     indicator_agencies,
     question_indicators,
 )
-from graph.questions import CODE_TYPES, Catalogue, Question, UnknownQuestion, load_catalogue
-from graph.resources import local_path
+from graph.answer.questions import CODE_TYPES, Catalogue, Question, UnknownQuestion, load_catalogue
+from graph.describe.resources import local_path
+from graph.errors import QueryTimeout
+from graph.rdf.iris import Iris
 
 __all__ = ["catalogue", "code_lists", "router"]
 

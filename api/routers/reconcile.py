@@ -2,7 +2,7 @@
 
 OpenRefine and other clients send region names as agencies write them (with the
 parent region as context) and get candidate regions back. ``match`` is true only
-for the region the project's linker (``graph.linking.RegionLinker``) links
+for the region the project's linker (``graph.link.regions.RegionLinker``) links
 automatically during a load, so a spreadsheet reconciled here links the same way
 ``onecenter load`` would.
 
@@ -34,12 +34,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph import __version__
-from graph.linking import RegionLinker
-from graph.names import NameRules
-from graph.namespaces import OC
-from graph.reference import LEVELS, RegionIndex
+from graph.link.names import NameRules
+from graph.link.regions import RegionLinker
+from graph.rdf.namespaces import OC
+from graph.reference.regions import LEVELS, RegionIndex
 from graph.settings import Settings
+from graph.version import __version__
 
 __all__ = ["Reconciler", "reconciler", "router"]
 
@@ -110,7 +110,7 @@ class Reconciler:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Reconciler:
-        """As graph.pipeline.Platform builds its linker."""
+        """As graph.publish.platform.Platform builds its linker."""
         return cls(
             RegionLinker.from_folders(settings.ontology_path, settings.mappings_path, settings.home_region)
         )

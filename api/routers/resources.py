@@ -12,7 +12,7 @@ really ends in ``.ttl`` still resolves; region codes end in digits and are never
 mistaken for an extension. The answer is a 200 with ``Vary: Accept`` and
 ``Content-Location`` naming the format's own URL (see docs/linked-data.md for why not
 a 303). A resource no published triple describes is a 404 (JSON error shape, or an
-HTML page for browsers). Query logic: ``graph.resources``.
+HTML page for browsers). Query logic: ``graph.describe.resources``.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number
-from graph.figures import RegionFigures, region_figures
-from graph.iris import Iris
-from graph.namespaces import PREFIXES
-from graph.resources import Description, local_path, rdf_prefixes, resolve, serialize
+from graph.describe.figures import RegionFigures, region_figures
+from graph.describe.resources import Description, local_path, rdf_prefixes, resolve, serialize
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import PREFIXES
 
 router = APIRouter(tags=["linked data"])
 

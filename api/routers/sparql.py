@@ -4,7 +4,7 @@ Queries by GET ``?query=``, POST form-encoded or POST ``application/sparql-query
 the dataset by ``default-graph-uri`` / ``named-graph-uri`` (published graphs only);
 the result format by ``Accept`` (or ``?format=``); a SPARQL Service Description
 with VoID counts on a GET without a query. Updates and ``SERVICE`` are refused
-(403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.query_pool``)
+(403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.store.pool``)
 and ``max_result_rows`` (``X-Truncated`` header, ``truncated`` in SPARQL JSON).
 Developer documentation: docs/sparql.md.
 
@@ -31,13 +31,10 @@ from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
 from api.routers.questions import catalogue, code_lists
-from graph import __version__
-from graph.accounts import User
-from graph.answers import ParameterError, bind_parameters
-from graph.errors import QueryError, QueryTimeout
-from graph.namespaces import PREFIXES
-from graph.publication import PUBLIC, Audience
-from graph.query import (
+from graph.answer.parameters import ParameterError, bind_parameters
+from graph.answer.question_pages import editor_starter, question_sparql
+from graph.answer.questions import UnknownQuestion
+from graph.answer.sparql import (
     UPDATE_OPERATIONS,
     ProtocolQuery,
     answer_query,
@@ -46,8 +43,11 @@ from graph.query import (
     syntax_error_position,
     uses_service,
 )
-from graph.question_pages import editor_starter, question_sparql
-from graph.questions import UnknownQuestion
+from graph.errors import QueryError, QueryTimeout
+from graph.publish.accounts import User
+from graph.rdf.namespaces import PREFIXES
+from graph.store.versions import PUBLIC, Audience
+from graph.version import __version__
 
 router = APIRouter(tags=["sparql"])
 

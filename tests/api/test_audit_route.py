@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.pipeline import Platform
+from graph.publish.platform import Platform
 from graph.settings import load_settings
 from tests.conftest import write_small_table
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from rdflib.namespace import DCAT, RDF, SH
 
 from api.app import create_app
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 from graph.settings import PROJECT_DIR
 from tests.conftest import write_small_table
 

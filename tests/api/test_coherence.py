@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.coherence import (
+from graph.describe.coherence import (
     AcceptanceNote,
     Coherence,
     CoherenceFilterError,
@@ -20,7 +20,7 @@ from graph.coherence import (
     findings_csv,
     select_findings,
 )
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 from tests.conftest import write_small_table
 
 Demo = tuple[Platform, list[LoadReport]]

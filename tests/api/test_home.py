@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.catalog import read_catalog
-from graph.coherence import read_coherence
-from graph.metadata import FREQUENCY
-from graph.overview import build_overview, freshness, read_holdings
-from graph.pipeline import LoadReport, Platform
+from graph.cube.metadata import FREQUENCY
+from graph.describe.catalog import read_catalog
+from graph.describe.coherence import read_coherence
+from graph.describe.overview import build_overview, freshness, read_holdings
+from graph.publish.platform import LoadReport, Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 DATASETS = [

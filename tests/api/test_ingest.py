@@ -2,7 +2,7 @@
 
 A real platform on an in-memory store with its own mappings folder (a Dukcapil table
 anyone may read, a Dinsos table that is restricted) and real users made with
-``graph.accounts``; requests go through the app in process.
+``graph.publish.accounts``; requests go through the app in process.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.accounts import Accounts
-from graph.pipeline import Platform
-from graph.publication import EVERYONE_INTERNAL, draft_datasets, published_datasets
+from graph.publish.accounts import Accounts
+from graph.publish.platform import Platform
+from graph.read.uploads import UploadRejected, check_upload
 from graph.settings import PROJECT_DIR, load_settings
-from graph.uploads import UploadRejected, check_upload
+from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, published_datasets
 from tests.conftest import SMALL_MAPPING
 
 DESA = [f"18090120{i:02d}" for i in range(1, 11)]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from scipy import stats
 
 from api.app import create_app
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 STUNTING_WATER = {

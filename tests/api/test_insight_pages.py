@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 import api.routers.insight
 from api.app import create_app
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

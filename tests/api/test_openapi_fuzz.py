@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from api.app import create_app
-from graph.accounts import Accounts
+from graph.publish.accounts import Accounts
 from graph.settings import load_settings
 from tests.api.test_sparql_server import disk_store  # noqa: F401  (fixture)
 from tests.servers import running_server

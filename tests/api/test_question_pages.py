@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

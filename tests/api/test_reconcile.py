@@ -28,9 +28,9 @@ from referencing.jsonschema import DRAFT7
 
 from api.app import create_app
 from api.routers.reconcile import Reconciler
-from graph.linking import RegionLinker
-from graph.names import NameRules
-from graph.reference import LEVELS, RegionIndex
+from graph.link.names import NameRules
+from graph.link.regions import RegionLinker
+from graph.reference.regions import LEVELS, RegionIndex
 from graph.settings import PROJECT_DIR, Settings
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "fixtures" / "reconciliation"

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.figures import region_figures
-from graph.pipeline import LoadReport, Platform
+from graph.describe.figures import region_figures
+from graph.publish.platform import LoadReport, Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 HTML = {"Accept": "text/html"}

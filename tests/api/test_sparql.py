@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 from tests.conftest import write_small_table
 
 CROSS_AGENCY = """

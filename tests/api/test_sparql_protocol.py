@@ -15,13 +15,13 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-import graph.query
+import graph.answer.sparql
 from api.app import create_app
-from graph.iris import Iris
-from graph.pipeline import LoadReport, Platform
-from graph.publication import published_datasets, published_graphs
+from graph.publish.platform import LoadReport, Platform
+from graph.rdf.iris import Iris
 from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
+from graph.store.versions import published_datasets, published_graphs
 
 QB = "http://purl.org/linked-data/cube#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -522,7 +522,7 @@ def test_openapi_documents_the_protocol_parameters_and_errors(client: TestClient
 
 
 def test_protocol_helpers_docstring_examples_hold() -> None:
-    assert doctest.testmod(graph.query).failed == 0
+    assert doctest.testmod(graph.answer.sparql).failed == 0
 
 
 # --- the time limit, on an on-disk store ------------------------------------------------------

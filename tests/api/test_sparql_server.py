@@ -16,9 +16,9 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from api.app import create_app
-from graph.pipeline import LoadReport, Platform
+from graph.publish.platform import LoadReport, Platform
 from graph.settings import load_settings
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 from tests.servers import running_server
 
 TIME_LIMIT_MS = 1500

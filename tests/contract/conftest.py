@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.pipeline import LoadReport, Platform
-from graph.remote_store import Endpoints, RemoteStore
+from graph.publish.platform import LoadReport, Platform
 from graph.settings import Settings
-from graph.store import EmbeddedStore, Store
+from graph.store.embedded import EmbeddedStore, Store
+from graph.store.remote import Endpoints, RemoteStore
 from tests.contract.server import OxigraphServer
 
 KINDS = ["embedded", "oxigraph-server"]

@@ -8,9 +8,9 @@ import re
 import pyoxigraph as ox
 import pytest
 
-import graph.bindings
-from graph.bindings import bind_values
+import graph.rdf.values_binding
 from graph.errors import QueryError
+from graph.rdf.values_binding import bind_values
 from tests.contract.test_store_contract import HOSTILE
 
 EX = "http://example.org/"
@@ -124,4 +124,4 @@ def test_only_iris_and_literals_can_be_bound() -> None:
 
 
 def test_docstring_examples() -> None:
-    assert doctest.testmod(graph.bindings).failed == 0
+    assert doctest.testmod(graph.rdf.values_binding).failed == 0

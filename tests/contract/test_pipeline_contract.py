@@ -14,14 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.answers import Answer, CodeListCache, CodeLists, run_question
+from graph.answer.parameters import Answer, CodeListCache, CodeLists, run_question
+from graph.answer.questions import load_catalogue
+from graph.answer.sparql import run_query
+from graph.check.engine import Finding
 from graph.errors import LoadRejected
-from graph.pipeline import Platform
-from graph.publication import draft_datasets, published_datasets, published_graphs
-from graph.query import run_query
-from graph.questions import load_catalogue
+from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR
-from graph.validation import Finding
+from graph.store.versions import draft_datasets, published_datasets, published_graphs
 from tests.conftest import write_small_table
 from tests.contract.conftest import Demo
 

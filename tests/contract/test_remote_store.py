@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import QueryTimeout, SettingsError, StoreError
-from graph.remote_store import Endpoints, RemoteStore
 from graph.settings import load_settings
-from graph.store import EmbeddedStore, connect_store
+from graph.store.embedded import EmbeddedStore, connect_store
+from graph.store.remote import Endpoints, RemoteStore
 from tests.contract.server import OxigraphServer, Proxy, basic, delay, drop, free_port, status
 
 EX = "http://example.org/"
@@ -231,7 +231,7 @@ def test_a_read_only_store_refuses_writes_before_sending(proxy: Proxy) -> None:
 def test_big_chunks_are_posted_in_pieces_cut_at_line_ends(
     proxy: Proxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graph.remote_store._POST_BYTES", 1000)
+    monkeypatch.setattr("graph.store.remote._POST_BYTES", 1000)
     lines = [f'<{EX}s{i}> <{EX}p> "{i}" <{EX}g> .\n' for i in range(200)]
     with through(proxy) as store:
         assert store.bulk_load(["".join(lines)]) == 200

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from graph.answer.sparql import syntax_error_position
 from graph.errors import QueryError, StoreError
-from graph.query import syntax_error_position
-from graph.store import Store
+from graph.store.embedded import Store
 
 EX = "http://example.org/"
 G1, G2, G3 = EX + "g1", EX + "g2", EX + "g3"

@@ -24,12 +24,12 @@ import httpx
 import pytest
 
 from api.app import create_app
-from graph import query_pool
 from graph.errors import StoreError
-from graph.pipeline import Platform
-from graph.query_pool import FollowingReader, _call
+from graph.publish.platform import Platform
 from graph.settings import load_settings
-from graph.store import EmbeddedStore
+from graph.store import pool as query_pool
+from graph.store.embedded import EmbeddedStore
+from graph.store.pool import FollowingReader, _call
 from tests.servers import running_server
 from tests.trust.figures import record_figures
 from tests.trust.versions import Version, observation_of, observations_query, which_version, write_versions
@@ -182,7 +182,7 @@ def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(
         gone = FileNotFoundError("IO error: No such file or directory: While open a file: 000505.sst")
         if len(handles) == 1:
             raise gone
-        if len(handles) == 2:  # as graph.query reports it, wrapped
+        if len(handles) == 2:  # as graph.answer.sparql reports it, wrapped
             raise StoreError("penyimpanan gagal / store failed while answering") from gone
         return "answered"
 

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.iris import Iris
-from graph.pipeline import Platform
+from graph.publish.platform import Platform
+from graph.rdf.iris import Iris
 from graph.settings import PROJECT_DIR, Settings, load_settings
-from graph.store import EmbeddedStore
+from graph.store.embedded import EmbeddedStore
 from tests.trust.figures import record_figures
 from tests.trust.versions import (
     DATASET,
@@ -55,7 +55,7 @@ COMPLETE_EVERY = 4  # after every fourth kill, a load runs to the end and must p
 # Each load's output goes to the log file, so a full pipe never blocks it.
 FORK_SERVER = """
 import os, sys
-import graph.cli
+import graph.cli.commands
 log = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND)
 print("ready", flush=True)
 for line in sys.stdin:
@@ -65,7 +65,7 @@ for line in sys.stdin:
         os.dup2(log, 2)
         sys.argv = ["onecenter", "load", line.strip()]
         try:
-            graph.cli.main()
+            graph.cli.commands.main()
         except SystemExit as exc:
             os._exit(exc.code if isinstance(exc.code, int) else 1)
         os._exit(0)

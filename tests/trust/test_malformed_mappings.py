@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.errors import LoadRejected, MappingError, OneCenterError, SourceError
-from graph.mappings import load_mapping
+from graph.read.mappings import load_mapping
 from graph.settings import Settings
 from tests.trust.figures import record_figures
 from tests.trust.hypothesis_settings import trust_settings

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from graph.errors import MappingError, SourceError
-from graph.mappings import SourceSpec, load_mapping
-from graph.pipeline import Platform
-from graph.sources import read_table
+from graph.publish.platform import Platform
+from graph.read.mappings import SourceSpec, load_mapping
+from graph.read.tables import read_table
 from tests.trust.malformed import HEADER, MAIN, SHEET, workbook_bytes
 from tests.trust.test_malformed_tables import MAPPING
 

@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graph.answer.sparql import run_query
 from graph.errors import LoadRejected, OneCenterError, SourceError
-from graph.mappings import SourceSpec
-from graph.pipeline import Platform
-from graph.publication import published_datasets
-from graph.query import run_query
+from graph.publish.platform import Platform
+from graph.read.mappings import SourceSpec
+from graph.read.tables import read_table
 from graph.settings import Settings
-from graph.sources import read_table
+from graph.store.versions import published_datasets
 from tests.trust.figures import record_figures
 from tests.trust.hypothesis_settings import trust_settings
 from tests.trust.malformed import DESA, HEADER, csv_bytes, nearly_good_csv, workbook_bytes, xlsx_bytes

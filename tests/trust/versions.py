@@ -13,12 +13,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.iris import Iris
-from graph.namespaces import OC
-from graph.publication import published_datasets
-from graph.query import run_query
+from graph.answer.sparql import run_query
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import OC
 from graph.settings import PROJECT_DIR
-from graph.store import Store
+from graph.store.embedded import Store
+from graph.store.versions import published_datasets
 
 DATASET = "dinsos-kpm-desa"
 SOURCE = PROJECT_DIR / "data" / "dinsos_kpm_desa_2020_2024.csv"
@@ -90,7 +90,7 @@ def observation_of(area: str, period: str, indicator: str, value: str) -> Observ
 
 
 def published_observations(store: Store, iris: Iris) -> list[Observation]:
-    """The dataset's observations through ``graph.query.run_query``, the API's query path.
+    """The dataset's observations through ``graph.answer.sparql.run_query``, the API's query path.
 
     A list, not a set: an observation seen twice (two versions visible) stays twice.
     """

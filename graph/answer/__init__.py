@@ -1,0 +1,1 @@
+"""Answers: SPARQL over the published graphs, named questions and their parameters, the columnar view."""

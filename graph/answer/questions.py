@@ -1,0 +1,425 @@
+"""Named questions: SPARQL files with metadata, checked when they are read.
+
+A question is two files in ``questions/``: ``<id>.rq``, a SPARQL SELECT query, and
+``<id>.yaml``, its metadata (titles, typed parameters, columns, chart), checked by
+a schema that rejects unknown keys and names the file and line of every mistake.
+See ``docs/questions.md`` for the format; ``graph.answer.parameters`` binds parameters and
+runs questions.
+
+    QuestionFileError (OneCenterError)   a question file is wrong (file, line)
+    UnknownQuestion (QueryError)         no question has that id
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pyoxigraph as ox
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from graph.errors import OneCenterError, QueryError
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import XSD, sparql_prefixes
+from graph.read.mappings import record_yaml_lines, yaml_line_for
+
+__all__ = [
+    "CODE_TYPES",
+    "Catalogue",
+    "ChartSpec",
+    "ColumnarMeasure",
+    "ColumnarPlan",
+    "ColumnarRatio",
+    "ParameterSpec",
+    "Question",
+    "QuestionFileError",
+    "QuestionSpec",
+    "Text",
+    "UnknownQuestion",
+    "load_catalogue",
+    "load_question",
+    "question_prefixes",
+]
+
+ParameterType = Literal["region", "period", "indicator", "level", "agency", "integer", "decimal"]
+ChartKind = Literal["bar", "line", "scatter", "table", "map"]
+RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
+
+# Parameter types whose values are codes from the graph's code lists (bound as IRIs).
+CODE_TYPES = ("region", "period", "indicator", "level", "agency")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_POSITION = re.compile(r"at (\d+):(\d+)")
+
+
+class QuestionFileError(OneCenterError):
+    """A question's .rq or .yaml file is wrong; the message names the file and line."""
+
+    def __init__(self, message: str, *, file: Path | str, line: int | None = None) -> None:
+        self.file = str(file)
+        self.line = line
+        super().__init__(f"{self.file}:{line}: {message}" if line else f"{self.file}: {message}")
+
+
+class UnknownQuestion(QueryError):
+    """No question in the catalogue has the requested id."""
+
+
+# --- the metadata schema ------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A people-facing text, Indonesian first, English alongside."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class ParameterSpec(_Strict):
+    """One parameter: a variable of the query, with its type, label and default."""
+
+    type: ParameterType
+    label: Text
+    description: Text | None = None
+    default: str | int | float | None = Field(
+        None, description="Value used when the request gives none (a code, year or number)."
+    )
+    optional: bool = Field(
+        False, description="Without a value (and no default) the variable stays unbound: 'all'."
+    )
+    levels: list[RegionLevel] | None = Field(
+        None,
+        description="region: the levels offered; indicator: indicators observed at these levels; "
+        "level: the levels offered.",
+    )
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _options_fit_the_type(self) -> ParameterSpec:
+        if self.levels is not None and self.type not in ("region", "indicator", "level"):
+            raise ValueError(f"'levels' is for region, indicator and level parameters, not {self.type}")
+        if (self.min is not None or self.max is not None) and self.type not in ("integer", "decimal"):
+            raise ValueError(f"'min' and 'max' are for integer and decimal parameters, not {self.type}")
+        if self.optional and self.default is not None:
+            raise ValueError("an optional parameter has no default (left out, it means 'all')")
+        return self
+
+
+class ChartSpec(_Strict):
+    """The suggested chart and the columns it draws."""
+
+    kind: ChartKind
+    x: str | None = Field(None, description="bar, line, scatter: the column along the x axis.")
+    y: list[str] = Field(default_factory=list, description="bar, line, scatter: value column(s).")
+    label: str | None = Field(None, description="scatter: the column naming each point.")
+    series: str | None = Field(None, description="line: the column splitting lines.")
+    region: str | None = Field(None, description="map: the column holding Kemendagri codes.")
+    value: str | None = Field(None, description="map: the column coloured on the map.")
+
+    @field_validator("y", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _needs(self) -> ChartSpec:
+        needed = {
+            "bar": ("x", "y"),
+            "line": ("x", "y"),
+            "scatter": ("x", "y", "label"),
+            "map": ("region", "value"),
+            "table": (),
+        }[self.kind]
+        missing = [n for n in needed if not getattr(self, n)]
+        if missing:
+            raise ValueError(f"a {self.kind} chart needs {', '.join(missing)}")
+        return self
+
+
+class ColumnarMeasure(_Strict):
+    """One indicator column of a columnar plan."""
+
+    indicator: str = Field(
+        description="Indicator slug (ind:<slug>), or '?name' for the indicator a parameter gives."
+    )
+    sum: bool = Field(
+        False, description="Sum the indicator's observations of one region and period (breakdowns)."
+    )
+
+
+class ColumnarRatio(_Strict):
+    """A column computed as ROUND(scale * numerator / denominator) / scale, as in SPARQL."""
+
+    numerator: str
+    denominator: str
+    scale: int = Field(100, description="10^decimals kept, times any factor (1000/10 = per 100, 1 decimal).")
+    divide: int = Field(100, description="What the rounded value is divided by.")
+
+
+class ColumnarRank(_Strict):
+    """A column ranking the regions by a measure: 1 + the number of regions of the answer
+    with a greater value (equal values share a rank), as ``1 + COUNT(?other)`` in SPARQL."""
+
+    column: str
+    by: str = Field(description="The measure column ranked, highest first.")
+
+
+class ColumnarPlan(_Strict):
+    """How to answer the question from the columnar view (``graph/answer/columnar.py``).
+
+    It must give exactly the rows of the SPARQL: regions at or under ``?region`` (or directly
+    under it), each measure's observations joined on region and period ``?period``, labels,
+    ratios, rank, unit, order.
+    """
+
+    regions: Literal["at-or-under", "children"] = Field(
+        "at-or-under",
+        description="at-or-under: ?region and every region under it (skos:broader*); "
+        "children: the regions directly under ?region (skos:broader).",
+    )
+    code: str = Field(description="Column of the region's Kemendagri code.")
+    label: str = Field(description="Column of the region's name.")
+    parent_label: str | None = Field(None, description="Column of the parent region's name.")
+    measures: dict[str, ColumnarMeasure]
+    ratios: dict[str, ColumnarRatio] = Field(default_factory=dict)
+    rank: ColumnarRank | None = None
+    unit: str | None = Field(
+        None, description="Column of the first measure's unit name in Indonesian (optional in SPARQL)."
+    )
+    order_by: list[str]
+
+
+class QuestionSpec(_Strict):
+    """The metadata of one question (``questions/<id>.yaml``)."""
+
+    id: str = Field(description="Slug; equals the file names <id>.rq and <id>.yaml.")
+    title: Text
+    description: Text
+    parameters: dict[str, ParameterSpec] = Field(
+        default_factory=dict, description="Parameter name (= SPARQL variable without '?') -> spec."
+    )
+    columns: dict[str, Text] = Field(
+        description="Every column of the answer, in the query's SELECT order: variable -> label."
+    )
+    chart: ChartSpec
+    keywords: list[str] = Field(default_factory=list)
+    columnar: ColumnarPlan | None = Field(
+        None, description="Optional: answer from the columnar view of observations (same rows, faster)."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and '-')")
+        return value
+
+    @field_validator("parameters", "columns")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name in value:
+            if not _NAME.match(name):
+                raise ValueError(
+                    f"{name!r}: names are lower-case letters, digits and '_' (a SPARQL variable)"
+                )
+        return value
+
+
+# --- loaded questions and the catalogue ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """A checked question: its metadata, its SPARQL and the columns it answers with."""
+
+    spec: QuestionSpec
+    sparql: str
+    query_file: Path
+    meta_file: Path
+    projection: tuple[str, ...]  # the SELECT variables, parameters included
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def columns(self) -> list[str]:
+        """Answer columns: the projection less parameters that are not declared columns."""
+        return [v for v in self.projection if v in self.spec.columns]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every question of a folder, by id."""
+
+    questions: dict[str, Question]
+    folder: Path
+
+    def get(self, question_id: str) -> Question:
+        question = self.questions.get(question_id)
+        if question is None:
+            raise UnknownQuestion(
+                f"pertanyaan {question_id!r} tidak ada / no question {question_id!r}; "
+                f"questions: {', '.join(sorted(self.questions))}"
+            )
+        return question
+
+
+def question_prefixes(iris: Iris) -> str:
+    """PREFIX lines a question may use: the shared vocabularies and this instance's terms."""
+    instance = {
+        "ind": iris.indicator(""),
+        "wilayah": iris.region_prefix,
+        "periode": iris.period_prefix,
+        "organisasi": iris.agency(""),
+        "dataset": iris.dataset(""),
+        "dimensi": f"{iris.base}id/dimensi/",
+        "kode": f"{iris.base}id/kode/",
+    }
+    return sparql_prefixes() + "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in instance.items())
+
+
+def load_catalogue(folder: Path) -> Catalogue:
+    """Read and check every question of a folder.
+
+    Raises:
+        QuestionFileError: a .rq without its .yaml (or the reverse), invalid YAML, metadata
+            that does not fit the schema, a query that does not parse, a parameter the
+            query does not project, or columns that differ from the query's; the message
+            names the file and line.
+    """
+    queries = {p.stem: p for p in folder.glob("*.rq")}
+    metas = {p.stem: p for p in folder.glob("*.yaml")}
+    for stem in sorted(set(queries) ^ set(metas)):
+        lone = queries.get(stem) or metas[stem]
+        other = f"{stem}.yaml" if stem in queries else f"{stem}.rq"
+        raise QuestionFileError(
+            f"{other} tidak ada / is missing: a question is a .rq and a .yaml of the same name",
+            file=lone,
+        )
+    questions = {}
+    for stem in sorted(queries):
+        question = load_question(queries[stem], metas[stem])
+        questions[question.id] = question
+    return Catalogue(questions, folder)
+
+
+def load_question(query_file: Path, meta_file: Path) -> Question:
+    """Read and check one question (see ``load_catalogue``)."""
+    spec, lines = _read_spec(meta_file)
+    if spec.id != meta_file.stem:
+        raise QuestionFileError(
+            f"id {spec.id!r} berbeda dari nama berkas / differs from the file name {meta_file.stem!r}",
+            file=meta_file,
+            line=lines.get(("id",)),
+        )
+    try:
+        sparql = query_file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise QuestionFileError(
+            f"berkas tidak dapat dibaca / cannot read file: {exc}", file=query_file
+        ) from None
+    projection = _projection(sparql, spec, query_file)
+    for name in spec.parameters:
+        if name not in projection:  # Oxigraph refuses this too; say it in the author's terms
+            raise QuestionFileError(
+                f"parameter {name!r}: ?{name} harus ada di SELECT teratas / must be in the top-level "
+                "SELECT (a bound variable must be projected)",
+                file=query_file,
+            )
+    expected = [v for v in projection if v not in spec.parameters or v in spec.columns]
+    if list(spec.columns) != expected:
+        raise QuestionFileError(
+            f"columns {list(spec.columns)} berbeda dari SELECT kueri / differ from the query's SELECT; "
+            f"expected, in this order: {expected}",
+            file=meta_file,
+            line=lines.get(("columns",)),
+        )
+    for key in ("x", "label", "series", "region", "value", "y"):
+        named = getattr(spec.chart, key)
+        for column in named if isinstance(named, list) else [named]:
+            if column is not None and column not in spec.columns:
+                raise QuestionFileError(
+                    f"chart.{key}: kolom {column!r} tidak ada di 'columns' / column {column!r} is not "
+                    f"in 'columns' ({', '.join(spec.columns)})",
+                    file=meta_file,
+                    line=lines.get(("chart", key)),
+                )
+    return Question(spec, sparql, query_file, meta_file, projection)
+
+
+def _read_spec(path: Path) -> tuple[QuestionSpec, dict[tuple[Any, ...], int]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise QuestionFileError(f"berkas tidak dapat dibaca / cannot read file: {exc}", file=path) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise QuestionFileError(
+            f"YAML tidak valid / invalid YAML: {getattr(exc, 'problem', exc)}",
+            file=path,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict) or node is None:
+        raise QuestionFileError("harus berupa mapping YAML / must be a YAML mapping", file=path)
+    lines: dict[tuple[Any, ...], int] = {}
+    record_yaml_lines(node, (), lines)
+    try:
+        return QuestionSpec.model_validate(data), lines
+    except ValidationError as exc:
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(p) for p in loc) or "(top)"
+        hint = ""
+        if first["type"] == "extra_forbidden":
+            hint = " — kunci tidak dikenal / unknown key; see docs/questions.md for the allowed keys"
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        line = yaml_line_for(lines, loc)
+        raise QuestionFileError(f"{where}: {first['msg']}{hint}{more}", file=path, line=line) from None
+
+
+def _projection(sparql: str, spec: QuestionSpec, query_file: Path) -> tuple[str, ...]:
+    """The SELECT variables, from Oxigraph itself: the query is run over an empty store with
+    every parameter bound, which parses it and checks the parameters are projected."""
+    prefixes = question_prefixes(Iris("http://example.org/"))
+    dummies: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): _dummy(p.type) for name, p in spec.parameters.items()
+    }
+    try:
+        result = ox.Store().query(prefixes + sparql, substitutions=dummies or None)
+    except (SyntaxError, RuntimeError) as exc:  # RuntimeError: a bound variable not projected
+        message = str(exc)
+        position = _POSITION.search(message)
+        line = int(position.group(1)) - prefixes.count("\n") if position else None
+        if "SELECT projection" in message:
+            message += " — every parameter must be a variable of the top-level SELECT"
+        raise QuestionFileError(
+            f"SPARQL tidak valid / invalid SPARQL: {message}",
+            file=query_file,
+            line=line if line and line > 0 else None,
+        ) from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise QuestionFileError(
+            "pertanyaan harus kueri SELECT / a question must be a SELECT query", file=query_file
+        )
+    return tuple(v.value for v in result.variables)
+
+
+def _dummy(kind: str) -> ox.NamedNode | ox.Literal:
+    if kind == "integer":
+        return ox.Literal("0", datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "decimal":
+        return ox.Literal("0", datatype=ox.NamedNode(XSD + "decimal"))
+    return ox.NamedNode("urn:onecenter:check")

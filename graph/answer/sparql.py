@@ -1,0 +1,352 @@
+"""Run SPARQL over the published graphs and turn results into tables and SPARQL JSON.
+
+Public queries see the published graphs only (the union of them as default
+graph, each of them for ``GRAPH``), so a version being loaded is never visible.
+
+``answer_query`` answers one SPARQL 1.1 Protocol request: it chooses the RDF
+dataset (``default-graph-uri`` / ``named-graph-uri``, else the query's ``FROM`` /
+``FROM NAMED``, else every published graph; a graph that is not published is
+refused), runs the query, cuts it at the row cap and serializes the answer with
+pyoxigraph's own writers. It returns bytes, so it can run in a worker process
+(``graph.store.pool``) that is killed at the time limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.errors import QueryError, StoreError
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import PREFIXES, sparql_prefixes
+from graph.store.embedded import Store
+from graph.store.versions import PUBLIC, Audience, published_graphs
+
+__all__ = [
+    "QUERY_FORMS",
+    "UPDATE_OPERATIONS",
+    "Answer",
+    "ProtocolQuery",
+    "QueryOutcome",
+    "answer_query",
+    "graph_sizes",
+    "query_form",
+    "run_query",
+    "syntax_error_position",
+    "uses_service",
+]
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_OPERATIONS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+
+@dataclass
+class QueryOutcome:
+    """A query's answer, cut at the row cap (``truncated`` says so)."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str]
+    rows: list[list[Any]]  # pyoxigraph terms or None; for "graph": [s, p, o]
+    boolean: bool | None = None
+    truncated: bool = False
+
+    def to_sparql_json(self) -> dict[str, Any]:
+        """W3C SPARQL 1.1 Query Results JSON (plus a ``truncated`` flag when cut)."""
+        if self.kind == "ask":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        bindings = [
+            {v: _term_json(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+            for row in self.rows
+        ]
+        out: dict[str, Any] = {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+        if self.truncated:
+            out["truncated"] = True
+        return out
+
+    def to_csv(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if self.kind == "ask":
+            writer.writerow(["boolean"])
+            writer.writerow([str(bool(self.boolean)).lower()])
+        else:
+            writer.writerow(self.variables)
+            writer.writerows([["" if t is None else t.value for t in row] for row in self.rows])
+        return buffer.getvalue()
+
+
+def _term_json(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def run_query(
+    store: Store,
+    iris: Iris,
+    sparql: str,
+    *,
+    max_rows: int,
+    with_prefixes: bool = False,
+    substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+    audience: Audience = PUBLIC,
+) -> QueryOutcome:
+    """Run a read query over the published graphs ``audience`` may read, keeping at most
+    ``max_rows`` rows.
+
+    Raises:
+        QueryError: the query does not parse.
+    """
+    text = sparql_prefixes() + sparql if with_prefixes else sparql
+    graphs = published_graphs(store, iris, audience)
+    result = store.query(text, default_graph=graphs, named_graphs=graphs, substitutions=substitutions)
+    if isinstance(result, ox.QueryBoolean):
+        return QueryOutcome("ask", [], [], boolean=bool(result))
+    rows: list[list[Any]] = []
+    truncated = False
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        for solution in result:
+            if len(rows) == max_rows:
+                truncated = True
+                break
+            rows.append([solution[v] for v in variables])
+        return QueryOutcome("select", variables, rows, truncated=truncated)
+    for triple in result:
+        if len(rows) == max_rows:
+            truncated = True
+            break
+        rows.append([triple.subject, triple.predicate, triple.object])
+    return QueryOutcome("graph", ["subject", "predicate", "object"], rows, truncated=truncated)
+
+
+# --- the SPARQL 1.1 Protocol --------------------------------------------------------------
+
+# Strings, IRIs and comments, which may contain any word; removed before looking for keywords.
+_OPAQUE = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n]|\\.)*"',  # short strings
+            r"'(?:[^'\\\n]|\\.)*'",
+            r'<[^<>"{}|^`\\\s]*>',  # IRIs
+            r"#[^\n]*",  # comments
+        )
+    )
+)
+# The prologue once IRIs are gone: BASE and PREFIX declarations.
+_PROLOGUE = re.compile(r"(?:\s+|BASE\b|PREFIX\s*[^\s:]*:)*", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w:?$@])SERVICE(?![\w:])", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$@])FROM(?![\w:])", re.IGNORECASE)
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _code_only(sparql: str) -> str:
+    return _OPAQUE.sub(" ", sparql.lstrip("\ufeff"))
+
+
+def query_form(sparql: str) -> str | None:
+    """The first keyword after the prologue: SELECT, ASK, CONSTRUCT, DESCRIBE, or an update
+    operation such as INSERT or DROP; None when there is none.
+
+    >>> query_form("PREFIX ex: <http://example.org/#> # a comment\\n ask { ?s ?p ?o }")
+    'ASK'
+    """
+    code = _code_only(sparql)
+    match = re.match(r"[A-Za-z]+", code[_PROLOGUE.match(code).end() :])  # type: ignore[union-attr]
+    return match.group(0).upper() if match else None
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether the query asks for a ``SERVICE`` (federated) call.
+
+    >>> uses_service('SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+    True
+    >>> uses_service('SELECT * { ?service ?p "SERVICE" }')
+    False
+    """
+    return bool(_SERVICE.search(_code_only(sparql)))
+
+
+def syntax_error_position(message: str) -> tuple[int, int] | None:
+    """(line, column), both from 1, of a SPARQL syntax error reported by Oxigraph."""
+    match = _POSITION.search(message)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+@dataclass(frozen=True)
+class ProtocolQuery:
+    """One SPARQL Protocol request, as a worker needs it (picklable).
+
+    ``default_graphs`` / ``named_graphs`` are the ``default-graph-uri`` /
+    ``named-graph-uri`` parameters (None when the request names no graph).
+    ``results_type`` and ``graph_type`` are the negotiated media types for
+    SELECT/ASK and for CONSTRUCT/DESCRIBE answers. ``audience`` decides which
+    restricted datasets the query may read (by default none).
+    """
+
+    sparql: str
+    max_rows: int
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    results_type: str = "application/sparql-results+json"
+    graph_type: str = "text/turtle"
+    audience: Audience = PUBLIC
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialized answer: ``kind`` is "select", "ask" or "graph"."""
+
+    kind: str
+    media_type: str
+    body: bytes
+    truncated: bool
+
+
+def answer_query(store: Store, iris: Iris, request: ProtocolQuery) -> Answer:
+    """Answer a SPARQL Protocol query over the published graphs, cut at ``max_rows``.
+
+    Raises:
+        QueryError: the query does not parse, calls a ``SERVICE`` (this server makes no
+            requests for its clients), or names a graph that is not published.
+        StoreError: the store failed while answering.
+    """
+    if uses_service(request.sparql):
+        raise QueryError(
+            "SERVICE (kueri federasi) tidak diizinkan / federated queries (SERVICE) are not allowed"
+        )
+    default, named = _dataset(store, iris, request)
+    return _run(store, request, default, named)
+
+
+def _run(store: Store, request: ProtocolQuery, default: list[str], named: list[str]) -> Answer:
+    # Kept apart from the frames that called rdflib's parser: pyparsing caches exceptions
+    # whose frames lead back to their callers, and a pyoxigraph result held there would be
+    # freed later by the garbage collector, possibly in another thread, which pyoxigraph forbids.
+    result = store.query(request.sparql, default_graph=default, named_graphs=named)
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            fmt = ox.QueryResultsFormat.from_media_type(request.results_type) or ox.QueryResultsFormat.JSON
+            return Answer("ask", fmt.media_type, result.serialize(format=fmt) or b"", False)
+        if isinstance(result, ox.QuerySolutions):
+            fmt = ox.QueryResultsFormat.from_media_type(request.results_type) or ox.QueryResultsFormat.JSON
+            body, truncated = _solutions(result, fmt, request.max_rows)
+            return Answer("select", fmt.media_type, body, truncated)
+        rdf = ox.RdfFormat.from_media_type(request.graph_type) or ox.RdfFormat.TURTLE
+        body, truncated = _triples(result, rdf, request.max_rows)
+        return Answer("graph", rdf.media_type, body, truncated)
+    except OSError as exc:  # results are computed lazily, while being written
+        raise StoreError(f"penyimpanan gagal / store failed while answering: {exc}") from exc
+
+
+def graph_sizes(store: Store, iris: Iris, audience: Audience = PUBLIC) -> dict[str, int]:
+    """Triples in each published graph ``audience`` may read (0 for one that is empty)."""
+    published = published_graphs(store, iris, audience)
+    result = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        default_graph=[],
+        named_graphs=published,
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    sizes = dict.fromkeys(published, 0)
+    sizes.update({s["g"].value: int(s["n"].value) for s in result})
+    return sizes
+
+
+def _dataset(store: Store, iris: Iris, request: ProtocolQuery) -> tuple[list[str], list[str]]:
+    """Default and named graphs for the query; every one of them must be published and
+    readable by the request's audience."""
+    published = published_graphs(store, iris, request.audience)
+    if request.default_graphs is not None or request.named_graphs is not None:
+        # The protocol's dataset overrides the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
+        default, named = list(request.default_graphs or ()), list(request.named_graphs or ())
+    else:
+        clauses = _dataset_clauses(store, request.sparql)
+        if clauses is None:
+            return published, published
+        default, named = clauses
+    unknown = sorted((set(default) | set(named)) - set(published))
+    if unknown:
+        # The same answer whether the graph is a draft or does not exist: drafts stay unseen.
+        raise QueryError(
+            "graf tidak diterbitkan / not a published graph: "
+            + ", ".join(f"<{g}>" for g in unknown)
+            + ". The service description (GET /sparql) lists the published graphs."
+        )
+    return default, named
+
+
+def _dataset_clauses(store: Store, sparql: str) -> tuple[list[str], list[str]] | None:
+    """The graphs named by the query's own FROM / FROM NAMED clauses; None when it has none."""
+    if not _FROM.search(_code_only(sparql)):
+        return None
+    # Oxigraph does not expose a parsed query; rdflib's parser reads the clauses (with
+    # prefixes and BASE resolved). Only queries that mention FROM pay for it.
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        clauses = translateQuery(parseQuery(sparql)).algebra.get("datasetClause") or []
+    except Exception:
+        # Let Oxigraph name the syntax error's position if there is one (over no data at all).
+        store.query(sparql, default_graph=[], named_graphs=[])
+        raise QueryError(
+            "klausa FROM tidak dapat dibaca / the query's FROM clauses could not be read; name "
+            "the graphs with the default-graph-uri and named-graph-uri parameters instead"
+        ) from None
+    default = [str(c["default"]) for c in clauses if "default" in c]
+    named = [str(c["named"]) for c in clauses if "named" in c]
+    return default, named
+
+
+def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: int) -> tuple[bytes, bool]:
+    """SELECT solutions cut at ``max_rows``, written by pyoxigraph in ``fmt``."""
+    # pyoxigraph writes whole result sets only, so the kept rows go back through its TSV
+    # reader (terms in N-Triples syntax, which round-trips exactly) to be written again.
+    variables = result.variables
+    lines = ["\t".join(str(v) for v in variables)]
+    truncated = False
+    for n, solution in enumerate(result):
+        if n == max_rows:
+            truncated = True
+            break
+        lines.append("\t".join("" if (t := solution[v]) is None else str(t) for v in variables))
+    kept = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
+    body = kept.serialize(format=fmt) or b""
+    if truncated and fmt == ox.QueryResultsFormat.JSON and body.endswith(b"}"):
+        body = body[:-1] + b',"truncated":true}'
+    return body, truncated
+
+
+def _triples(result: ox.QueryTriples, fmt: ox.RdfFormat, max_rows: int) -> tuple[bytes, bool]:
+    """CONSTRUCT / DESCRIBE triples cut at ``max_rows``, written by pyoxigraph in ``fmt``."""
+    cut = [False]
+
+    def kept() -> Iterator[ox.Triple]:
+        for n, triple in enumerate(result):
+            if n == max_rows:
+                cut[0] = True
+                return
+            yield triple
+
+    body = ox.serialize(kept(), format=fmt, prefixes=PREFIXES) or b""
+    return body, cut[0]

@@ -1,0 +1,1 @@
+"""Checking: SHACL shapes compiled to SPARQL, column checks, findings, the validation report."""

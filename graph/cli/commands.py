@@ -1,0 +1,430 @@
+"""The ``onecenter`` command: a thin layer over the library.
+
+Commands call library functions; library errors become a readable message and a
+non-zero exit code (1: some data was refused; 2: wrong input or settings).
+``serve`` imports the web service lazily so ``graph`` never needs FastAPI.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from graph.answer.sparql import run_query
+from graph.cli.audit import audit_app
+from graph.errors import LoadRejected, OneCenterError
+from graph.publish.accounts import AccountError, Accounts
+from graph.publish.platform import LoadReport, Platform
+from graph.publish.reports import write_findings, write_problems, write_review_queue
+from graph.rdf.iris import Iris
+from graph.reference.vocabulary import Vocabulary
+from graph.settings import Settings, load_settings
+from graph.store.embedded import connect_store, open_store
+
+app = typer.Typer(
+    help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
+    "Data knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+# Piped output (CI, logs) gets a wide table instead of the 80 columns Rich assumes.
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except LoadRejected as exc:
+        console.print(f"[red]Ditolak / rejected:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except OneCenterError as exc:
+        console.print(f"[red]Galat / error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _settings() -> Settings:
+    with _errors():
+        return load_settings()
+
+
+def _summary(reports: list[LoadReport]) -> RichTable:
+    table = RichTable(title="Ringkasan pemuatan / load summary")
+    for name in (
+        "dataset",
+        "baris dibaca\nrows read",
+        "dipetakan\nmapped",
+        "ditolak\nrejected",
+        "dibuang\ndropped",
+        "kosong\nblank",
+        "tanpa nilai\nno values",
+        "sel ditolak\ncells rej.",
+        "observasi\nobservations",
+        "pelanggaran\nviolations",
+        "diterima\naccepted",
+        "peringatan\nwarnings",
+        "hasil\noutcome",
+        "detik\nseconds",
+    ):
+        table.add_column(name, justify="left" if name == "dataset" else "right")
+    for r in reports:
+        table.add_row(
+            r.dataset,
+            str(r.rows_read),
+            str(r.rows_mapped),
+            str(r.rows_rejected),
+            str(r.rows_dropped),
+            str(r.rows_blank),
+            str(r.rows_without_values),
+            str(r.cells_rejected),
+            f"{r.observations:,}",
+            str(r.violations),
+            str(r.violations_accepted),
+            str(r.warnings),
+            _OUTCOMES.get(r.outcome, r.outcome),
+            f"{r.seconds:.2f}",
+        )
+    return table
+
+
+_OUTCOMES = {
+    "published": "[green]terbit[/green]",
+    "held": "[yellow]ditahan / held[/yellow]",
+    "rejected": "[red]ditolak / rejected[/red]",
+    "failed": "[red]gagal / failed[/red]",
+    "checked": "diperiksa / checked",
+    "would-be-rejected": "[red]akan ditolak[/red]",
+}
+
+
+def _report_findings(reports: list[LoadReport], settings: Settings) -> None:
+    """Write the drafts' validation findings per agency and say which drafts were held."""
+    findings = [f for r in reports for f in r.findings]
+    if findings:
+        paths = write_findings(findings, settings.resolve(settings.reports_dir))
+        console.print(f"Laporan validasi / validation reports: {', '.join(str(p) for p in paths)}")
+    for r in reports:
+        if r.outcome == "held":
+            console.print(
+                f"[yellow]{r.dataset}:[/yellow] {r.message}. Perbaiki tabel lalu muat ulang, atau "
+                f'`onecenter publish {r.dataset} --accept-violations "alasan"` / fix the table and '
+                "load again, or publish with a recorded reason"
+            )
+
+
+def _linking_summary(reports: list[LoadReport]) -> RichTable:
+    """Rows linked per method and names left for review, per dataset."""
+    methods = sorted({m for r in reports for m in r.link_methods})
+    table = RichTable(title="Penautan wilayah / region linking (baris / rows)")
+    table.add_column("dataset")
+    for method in methods:
+        table.add_column(method, justify="right")
+    table.add_column("ditinjau\nto review (rows)", justify="right")
+    for r in reports:
+        waiting = sum(len(item.rows) for item in r.review)
+        table.add_row(r.dataset, *(str(r.link_methods.get(m, 0)) for m in methods), str(waiting))
+    return table
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+@app.command()
+def build() -> None:
+    """Muat ontologi, kode wilayah dan semua pemetaan / load the ontology, region codes and every mapping."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(settings)
+        try:
+            with _progress() as bar:
+
+                def on_dataset(path: Path):  # type: ignore[no-untyped-def]
+                    task = bar.add_task(path.stem, total=None)
+                    return lambda done, total: bar.update(task, completed=done, total=total)
+
+                reports, failures = platform.build(on_dataset)
+            triples = platform.store.count()
+        finally:
+            platform.close()
+    console.print(_summary(reports))
+    console.print(_linking_summary(reports))
+    folder = settings.resolve(settings.reports_dir)
+    for report in reports:
+        path = write_problems(report, folder)
+        if path:
+            console.print(
+                f"{report.dataset}: {len(report.problems)} sel/baris ditolak, "
+                f"{len(report.dropped)} dibuang — lihat / see {path}"
+            )
+    queue, entries = write_review_queue(reports, folder)
+    console.print(
+        f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}"
+        + (" (tambahkan keputusan ke / add decisions to mappings/linking/aliases.yaml)" if entries else "")
+    )
+    _report_findings(reports, settings)
+    for path, exc in failures:
+        console.print(f"[red]{path.name}:[/red] {exc}")
+    console.print(f"Graf / graph: {triples:,} quads in {settings.store_url or settings.store_path}")
+    if failures or any(r.outcome == "held" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    mapping: Annotated[Path, typer.Argument(help="Berkas pemetaan / mapping YAML file")],
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Periksa saja, tanpa menerbitkan / check only: report what would be loaded "
+            "and refused, publish nothing",
+        ),
+    ] = False,
+) -> None:
+    """Muat satu tabel instansi / load one agency table; publish it unless it breaks a rule."""
+    settings = _settings()
+    with _errors():
+        # A dry run never writes, so it can run beside a server or another load.
+        platform = Platform(settings, open_store(None) if dry_run else None)
+        try:
+            if dry_run:
+                report = platform.dry_run(mapping)
+            else:
+                with _progress() as bar:
+                    task = bar.add_task(mapping.stem, total=None)
+                    report = platform.load(
+                        mapping, lambda done, total: bar.update(task, completed=done, total=total)
+                    )
+        finally:
+            platform.close()
+    console.print(_summary([report]))
+    console.print(_linking_summary([report]))
+    if report.review:
+        queue, entries = write_review_queue([report], settings.resolve(settings.reports_dir))
+        console.print(f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}")
+    if dry_run:
+        console.print(
+            f"[red]akan ditolak / would be refused:[/red] {report.message}"
+            if report.message
+            else "[green]siap dimuat / ready to load[/green] (nothing was published)"
+        )
+    path = write_problems(report, settings.resolve(settings.reports_dir))
+    if path:
+        console.print(f"Masalah / problems: {path}")
+    _report_findings([report], settings)
+    if report.outcome == "held":
+        raise typer.Exit(1)
+
+
+@app.command()
+def publish(
+    dataset: Annotated[str, typer.Argument(help="Id dataset yang drafnya ditahan / id of the held dataset")],
+    accept_violations: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-violations",
+            help="Alasan menerbitkan meskipun ada pelanggaran (dicatat sebagai provenans) / reason to "
+            "publish despite violations (recorded as provenance)",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Siapa yang memutuskan / who decides (default: agent)")
+    ] = None,
+) -> None:
+    """Terbitkan draf yang ditahan / publish a held draft after validating it again."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(settings)
+        try:
+            report = platform.publish_draft(dataset, accept_reason=accept_violations, decided_by=by)
+        finally:
+            platform.close()
+    _report_findings([report], settings)
+    console.print(
+        f"[green]{dataset} terbit / published[/green]: {report.violations} pelanggaran "
+        f"({report.violations_accepted} diterima / accepted), {report.warnings} peringatan / warnings"
+    )
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="Teks SPARQL, atau @berkas.rq / SPARQL text or @file.rq")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv atau json")] = "table",
+    limit: Annotated[int | None, typer.Option(help="Baris maksimum / most rows")] = None,
+) -> None:
+    """Jalankan kueri SPARQL pada graf terbit / run a SPARQL query on the published graph."""
+    settings = _settings()
+    text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
+    with _errors():
+        store = connect_store(settings, read_only=True)
+        try:
+            outcome = run_query(
+                store,
+                Iris(settings.base_iri),
+                text,
+                max_rows=limit or settings.max_result_rows,
+                with_prefixes=True,
+            )
+        finally:
+            store.close()
+    if fmt == "json":
+        sys.stdout.write(json.dumps(outcome.to_sparql_json(), ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(outcome.to_csv())
+    else:
+        table = RichTable(*outcome.variables) if outcome.kind != "ask" else RichTable("boolean")
+        if outcome.kind == "ask":
+            table.add_row(str(outcome.boolean).lower())
+        for row in outcome.rows:
+            table.add_row(*("" if t is None else t.value for t in row))
+        Console().print(table)
+    if outcome.truncated:
+        console.print(
+            f"[yellow]Dipotong pada {len(outcome.rows)} baris / cut at {len(outcome.rows)} rows[/yellow]"
+        )
+
+
+@app.command(name="validate")
+def check() -> None:
+    """Periksa koherensi antar-instansi / check the published graph against the SHACL shapes."""
+    settings = _settings()
+    with _errors():
+        platform = Platform(settings, connect_store(settings, read_only=True))
+        try:
+            findings = platform.check_coherence()
+            accepted = platform.accepted_findings()
+            unaccepted = [f for f in findings if f.blocks_publication and (f.focus, f.shape) not in accepted]
+        finally:
+            platform.close()
+    table = RichTable(title="Koherensi / coherence")
+    for name in ("instansi / agency", "aturan / rule", "tingkat / severity", "temuan / findings"):
+        table.add_column(name)
+    counts: dict[tuple[str, str, str], int] = {}
+    for f in findings:
+        key = ((f.agency or "-").rsplit("/", 1)[-1], f.shape.rsplit("#", 1)[-1], f.as_dict()["severity"])
+        counts[key] = counts.get(key, 0) + 1
+    for (agency, rule, severity), n in sorted(counts.items()):
+        table.add_row(agency, rule, severity, str(n))
+    Console().print(table)
+    paths = write_findings(findings, settings.resolve(settings.reports_dir))
+    console.print(f"Laporan / reports: {', '.join(str(p) for p in paths)}")
+    violations = sum(f.blocks_publication for f in findings)
+    console.print(
+        f"Pelanggaran / violations: {violations}, di antaranya diterima Walidata / of which accepted: "
+        f"{violations - len(unaccepted)}"
+    )
+    if unaccepted:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Alamat / address")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+) -> None:
+    """Layani API dan SPARQL / serve the API and the SPARQL endpoint."""
+    settings = _settings()
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.server_host,
+        port=port or settings.server_port,
+        log_level="info",
+    )
+
+
+@app.command(name="settings")
+def show_settings() -> None:
+    """Tampilkan pengaturan / show every setting, its value and what it does."""
+    settings = _settings()
+    table = RichTable("setting", "value", "description")
+    for name, field in Settings.model_fields.items():
+        table.add_row(name, str(getattr(settings, name)), field.description or "")
+    Console().print(table)
+
+
+users_app = typer.Typer(
+    help="Pengguna API unggah dan tokennya / users of the upload API and their tokens.",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="user")
+
+
+def _accounts() -> Accounts:
+    settings = _settings()
+    return Accounts(settings.resolve(settings.accounts_path))
+
+
+@users_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Nama pengguna / user name")],
+    role: Annotated[str, typer.Option(help="produsen | walidata | admin")],
+    agency: Annotated[str | None, typer.Option(help="Instansi Produsen Data / the agency's slug")] = None,
+) -> None:
+    """Buat pengguna; token dicetak sekali / make a user; the token is printed once."""
+    with _errors():
+        if agency is not None:
+            settings = _settings()
+            known = Vocabulary.load(settings.ontology_path, Iris(settings.base_iri)).agencies
+            if agency not in known:
+                raise AccountError(
+                    f"instansi {agency!r} tidak dikenal / unknown agency; one of: {', '.join(sorted(known))}"
+                )
+        user, token = _accounts().add(name, role, agency)
+    console.print(f"Pengguna / user [bold]{user.name}[/bold] ({user.role}{', ' + agency if agency else ''})")
+    console.print("Token (simpan sekarang, tidak ditampilkan lagi / keep it now, it is not shown again):")
+    typer.echo(token)
+
+
+@users_app.command("list")
+def user_list() -> None:
+    """Daftar pengguna / list users (never their tokens)."""
+    table = RichTable("name", "role", "agency", "token")
+    for user, active in _accounts().users():
+        state = "aktif / active" if active else "dicabut / revoked"
+        table.add_row(user.name, user.role, user.agency or "", state)
+    Console().print(table)
+
+
+@users_app.command("revoke")
+def user_revoke(name: Annotated[str, typer.Argument(help="Nama pengguna / user name")]) -> None:
+    """Cabut token / revoke a user's token."""
+    with _errors():
+        _accounts().revoke(name)
+    console.print(f"Token {name} dicabut / revoked")
+
+
+@users_app.command("rotate")
+def user_rotate(name: Annotated[str, typer.Argument(help="Nama pengguna / user name")]) -> None:
+    """Token baru (yang lama berhenti berlaku) / a new token; the old one stops working."""
+    with _errors():
+        token = _accounts().rotate(name)
+    typer.echo(token)
+
+
+# The audit chain's commands live in their own module.
+app.add_typer(audit_app, name="audit")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Tidy observations as W3C Data Cube N-Quads, and a draft's columns."""

@@ -1,0 +1,157 @@
+"""Dataset-level triples (DCAT metadata, the Data Cube structure) and the shared period list.
+
+Written into the dataset's version graph with its observations, so that a
+dataset's description is replaced together with its figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import (
+    DCAT,
+    DCTERMS,
+    OC,
+    PREFIXES,
+    QB,
+    RDF_TYPE,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+)
+from graph.rdf.ntriples import lang_literal, literal
+from graph.read.mappings import Mapping
+from graph.reference.vocabulary import Vocabulary
+
+__all__ = ["dataset_quads", "period_lines", "periods_ntriples"]
+
+# Periods are described once, in their own graph: Oxigraph's union of graphs keeps
+# duplicates, so a triple written into every dataset graph would multiply query answers.
+PERIOD_YEARS = range(1950, 2101)
+
+_XSD = PREFIXES["xsd"]
+_RDFS = PREFIXES["rdfs"]
+# DCAT-AP asks for the EU frequency and access-right authority tables.
+FREQUENCY = {
+    "annual": "http://publications.europa.eu/resource/authority/frequency/ANNUAL",
+    "semiannual": "http://publications.europa.eu/resource/authority/frequency/ANNUAL_2",
+    "quarterly": "http://publications.europa.eu/resource/authority/frequency/QUARTERLY",
+    "monthly": "http://publications.europa.eu/resource/authority/frequency/MONTHLY",
+    "irregular": "http://publications.europa.eu/resource/authority/frequency/IRREG",
+}
+ACCESS = {
+    "terbuka": (
+        "accessOpen",
+        "http://publications.europa.eu/resource/authority/access-right/PUBLIC",
+    ),
+    "terbatas": (
+        "accessRestricted",
+        "http://publications.europa.eu/resource/authority/access-right/RESTRICTED",
+    ),
+}
+
+
+def period_lines(key: str, iris: Iris) -> list[str]:
+    """Triples describing one period key ("2024", "2024-S1", "2024-03")."""
+    s = f"<{iris.period(key)}>"
+    year = key[:4]
+    lines = [f"{s} <{RDF_TYPE}> <{OC}Period>", f"{s} <{OC}year> {literal(year, _XSD + 'integer')}"]
+    if len(key) == 4:
+        lines += [f"{s} <{OC}periodType> <{OC}periodYear>", f"{s} <{_RDFS}label> {literal(key)}"]
+        return lines
+    if key[5] == "S":
+        lines += [
+            f"{s} <{OC}periodType> <{OC}periodSemester>",
+            f"{s} <{OC}semester> {literal(key[6:], _XSD + 'integer')}",
+            f"{s} <{_RDFS}label> {lang_literal(f'Semester {key[6:]} {year}', 'id')}",
+        ]
+    else:
+        lines += [
+            f"{s} <{OC}periodType> <{OC}periodMonth>",
+            f"{s} <{OC}month> {literal(str(int(key[5:])), _XSD + 'integer')}",
+            f"{s} <{_RDFS}label> {literal(key)}",
+        ]
+    lines.append(f"{s} <{OC}withinYear> <{iris.period(year)}>")
+    return lines
+
+
+def periods_ntriples(iris: Iris) -> str:
+    """Every year, semester and month of PERIOD_YEARS (N-Triples)."""
+    lines: list[str] = []
+    for year in PERIOD_YEARS:
+        keys = [str(year), f"{year}-S1", f"{year}-S2", *(f"{year}-{m:02d}" for m in range(1, 13))]
+        for key in keys:
+            lines += period_lines(key, iris)
+    return "".join(line + " .\n" for line in lines)
+
+
+def dataset_quads(
+    mapping: Mapping,
+    vocab: Vocabulary,
+    iris: Iris,
+    graph: str,
+    *,
+    home_region: str,
+    periods: list[str],
+    indicators: list[str],
+    modified: dt.datetime,
+) -> str:
+    """N-Quads for the dataset's metadata and its structure."""
+    meta = mapping.dataset
+    ds = f"<{iris.dataset(meta.id)}>"
+    dsd = f"<{iris.structure(meta.id)}>"
+    agency = f"<{vocab.agencies[meta.agency]}>"
+    t = f"<{RDF_TYPE}>"
+    access_concept, access_right = ACCESS[meta.access]
+    lines = [
+        f"{ds} {t} <{QB}DataSet>",
+        f"{ds} {t} <{DCAT}Dataset>",
+        f"{ds} <{DCTERMS}identifier> {literal(meta.id)}",
+        f"{ds} <{DCTERMS}title> {lang_literal(meta.title.id, 'id')}",
+        f"{ds} <{DCTERMS}title> {lang_literal(meta.title.en, 'en')}",
+        f"{ds} <{_RDFS}label> {lang_literal(meta.title.id, 'id')}",
+        f"{ds} <{_RDFS}label> {lang_literal(meta.title.en, 'en')}",
+        f"{ds} <{DCTERMS}description> {lang_literal(meta.description.id, 'id')}",
+        f"{ds} <{DCTERMS}description> {lang_literal(meta.description.en, 'en')}",
+        f"{ds} <{DCTERMS}publisher> {agency}",
+        f"{ds} <{DCTERMS}creator> {agency}",
+        f"{ds} <{DCTERMS}license> <{meta.license}>",
+        f"{ds} <{DCTERMS}accrualPeriodicity> <{FREQUENCY[meta.frequency]}>",
+        f"{ds} <{DCTERMS}accessRights> <{access_right}>",
+        f"{ds} <{OC}accessLevel> <{OC}{access_concept}>",
+        f"{ds} <{OC}syntheticData> {literal(str(meta.synthetic).lower(), _XSD + 'boolean')}",
+        f"{ds} <{DCTERMS}spatial> <{iris.region(home_region)}>",
+        f"{ds} <{DCTERMS}modified> {literal(modified.isoformat(), _XSD + 'dateTime')}",
+        f"{ds} <{QB}structure> {dsd}",
+        f"{dsd} {t} <{QB}DataStructureDefinition>",
+    ]
+    lines += [f"{ds} <{DCAT}keyword> {lang_literal(k, 'id')}" for k in meta.keywords]
+    if periods:
+        lines += [
+            f"{ds} <{OC}firstPeriod> <{iris.period(periods[0])}>",
+            f"{ds} <{OC}lastPeriod> <{iris.period(periods[-1])}>",
+        ]
+
+    def component(name: str, kind: str, prop: str, order: int | None = None) -> None:
+        c = f"<{iris.structure(meta.id)}/komponen/{name}>"
+        lines.extend(
+            [
+                f"{dsd} <{QB}component> {c}",
+                f"{c} {t} <{QB}ComponentSpecification>",
+                f"{c} <{QB}{kind}> <{prop}>",
+            ]
+        )
+        if order is not None:
+            lines.append(f"{c} <{QB}order> {literal(str(order), _XSD + 'integer')}")
+
+    component("wilayah", "dimension", SDMX_DIMENSION + "refArea", 1)
+    component("periode", "dimension", SDMX_DIMENSION + "refPeriod", 2)
+    component("jenis-ukuran", "dimension", QB + "measureType", 3)
+    dims = sorted({*mapping.dimensions, *(d for m in mapping.measures for d in m.dimensions)})
+    for i, name in enumerate(dims, start=4):
+        component(f"dimensi-{name}", "dimension", vocab.dimensions[name].iri, i)
+    for slug in indicators:
+        component(f"ukuran-{slug}", "measure", vocab.indicators[slug].iri)
+    component("satuan", "attribute", SDMX_ATTRIBUTE + "unitMeasure")
+    g = f" <{graph}> .\n"
+    return "".join(line + g for line in lines)

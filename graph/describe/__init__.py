@@ -1,0 +1,1 @@
+"""Describing what is published: the catalogue, linked-data resources, coherence, the overview."""

@@ -1,0 +1,1 @@
+"""Insight: correlations between indicators, discovered pairs, the choropleth map."""

@@ -1,0 +1,1 @@
+"""Linking agency names and codes to the reference: regions, agencies, indicators, decisions."""

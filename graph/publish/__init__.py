@@ -1,0 +1,1 @@
+"""Publishing: the Platform facade over stage, judge and settle; users and staff reports."""

@@ -1,0 +1,130 @@
+"""Reports for agency staff: rejected cells per dataset, and the region review queue.
+
+Both are semicolon-separated CSV with a byte-order mark, so that Excel with an
+Indonesian locale opens them with the columns split and the text intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from graph.check.engine import Finding
+from graph.publish.platform import LoadReport
+
+__all__ = ["REVIEW_FILE", "write_findings", "write_problems", "write_review_queue"]
+
+REVIEW_FILE = "tinjauan-wilayah.csv"
+_CANDIDATES = 3
+
+
+def write_problems(report: LoadReport, folder: Path) -> Path | None:
+    """Rejected cells and dropped rows of one load; None when there are none."""
+    if not report.problems and not report.dropped:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{report.dataset}-masalah.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(["berkas", "lembar", "baris", "kolom", "nilai", "jenis", "alasan"])
+        for p in report.problems:
+            writer.writerow([p.file, p.sheet or "", p.row, p.column, p.value, "ditolak", p.reason])
+        for row, column, value, reason in report.dropped:
+            writer.writerow([report.source, "", row, column, value, "dibuang", reason])
+    return path
+
+
+def write_review_queue(reports: list[LoadReport], folder: Path) -> tuple[Path, int]:
+    """Every unlinked region reference of these loads, with candidates and a ready decision.
+
+    The last column is a line to paste into mappings/linking/aliases.yaml once the
+    Walidata has chosen the code. Returns the file and the number of entries; the file
+    is written (with its header) even when the queue is empty, so an old queue never
+    lingers after its names were fixed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / REVIEW_FILE
+    entries = 0
+    header = ["dataset", "berkas", "tingkat", "nama", "induk", "jumlah_baris", "baris", "alasan"]
+    for i in range(1, _CANDIDATES + 1):
+        header += [f"calon{i}_kode", f"calon{i}_nama", f"calon{i}_skor"]
+    header.append("usulan_keputusan_yaml")
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=";")
+        writer.writerow(header)
+        for report in reports:
+            for item in report.review:
+                row: list[object] = [
+                    report.dataset,
+                    report.source,
+                    item.level,
+                    item.name,
+                    item.parent or "",
+                    len(item.rows),
+                    " ".join(str(r) for r in item.rows[:50]),
+                    item.reason,
+                ]
+                for j in range(_CANDIDATES):
+                    if j < len(item.candidates):
+                        c = item.candidates[j]
+                        row += [c.code, c.name, f"{c.score:.0f}"]
+                    else:
+                        row += ["", "", ""]
+                best = item.candidates[0].code if item.candidates else "KODE"
+                parent = f", parent: {item.parent!r}" if item.parent else ""
+                row.append(
+                    f"- {{variant: {item.name!r}, level: {item.level}{parent}, code: '{best}', "
+                    "decided_by: NAMA, decided_on: YYYY-MM-DD}"
+                )
+                writer.writerow(row)
+                entries += 1
+    return path, entries
+
+
+def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
+    """The coherence report: all findings as JSON, and one CSV per agency to act on."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / "koherensi.json"]
+    ordered = sorted(findings, key=lambda f: (f.agency or "", f.file or "", f.row or 0, f.shape))
+    written[0].write_text(
+        json.dumps([f.as_dict() for f in ordered], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    by_agency: dict[str, list[Finding]] = {}
+    for f in ordered:
+        by_agency.setdefault((f.agency or "tanpa-instansi").rsplit("/", 1)[-1], []).append(f)
+    for agency, items in by_agency.items():
+        path = folder / f"koherensi-{agency}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(
+                [
+                    "tingkat",
+                    "aturan",
+                    "berkas",
+                    "lembar",
+                    "baris",
+                    "kolom",
+                    "nilai",
+                    "pesan",
+                    "message",
+                    "fokus",
+                ]
+            )
+            for f in items:
+                writer.writerow(
+                    [
+                        f.as_dict()["severity"],
+                        f.shape.rsplit("#", 1)[-1],
+                        f.file or "",
+                        f.sheet or "",
+                        f.row or "",
+                        f.column or "",
+                        f.raw if f.raw is not None else (f.value or ""),
+                        f.message_id,
+                        f.message_en,
+                        f.focus,
+                    ]
+                )
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""RDF basics: prefixes, IRI minting, N-Triples terms, SPARQL text."""

@@ -1,0 +1,1 @@
+"""Reading what agencies send: mapping files, tables, numbers, periods, uploads, personal data."""

@@ -1,0 +1,1 @@
+"""Reference data: the Kemendagri region codes and the shared vocabulary."""

@@ -1,0 +1,1 @@
+"""Stores: embedded Oxigraph, a remote SPARQL server, worker processes, published versions."""
