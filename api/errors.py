@@ -1,6 +1,8 @@
-"""Domain errors -> HTTP responses, in one JSON error shape.
+"""Domain errors -> HTTP responses, in one place and one JSON error shape.
 
-Every error response is ``{"ok": false, "status": N, "error": "...", "errors": [...]}``.
+Every error response is ``{"ok": false, "status": N, "error": "...", "errors": [...]}``;
+a browser (``Accept`` preferring HTML) gets the same as a page (``error.html``). Each branch
+of ``graph.errors`` has one status here, and routers only raise: none maps an error by hand.
 Unknown exceptions become a plain 500 whose text is logged, never sent.
 """
 
@@ -11,33 +13,58 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.pages import render, wants_html
 from graph.errors import (
+    AccountError,
+    AuditChainError,
     LoadRejected,
     MappingError,
     NotFound,
     OneCenterError,
+    ParameterError,
     QueryError,
     QueryTimeout,
     SourceError,
     StoreError,
+    UploadRejected,
 )
 
-__all__ = ["error_body", "install_error_handlers"]
+__all__ = ["error_body", "error_response", "install_error_handlers", "problems_of", "status_of"]
 
 log = logging.getLogger("onecenter.api")
 
+# The first branch an error belongs to decides its status (subclasses before their bases).
 STATUS: list[tuple[type[OneCenterError], int]] = [
+    (NotFound, 404),
+    (ParameterError, 400),
     (QueryTimeout, 503),
     (QueryError, 400),
-    (NotFound, 404),
     (MappingError, 422),
     (SourceError, 422),
     (LoadRejected, 422),
+    (AccountError, 400),
     (StoreError, 503),
+    (AuditChainError, 503),
 ]
+
+
+def status_of(exc: OneCenterError) -> int:
+    """The HTTP status of a domain error (an upload's refusal names its own: 413, 415, 422)."""
+    if isinstance(exc, UploadRejected):
+        return exc.status
+    return next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
+
+
+def problems_of(exc: OneCenterError) -> list[dict[str, Any]]:
+    """The ``errors`` list of the answer: rejected cells, refused parameters."""
+    if isinstance(exc, LoadRejected):
+        return [p.as_dict() for p in exc.problems]
+    if isinstance(exc, ParameterError):
+        return list(exc.problems)
+    return []
 
 
 def error_body(status: int, message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -48,12 +75,20 @@ def _json(status: int, message: str, errors: list[dict[str, Any]] | None = None)
     return JSONResponse(error_body(status, message, errors), status_code=status)
 
 
+def error_response(
+    request: Request, status: int, message: str, errors: list[dict[str, Any]] | None = None
+) -> Response:
+    """The error as a page for a browser, as the JSON error shape for everyone else."""
+    if wants_html(request, ["application/json"]):
+        body = error_body(status, message, errors)
+        return render(request, "error.html", status_code=status, error=body)
+    return _json(status, message, errors)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OneCenterError)
-    async def domain_error(request: Request, exc: OneCenterError) -> JSONResponse:
-        status = next((code for kind, code in STATUS if isinstance(exc, kind)), 500)
-        errors = [p.as_dict() for p in exc.problems] if isinstance(exc, LoadRejected) else []
-        return _json(status, str(exc), errors)
+    async def domain_error(request: Request, exc: OneCenterError) -> Response:
+        return error_response(request, status_of(exc), str(exc), problems_of(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -1,15 +1,25 @@
-"""Domain errors of One Center.
+"""Domain errors of One Center, all of them, in one tree.
 
 Every error the library raises on purpose is a ``OneCenterError``. The CLI turns
-them into a message and a non-zero exit code; the API maps them to HTTP statuses.
-Anything else is a bug and is reported as such.
+them into a message and a non-zero exit code; the API maps each branch to one HTTP
+status in ``api/errors.py`` (no router maps an error by hand). Anything else is a
+bug and is reported as such.
 
     OneCenterError
     ├── SettingsError        a setting or onecenter.toml is wrong
     ├── MappingError         a mapping YAML file is wrong (file, line)
+    │   └── QuestionFileError   a question's .rq or .yaml file is wrong (file, line)
     ├── SourceError          an agency table cannot be read (file, row, column, value)
     ├── ReferenceDataError   the shipped reference code lists are missing or broken
     ├── LoadRejected         a load was refused; the published data is unchanged
+    ├── UploadRejected       an uploaded file is refused before it is read
+    ├── NotFound             what was asked for does not exist (404)
+    │   ├── UnknownDataset      no published dataset has that id
+    │   ├── UnknownQuestion     no named question has that id
+    │   └── UnknownResource     nothing public with provenance has that IRI
+    ├── ParameterError       a value a person gave is refused; ``problems`` says why (400)
+    ├── AccountError         a user cannot be made, found or changed as asked
+    ├── AuditChainError      the audit log cannot be read or appended to
     ├── StoreError           the triple store failed or was used wrongly
     └── QueryError           a SPARQL query is invalid or was stopped
         └── QueryTimeout     the query ran past its time limit
@@ -22,19 +32,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = [
+    "AccountError",
+    "AuditChainError",
     "CellProblem",
     "LoadRejected",
     "MappingError",
     "NotFound",
     "OneCenterError",
+    "ParameterError",
     "QueryError",
     "QueryTimeout",
+    "QuestionFileError",
     "ReferenceDataError",
     "SettingsError",
     "SourceError",
     "StoreError",
+    "UnknownDataset",
+    "UnknownQuestion",
+    "UnknownResource",
+    "UploadRejected",
 ]
 
 
@@ -54,6 +73,10 @@ class MappingError(OneCenterError):
         self.line = line
         where = f"{self.file}:{line}" if line else self.file
         super().__init__(f"{where}: {message}")
+
+
+class QuestionFileError(MappingError):
+    """A question's .rq or .yaml file is wrong; the message names the file and line."""
 
 
 class SourceError(OneCenterError):
@@ -119,8 +142,52 @@ class LoadRejected(OneCenterError):
         super().__init__(message)
 
 
-class NotFound(LoadRejected):
-    """The dataset asked for has no mapping, or no held draft to decide on."""
+class UploadRejected(OneCenterError):
+    """An uploaded file is refused before it is read; the message says why and what to do.
+
+    ``status`` is the HTTP status that fits (413 too large, 415 not a table, 422 otherwise).
+    """
+
+    def __init__(self, message: str, *, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NotFound(OneCenterError):
+    """What was asked for does not exist: a dataset without a mapping or a held draft, ..."""
+
+
+class UnknownDataset(NotFound):
+    """No published dataset has the requested id."""
+
+
+class UnknownQuestion(NotFound):
+    """No question in the catalogue has the requested id."""
+
+
+class UnknownResource(NotFound):
+    """The IRI or dataset names nothing public that has provenance."""
+
+
+class ParameterError(OneCenterError):
+    """Values a person gave (parameters, filters) were refused.
+
+    ``problems`` names each parameter, its value and what is allowed, as
+    ``{"parameter": ..., "value": ..., "message": ..., ...}``; a message alone will do.
+    """
+
+    def __init__(self, problems: list[dict[str, Any]] | str) -> None:
+        self.problems = [{"message": problems}] if isinstance(problems, str) else problems
+        more = f" (+{len(self.problems) - 1} lagi / more)" if len(self.problems) > 1 else ""
+        super().__init__(self.problems[0]["message"] + more)
+
+
+class AccountError(OneCenterError):
+    """A user cannot be made, found or changed as asked."""
+
+
+class AuditChainError(OneCenterError):
+    """The audit log cannot be appended to (its last entry is unreadable) or read."""
 
 
 class StoreError(OneCenterError):

@@ -29,7 +29,8 @@ from rdflib.namespace import RDF, SH
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures, peak_rss_mb, write_table  # noqa: E402
 
-from graph.check.engine import Finding, Shapes, validate  # noqa: E402
+from graph.check.engine import Shapes, validate
+from graph.check.findings import Finding
 from graph.publish.platform import Platform  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
 from graph.store.embedded import EmbeddedStore  # noqa: E402

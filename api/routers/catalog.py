@@ -31,13 +31,13 @@ from api.negotiation import negotiate
 from api.routers.audit import audit_head
 from graph.describe.catalog import (
     Catalog,
-    UnknownDataset,
     catalog_json,
     dataset_table,
     dataset_turtle,
     read_catalog,
     serialize_catalog,
 )
+from graph.errors import UnknownDataset
 
 __all__ = ["router"]
 

@@ -37,7 +37,6 @@ from graph.describe.coherence import (
     SEVERITIES,
     SEVERITY_LABELS,
     Coherence,
-    CoherenceFilterError,
     CoherenceFinding,
     Filters,
     count_by_agency_and_rule,
@@ -46,6 +45,7 @@ from graph.describe.coherence import (
     select_findings,
 )
 from graph.describe.resources import local_path
+from graph.errors import ParameterError
 
 __all__ = ["load_coherence", "router"]
 
@@ -143,7 +143,7 @@ def _links(request: Request, filters: Filters) -> dict[str, str]:
     }
 
 
-def _refused(exc: CoherenceFilterError) -> JSONResponse:
+def _refused(exc: ParameterError) -> JSONResponse:
     return JSONResponse(error_body(400, str(exc), exc.problems), status_code=400)
 
 
@@ -263,7 +263,7 @@ def coherence_page(
     if wants_html(request, MACHINE_TYPES):
         try:
             filters, shown = _select(report, agency, severity, rule)
-        except CoherenceFilterError as exc:
+        except ParameterError as exc:
             return _page(request, report, Filters(), report.findings, exc.problems)
         return _page(request, report, filters, shown)
     chosen = negotiate(request.headers.get("accept"), MACHINE_TYPES)
@@ -273,7 +273,7 @@ def coherence_page(
         )
     try:
         filters, shown = _select(report, agency, severity, rule)
-    except CoherenceFilterError as exc:
+    except ParameterError as exc:
         return _refused(exc)
     return _csv(report, shown, "excel") if chosen == _CSV else _json(request, report, filters, shown)
 
@@ -287,7 +287,7 @@ def coherence_json(
     report = load_coherence(_service(request))
     try:
         filters, shown = _select(report, agency, severity, rule)
-    except CoherenceFilterError as exc:
+    except ParameterError as exc:
         return _refused(exc)
     return _json(request, report, filters, shown)
 
@@ -309,6 +309,6 @@ def coherence_csv(
     report = load_coherence(_service(request))
     try:
         _, shown = _select(report, agency, severity, rule)
-    except CoherenceFilterError as exc:
+    except ParameterError as exc:
         return _refused(exc)
     return _csv(report, shown, dialect)

@@ -30,7 +30,7 @@ from api.routers.coherence import load_coherence
 from graph.describe.catalog import Catalog, read_catalog
 from graph.describe.overview import Holdings, build_overview, read_holdings, strongest_insights
 from graph.describe.resources import local_path
-from graph.errors import QueryError
+from graph.errors import ParameterError, QueryError
 from graph.insight.correlate import Discovery, InsightCatalogue, discover, read_catalogue
 from graph.provenance.records import now
 
@@ -83,7 +83,7 @@ def _insights(request: Request, service: ServiceState) -> dict[str, Any]:
     root = root_of(request)
     try:
         found = _discovery(service)
-    except QueryError as exc:  # no year with values yet, or the analysis ran out of time
+    except (ParameterError, QueryError) as exc:  # no year with values yet, or the analysis ran out of time
         return {"pairs": [], "problem": str(exc), "caveat": None, "links": {}}
     pairs = []
     for pair in strongest_insights(found, INSIGHT_COUNT):

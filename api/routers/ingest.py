@@ -32,11 +32,12 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import require_user, require_walidata
 from api.deps import ServiceState
-from graph.errors import LoadRejected, NotFound, StoreError
-from graph.provenance.history import PublicGraphs, activities
+from graph.errors import LoadRejected, NotFound, StoreError, UploadRejected
+from graph.provenance.history import activities
 from graph.publish.accounts import User
 from graph.publish.platform import LoadReport, Platform
-from graph.read.uploads import UploadRejected, check_upload, display_name, save_upload
+from graph.read.uploads import check_upload, display_name, save_upload
+from graph.store.public import PublicGraphs
 from graph.store.versions import draft_datasets
 
 router = APIRouter(tags=["ingest"])

@@ -40,6 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from api.errors import error_body
 from api.pages import id_number, render, root_of, wants_html
 from graph.describe.resources import local_path
+from graph.errors import ParameterError
 from graph.insight.correlate import (
     DEFAULT_FDR,
     DEFAULT_MIN_N,
@@ -48,7 +49,6 @@ from graph.insight.correlate import (
     Discovery,
     IndicatorInfo,
     InsightCatalogue,
-    InsightParameterError,
     correlate,
     discover,
     read_catalogue,
@@ -182,7 +182,7 @@ def insight_catalogue(request: Request) -> InsightCatalogue:
     return found
 
 
-def _refused(exc: InsightParameterError) -> JSONResponse:
+def _refused(exc: ParameterError) -> JSONResponse:
     return JSONResponse(error_body(400, str(exc), exc.problems), status_code=400, headers={"Vary": "Accept"})
 
 
@@ -234,7 +234,7 @@ def insight_correlate(
         period = None
     try:
         found = _correlation(request, x, y, level, period)
-    except InsightParameterError as exc:
+    except ParameterError as exc:
         if page:
             return _form_again(request, "correlate", exc.problems, 400)
         return _refused(exc)
@@ -264,7 +264,7 @@ def insight_correlate_csv(
     """Tabel gabungan sebagai CSV / the joined table as CSV (with studentized residuals and outliers)."""
     try:
         found = _correlation(request, x, y, level, period)
-    except InsightParameterError as exc:
+    except ParameterError as exc:
         return _refused(exc)
     name = f"korelasi_{x}_{y}_{level}_{found.period}.csv"
     return Response(
@@ -296,7 +296,7 @@ def insight_discover(
         period = None
     try:
         found = _discovery(request, level, period, min_n, fdr)
-    except InsightParameterError as exc:
+    except ParameterError as exc:
         if page:
             return _form_again(request, "discover", exc.problems, 400)
         return _refused(exc)
@@ -321,7 +321,7 @@ def insight_discover_csv(
     """Pasangan berperingkat sebagai CSV / the ranked pairs as CSV."""
     try:
         found = _discovery(request, level, period, min_n, fdr)
-    except InsightParameterError as exc:
+    except ParameterError as exc:
         return _refused(exc)
     return Response(
         found.to_csv(dialect),
@@ -568,7 +568,7 @@ def _index_page(request: Request, cat: InsightCatalogue) -> Response:
     discovery, problem = None, None
     try:
         discovery = _discovery(request, "desa", None, DEFAULT_MIN_N, DEFAULT_FDR)
-    except InsightParameterError as exc:
+    except ParameterError as exc:
         problem = exc.problems
     form: dict[str, Any] = {}
     if discovery is not None and discovery.wawasan:

@@ -28,12 +28,12 @@ from fastapi.responses import JSONResponse, Response
 from api.errors import error_body
 from api.pages import id_number, render, root_of
 from api.routers.insight import indicator_choices, insight_catalogue, region_href, unit_symbol
+from graph.errors import ParameterError
 from graph.insight.choropleth import (
     NO_DATA_COLOUR,
     Boundaries,
     Choropleth,
     Classes,
-    MapParameterError,
     MapValues,
     choropleth,
     load_boundaries,
@@ -143,7 +143,7 @@ def map_data(
     """
     try:
         values = _values(request, indicator, level, period)
-    except MapParameterError as exc:
+    except ParameterError as exc:
         return JSONResponse(error_body(400, str(exc), exc.problems), status_code=400)
     boundaries = _boundaries(request, values.level)
     if boundaries is None:
@@ -173,7 +173,7 @@ def map_page(
     }
     try:
         values = _values(request, indicator, level, period)
-    except MapParameterError as exc:
+    except ParameterError as exc:
         # Nothing asked, nothing refused: a graph without values yet gets its note with a 200.
         if any(request.query_params.get(name) for name in ("indicator", "level", "period")):
             return render(request, "map.html", 400, form=form, errors=exc.problems, result=None, **common)

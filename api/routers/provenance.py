@@ -32,7 +32,8 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
-from graph.provenance.history import OUTCOMES, LoadHistory, UnknownResource, load_history, trace, trace_rdf
+from graph.errors import UnknownResource
+from graph.provenance.history import OUTCOMES, LoadHistory, load_history, trace, trace_rdf
 
 __all__ = ["router"]
 

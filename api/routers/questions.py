@@ -33,7 +33,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.errors import error_body
 from api.pages import render, root_of, wants_html
-from graph.answer.parameters import Answer, CodeListCache, CodeLists, ParameterError, run_question
+from graph.answer.parameters import Answer, CodeListCache, CodeLists, run_question
 from graph.answer.question_pages import (
     Control,
     answer_cells,
@@ -43,9 +43,9 @@ from graph.answer.question_pages import (
     indicator_agencies,
     question_indicators,
 )
-from graph.answer.questions import CODE_TYPES, Catalogue, Question, UnknownQuestion, load_catalogue
+from graph.answer.questions import CODE_TYPES, Catalogue, Question, load_catalogue
 from graph.describe.resources import local_path
-from graph.errors import QueryTimeout
+from graph.errors import ParameterError, QueryTimeout, UnknownQuestion
 from graph.rdf.iris import Iris
 
 __all__ = ["catalogue", "code_lists", "router"]

@@ -31,9 +31,8 @@ from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
 from api.routers.questions import catalogue, code_lists
-from graph.answer.parameters import ParameterError, bind_parameters
+from graph.answer.parameters import bind_parameters
 from graph.answer.question_pages import editor_starter, question_sparql
-from graph.answer.questions import UnknownQuestion
 from graph.answer.sparql import (
     UPDATE_OPERATIONS,
     ProtocolQuery,
@@ -43,7 +42,7 @@ from graph.answer.sparql import (
     syntax_error_position,
     uses_service,
 )
-from graph.errors import QueryError, QueryTimeout
+from graph.errors import ParameterError, QueryError, QueryTimeout, UnknownQuestion
 from graph.publish.accounts import User
 from graph.rdf.namespaces import PREFIXES
 from graph.store.versions import PUBLIC, Audience

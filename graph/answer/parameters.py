@@ -27,7 +27,7 @@ from graph.answer.columnar import answer_rows
 from graph.answer.questions import CODE_TYPES, ParameterSpec, Question, question_prefixes
 from graph.answer.sparql import run_query
 from graph.answer.view import ObservationView
-from graph.errors import QueryError
+from graph.errors import ParameterError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import XSD
 from graph.store.embedded import Store
@@ -57,15 +57,6 @@ _NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "int"
 _FRACTIONAL = {f"{XSD}{t}" for t in ("decimal", "double", "float")}
 # A CSV cell Excel would run as a formula (CSV injection); such text gets a leading quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ParameterError(QueryError):
-    """Parameter values were refused; ``problems`` names each parameter, value and what is allowed."""
-
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
-        self.problems = problems
-        more = f" (+{len(problems) - 1} lagi / more)" if len(problems) > 1 else ""
-        super().__init__(problems[0]["message"] + more)
 
 
 class Runner(Protocol):

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from graph.errors import OneCenterError, QueryError
+from graph.errors import QuestionFileError, UnknownQuestion
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import XSD, sparql_prefixes
 from graph.read.mappings import record_yaml_lines, yaml_line_for
@@ -53,19 +53,6 @@ CODE_TYPES = ("region", "period", "indicator", "level", "agency")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _POSITION = re.compile(r"at (\d+):(\d+)")
-
-
-class QuestionFileError(OneCenterError):
-    """A question's .rq or .yaml file is wrong; the message names the file and line."""
-
-    def __init__(self, message: str, *, file: Path | str, line: int | None = None) -> None:
-        self.file = str(file)
-        self.line = line
-        super().__init__(f"{self.file}:{line}: {message}" if line else f"{self.file}: {message}")
-
-
-class UnknownQuestion(QueryError):
-    """No question in the catalogue has the requested id."""
 
 
 # --- the metadata schema ------------------------------------------------------------------

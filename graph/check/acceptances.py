@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.errors import MappingError
 
 __all__ = ["SHAPES_NS", "Acceptance", "Acceptances", "split_violations"]

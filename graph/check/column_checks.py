@@ -38,7 +38,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyoxigraph as ox
 
-from graph.check.engine import Constraint, Finding, ShapeQuery, finding_of
+from graph.check.engine import Constraint, ShapeQuery, finding_of
+from graph.check.findings import Finding
 from graph.cube.draft_columns import DraftObservations
 from graph.rdf.namespaces import DCTERMS, OC, QB, RDF_TYPE, SDMX_DIMENSION, XSD
 from graph.store.embedded import Store

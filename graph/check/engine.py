@@ -37,7 +37,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -46,13 +46,14 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from graph.check.findings import Finding
 from graph.errors import ReferenceDataError
 from graph.store.embedded import Store
 
 if TYPE_CHECKING:
     from graph.cube.draft_columns import DraftObservations
 
-__all__ = ["Constraint", "Finding", "ShapeQuery", "Shapes", "finding_of", "trace_findings", "validate"]
+__all__ = ["ShapeQuery", "Shapes", "finding_of", "trace_findings", "validate"]
 
 OC = "https://w3id.org/onecenter/def#"
 _SH = str(SH)
@@ -63,42 +64,6 @@ _SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 _SUBCLASS = f"{_TYPE}/{_SUBCLASS_OF}*"
 # A class target as compiled; validate() narrows it to rdf:type when the class has no subclass.
 _CLASS_TARGET = re.compile(re.escape(f"?this {_SUBCLASS} <") + r"([^>]+)> \.")
-
-
-@dataclass(slots=True)  # a province load holds ~350,000 of them
-class Finding:
-    """One SHACL validation result, with where it came from once traced."""
-
-    shape: str
-    focus: str
-    component: str
-    severity: str  # IRI of sh:Violation / sh:Warning / sh:Info
-    path: str | None = None
-    value: str | None = None
-    message_id: str = ""
-    message_en: str = ""
-    # Filled by trace_findings():
-    dataset: str | None = None
-    agency: str | None = None
-    file: str | None = None
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    raw: str | None = None
-
-    @property
-    def blocks_publication(self) -> bool:
-        return self.severity == _SH + "Violation"
-
-    def key(self) -> tuple[str, str, str | None, str, str]:
-        """What pySHACL agreement is judged on."""
-        return (self.focus, self.component, self.path, self.severity, self.shape)
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["severity"] = self.severity.rsplit("#", 1)[-1]
-        out["component"] = self.component.rsplit("#", 1)[-1]
-        return out
 
 
 @dataclass

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.rdf.namespaces import DCTERMS, OC, PREFIXES, PROV, RDF_TYPE
 from graph.rdf.ntriples import lang_literal, literal
 

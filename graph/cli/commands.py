@@ -21,8 +21,8 @@ from rich.table import Table as RichTable
 
 from graph.answer.sparql import run_query
 from graph.cli.audit import audit_app
-from graph.errors import LoadRejected, OneCenterError
-from graph.publish.accounts import AccountError, Accounts
+from graph.errors import AccountError, LoadRejected, OneCenterError
+from graph.publish.accounts import Accounts
 from graph.publish.platform import LoadReport, Platform
 from graph.publish.reports import write_findings, write_problems, write_review_queue
 from graph.rdf.iris import Iris

@@ -28,11 +28,13 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from graph.cube.metadata import ACCESS, FREQUENCY
-from graph.errors import QueryError
-from graph.provenance.history import Activity, PublicGraphs, activities
+from graph.errors import UnknownDataset
+from graph.provenance.activities import Activity
+from graph.provenance.history import activities
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import DCAT, DCTERMS, OC, PREFIXES, PROV, QB, RDF_TYPE, SKOS
 from graph.store.embedded import Store
+from graph.store.public import PublicGraphs
 
 __all__ = [
     "CSV_COLUMNS",
@@ -92,10 +94,6 @@ CSV_COLUMNS = {
     "unit": "Satuan",
     "observation": "Observasi (IRI)",
 }
-
-
-class UnknownDataset(QueryError):
-    """No published dataset has the requested id."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ same readers ``/provenance`` and ``onecenter validate`` use; this module only
 chooses the reports, groups, filters and writes CSV. Rule names and labels come
 from the shapes files (the shapes are not in the graph).
 
-    CoherenceFilterError (ParameterError)   a filter value is not one that can be used
+    ParameterError (ParameterError)   a filter value is not one that can be used
 """
 
 from __future__ import annotations
@@ -28,11 +28,13 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from graph.answer.parameters import ParameterError
-from graph.check.engine import Finding, trace_findings
-from graph.provenance.history import PublicGraphs, acceptances_of, activities, report_findings
+from graph.check.engine import trace_findings
+from graph.check.findings import Finding
+from graph.errors import ParameterError
+from graph.provenance.history import acceptances_of, activities, report_findings
 from graph.rdf.iris import Iris
 from graph.store.embedded import Store
+from graph.store.public import PublicGraphs
 from graph.store.versions import draft_datasets
 
 __all__ = [
@@ -42,7 +44,7 @@ __all__ = [
     "AcceptanceNote",
     "CheckedDataset",
     "Coherence",
-    "CoherenceFilterError",
+    "ParameterError",
     "CoherenceFinding",
     "CsvDialect",
     "Filters",
@@ -93,10 +95,6 @@ CSV_COLUMNS = [
     ("accepted_reason", "Alasan penerimaan"),
     ("result", "Hasil validasi (IRI)"),
 ]
-
-
-class CoherenceFilterError(ParameterError):
-    """A filter of the coherence report was refused; ``problems`` lists what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -451,7 +449,7 @@ def select_findings(
     """The findings that match every given filter (an empty value is no filter).
 
     Raises:
-        CoherenceFilterError: an agency, severity or rule the report cannot have.
+        ParameterError: an agency, severity or rule the report cannot have.
     """
     chosen = Filters(agency or None, severity or None, rule or None)
     problems = []
@@ -462,7 +460,7 @@ def select_findings(
     if chosen.rule is not None and chosen.rule not in coherence.rules:
         problems.append(_problem("rule", chosen.rule, ("aturan", "rule"), list(coherence.rules)))
     if problems:
-        raise CoherenceFilterError(problems)
+        raise ParameterError(problems)
     shown = [
         f
         for f in coherence.findings

@@ -31,9 +31,9 @@ from graph.cube.metadata import FREQUENCY
 from graph.describe.catalog import Catalog
 from graph.describe.coherence import Coherence
 from graph.insight.correlate import Discovery
-from graph.provenance.history import PublicGraphs
 from graph.rdf.iris import Iris
 from graph.store.embedded import Store
+from graph.store.public import PublicGraphs
 
 __all__ = [
     "AgencyStatus",

@@ -9,7 +9,7 @@ obtains an indicator's value per region with ``graph.insight.correlate``'s aggre
 rules (no second observation reader), and ``choropleth`` joins the two and puts
 each value in a quantile class of a ColorBrewer palette.
 
-    MapParameterError (ParameterError) a map parameter value is refused
+    ParameterError (ParameterError) a map parameter value is refused
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.answer.parameters import ParameterError, Runner, run_here
+from graph.answer.parameters import Runner, run_here
+from graph.errors import ParameterError
 from graph.insight.correlate import (
     LEVELS,
     IndicatorInfo,
@@ -45,7 +46,7 @@ __all__ = [
     "Boundaries",
     "Choropleth",
     "Classes",
-    "MapParameterError",
+    "ParameterError",
     "MapValues",
     "boundary_file",
     "choropleth",
@@ -70,10 +71,6 @@ NO_DATA_COLOUR = "#bdbdbd"  # grey (the page hatches it too, so it does not read
 MAX_CLASSES = 5
 RATES = frozenset({"percentage", "ratio"})  # comparable across regions of any size
 _CODE_PARTS = {"kecamatan": 3, "desa": 4}  # PP.KK.CC is a kecamatan, PP.KK.CC.DDDD a desa
-
-
-class MapParameterError(ParameterError):
-    """A map parameter value was refused (the service's one error shape)."""
 
 
 # --- the shipped polygons ------------------------------------------------------------------------
@@ -161,9 +158,9 @@ def _default_indicator(cat: InsightCatalogue, level: str) -> str | None:
 
 
 def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str | None) -> tuple[str, str]:
-    """The indicator and year to map, or MapParameterError naming what is allowed."""
+    """The indicator and year to map, or ParameterError naming what is allowed."""
     if level not in LEVELS:
-        raise MapParameterError(
+        raise ParameterError(
             [
                 _problem(
                     "level",
@@ -177,7 +174,7 @@ def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str
     allowed = cat.with_data(level)
     slug = indicator or _default_indicator(cat, level)
     if slug is None:
-        raise MapParameterError(
+        raise ParameterError(
             [
                 _problem(
                     "indicator",
@@ -194,7 +191,7 @@ def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str
             if slug not in cat.indicators
             else f"{slug!r} tidak punya nilai tingkat {level} / has no values at {level} level"
         )
-        raise MapParameterError(
+        raise ParameterError(
             [
                 _problem(
                     "indicator",
@@ -208,7 +205,7 @@ def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str
     if period is None:
         period = max(cat.well_covered(slug, level) or set(years))
     elif period not in years:
-        raise MapParameterError(
+        raise ParameterError(
             [
                 _problem(
                     "period",
@@ -240,7 +237,7 @@ def map_values(
     well-covered year. ``run`` runs the store work (the service's query workers).
 
     Raises:
-        MapParameterError: an unknown level or indicator, one without values at the level, or a
+        ParameterError: an unknown level or indicator, one without values at the level, or a
             year without values.
         QueryError, StoreError: the store failed or ran past the time limit.
     """

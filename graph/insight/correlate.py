@@ -24,7 +24,7 @@ A region left out says why. Observations are read once per (period, indicator)
 with one query each (all indicators in one query for ``discover``) and joined in
 pandas; no query is issued per pair.
 
-    InsightParameterError (ParameterError) a parameter value is refused
+    ParameterError (ParameterError) a parameter value is refused
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ import pandas as pd
 import pyoxigraph as ox
 from scipy import stats
 
-from graph.answer.parameters import ParameterError, Runner, run_here
+from graph.answer.parameters import Runner, run_here
 from graph.answer.sparql import run_query
+from graph.errors import ParameterError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC
 from graph.store.embedded import Store
@@ -60,7 +61,7 @@ __all__ = [
     "IndicatorInfo",
     "InsightCatalogue",
     "InsightInputs",
-    "InsightParameterError",
+    "ParameterError",
     "Stats",
     "adjust_p_values",
     "correlate",
@@ -120,10 +121,6 @@ _SMALL_N: Text = {
     "id": "Jumlah wilayah sedikit (n < {min_n}): koefisien sangat tidak pasti dan tidak disebut bermakna.",
     "en": "Few regions (n < {min_n}): the coefficient is very uncertain and is not called significant.",
 }
-
-
-class InsightParameterError(ParameterError):
-    """Parameter values of an insight were refused (same shape as a question's)."""
 
 
 # --- what the graph holds -------------------------------------------------------------------
@@ -751,7 +748,7 @@ def correlate(
     ``read_catalogue``'s answer when the caller keeps one.
 
     Raises:
-        InsightParameterError: an unknown indicator or level, x equal to y, or a period
+        ParameterError: an unknown indicator or level, x equal to y, or a period
             that is not a year or in which an indicator has no values at the level.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
@@ -778,22 +775,22 @@ def correlate(
                     )
                 )
     if problems:
-        raise InsightParameterError(problems)
+        raise ParameterError(problems)
     common = sorted(set(cat.years(x, level)) & set(cat.years(y, level)))
     if period is None:
         broad = sorted(set(common) & cat.well_covered(x, level) & cat.well_covered(y, level))
         if not common:
-            raise InsightParameterError([_period_problem(None, [], f"both {x} and {y}", level)])
+            raise ParameterError([_period_problem(None, [], f"both {x} and {y}", level)])
         period = (broad or common)[-1]
     elif period not in common:
-        raise InsightParameterError([_period_problem(period, common, f"both {x} and {y}", level)])
+        raise ParameterError([_period_problem(period, common, f"both {x} and {y}", level)])
     needed = cat.needed(x, level, period) + [s for s in cat.needed(y, level, period) if s != x]
     inputs = _inputs(cat, period, runner(read_observations, iris, period, tuple(dict.fromkeys(needed))))
     xv = indicator_values(inputs, cat.indicators, x, level)
     yv = indicator_values(inputs, cat.indicators, y, level)
     for name, found in (("x", xv), ("y", yv)):
         if not isinstance(found, IndicatorValues):  # the catalogue said otherwise: the data changed
-            raise InsightParameterError(
+            raise ParameterError(
                 [
                     _problem(
                         name, x if name == "x" else y, f"parameter {name!r}: {found['id']} / {found['en']}"
@@ -939,14 +936,14 @@ def discover(
     significant when q ≤ ``fdr`` and n ≥ ``min_n``; smaller pairs are marked ``small_n``.
 
     Raises:
-        InsightParameterError: an unknown level, or a period that is not a year with values.
+        ParameterError: an unknown level, or a period that is not a year with values.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
     cat = catalogue or runner(read_catalogue, iris, home_region)
     problems = _check_level(level)
     if problems:
-        raise InsightParameterError(problems)
+        raise ParameterError(problems)
     years = sorted({yr for s in cat.indicators for yr in cat.years(s, level)})
     if period is None:
         # The latest year in which indicators of two agencies or more are well covered.
@@ -957,7 +954,7 @@ def discover(
         broad = [yr for yr in years if len(agencies.get(yr, ())) >= 2]
         period = (broad or years)[-1] if years else None
     if period is None or period not in years:
-        raise InsightParameterError([_period_problem(period, years, "any indicator", level)])
+        raise ParameterError([_period_problem(period, years, "any indicator", level)])
     inputs = _inputs(cat, period, runner(read_observations, iris, period, None))
     found: dict[str, IndicatorValues] = {}
     skipped = []

@@ -48,7 +48,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from graph.errors import OneCenterError
+from graph.errors import AuditChainError
 
 __all__ = [
     "GENESIS",
@@ -91,10 +91,6 @@ _FIELDS = {
     "hash": str,
 }
 _TAIL_BLOCK = 65536
-
-
-class AuditChainError(OneCenterError):
-    """The audit log cannot be appended to (its last entry is unreadable) or read."""
 
 
 def canonical_json(value: Any) -> bytes:

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.provenance.chain import canonical_json
 from graph.provenance.records import LoadRecord, PublicationRecord
 

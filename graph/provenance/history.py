@@ -17,22 +17,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from graph.errors import QueryError
+from graph.errors import ParameterError, QueryError, UnknownResource
+from graph.provenance.activities import Activity
 from graph.rdf.iris import Iris
-from graph.rdf.namespaces import OC, PREFIXES, PROV, QB, sparql_prefixes
+from graph.rdf.namespaces import OC, PREFIXES, PROV, QB
 from graph.store.embedded import Store
-from graph.store.versions import published_datasets, published_graphs
+from graph.store.public import PublicGraphs
 
 __all__ = [
     "OUTCOMES",
     "Activity",
-    "FilterError",
+    "ParameterError",
     "LoadHistory",
     "PublicGraphs",
     "UnknownResource",
@@ -70,90 +71,7 @@ KINDS = {
 }
 
 
-class UnknownResource(QueryError):
-    """The IRI or dataset names nothing public that has provenance."""
-
-
-class FilterError(QueryError):
-    """A filter value of ``/loads`` is not one that can be used."""
-
-
-class PublicGraphs:
-    """SELECT queries over the public graphs, as found once (one publication state)."""
-
-    def __init__(self, store: Store, iris: Iris) -> None:
-        self.store = store
-        self.iris = iris
-        self.versions = published_datasets(store, iris)  # dataset IRI -> published version graph
-        self.graphs = published_graphs(store, iris)
-
-    def select(
-        self,
-        sparql: str,
-        *,
-        graphs: list[str] | None = None,
-        **bindings: ox.NamedNode | ox.Literal,
-    ) -> list[dict[str, Any]]:
-        """Rows as {variable: term}; ``graphs`` (default: every public graph) are both the
-        default graph and the named graphs; ``bindings`` are substituted terms."""
-        chosen = self.graphs if graphs is None else graphs
-        result = self.store.query(
-            sparql_prefixes() + sparql,
-            default_graph=chosen,
-            named_graphs=chosen,
-            substitutions=dict(bindings) or None,
-        )
-        assert isinstance(result, ox.QuerySolutions)
-        names = [v.value for v in result.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in result]
-
-
 # --- activities (loads and publications) --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Activity:
-    """One load or publication of a held draft, as the provenance graph records it."""
-
-    iri: str
-    kind: str  # "load" | "publication"
-    dataset: str  # dataset IRI
-    dataset_id: str
-    started: str  # ISO 8601
-    ended: str
-    outcome: str  # published | held | rejected | failed
-    graph: str | None = None  # the version graph it wrote (load) or published (publication)
-    origin: str | None = None  # publication: the load that wrote the draft
-    agency: str | None = None
-    agency_name: dict[str, str] = field(default_factory=dict)
-    file: str | None = None
-    file_name: str | None = None
-    file_sha256: str | None = None
-    mapping: str | None = None
-    mapping_name: str | None = None
-    mapping_sha256: str | None = None
-    rows_read: int | None = None
-    rows_rejected: int | None = None
-    rows_dropped: int | None = None
-    observations: int | None = None
-    report: str | None = None
-    conforms: bool | None = None
-    violations: int | None = None
-    warnings: int | None = None
-    accepted: int = 0
-    acceptances: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
-    software: str | None = None
-    message: str = ""
-    # The version graph it wrote or published is the dataset's published version today (for a
-    # held load, once a later publication put its draft in force).
-    published_now: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["acceptances"] = list(self.acceptances)
-        out["people"] = list(self.people)
-        return out
 
 
 def _int(term: Any) -> int | None:
@@ -334,11 +252,11 @@ def load_history(
     """Loads and publications, newest first, optionally of one dataset (its id) or outcome.
 
     Raises:
-        FilterError: an outcome that is not one of ``OUTCOMES``, or a dataset id that is
+        ParameterError: an outcome that is not one of ``OUTCOMES``, or a dataset id that is
             malformed or that no load and no publication names.
     """
     if outcome is not None and outcome not in OUTCOMES:
-        raise FilterError(
+        raise ParameterError(
             f"hasil tidak dikenal / unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}"
         )
     view = PublicGraphs(store, iris)
@@ -346,7 +264,7 @@ def load_history(
     if dataset is not None:
         known = sorted({a.dataset_id for a in every})
         if not _SLUG.match(dataset) or dataset not in known:
-            raise FilterError(
+            raise ParameterError(
                 f"dataset tidak dikenal / unknown dataset {dataset!r}; datasets with loads: "
                 + (", ".join(known) or "(none)")
             )

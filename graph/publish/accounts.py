@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from graph.errors import OneCenterError
+from graph.errors import AccountError
 from graph.store.versions import Audience
 
 __all__ = ["ROLES", "Accounts", "AccountError", "Role", "User"]
@@ -44,10 +44,6 @@ CREATE TABLE IF NOT EXISTS users (
     revoked TEXT
 )
 """
-
-
-class AccountError(OneCenterError):
-    """A user cannot be made, found or changed as asked."""
 
 
 @dataclass(frozen=True)

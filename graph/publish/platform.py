@@ -21,7 +21,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.check.acceptances import Acceptance, Acceptances, split_violations
-from graph.check.engine import Finding, Shapes, trace_findings, validate
+from graph.check.engine import Shapes, trace_findings, validate
+from graph.check.findings import Finding
 from graph.check.report import SH, report_chunks, result_iri
 from graph.cube.draft_columns import DraftObservations
 from graph.cube.metadata import dataset_quads, periods_ntriples

@@ -10,7 +10,7 @@ import csv
 import json
 from pathlib import Path
 
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.publish.platform import LoadReport
 
 __all__ = ["REVIEW_FILE", "write_findings", "write_problems", "write_review_queue"]

@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from graph.errors import OneCenterError
+from graph.errors import UploadRejected
 
 __all__ = ["UploadRejected", "check_upload", "save_upload"]
 
@@ -38,14 +38,6 @@ MAX_MEMBERS = 10_000
 MAX_RATIO = 200
 UNPACKED_FACTOR = 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
-
-
-class UploadRejected(OneCenterError):
-    """An uploaded file is refused before it is read; the message says why and what to do."""
-
-    def __init__(self, message: str, *, status: int = 422) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def display_name(name: str | None) -> str:

@@ -15,11 +15,11 @@ from api.app import create_app
 from graph.describe.coherence import (
     AcceptanceNote,
     Coherence,
-    CoherenceFilterError,
     CoherenceFinding,
     findings_csv,
     select_findings,
 )
+from graph.errors import ParameterError
 from graph.publish.platform import LoadReport, Platform
 from tests.conftest import write_small_table
 
@@ -313,7 +313,7 @@ def test_csv_quotes_text_excel_would_run_and_converts_only_the_read_value() -> N
     assert excel["Alasan penerimaan"] == "'+why" and excel["Diterima oleh"] == "Walidata"
     [standard] = rows_of(findings_csv(report, [finding], "standard"), ",")
     assert standard["cell"] == "=SUM(A1)" and standard["value"] == "-0.5" and standard["accepted"] == "true"
-    with pytest.raises(CoherenceFilterError) as refused:
+    with pytest.raises(ParameterError) as refused:
         select_findings(report, agency="b", severity="Violation")
     assert [p["parameter"] for p in refused.value.problems] == ["agency", "severity"]
     assert select_findings(report, agency="a", rule="R")[1] == [finding]

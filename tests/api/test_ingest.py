@@ -19,9 +19,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from graph.errors import UploadRejected
 from graph.publish.accounts import Accounts
 from graph.publish.platform import Platform
-from graph.read.uploads import UploadRejected, check_upload
+from graph.read.uploads import check_upload
 from graph.settings import PROJECT_DIR, load_settings
 from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, published_datasets
 from tests.conftest import SMALL_MAPPING

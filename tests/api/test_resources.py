@@ -18,7 +18,13 @@ from graph.publish.platform import LoadReport, Platform
 from graph.rdf.namespaces import PREFIXES, SKOS
 from graph.settings import load_settings
 from tests.conftest import write_small_table
-from tests.graph.describe.test_resources import DINKES_FILE, GERNING_IN_HOME, c3_observation, parse_rdf, sha256
+from tests.graph.describe.test_resources import (
+    DINKES_FILE,
+    GERNING_IN_HOME,
+    c3_observation,
+    parse_rdf,
+    sha256,
+)
 
 Demo = tuple[Platform, list[LoadReport]]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"

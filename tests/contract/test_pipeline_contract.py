@@ -17,7 +17,7 @@ from api.app import create_app
 from graph.answer.parameters import Answer, CodeListCache, CodeLists, run_question
 from graph.answer.questions import load_catalogue
 from graph.answer.sparql import run_query
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.errors import LoadRejected
 from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR

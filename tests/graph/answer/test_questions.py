@@ -11,24 +11,10 @@ import pandas as pd
 import pyoxigraph as ox
 import pytest
 
-from graph.answer.parameters import (
-    Answer,
-    CodeListCache,
-    CodeLists,
-    ParameterError,
-    bind_parameters,
-    run_question,
-)
-from graph.answer.questions import (
-    ChartSpec,
-    ParameterSpec,
-    QuestionFileError,
-    QuestionSpec,
-    UnknownQuestion,
-    load_catalogue,
-    question_prefixes,
-)
+from graph.answer.parameters import Answer, CodeListCache, CodeLists, bind_parameters, run_question
+from graph.answer.questions import ChartSpec, ParameterSpec, QuestionSpec, load_catalogue, question_prefixes
 from graph.answer.sparql import run_query
+from graph.errors import ParameterError, QuestionFileError, UnknownQuestion
 from graph.publish.platform import LoadReport, Platform
 from graph.settings import PROJECT_DIR
 

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph.check.column_checks import _CHECKS, DraftContext, _numeric, check, fingerprint, trace_on_columns
-from graph.check.engine import Finding, Shapes, _narrow_class_targets, trace_findings, validate
+from graph.check.engine import Shapes, _narrow_class_targets, trace_findings, validate
+from graph.check.findings import Finding
 from graph.cube.draft_columns import DraftObservations
 from graph.cube.quads import QuadContext, quads
 from graph.publish.platform import Draft, Platform

@@ -10,8 +10,8 @@ from graph.check.engine import Shapes, validate
 from graph.publish.platform import Platform
 from graph.store.embedded import EmbeddedStore
 from tests.conftest import SMALL_MAPPING
-from tests.graph.check.test_shapes import BASE, data_graph, dataset, obs, run
 from tests.graph.check.test_engine import pyshacl_keys
+from tests.graph.check.test_shapes import BASE, data_graph, dataset, obs, run
 
 RULE = rdflib.URIRef("https://w3id.org/onecenter/shapes#WilayahDiBawahIndukYangDisebut")
 SHAPE_FILE = Path(__file__).resolve().parents[3] / "shapes" / "koherensi-wilayah.ttl"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.check.report import SH, report_chunks, report_ntriples
 
 CREATED = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)

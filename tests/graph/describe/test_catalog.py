@@ -16,7 +16,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, SKOS
 
 from graph.describe.catalog import (
     Catalog,
-    UnknownDataset,
     catalog_json,
     catalog_triples,
     dataset_table,
@@ -24,6 +23,7 @@ from graph.describe.catalog import (
     read_catalog,
     serialize_catalog,
 )
+from graph.errors import UnknownDataset
 from graph.publish.platform import LoadReport, Platform
 from graph.read.mappings import discover_mappings, load_mapping
 from graph.settings import PROJECT_DIR

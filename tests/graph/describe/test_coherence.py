@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.check.engine import Finding
+from graph.check.findings import Finding
 from graph.publish.platform import LoadReport, Platform
 
 VIOLATION = "http://www.w3.org/ns/shacl#Violation"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 import graph.insight.choropleth
+from graph.errors import ParameterError
 from graph.insight.choropleth import (
     PALETTES,
     Boundaries,
-    MapParameterError,
     boundary_file,
     choropleth,
     classify,
@@ -108,7 +108,7 @@ def test_map_values_refuse_bad_parameters(
     demo: Demo, indicator: str, level: str, period: str | None, parameter: str
 ) -> None:
     platform, _ = demo
-    with pytest.raises(MapParameterError) as refused:
+    with pytest.raises(ParameterError) as refused:
         map_values(platform.store, platform.iris, indicator, level, period, home_region="18.09")
     problem = refused.value.problems[0]
     assert problem["parameter"] == parameter and problem["allowed"] and problem["message"]

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from graph.errors import ParameterError
 from graph.insight.correlate import (
     CAVEAT,
     Correlation,
@@ -22,7 +23,6 @@ from graph.insight.correlate import (
     IndicatorValues,
     InsightCatalogue,
     InsightInputs,
-    InsightParameterError,
     adjust_p_values,
     correlate,
     correlation_stats,
@@ -261,7 +261,7 @@ def test_correlate_refuses_unknown_values_naming_parameter_value_and_allowed(
             "period": "2023",
         }
         params.update(kwargs)
-        with pytest.raises(InsightParameterError) as caught:
+        with pytest.raises(ParameterError) as caught:
             run_correlate(demo, catalogue, params["x"], params["y"], params["level"], params["period"])
         return caught.value.problems
 
@@ -554,10 +554,10 @@ def test_discover_refuses_an_unknown_level_and_a_year_without_data(
 ) -> None:
     platform, _ = demo
     home = platform.settings.home_region
-    with pytest.raises(InsightParameterError) as caught:
+    with pytest.raises(ParameterError) as caught:
         discover(platform.store, platform.iris, "dusun", None, home_region=home, catalogue=catalogue)
     assert caught.value.problems[0]["parameter"] == "level"
-    with pytest.raises(InsightParameterError) as caught:
+    with pytest.raises(ParameterError) as caught:
         discover(platform.store, platform.iris, "desa", "2010", home_region=home, catalogue=catalogue)
     assert caught.value.problems[0]["parameter"] == "period" and "2024" in caught.value.problems[0]["allowed"]
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.provenance.chain import GENESIS, AuditChain, AuditChainError, canonical_json
+from graph.errors import AuditChainError
+from graph.provenance.chain import GENESIS, AuditChain, canonical_json
 from graph.provenance.graph_hash import graph_hash
 from graph.publish.platform import Platform
 from graph.settings import load_settings

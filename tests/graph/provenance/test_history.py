@@ -11,8 +11,8 @@ import pytest
 import rdflib
 import yaml
 
-from graph.errors import QueryError
-from graph.provenance.history import FilterError, UnknownResource, load_history, trace, trace_rdf
+from graph.errors import ParameterError, QueryError, UnknownResource
+from graph.provenance.history import load_history, trace, trace_rdf
 from graph.publish.platform import LoadReport, Platform
 from graph.settings import PROJECT_DIR
 from tests.conftest import write_small_table
@@ -183,7 +183,7 @@ def test_bad_load_filters_are_refused_with_what_is_allowed(
     demo: Demo, dataset: str | None, outcome: str | None, message: str
 ) -> None:
     platform, _ = demo
-    with pytest.raises(FilterError, match=message):
+    with pytest.raises(ParameterError, match=message):
         load_history(platform.store, platform.iris, dataset=dataset, outcome=outcome, limit=10)
 
 

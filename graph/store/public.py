@@ -1,0 +1,69 @@
+"""What the graph holds for a reader: SELECT queries over the published graphs, as rows.
+
+Every reader of the published graph (catalogue, provenance, coherence, resources,
+insight, the home page) asks through ``PublicGraphs``: it finds the published graphs
+once (one publication state), runs each SELECT with the shared prefixes over them, and
+hands back rows, either as RDF terms (``select``) or as their text (``values``).
+Values given by people are bound as terms (``bindings``), never written into the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import sparql_prefixes
+from graph.store.embedded import Store
+from graph.store.versions import PUBLIC, Audience, published_datasets, published_graphs
+
+__all__ = ["PublicGraphs", "solution_rows"]
+
+
+def solution_rows(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> list[dict[str, Any]]:
+    """A SELECT answer as ``{variable: term}`` rows, unbound variables left out."""
+    assert isinstance(result, ox.QuerySolutions), "a SELECT query was expected"
+    names = [v.value for v in result.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in result]
+
+
+class PublicGraphs:
+    """SELECT queries over the published graphs of one audience, as found once."""
+
+    def __init__(self, store: Store, iris: Iris, audience: Audience = PUBLIC) -> None:
+        self.store = store
+        self.iris = iris
+        self.versions = published_datasets(store, iris, audience)  # dataset IRI -> version graph
+        self.graphs = published_graphs(store, iris, audience)
+
+    def select(
+        self,
+        sparql: str,
+        *,
+        graphs: list[str] | None = None,
+        **bindings: ox.NamedNode | ox.Literal,
+    ) -> list[dict[str, Any]]:
+        """Rows as ``{variable: term}``; ``graphs`` (default: every published graph) are both
+        the default graph and the named graphs; ``bindings`` are substituted terms."""
+        chosen = self.graphs if graphs is None else graphs
+        result = self.store.query(
+            sparql_prefixes() + sparql,
+            default_graph=chosen,
+            named_graphs=chosen,
+            substitutions=dict(bindings) or None,
+        )
+        return solution_rows(result)
+
+    def values(
+        self,
+        sparql: str,
+        *,
+        graphs: list[str] | None = None,
+        **bindings: ox.NamedNode | ox.Literal,
+    ) -> list[dict[str, str]]:
+        """Rows as ``{variable: text}`` (an IRI's or literal's value)."""
+        return [
+            {name: term.value for name, term in row.items()}
+            for row in self.select(sparql, graphs=graphs, **bindings)
+        ]
