@@ -44,8 +44,8 @@ from graph.describe.coherence import (
     read_coherence,
     select_findings,
 )
-from graph.describe.resources import local_path
 from graph.errors import ParameterError
+from graph.rdf.iris import local_path
 
 __all__ = ["load_coherence", "router"]
 

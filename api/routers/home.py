@@ -29,10 +29,10 @@ from api.routers.audit import audit_head
 from api.routers.coherence import load_coherence
 from graph.describe.catalog import Catalog, read_catalog
 from graph.describe.overview import Holdings, build_overview, read_holdings, strongest_insights
-from graph.describe.resources import local_path
 from graph.errors import ParameterError, QueryError
 from graph.insight.correlate import Discovery, InsightCatalogue, discover, read_catalogue
 from graph.provenance.records import now
+from graph.rdf.iris import local_path
 
 __all__ = ["router"]
 

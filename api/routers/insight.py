@@ -39,7 +39,6 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import error_body
 from api.pages import id_number, render, root_of, wants_html
-from graph.describe.resources import local_path
 from graph.errors import ParameterError
 from graph.insight.correlate import (
     DEFAULT_FDR,
@@ -53,6 +52,7 @@ from graph.insight.correlate import (
     discover,
     read_catalogue,
 )
+from graph.rdf.iris import local_path
 
 __all__ = ["indicator_choices", "insight_catalogue", "region_href", "router", "unit_symbol"]
 

@@ -44,9 +44,8 @@ from graph.answer.question_pages import (
     question_indicators,
 )
 from graph.answer.questions import CODE_TYPES, Catalogue, Question, load_catalogue
-from graph.describe.resources import local_path
 from graph.errors import ParameterError, QueryTimeout, UnknownQuestion
-from graph.rdf.iris import Iris
+from graph.rdf.iris import Iris, local_path
 
 __all__ = ["catalogue", "code_lists", "router"]
 

@@ -31,8 +31,8 @@ from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number
 from graph.describe.figures import RegionFigures, region_figures
-from graph.describe.resources import Description, local_path, rdf_prefixes, resolve, serialize
-from graph.rdf.iris import Iris
+from graph.describe.resources import Description, rdf_prefixes, resolve, serialize
+from graph.rdf.iris import Iris, local_path
 from graph.rdf.namespaces import PREFIXES
 
 router = APIRouter(tags=["linked data"])

@@ -27,8 +27,7 @@ from graph.answer.bound_text import bind_into_text, prefix_lines, term_text, tok
 from graph.answer.parameters import Answer, BoundParameter, CodeLists
 from graph.answer.questions import ParameterSpec, Question, question_prefixes
 from graph.answer.sparql import run_query
-from graph.describe.resources import local_path
-from graph.rdf.iris import Iris
+from graph.rdf.iris import Iris, local_path
 from graph.rdf.namespaces import OC, XSD
 from graph.store.embedded import Store
 

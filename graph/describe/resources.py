@@ -34,11 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from graph.rdf.iris import Iris
+from graph.rdf.iris import Iris, path_iris
 from graph.rdf.namespaces import DCTERMS, OC, PREFIXES, PROV, QB, RDF_TYPE, SKOS, sparql_prefixes
 from graph.store.embedded import Store
 from graph.store.versions import published_datasets, published_graphs
@@ -60,8 +60,6 @@ __all__ = [
     "SourceCell",
     "describe",
     "kind_of",
-    "local_path",
-    "path_iris",
     "rdf_prefixes",
     "resolve",
     "serialize",
@@ -122,52 +120,6 @@ def kind_of(types: Iterable[str]) -> tuple[str, str, str]:
 
 
 # --- IRIs <-> local paths -----------------------------------------------------------------
-
-
-def local_path(iris: Iris, iri: str) -> str | None:
-    """The path this service answers ``iri`` at (``{base}id/...`` -> ``/id/...``); None for other IRIs.
-
-    >>> local_path(Iris("https://data.example.go.id/"), "https://data.example.go.id/id/wilayah/11.01")
-    '/id/wilayah/11.01'
-    >>> local_path(Iris("https://data.example.go.id/"), "http://www.w3.org/2004/02/skos/core#broader") is None
-    True
-    """
-    prefix = iris.base + "id/"
-    return "/" + iri[len(iris.base) :] if iri.startswith(prefix) and len(iri) > len(prefix) else None
-
-
-def path_iris(iris: Iris, path: str) -> list[str]:
-    """The IRIs a request path (``/id/...``, as sent, percent-encoding kept) may name, likeliest first.
-
-    The path as sent comes first; then each segment decoded and encoded again the way
-    ``graph.rdf.iris`` mints it, then as RFC 3986 allows (``=``, ``(`` ... unencoded), so
-    ``/id/pengguna/Walidata%20Diskominfo%20(demo)`` still finds ``...%28demo%29``.
-
-    >>> path_iris(Iris("https://data.example.go.id/"), "/id/wilayah/11.01.02.2003")
-    ['https://data.example.go.id/id/wilayah/11.01.02.2003']
-    """
-    if not path.startswith("/id/") or len(path) <= len("/id/"):
-        return []
-    segments = path[1:].split("/")
-    forms = [
-        "/".join(segments),
-        "/".join(quote(unquote(s), safe="-._~") for s in segments),
-        "/".join(quote(unquote(s), safe="-._~!$&'()*+,;=:@") for s in segments),
-    ]
-    out: list[str] = []
-    for form in forms:
-        iri = iris.base + form
-        if iri not in out and _valid_iri(iri):
-            out.append(iri)
-    return out
-
-
-def _valid_iri(iri: str) -> bool:
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        return False
-    return True
 
 
 def rdf_prefixes(iris: Iris) -> dict[str, str]:

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.describe.resources import describe, local_path, path_iris, resolve, serialize
+from graph.describe.resources import describe, resolve, serialize
 from graph.publish.platform import LoadReport, Platform
-from graph.rdf.iris import Iris
+from graph.rdf.iris import Iris, local_path, path_iris
 from graph.rdf.namespaces import DCTERMS, OC, PREFIXES, PROV, QB, SKOS
 from tests.conftest import write_small_table
 

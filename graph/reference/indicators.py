@@ -1,0 +1,52 @@
+"""An indicator as the shared vocabulary describes it: one type for every reader.
+
+The vocabulary (``ontology/*.ttl``) gives each indicator its slug, label, unit, datatype and
+producing agency; the catalogue adds its definition and concept; insight adds its kind of
+measure and, for a percentage, its numerator and denominator. Every reader fills the
+fields it reads and leaves the others at their defaults, so the same indicator is the same
+type on the mapping checks, the catalogue, the insight pages and the home page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.text import Text
+
+__all__ = ["Indicator"]
+
+
+def _no_text() -> Text:
+    return Text("")
+
+
+@dataclass(frozen=True, eq=False)
+class Indicator:
+    """An indicator (a measure of the Data Cube) with what the ontology says about it."""
+
+    iri: str
+    slug: str = ""
+    label: Text = field(default_factory=_no_text)
+    unit: str = ""  # the unit's slug ("persen", "jiwa")
+    unit_iri: str = ""
+    unit_label: Text = field(default_factory=_no_text)
+    datatype: str = ""  # the XSD datatype IRI of its values
+    agency: str = ""  # the producing agency's slug
+    agency_label: Text = field(default_factory=_no_text)
+    kind: str = "unknown"  # count, percentage, ratio, area, currency
+    definition: Text = field(default_factory=_no_text)
+    concept: str | None = None  # IRI of the concept it measures
+    concept_label: Text = field(default_factory=_no_text)
+    numerator: str | None = None  # slugs, for a percentage
+    denominator: str | None = None
+    synthetic: bool = False  # published in a dataset marked oc:syntheticData
+
+    @property
+    def is_integer(self) -> bool:
+        return self.datatype.endswith("#integer")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Indicator) and self.iri == other.iri and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(self.iri)
