@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test check bench lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest
+
+## check: the fast loop for developers: unit tests and doctests, no browser, server, fuzz or kill test (under a minute)
+check: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The anchors' own environment: Morph-KGC pins pandas 2 and pyoxigraph 0.3.
 ANCHORS := .venv-anchors/.installed

@@ -11,8 +11,8 @@ True
 
 A text with one language only is shown in that language in both places:
 
->>> Text("Kabupaten Pesawaran")
-{'id': 'Kabupaten Pesawaran', 'en': 'Kabupaten Pesawaran'}
+>>> Text("Kecamatan Way Lima")
+{'id': 'Kecamatan Way Lima', 'en': 'Kecamatan Way Lima'}
 >>> Text.of({"en": "Households", "": "Rumah tangga"})
 {'id': 'Rumah tangga', 'en': 'Households'}
 >>> Text("baris kosong", "empty row").joined()

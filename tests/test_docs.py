@@ -45,7 +45,7 @@ def _mapping_keys(model: type[BaseModel]) -> set[str]:
         if field.exclude:
             continue
         keys.add(name)
-        for kind in re.findall(r"graph\.mappings\.(\w+)", repr(field.annotation)):
+        for kind in re.findall(r"graph\.read\.mappings\.(\w+)", repr(field.annotation)):
             import graph.read.mappings as m
 
             nested = getattr(m, kind)
