@@ -29,7 +29,7 @@ from api.routers import (
     sparql,
 )
 from graph.settings import Settings, load_settings
-from graph.store.embedded import Store
+from graph.store.interface import Store
 from graph.version import __version__
 
 __all__ = ["create_app"]
@@ -79,18 +79,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         response.headers["Vary"] = f"{vary}, Authorization" if vary else "Authorization"
         return response
 
-    app.include_router(home.router)
-    app.include_router(health.router)
-    app.include_router(sparql.router)
-    app.include_router(reconcile.router)
-    app.include_router(questions.router)
-    app.include_router(insight.router)
-    app.include_router(resources.router)
-    app.include_router(catalog.router)
-    app.include_router(provenance.router)
-    app.include_router(audit.router)
-    app.include_router(coherence.router)
-    app.include_router(map.router)
-    app.include_router(ingest.router)
+    # In this order: a route of an earlier router wins where two paths could match.
+    for routes in (
+        home,
+        health,
+        sparql,
+        reconcile,
+        questions,
+        insight,
+        resources,
+        catalog,
+        provenance,
+        audit,
+        coherence,
+        map,
+        ingest,
+    ):
+        app.include_router(routes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -14,7 +14,9 @@ from graph.publish.accounts import Accounts, User
 from graph.rdf.iris import Iris
 from graph.reference.vocabulary import Vocabulary
 from graph.settings import Settings
-from graph.store.embedded import EmbeddedStore, Store, connect_store, open_store
+from graph.store.connect import connect_store, open_store
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import Store
 from graph.store.pool import FollowingReader, FollowingStore, QueryPool
 
 __all__ = ["ServiceState"]

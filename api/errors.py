@@ -28,6 +28,7 @@ from graph.errors import (
     QueryError,
     QueryTimeout,
     SourceError,
+    StillViolates,
     StoreError,
     UploadRejected,
 )
@@ -44,6 +45,7 @@ STATUS: list[tuple[type[OneCenterError], int]] = [
     (QueryError, 400),
     (MappingError, 422),
     (SourceError, 422),
+    (StillViolates, 409),
     (LoadRejected, 422),
     (AccountError, 400),
     (StoreError, 503),
@@ -78,11 +80,16 @@ def _json(status: int, message: str, errors: list[dict[str, Any]] | None = None)
 def error_response(
     request: Request, status: int, message: str, errors: list[dict[str, Any]] | None = None
 ) -> Response:
-    """The error as a page for a browser, as the JSON error shape for everyone else."""
+    """The error as a page for a browser, as the JSON error shape for everyone else.
+
+    Both vary with ``Accept``, so a cache never hands a browser's page to a program.
+    """
     if wants_html(request, ["application/json"]):
         body = error_body(status, message, errors)
         return render(request, "error.html", status_code=status, error=body)
-    return _json(status, message, errors)
+    response = _json(status, message, errors)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

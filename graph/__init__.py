@@ -15,10 +15,13 @@ from graph.errors import (
     SourceError,
     StoreError,
 )
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.read.mappings import Mapping, load_mapping
 from graph.settings import Settings, load_settings
-from graph.store.embedded import EmbeddedStore, Store, open_store
+from graph.store.connect import open_store
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import Store
 from graph.version import __version__
 
 __all__ = [

@@ -12,6 +12,7 @@ bug and is reported as such.
     ├── SourceError          an agency table cannot be read (file, row, column, value)
     ├── ReferenceDataError   the shipped reference code lists are missing or broken
     ├── LoadRejected         a load was refused; the published data is unchanged
+    │   └── StillViolates       a held draft still breaks a rule nobody accepted (409)
     ├── UploadRejected       an uploaded file is refused before it is read
     ├── NotFound             what was asked for does not exist (404)
     │   ├── UnknownDataset      no published dataset has that id
@@ -49,6 +50,7 @@ __all__ = [
     "ReferenceDataError",
     "SettingsError",
     "SourceError",
+    "StillViolates",
     "StoreError",
     "UnknownDataset",
     "UnknownQuestion",
@@ -140,6 +142,14 @@ class LoadRejected(OneCenterError):
         self.problems = problems or []
         self.report = report  # the pipeline's LoadReport: what was read, linked and refused
         super().__init__(message)
+
+
+class StillViolates(LoadRejected):
+    """A held draft was asked to be published but still breaks a rule nobody accepted.
+
+    Not a wrong request: the draft and the published graph conflict until the table is
+    fixed or the Walidata accepts the violation with a reason.
+    """
 
 
 class UploadRejected(OneCenterError):

@@ -32,6 +32,16 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 _REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}$")
 
 
+def _secret(description: str) -> Any:
+    """A secret setting, empty by default: pydantic never prints or logs its value."""
+    return Field(SecretStr(""), description=description)
+
+
+def _under_project(default: str, description: str) -> Any:
+    """A path setting: a relative one is read from project_dir (``Settings.resolve``)."""
+    return Field(Path(default), description=description)
+
+
 class Settings(BaseSettings):
     """Settings of a One Center instance. Names carry their units."""
 
@@ -55,9 +65,9 @@ class Settings(BaseSettings):
         PROJECT_DIR,
         description="Folder holding ontology/, mappings/, shapes/, questions/ and data/.",
     )
-    mappings_dir: Path = Field(
-        Path("mappings"),
-        description="Folder of the mapping files (one YAML per agency table); relative to project_dir.",
+    mappings_dir: Path = _under_project(
+        "mappings",
+        "Folder of the mapping files (one YAML per agency table); relative to project_dir.",
     )
     store_path: str = Field(
         "var/store",
@@ -93,15 +103,12 @@ class Settings(BaseSettings):
     store_user: str = Field(
         "", description="User name for HTTP basic authentication to the SPARQL server (with store_password)."
     )
-    store_password: SecretStr = Field(
-        SecretStr(""),
-        description="Password for HTTP basic authentication to the SPARQL server; never printed "
+    store_password: SecretStr = _secret(
+        "Password for HTTP basic authentication to the SPARQL server; never printed "
         "or logged. Prefer the environment variable ONECENTER_STORE_PASSWORD to a file.",
     )
-    store_token: SecretStr = Field(
-        SecretStr(""),
-        description="Bearer token sent to the SPARQL server instead of a user and password; "
-        "never printed or logged.",
+    store_token: SecretStr = _secret(
+        "Bearer token sent to the SPARQL server instead of a user and password; never printed or logged.",
     )
     store_timeout_s: float = Field(
         300.0,
@@ -111,19 +118,19 @@ class Settings(BaseSettings):
         "time-out error. Give the server a time limit of its own (e.g. oxigraph serve --timeout-s) "
         "so it stops the query too.",
     )
-    reports_dir: Path = Field(
-        Path("var/reports"),
-        description="Where loads and validation write their reports for agency staff (rejected "
+    reports_dir: Path = _under_project(
+        "var/reports",
+        "Where loads and validation write their reports for agency staff (rejected "
         "cells, region review queue, coherence findings); relative to project_dir.",
     )
-    accounts_path: Path = Field(
-        Path("var/accounts.sqlite3"),
-        description="Users of the upload API (Produsen Data, Walidata, admin) and their tokens, "
+    accounts_path: Path = _under_project(
+        "var/accounts.sqlite3",
+        "Users of the upload API (Produsen Data, Walidata, admin) and their tokens, "
         "stored hashed (SQLite); relative to project_dir. Managed with `onecenter user`.",
     )
-    uploads_dir: Path = Field(
-        Path("var/uploads"),
-        description="Where files uploaded through POST /ingest/{dataset} are kept, under names "
+    uploads_dir: Path = _under_project(
+        "var/uploads",
+        "Where files uploaded through POST /ingest/{dataset} are kept, under names "
         "the server chooses (never the uploader's); relative to project_dir.",
     )
     upload_max_bytes: int = Field(

@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["CsvDialect", "cell_text", "csv_bytes", "excel_safe", "verbatim", "write_csv"]
+__all__ = ["CsvDialect", "as_written", "cell_text", "csv_bytes", "excel_safe", "verbatim", "write_csv"]
 
 CsvDialect = Literal["excel", "standard"]
 
@@ -66,6 +66,16 @@ def cell_text(value: Any, excel: bool, *, number: bool = False) -> str:
     if number and _NUMBER.match(text):
         return text.replace(".", ",") if excel else text
     return excel_safe(text) if excel else text
+
+
+def as_written(text: str) -> str:
+    """A cell as an agency wrote it, for the ``excel`` dialect: a plain number stays as it is
+    (Excel reads "-5" as minus five, not as a formula), other text goes through the guard.
+
+    >>> as_written("-5"), as_written("-1+2"), as_written("1.234,5")
+    ('-5', "'-1+2", '1.234,5')
+    """
+    return verbatim(text) if _NUMBER.match(text) else excel_safe(text)
 
 
 def _rows_text(header: Sequence[str], rows: Iterable[Sequence[Any]], dialect: CsvDialect) -> str:

@@ -18,13 +18,22 @@ A text with one language only is shown in that language in both places:
 >>> Text("baris kosong", "empty row").joined()
 'baris kosong / empty row'
 
+It survives ``dataclasses.asdict`` and ``copy``, which rebuild a dict from its items:
+
+>>> from dataclasses import asdict, dataclass
+>>> @dataclass
+... class Label:
+...     text: Text
+>>> asdict(Label(Text("Desa", "Village")))
+{'text': {'id': 'Desa', 'en': 'Village'}}
+
 In a pydantic schema (mapping and question files) both keys are required, non-empty, and
 no other key is allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler
@@ -38,7 +47,10 @@ class Text(dict[str, str]):
 
     __slots__ = ()
 
-    def __init__(self, id: str, en: str | None = None) -> None:  # noqa: A002 - the language code
+    def __init__(self, id: str | Iterable[tuple[str, str]], en: str | None = None) -> None:
+        if not isinstance(id, str):  # as dict() takes it: dataclasses.asdict copies a Text so
+            pairs = dict(id)
+            id, en = pairs.get("id", ""), pairs.get("en")
         super().__init__(id=id or en or "", en=en or id)
 
     @property

@@ -37,8 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures  # noqa: E402
 from bench_questions import QUESTIONS  # noqa: E402
 
-from graph.answer.parameters import bind_parameters, read_code_lists
-from graph.answer.question_pages import question_sparql
+from graph.answer.code_lists import read_code_lists
+from graph.answer.editor_texts import question_sparql
+from graph.answer.parameters import bind_parameters
 from graph.answer.questions import load_catalogue
 from graph.publish.platform import Platform
 from graph.rdf.iris import Iris
@@ -170,10 +171,10 @@ def main() -> None:
         if store_path is None:
             store_path = Path(tmp) / "demo"
             platform = Platform(load_settings(store_path=str(store_path)))
-            _, failures = platform.build()
+            _, broken = platform.build()
             platform.close()
-            if failures:
-                raise SystemExit(f"demo build failed: {failures}")
+            if broken:
+                raise SystemExit(f"demo build failed: {broken}")
         mix, graphs = workload(store_path)
         results = {}
         port = free_port()

@@ -243,10 +243,20 @@ class Reference:
         self.index = index
         self.regions: dict[str, Region] = {}
         for row in index.frame.itertuples(index=False):
-            by_column = {c: getattr(row, c).strip() for c in NAME_COLUMNS}
+            cell = {
+                c: str(getattr(row, c)) for c in ("kode", "tingkat", "nama", "induk", "kode_bps", "kode_lama")
+            }
+            by_column = {c: str(getattr(row, c)).strip() for c in NAME_COLUMNS}
             names = tuple(dict.fromkeys(n for n in by_column.values() if n))
-            self.regions[row.kode] = Region(
-                row.kode, row.tingkat, row.nama, row.induk, names, by_column, row.kode_bps, row.kode_lama
+            self.regions[cell["kode"]] = Region(
+                cell["kode"],
+                cell["tingkat"],
+                cell["nama"],
+                cell["induk"],
+                names,
+                by_column,
+                cell["kode_bps"],
+                cell["kode_lama"],
             )
         self.home = {
             lvl: [r for r in self.regions.values() if r.level == lvl and r.code.startswith(HOME + ".")]
@@ -450,15 +460,14 @@ class Generator:
         if kind == "typo":
             return self._guarded(lambda: v_typo(name, rng), region)
         if kind == "mixed":
-            text: str | None = name
+            text = name
             if rng.random() < 0.5:
                 spelled = rng.choice(("old", "vowel"))
                 text = (
                     v_old_spelling(name)
                     if spelled == "old"
                     else self._guarded(lambda: v_vowel(name, rng), region)
-                )
-                text = text or name
+                ) or name
             cosmetic: list[Callable[[str], str]] = [
                 lambda s: v_case(s, rng),
                 lambda s: v_spaces(s, rng),
@@ -596,24 +605,12 @@ class Generator:
         return cases
 
     def code_cases(self) -> list[Case]:
-        ref, rng = self.ref, self.rng
+        ref = self.ref
         cases: list[Case] = []
-        kemendagri = {r.code for r in ref.regions.values()}
         bps = {r.bps: r.code for r in ref.regions.values() if r.bps}
         undotted = {r.code.replace(".", ""): r.code for r in ref.regions.values() if r.level == "desa"}
         for region in self.kecamatan + self.desa:
-            lvl = region.level
-            cases.append(Case("code-dotted", lvl, region.code, region.code, system="kemendagri"))
-            cases.append(
-                Case("code-undotted", lvl, region.code.replace(".", ""), region.code, system="kemendagri")
-            )
-            if region.bps:
-                cases.append(Case("code-bps", lvl, region.bps, region.code, system="bps"))
-            if region.former:
-                cases.append(Case("code-former", lvl, region.former, region.code, system="kemendagri"))
-                cases.append(
-                    Case("code-former", lvl, region.former.replace(".", ""), region.code, system="kemendagri")
-                )
+            cases += self.own_code_cases(region)
         collisions = sorted((d, k, bps[d]) for d, k in undotted.items() if d in bps and bps[d] != k)
         if self.sample:
             collisions = collisions[:3]
@@ -622,7 +619,27 @@ class Generator:
                 Case("code-collision-kemendagri", "desa", digits, as_kemendagri, system="kemendagri")
             )
             cases.append(Case("code-collision-bps", "desa", digits, as_bps, system="bps"))
-        # Codes that exist in neither the declared system: must not be linked.
+        return cases + self.unknown_code_cases(bps, undotted)
+
+    @staticmethod
+    def own_code_cases(region: Region) -> list[Case]:
+        """A region's codes as agencies write them: dotted, undotted, BPS, its former code."""
+        lvl = region.level
+        cases = [
+            Case("code-dotted", lvl, region.code, region.code, system="kemendagri"),
+            Case("code-undotted", lvl, region.code.replace(".", ""), region.code, system="kemendagri"),
+        ]
+        if region.bps:
+            cases.append(Case("code-bps", lvl, region.bps, region.code, system="bps"))
+        if region.former:
+            cases.append(Case("code-former", lvl, region.former, region.code, system="kemendagri"))
+            cases.append(
+                Case("code-former", lvl, region.former.replace(".", ""), region.code, system="kemendagri")
+            )
+        return cases
+
+    def unknown_code_cases(self, bps: dict[str, str], undotted: dict[str, str]) -> list[Case]:
+        """Codes that exist in neither the declared system: must not be linked."""
         unknown: list[tuple[str, str, str]] = []
         for region in self.desa:
             digits = region.code.replace(".", "")
@@ -635,8 +652,11 @@ class Generator:
             if region.bps:
                 unknown.append(("kecamatan", region.bps, "kemendagri"))
         n_unknown = 4 if self.sample else 20 * self.per_name
-        for level, text, system in rng.sample(unknown, min(n_unknown, len(unknown))):
-            cases.append(Case("code-unknown", level, text, None, system=system))
+        cases = [
+            Case("code-unknown", level, text, None, system=system)
+            for level, text, system in self.rng.sample(unknown, min(n_unknown, len(unknown)))
+        ]
+        kemendagri = {r.code for r in self.ref.regions.values()}
         for text in ("18.09.01.2099", "18.09.12", "18.09.99.2001"):
             level = "desa" if text.count(".") == 3 else "kecamatan"
             assert text not in kemendagri
@@ -796,6 +816,14 @@ def table(
     return "\n".join(lines)
 
 
+def every_case(case: Case) -> bool:
+    return True
+
+
+def of_kind(kind: str) -> Callable[[Case], bool]:
+    return lambda case: case.kind == kind
+
+
 def run(args: argparse.Namespace) -> dict[str, object]:
     started = time.perf_counter()
     index = RegionIndex.from_csv(CODES)
@@ -817,13 +845,13 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         predictions[label] = [system(case) for case in cases]
         timings[label] = time.perf_counter() - t0
 
-    def metrics_of(label: str, keep: Callable[[Case], bool] = lambda c: True) -> Metrics:
+    def metrics_of(label: str, keep: Callable[[Case], bool] = every_case) -> Metrics:
         return score((c.truth, p[0]) for c, p in zip(cases, predictions[label], strict=True) if keep(c))
 
     overall = {label: metrics_of(label) for label in systems}
     same_name = {label: same_name_wrong(cases, [p[0] for p in predictions[label]]) for label in systems}
     kinds = [k for k in KIND_ORDER if any(c.kind == k for c in cases)]
-    by_kind = {label: {k: metrics_of(label, lambda c, k=k: c.kind == k) for k in kinds} for label in systems}
+    by_kind = {label: {k: metrics_of(label, of_kind(k)) for k in kinds} for label in systems}
     parts = {
         "names, no parent": lambda c: c.system is None and c.parent is None,
         "names, parent official": lambda c: c.parent_mode == "official",
@@ -947,12 +975,11 @@ def report_text(result: dict[str, object], show: int) -> str:
         "Wrong links of a name several Pesawaran desa share, given without kecamatan "
         "(counted in 'wrong' above): " + ", ".join(f"{k} {v}" for k, v in alone.items()),
     ]
-    groups = result["same_name_groups"]
+    groups: list[list[str]] = result["same_name_groups"]  # type: ignore[assignment]
     out += [
         "",
-        f"Same-name desa groups in Pesawaran ({len(groups)}): "  # type: ignore[arg-type]
-        + "; ".join("/".join(g) for g in groups),
-    ]  # type: ignore[union-attr]
+        f"Same-name desa groups in Pesawaran ({len(groups)}): " + "; ".join("/".join(g) for g in groups),
+    ]
     m = overall["ours"]
     met = result["targets_met"]
     out += [

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -140,6 +141,16 @@ def lines_in(path: Path) -> int:
         return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 24), b""))
 
 
+@dataclass
+class Timed:
+    """The runs of one system: seconds each, the largest peak memory, the triples it wrote."""
+
+    seconds: list[float] = field(default_factory=list)
+    memory: float = 0.0  # MB
+    triples: int = 0
+    observations: int = 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=1_000_000)
@@ -158,68 +169,78 @@ def main() -> None:
         platform.load_reference()
         write_table(folder, args.observations, platform.regions.codes_by_level["desa"])
         platform.close()
+        ours = time_ours(folder, args.repeat)
+        anchor = time_anchor(folder, settings.base_iri, args.repeat) if ANCHORS_PYTHON.exists() else None
+    append_figures(args.json, print_table(ours, anchor, args.repeat))
 
-        ours: list[float] = []
-        ours_memory = 0.0
-        for _ in range(args.repeat):
-            output, memory = run_child([sys.executable, __file__, "--child", str(folder)])
-            figures = json.loads(output.strip().splitlines()[-1])
-            ours.append(figures["seconds"])
-            ours_memory = max(ours_memory, memory)
-        observations = figures["observations"]
-        our_quads = lines_in(folder / "ours.nq")
-        (folder / "ours.nq").unlink()
 
-        anchor: list[float] = []
-        anchor_memory = 0.0
-        anchor_triples = 0
-        if ANCHORS_PYTHON.exists():
-            tidy = write_tidy(folder)
-            rml = folder / "mapping.rml.ttl"
-            rml.write_text(RML.format(base=settings.base_iri, source=tidy), encoding="utf-8")
-            config = folder / "config.ini"
-            config.write_text(CONFIG.format(output=folder / "morph.nt", mapping=rml), encoding="utf-8")
-            for _ in range(args.repeat):
-                output, memory = run_child([str(ANCHORS_PYTHON), "-m", "morph_kgc", str(config)])
-                found = re.search(r"Materialization finished in ([\d.]+) seconds", output)
-                if not found:
-                    raise SystemExit(f"Morph-KGC did not report its time:\n{output[-2000:]}")
-                anchor.append(float(found.group(1)))
-                anchor_memory = max(anchor_memory, memory)
-            anchor_triples = lines_in(folder / "morph.nt")
+def time_ours(folder: Path, repeat: int) -> Timed:
+    """Our mapping of the wide table in ``folder``, each run in its own process."""
+    ours = Timed()
+    for _ in range(repeat):
+        output, memory = run_child([sys.executable, __file__, "--child", str(folder)])
+        figures = json.loads(output.strip().splitlines()[-1])
+        ours.seconds.append(figures["seconds"])
+        ours.memory = max(ours.memory, memory)
+    ours.observations = figures["observations"]
+    ours.triples = lines_in(folder / "ours.nq")
+    (folder / "ours.nq").unlink()
+    return ours
 
+
+def time_anchor(folder: Path, base_iri: str, repeat: int) -> Timed:
+    """Morph-KGC on the tidy form of the same observations, each run in its own process."""
+    tidy = write_tidy(folder)
+    rml = folder / "mapping.rml.ttl"
+    rml.write_text(RML.format(base=base_iri, source=tidy), encoding="utf-8")
+    config = folder / "config.ini"
+    config.write_text(CONFIG.format(output=folder / "morph.nt", mapping=rml), encoding="utf-8")
+    anchor = Timed()
+    for _ in range(repeat):
+        output, memory = run_child([str(ANCHORS_PYTHON), "-m", "morph_kgc", str(config)])
+        found = re.search(r"Materialization finished in ([\d.]+) seconds", output)
+        if not found:
+            raise SystemExit(f"Morph-KGC did not report its time:\n{output[-2000:]}")
+        anchor.seconds.append(float(found.group(1)))
+        anchor.memory = max(anchor.memory, memory)
+    anchor.triples = lines_in(folder / "morph.nt")
+    return anchor
+
+
+def print_table(ours: Timed, anchor: Timed | None, repeat: int) -> dict[str, object]:
+    """Print the figures; the figures for ``bench_summary.py``."""
     med = statistics.median
     print(
         f"machine: {host.machine()}, {os.cpu_count()} cores, Python {host.python_version()}; "
-        f"median of {args.repeat} runs, each in its own process"
+        f"median of {repeat} runs, each in its own process"
     )
     print(f"{'mapping, province table':58} {'seconds':>8} {'triples/s':>11} {'peak MB':>8}")
-    ours_rate = our_quads / med(ours)
+    ours_rate = ours.triples / med(ours.seconds)
     print(
-        f"{'One Center: messy wide CSV -> N-Quads (' + format(observations, ',') + ' obs)':58} "
-        f"{med(ours):8.2f} {ours_rate:11,.0f} {ours_memory:8,.0f}"
+        f"{'One Center: messy wide CSV -> N-Quads (' + format(ours.observations, ',') + ' obs)':58} "
+        f"{med(ours.seconds):8.2f} {ours_rate:11,.0f} {ours.memory:8,.0f}"
     )
-    figures_out = {
+    figures: dict[str, object] = {
         "bench": "mapping",
-        "observations": observations,
-        "quads": our_quads,
-        "seconds": med(ours),
+        "observations": ours.observations,
+        "quads": ours.triples,
+        "seconds": med(ours.seconds),
         "quads_per_s": ours_rate,
-        "peak_mb": ours_memory,
+        "peak_mb": ours.memory,
     }
-    if anchor:
-        anchor_rate = anchor_triples / med(anchor)
+    if anchor and anchor.seconds:
+        anchor_rate = anchor.triples / med(anchor.seconds)
         print(
             f"{'Morph-KGC 2 processes: clean tidy CSV -> N-Triples':58} "
-            f"{med(anchor):8.2f} {anchor_rate:11,.0f} {anchor_memory:8,.0f}"
+            f"{med(anchor.seconds):8.2f} {anchor_rate:11,.0f} {anchor.memory:8,.0f}"
         )
         print(f"ratio (ours / Morph-KGC, triples per second): {ours_rate / anchor_rate:.2f}x")
-        figures_out.update(
-            anchor_seconds=med(anchor), anchor_triples=anchor_triples, anchor_peak_mb=anchor_memory
+        figures.update(
+            anchor_seconds=med(anchor.seconds), anchor_triples=anchor.triples, anchor_peak_mb=anchor.memory
         )
     else:
         print(f"Morph-KGC: not measured ({ANCHORS_PYTHON} missing; `make bench` creates it)")
-    append_figures(args.json, figures_out)
+    return figures
 
 
 if __name__ == "__main__":

@@ -29,18 +29,21 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import append_figures, write_table  # noqa: E402
+from bench_load import append_figures, flush, write_table  # noqa: E402
 
+from graph.answer.code_lists import read_code_lists
 from graph.answer.columnar import answer_rows  # noqa: E402
-from graph.answer.parameters import bind_parameters, read_code_lists  # noqa: E402
-from graph.answer.questions import load_catalogue, question_prefixes  # noqa: E402
-from graph.answer.view import read_view  # noqa: E402
+from graph.answer.parameters import bind_parameters
+from graph.answer.questions import Question, load_catalogue, question_prefixes  # noqa: E402
+from graph.answer.view import ObservationView, read_view  # noqa: E402
 from graph.publish.platform import Platform  # noqa: E402
 from graph.rdf.iris import Iris  # noqa: E402
 from graph.settings import PROJECT_DIR, Settings, load_settings  # noqa: E402
@@ -82,7 +85,7 @@ def build_province(path: Path, observations: int) -> None:
         report = platform.load(mapping)
         print(f"  loaded and judged in {time.perf_counter() - t0:.0f} s: {report.outcome}", flush=True)
     publish_held(platform)
-    platform.store.flush()
+    flush(platform.store)
     platform.close()
 
 
@@ -112,6 +115,11 @@ def timed(fn: Callable[[], int], repeat: int, warmup: int = 3) -> tuple[list[flo
         rows = fn()
         times.append((time.perf_counter() - t0) * 1000)
     return times, rows
+
+
+def count_answer_rows(view: ObservationView, iris: Iris, question: Question, terms: dict[str, Any]) -> int:
+    """Rows of the question's answer from the columnar view."""
+    return len(answer_rows(view, iris, question, terms))
 
 
 def in_process(
@@ -150,7 +158,7 @@ def in_process(
             continue
         bound = bind_parameters(question, list(QUESTIONS[qid].items()), lists)
         terms = {n: p.term for n, p in bound.items() if p.term is not None}
-        columnar[qid] = timed(lambda q=question, t=terms: len(answer_rows(view, iris, q, t)), repeat)
+        columnar[qid] = timed(partial(count_answer_rows, view, iris, question, terms), repeat)
     store.close()
     return out, columnar, built
 

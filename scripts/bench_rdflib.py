@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures  # noqa: E402
 from bench_questions import QUESTIONS  # noqa: E402
 
-from graph.answer.parameters import bind_parameters, read_code_lists  # noqa: E402
+from graph.answer.code_lists import read_code_lists
+from graph.answer.parameters import bind_parameters
 from graph.answer.questions import load_catalogue, question_prefixes  # noqa: E402
 from graph.rdf.iris import Iris  # noqa: E402
 from graph.settings import load_settings  # noqa: E402

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,121 +33,146 @@ def verdict(ok: bool) -> str:
 
 
 def rows(found: dict[str, Any]) -> list[Row]:
+    """One row per measured step, in the order of ``make bench`` (questions: one set per graph)."""
     out: list[Row] = []
-    mapping = found.get("mapping")
-    if mapping:
-        ours = mapping["quads_per_s"]
-        anchor = (
-            mapping.get("anchor_triples", 0) / mapping["anchor_seconds"]
-            if "anchor_seconds" in mapping
-            else None
+    for kind, rows_of in BENCH_ROWS.items():
+        if kind == "questions":
+            for key, figures in found.items():
+                if key.startswith("questions:"):
+                    out += rows_of(figures)
+        elif found.get(kind):
+            out += rows_of(found[kind])
+    return out
+
+
+def mapping_rows(mapping: dict[str, Any]) -> list[Row]:
+    ours = mapping["quads_per_s"]
+    anchor = (
+        mapping.get("anchor_triples", 0) / mapping["anchor_seconds"] if "anchor_seconds" in mapping else None
+    )
+    return [
+        (
+            f"mapping, {mapping['observations']:,} obs (triples/s)",
+            f"{ours:,.0f}",
+            f"Morph-KGC {anchor:,.0f}" if anchor else "Morph-KGC not run",
+            "≥ 3×",
+            f"{ours / anchor:.1f}× {verdict(ours >= 3 * anchor)}" if anchor else "—",
+            f"{mapping['peak_mb']:,.0f}",
         )
+    ]
+
+
+def load_rows(load: dict[str, Any]) -> list[Row]:
+    ratio = load["end_to_end_seconds"] / load["floor_seconds"]
+    out: list[Row] = [
+        (
+            f"end to end, {load['observations']:,} obs (s)",
+            f"{load['end_to_end_seconds']:.0f}",
+            f"bulk load {load['floor_seconds']:.0f}",
+            "≤ 2× floor",
+            f"{ratio:.2f}× {verdict(ratio <= 2)}",
+            f"{load.get('stage_peak_mb', load['peak_mb']):,.0f}",
+        )
+    ]
+    steps = load.get("steps") or {}
+    if load.get("judge_seconds") is not None:
+        on_disk = steps.get("validation")
         out.append(
             (
-                f"mapping, {mapping['observations']:,} obs (triples/s)",
-                f"{ours:,.0f}",
-                f"Morph-KGC {anchor:,.0f}" if anchor else "Morph-KGC not run",
-                "≥ 3×",
-                f"{ours / anchor:.1f}× {verdict(ours >= 3 * anchor)}" if anchor else "—",
-                f"{mapping['peak_mb']:,.0f}",
-            )
-        )
-    load = found.get("load")
-    if load:
-        ratio = load["end_to_end_seconds"] / load["floor_seconds"]
-        out.append(
-            (
-                f"end to end, {load['observations']:,} obs (s)",
-                f"{load['end_to_end_seconds']:.0f}",
-                f"bulk load {load['floor_seconds']:.0f}",
-                "≤ 2× floor",
-                f"{ratio:.2f}× {verdict(ratio <= 2)}",
-                f"{load.get('stage_peak_mb', load['peak_mb']):,.0f}",
-            )
-        )
-        steps = load.get("steps") or {}
-        if load.get("judge_seconds") is not None:
-            on_disk = steps.get("validation")
-            out.append(
-                (
-                    "judge + settle inside a load, on disk (s)",
-                    f"{load['judge_seconds']:.0f}"
-                    + (f" (validation {on_disk:.0f})" if on_disk is not None else ""),
-                    # Steps of judge + settle besides validation (the stage's are in the row above).
-                    "; ".join(
-                        f"{k} {steps[k]:.0f}" for k in ("tracing findings", "validation report") if k in steps
-                    ),
-                    "< 60 s",
-                    verdict(on_disk < 60) if on_disk is not None else "—",
-                    f"{load['peak_mb']:,.0f}",
-                )
-            )
-    validation = found.get("validation")
-    if validation:
-        where = validation.get("store", "memory")
-        in_store = (
-            f"; every shape in the store {validation['store_seconds']:.0f}, {validation['columns_agree']}"
-            if "store_seconds" in validation
-            else ""
-        )
-        out.append(
-            (
-                f"validation, {validation['observations']:,} obs, {where} (s)",
-                f"{validation['seconds']:.1f}{in_store}",
-                f"pySHACL {validation['pyshacl_seconds']:.0f} s on {validation['sample']:,} "
-                f"(ours {validation['sample_seconds']:.2f} s, {validation['agree']})",
+                "judge + settle inside a load, on disk (s)",
+                f"{load['judge_seconds']:.0f}"
+                + (f" (validation {on_disk:.0f})" if on_disk is not None else ""),
+                # Steps of judge + settle besides validation (the stage's are in the row above).
+                "; ".join(
+                    f"{k} {steps[k]:.0f}" for k in ("tracing findings", "validation report") if k in steps
+                ),
                 "< 60 s",
-                verdict(validation["seconds"] < 60),
-                f"{validation['peak_mb']:,.0f}",
+                verdict(on_disk < 60) if on_disk is not None else "—",
+                f"{load['peak_mb']:,.0f}",
             )
         )
-    for key, figures in found.items():
-        if not key.startswith("questions:"):
+    return out
+
+
+def validation_rows(validation: dict[str, Any]) -> list[Row]:
+    where = validation.get("store", "memory")
+    in_store = (
+        f"; every shape in the store {validation['store_seconds']:.0f}, {validation['columns_agree']}"
+        if "store_seconds" in validation
+        else ""
+    )
+    return [
+        (
+            f"validation, {validation['observations']:,} obs, {where} (s)",
+            f"{validation['seconds']:.1f}{in_store}",
+            f"pySHACL {validation['pyshacl_seconds']:.0f} s on {validation['sample']:,} "
+            f"(ours {validation['sample_seconds']:.2f} s, {validation['agree']})",
+            "< 60 s",
+            verdict(validation["seconds"] < 60),
+            f"{validation['peak_mb']:,.0f}",
+        )
+    ]
+
+
+def question_rows(figures: dict[str, Any]) -> list[Row]:
+    out: list[Row] = []
+    for qid, q in figures.items():
+        if not isinstance(q, dict):
             continue
-        for qid, q in figures.items():
-            if not isinstance(q, dict):
-                continue
-            correlated = qid != "village-ranking"
-            out.append(
-                (
-                    f"{qid}, {figures['graph']} (ms)",
-                    f"HTTP {q['http_ms']:.1f} ({q['engine']})",
-                    f"SPARQL in-process {q['sparql_ms']:,.1f}",
-                    "< 100 ms" if correlated else "—",
-                    verdict(q["http_ms"] < 100) if correlated else "—",
-                    "",
-                )
-            )
-    sample = found.get("rdflib")
-    if sample:
-        for qid, q in sample.items():
-            if isinstance(q, dict):
-                out.append(
-                    (
-                        f"{qid}, demo sample of {sample['triples']:,} triples (ms)",
-                        f"pyoxigraph {q['oxigraph_ms']:,.1f}",
-                        f"rdflib {q['rdflib_ms']:,.0f}",
-                        "—",
-                        f"{q['rdflib_ms'] / q['oxigraph_ms']:,.0f}× faster",
-                        "",
-                    )
-                )
-    endpoint = found.get("endpoint")
-    if endpoint:
-        ours = endpoint["One Center /sparql"]
-        other = endpoint["Oxigraph server 0.5"]
-        ratio = ours["requests_per_s"] / other["requests_per_s"]
+        correlated = qid != "village-ranking"
         out.append(
             (
-                f"endpoint, {endpoint['clients']} clients (req/s; p50/p99 ms)",
-                f"{ours['requests_per_s']:.1f}; {ours['p50_ms']:.0f}/{ours['p99_ms']:.0f}",
-                f"Oxigraph server {other['requests_per_s']:.1f}; {other['p50_ms']:.0f}/{other['p99_ms']:.0f}",
-                "≥ 80 %",
-                f"{ratio:.0%} {verdict(ratio >= 0.8)}",
+                f"{qid}, {figures['graph']} (ms)",
+                f"HTTP {q['http_ms']:.1f} ({q['engine']})",
+                f"SPARQL in-process {q['sparql_ms']:,.1f}",
+                "< 100 ms" if correlated else "—",
+                verdict(q["http_ms"] < 100) if correlated else "—",
                 "",
             )
         )
     return out
+
+
+def rdflib_rows(sample: dict[str, Any]) -> list[Row]:
+    return [
+        (
+            f"{qid}, demo sample of {sample['triples']:,} triples (ms)",
+            f"pyoxigraph {q['oxigraph_ms']:,.1f}",
+            f"rdflib {q['rdflib_ms']:,.0f}",
+            "—",
+            f"{q['rdflib_ms'] / q['oxigraph_ms']:,.0f}× faster",
+            "",
+        )
+        for qid, q in sample.items()
+        if isinstance(q, dict)
+    ]
+
+
+def endpoint_rows(endpoint: dict[str, Any]) -> list[Row]:
+    ours = endpoint["One Center /sparql"]
+    other = endpoint["Oxigraph server 0.5"]
+    ratio = ours["requests_per_s"] / other["requests_per_s"]
+    return [
+        (
+            f"endpoint, {endpoint['clients']} clients (req/s; p50/p99 ms)",
+            f"{ours['requests_per_s']:.1f}; {ours['p50_ms']:.0f}/{ours['p99_ms']:.0f}",
+            f"Oxigraph server {other['requests_per_s']:.1f}; {other['p50_ms']:.0f}/{other['p99_ms']:.0f}",
+            "≥ 80 %",
+            f"{ratio:.0%} {verdict(ratio >= 0.8)}",
+            "",
+        )
+    ]
+
+
+# The rows of each benchmark's figures, in the order the table lists them.
+BENCH_ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
+    "mapping": mapping_rows,
+    "load": load_rows,
+    "validation": validation_rows,
+    "questions": question_rows,
+    "rdflib": rdflib_rows,
+    "endpoint": endpoint_rows,
+}
 
 
 def main() -> None:

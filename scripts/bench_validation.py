@@ -19,6 +19,7 @@ import gc
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,15 +29,16 @@ from rdflib.namespace import RDF, SH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import append_figures, peak_rss_mb, write_table  # noqa: E402
+from shacl_reference import pyshacl_keys  # noqa: E402
 
-from graph.check.engine import Shapes, validate
+from graph.check.engine import validate
 from graph.check.findings import Finding
+from graph.check.shapes import Shapes
+from graph.publish.load_report import LoadReport  # noqa: E402
 from graph.publish.platform import Platform  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
 from graph.store.embedded import EmbeddedStore  # noqa: E402
 from graph.store.versions import candidate_graphs  # noqa: E402
-
-Key = tuple[str, str, str | None, str, str]
 
 
 def sample_graph(platform: Platform, graphs: list[str], observations: int) -> rdflib.Graph:
@@ -46,6 +48,7 @@ CONSTRUCT {{ ?o ?p ?v . ?v ?q ?w }} WHERE {{
   {{ SELECT ?o WHERE {{ ?o a qb:Observation }} LIMIT {observations} }}
   ?o ?p ?v . OPTIONAL {{ ?v ?q ?w FILTER(!isLiteral(?v)) }} }}"""
     result = platform.store.query(query, default_graph=graphs)
+    assert isinstance(result, ox.QueryTriples)
     data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
     graph.parse(data=data, format="nt")
@@ -54,23 +57,33 @@ CONSTRUCT {{ ?o ?p ?v . ?v ?q ?w }} WHERE {{
     return graph
 
 
-def pyshacl_keys(report: rdflib.Graph, shapes: rdflib.Graph) -> set[Key]:
-    """(focus, component, path, severity, node shape) of each pySHACL result."""
-    owner = {str(ps): str(ns) for ns, ps in shapes.subject_objects(SH.property)}
-    keys = set()
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        source = str(report.value(r, SH.sourceShape))
-        path = report.value(r, SH.resultPath)
-        keys.add(
-            (
-                str(report.value(r, SH.focusNode)),
-                str(report.value(r, SH.sourceConstraintComponent)),
-                None if path is None else str(path),
-                str(report.value(r, SH.resultSeverity)),
-                owner.get(source, source),
-            )
-        )
-    return keys
+@dataclass
+class StoreRun:
+    """The draft validated in the store: as a load judges it, and with every shape in the store."""
+
+    report: LoadReport  # the staged draft's
+    load_seconds: float
+    graphs: list[str]  # the graphs a load judges
+    shapes: Shapes
+    findings: list[Finding]  # as a load judges
+    seconds: float
+    timings: dict[str, float]  # seconds per query, as a load judges
+    store_findings: int
+    store_seconds: float
+    same: str  # "identical" when both found the same, in full
+    every: str  # whether the graphs judged are all of the store's
+    sample: rdflib.Graph  # the first observations, for pySHACL
+
+
+@dataclass
+class SampleRun:
+    """pySHACL and our engine on the sample."""
+
+    pyshacl_seconds: float
+    pyshacl_results: int
+    findings: list[Finding]
+    seconds: float
+    agree: str  # "identical" when both found the same keys
 
 
 def main() -> None:
@@ -83,39 +96,80 @@ def main() -> None:
     parser.add_argument("--store", choices=["disk", "memory"], default="disk", help="where the graph is kept")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        store_path = str(folder / "store") if args.store == "disk" else ":memory:"
-        platform = Platform(load_settings(store_path=store_path))
-        platform.load_reference()
-        mapping = write_table(folder, args.observations, platform.regions.codes_by_level["desa"])
-        t0 = time.perf_counter()
-        # Staged as Platform.load stages it, but not judged: judging is what is timed here
-        # (and the random figures break rules, so the load would hold the draft).
-        draft = platform._stage(mapping)
-        load_s = time.perf_counter() - t0
-        report = draft.report
-        gc.collect()  # the table and its N-Quads are gone: the store is what is left
-        graphs = candidate_graphs(platform.store, platform.iris, {draft.dataset_iri: draft.graph})
-        shapes = Shapes.load(platform.settings.shapes_path)
-        timings: dict[str, float] = {}
-        # As a load judges its draft (first, as a load does, right after the stage): the
-        # observation shapes on the draft's columns, the rest in the store.
-        assert draft.observations is not None
-        t1 = time.perf_counter()
-        findings = validate(
-            platform.store, shapes, graphs, drafts=[draft.observations], workers=args.workers, timings=timings
-        )
-        ours_s = time.perf_counter() - t1
-        # Every shape in the store: the engine alone, and what the columns must agree with.
-        t4 = time.perf_counter()
-        in_store = validate(platform.store, shapes, graphs, workers=args.workers)
-        store_s = time.perf_counter() - t4
-        same = "identical" if _full(findings) == _full(in_store) else "DIFFERENT"
-        store_findings = len(in_store)
-        del in_store
-        sample = sample_graph(platform, graphs, args.sample)
-        every = "all of the store's" if set(platform.store.named_graphs()) <= set(graphs) else "not all"
-        platform.close()
+        run = validate_in_store(args, Path(tmp))
+    sample = validate_sample(run.sample, run.shapes, args.workers)
+    print_table(args, run, sample)
+    append_figures(
+        args.json,
+        {
+            "bench": "validation",
+            "store": args.store,
+            "observations": run.report.observations,
+            "seconds": run.seconds,
+            "store_seconds": run.store_seconds,
+            "findings": len(run.findings),
+            "sample": args.sample,
+            "sample_seconds": sample.seconds,
+            "pyshacl_seconds": sample.pyshacl_seconds,
+            "agree": sample.agree,
+            "columns_agree": run.same,
+            "peak_mb": peak_rss_mb(),
+        },
+    )
+
+
+def validate_in_store(args: argparse.Namespace, folder: Path) -> StoreRun:
+    """Stage the synthetic table as a draft in a store in ``folder`` (or in memory), then time
+    validating it twice: as a load judges it, and with every shape in the store."""
+    store_path = str(folder / "store") if args.store == "disk" else ":memory:"
+    platform = Platform(load_settings(store_path=store_path))
+    platform.load_reference()
+    mapping = write_table(folder, args.observations, platform.regions.codes_by_level["desa"])
+    t0 = time.perf_counter()
+    # Staged as Platform.load stages it, but not judged: judging is what is timed here
+    # (and the random figures break rules, so the load would hold the draft).
+    draft = platform._stage(mapping)
+    load_s = time.perf_counter() - t0
+    gc.collect()  # the table and its N-Quads are gone: the store is what is left
+    graphs = candidate_graphs(platform.store, platform.iris, {draft.dataset_iri: draft.graph})
+    shapes = Shapes.load(platform.settings.shapes_path)
+    timings: dict[str, float] = {}
+    # As a load judges its draft (first, as a load does, right after the stage): the
+    # observation shapes on the draft's columns, the rest in the store.
+    assert draft.observations is not None
+    t1 = time.perf_counter()
+    findings = validate(
+        platform.store, shapes, graphs, drafts=[draft.observations], workers=args.workers, timings=timings
+    )
+    ours_s = time.perf_counter() - t1
+    # Every shape in the store: the engine alone, and what the columns must agree with.
+    t4 = time.perf_counter()
+    in_store = validate(platform.store, shapes, graphs, workers=args.workers)
+    store_s = time.perf_counter() - t4
+    same = "identical" if _full(findings) == _full(in_store) else "DIFFERENT"
+    store_findings = len(in_store)
+    del in_store
+    sample = sample_graph(platform, graphs, args.sample)
+    every = "all of the store's" if set(platform.store.named_graphs()) <= set(graphs) else "not all"
+    platform.close()
+    return StoreRun(
+        draft.report,
+        load_s,
+        graphs,
+        shapes,
+        findings,
+        ours_s,
+        timings,
+        store_findings,
+        store_s,
+        same,
+        every,
+        sample,
+    )
+
+
+def validate_sample(sample: rdflib.Graph, shapes: Shapes, workers: int | None) -> SampleRun:
+    """Time pySHACL, the reference, and our engine on the sample; whether they agree."""
     t2 = time.perf_counter()
     _conforms, results, _ = pyshacl.validate(
         sample, shacl_graph=shapes.graph, advanced=True, allow_warnings=True
@@ -125,52 +179,44 @@ def main() -> None:
     expected = pyshacl_keys(results, shapes.graph)
     n_pyshacl = len(set(results.subjects(RDF.type, SH.ValidationResult)))
     t3 = time.perf_counter()
-    on_sample = _ours_on(sample, shapes, args.workers)
+    on_sample = _ours_on(sample, shapes, workers)
     ours_sample_s = time.perf_counter() - t3
     agree = "identical" if {f.key() for f in on_sample} == expected else "DIFFERENT"
+    return SampleRun(pyshacl_s, n_pyshacl, on_sample, ours_sample_s, agree)
 
+
+def print_table(args: argparse.Namespace, run: StoreRun, sample: SampleRun) -> None:
+    report = run.report
     print(
-        f"graph: {report.observations:,} observations ({report.quads:,} quads) loaded in {load_s:.0f} s "
-        f"({args.store} store, as a draft); {len(shapes.constraints)} constraints from shapes/ in "
-        f"{len(shapes.queries)} queries; {len(graphs)} graphs, {every}"
+        f"graph: {report.observations:,} observations ({report.quads:,} quads) loaded in {run.load_seconds:.0f} s "
+        f"({args.store} store, as a draft); {len(run.shapes.constraints)} constraints from shapes/ in "
+        f"{len(run.shapes.queries)} queries; {len(run.graphs)} graphs, {run.every}"
     )
     print(f"{'validator':48} {'observations':>13} {'seconds':>9} {'findings':>9}")
     print(
-        f"{'One Center, as a load judges (draft on columns)':48} {report.observations:>13,} {ours_s:9.2f} "
-        f"{len(findings):9,}"
+        f"{'One Center, as a load judges (draft on columns)':48} {report.observations:>13,} {run.seconds:9.2f} "
+        f"{len(run.findings):9,}"
     )
     print(
-        f"{'One Center, every shape in the store':48} {report.observations:>13,} {store_s:9.2f} "
-        f"{store_findings:9,}"
+        f"{'One Center, every shape in the store':48} {report.observations:>13,} {run.store_seconds:9.2f} "
+        f"{run.store_findings:9,}"
     )
     print(
-        f"{'One Center on the pySHACL sample':48} {args.sample:>13,} {ours_sample_s:9.2f} {len(on_sample):9,}"
+        f"{'One Center on the pySHACL sample':48} {args.sample:>13,} {sample.seconds:9.2f} {len(sample.findings):9,}"
     )
-    print(f"{'pySHACL (reference) on the sample':48} {args.sample:>13,} {pyshacl_s:9.2f} {n_pyshacl:9,}")
-    print(f"findings with the draft's columns and with every shape in the store, in full: {same}")
-    print(f"findings on the sample, by focus/component/path/severity/shape: {agree}")
+    print(
+        f"{'pySHACL (reference) on the sample':48} {args.sample:>13,} {sample.pyshacl_seconds:9.2f} "
+        f"{sample.pyshacl_results:9,}"
+    )
+    print(f"findings with the draft's columns and with every shape in the store, in full: {run.same}")
+    print(f"findings on the sample, by focus/component/path/severity/shape: {sample.agree}")
     print(f"peak memory (max RSS): {peak_rss_mb():,.0f} MB")
     print(
-        f"slowest queries as a load judges ({sum(timings.values()):.1f} s in all, "
+        f"slowest queries as a load judges ({sum(run.timings.values()):.1f} s in all, "
         f"run {args.workers or 'one per CPU'} at once):"
     )
-    for label, seconds in sorted(timings.items(), key=lambda item: -item[1])[: args.top]:
+    for label, seconds in sorted(run.timings.items(), key=lambda item: -item[1])[: args.top]:
         print(f"  {seconds:7.2f}  {label}")
-    figures = {
-        "bench": "validation",
-        "store": args.store,
-        "observations": report.observations,
-        "seconds": ours_s,
-        "store_seconds": store_s,
-        "findings": len(findings),
-        "sample": args.sample,
-        "sample_seconds": ours_sample_s,
-        "pyshacl_seconds": pyshacl_s,
-        "agree": agree,
-        "columns_agree": same,
-        "peak_mb": peak_rss_mb(),
-    }
-    append_figures(args.json, figures)
 
 
 def _full(findings: list[Finding]) -> list[tuple[object, ...]]:

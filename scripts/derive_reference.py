@@ -25,7 +25,7 @@ def main(ref: Path) -> None:
     names_2022 = {
         r["kode"]: r["nama"].strip() for r in read(ref / "kemendagri_2022_6117_wilayah_lampung.csv")
     }
-    bps_2024 = {}
+    bps_2024: dict[str, dict[str, str]] = {}
     for r in read(ref / "bps_bridging_2024_lampung.csv"):
         bps_2024.setdefault(r["dagri_code"], r)
     bps_2018 = {r["kode_bps"]: r for r in read(ref / "bps_bridging_2018s1_lampung.csv")}

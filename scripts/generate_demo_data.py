@@ -36,12 +36,16 @@ import re
 import zipfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 WILAYAH = ROOT / "ontology" / "codes" / "wilayah_lampung.csv"
@@ -143,6 +147,12 @@ DUKCAPIL_HEADER = [
 DUKCAPIL_HEADER_LINES = 1 + sum(h.count("\n") for h in DUKCAPIL_HEADER)
 
 FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
+
+# The synthetic figures of a world (see build_world): per-year arrays by desa or kecamatan.
+YearArrays = dict[int, np.ndarray]
+World = dict[str, Any]
+# An openpyxl worksheet, or its write-only kind (openpyxl has no type hints).
+Sheet = Any
 
 
 @dataclass
@@ -272,7 +282,7 @@ def read_regions(
 def apportion(weights: np.ndarray, total: int) -> np.ndarray:
     """Integers proportional to weights summing exactly to total (largest remainder)."""
     raw = weights / weights.sum() * total
-    out = np.floor(raw).astype(int)
+    out: np.ndarray = np.floor(raw).astype(int)
     rest = total - out.sum()
     order = np.argsort(-(raw - out), kind="stable")
     out[order[:rest]] += 1
@@ -323,7 +333,7 @@ def fix_xlsx(path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-def new_workbook(title: str, *, stream: bool = False) -> tuple[Workbook, object]:
+def new_workbook(title: str, *, stream: bool = False) -> tuple[Workbook, Sheet]:
     """A workbook with one sheet; ``stream``: openpyxl's write-only mode (rows appended once,
     column widths, row heights and frozen panes set before the first row)."""
     if stream:
@@ -344,9 +354,11 @@ THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FONT = Font(bold=True)
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(bold=True, size=12)
+CENTRE = Alignment(horizontal="center")
 
 
-def style_header(ws, row: int, ncols: int, widths: list[int]) -> None:
+def style_header(ws: Sheet, row: int, ncols: int, widths: list[int]) -> None:
     for c in range(1, ncols + 1):
         cell = ws.cell(row=row, column=c)
         cell.font = HEADER_FONT
@@ -356,7 +368,7 @@ def style_header(ws, row: int, ncols: int, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def styled(ws, value: object, **style: object) -> WriteOnlyCell:
+def styled(ws: Sheet, value: object, **style: object) -> WriteOnlyCell:
     """A write-only cell with the given font, alignment, border or number_format."""
     cell = WriteOnlyCell(ws, value=value)
     for name, setting in style.items():
@@ -371,7 +383,7 @@ def like(template: WriteOnlyCell, value: object) -> WriteOnlyCell:
     return cell
 
 
-def stream_header(ws, cols: list[str], widths: list[int], title_rows: int, freeze: str) -> None:
+def stream_header(ws: Sheet, cols: list[str], widths: list[int], title_rows: int, freeze: str) -> None:
     """Column widths, frozen panes, merged title rows and the header row of a write-only sheet.
 
     Title rows must already be the first ``title_rows`` rows appended; widths and panes are
@@ -381,6 +393,42 @@ def stream_header(ws, cols: list[str], widths: list[int], title_rows: int, freez
     ws.freeze_panes = freeze
     for r in range(1, title_rows + 1):
         ws.merged_cells.add(f"A{r}:{get_column_letter(len(cols))}{r}")
+
+
+def title_and_header(
+    ws: Sheet, titles: list[str], cols: list[str], widths: list[int], *, stream: bool
+) -> int:
+    """Bold merged title rows, a blank row and the styled header row at the top of a sheet, with
+    the panes frozen below the header; the header's row number.
+
+    ``stream``: a write-only sheet, where widths, heights, merges and panes go before any row."""
+    header_row = len(titles) + 2
+    if stream:
+        stream_header(ws, cols, widths, title_rows=len(titles), freeze=f"A{header_row + 1}")
+        ws.row_dimensions[header_row].height = 32
+        for text in titles:
+            ws.append([styled(ws, text, font=TITLE_FONT, alignment=CENTRE)])
+        ws.append([])
+        ws.append([styled(ws, c, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BOX) for c in cols])
+        return header_row
+    for text in titles:
+        ws.append([text])
+    ws.append([])
+    ws.append(cols)
+    for r in range(1, len(titles) + 1):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
+        ws.cell(row=r, column=1).font = TITLE_FONT
+        ws.cell(row=r, column=1).alignment = CENTRE
+    style_header(ws, header_row, len(cols), widths)
+    ws.row_dimensions[header_row].height = 32
+    ws.freeze_panes = f"A{header_row + 1}"
+    return header_row
+
+
+def save_xlsx(wb: Workbook, path: Path) -> None:
+    """Save with fixed timestamps (the same bytes on every run)."""
+    wb.save(path)
+    fix_xlsx(path)
 
 
 # ---- the synthetic world ----------------------------------------------------------------
@@ -427,22 +475,36 @@ def pesawaran_plants(kec: list[Region]) -> Plants:
 
 def build_world(
     kec: list[Region], desa: list[Region], years: list[int], profile: Profile, rng: np.random.Generator
-) -> dict:
+) -> World:
     """The synthetic figures of one kabupaten for ``years`` (anchored on the last year).
 
     Trends are written per year over 2020-2024 (t = 0..4); over a longer span the same total
-    change is spread over all of it.
+    change is spread over all of it. The parts are drawn in a fixed order from ``rng``: the
+    same seed gives the same world.
     """
-    n = len(desa)
     effect = np.array([profile.kec_effect[d.induk] for d in desa])
-    end = years[-1]
     t = {y: (y - years[0]) * 4 / max(4, len(years) - 1) for y in years}
 
     # Latent deprivation, scaled to [0, 1].
-    raw = effect + rng.normal(0.0, 0.6, n)
+    raw = effect + rng.normal(0.0, 0.6, len(desa))
     z = (raw - raw.min()) / (raw.max() - raw.min())
 
-    # Population per desa in the last year: bigger in less deprived desa; bounded; exact total.
+    world: World = {"z": z}
+    world.update(desa_population(z, years, profile, rng))
+    world.update(toddlers(z, world["pop"], t, rng))
+    world.update(water_and_sanitation(z, world["pop"], t, rng))
+    world.update(welfare_recipients(z, world["households"], years, rng))
+    world.update(kecamatan_figures(kec, desa, z, world["pop"], years, rng))
+    return world
+
+
+def desa_population(z: np.ndarray, years: list[int], profile: Profile, rng: np.random.Generator) -> World:
+    """Male and female population per desa and year ("male", "female", "pop").
+
+    Bigger in less deprived desa, bounded, with the profile's exact totals in the last year;
+    earlier years are that year shrunk by a desa-specific growth rate (~1 %/yr)."""
+    n = len(z)
+    end = years[-1]
     w = profile.pop_base * np.exp(rng.normal(0.0, 0.32, n) - 0.35 * (z - 0.5))
     for _ in range(50):
         w = np.clip(w * profile.total / w.sum(), profile.pop_low, profile.pop_high)
@@ -458,32 +520,47 @@ def build_world(
         f = (1 + growth) ** (end - y)
         male[y] = male_end if y == end else np.rint(male_end / f).astype(int)
         female[y] = female_end if y == end else np.rint(female_end / f).astype(int)
-    pop = {y: male[y] + female[y] for y in years}
+    return {"male": male, "female": female, "pop": {y: male[y] + female[y] for y in years}}
 
-    # Dinkes: toddlers weighed 8-10 % of population, prevalence rises with z, falls slowly.
+
+def toddlers(z: np.ndarray, pop: YearArrays, t: dict[int, float], rng: np.random.Generator) -> World:
+    """Dinkes: toddlers weighed 8-10 % of population, prevalence rises with z, falls slowly."""
+    n = len(z)
     weigh_share = rng.uniform(0.08, 0.10, n)
     prev_base = 0.10 + 0.24 * z + rng.normal(0.0, 0.035, n)
     weighed, stunted = {}, {}
-    for y in years:
+    for y in t:
         wy = np.rint(pop[y] * weigh_share * (1 + rng.normal(0.0, 0.03, n))).astype(int)
         py = np.clip(prev_base - 0.012 * t[y] + rng.normal(0.0, 0.012, n), 0.08, 0.36)
         weighed[y] = wy
         stunted[y] = np.rint(wy * py).astype(int)
+    return {"weighed": weighed, "stunted": stunted}
 
-    # Households (persons per household ~3.8) and water / sanitation access.
+
+def water_and_sanitation(
+    z: np.ndarray, pop: YearArrays, t: dict[int, float], rng: np.random.Generator
+) -> World:
+    """Households (persons per household ~3.8) and their water / sanitation access."""
+    n = len(z)
     hh_size = 3.8 * (1 + rng.normal(0.0, 0.04, n))
     water_base = 92 - 45 * z + rng.normal(0.0, 6.5, n)
     sani_base = 86 - 40 * z + rng.normal(0.0, 6.5, n)
     households, water, sani = {}, {}, {}
-    for y in years:
+    for y in t:
         hh = np.rint(pop[y] / hh_size).astype(int)
         wp = np.clip(water_base + 1.5 * t[y] + rng.normal(0.0, 1.0, n), 40, 95) / 100
         sp = np.clip(sani_base + 2.0 * t[y] + rng.normal(0.0, 1.2, n), 35, 96) / 100
         households[y] = hh
         water[y] = np.rint(hh * wp).astype(int)
         sani[y] = np.rint(hh * sp).astype(int)
+    return {"households": households, "water": water, "sani": sani}
 
-    # Dinsos: KPM per household rises with z; a COVID-era bump in 2021.
+
+def welfare_recipients(
+    z: np.ndarray, households: YearArrays, years: list[int], rng: np.random.Generator
+) -> World:
+    """Dinsos: KPM per household rises with z; a COVID-era bump in 2021."""
+    n = len(z)
     pkh_rate = np.clip(0.04 + 0.22 * z + rng.normal(0.0, 0.025, n), 0.02, 0.35)
     bpnt_rate = np.clip(0.07 + 0.28 * z + rng.normal(0.0, 0.03, n), 0.04, 0.45)
     year_factor = {2020: 1.00, 2021: 1.06, 2022: 1.03, 2023: 0.98, 2024: 0.95}
@@ -492,8 +569,18 @@ def build_world(
         yf = year_factor.get(y, 1.0)
         pkh[y] = np.rint(households[y] * pkh_rate * yf * (1 + rng.normal(0.0, 0.03, n))).astype(int)
         bpnt[y] = np.rint(households[y] * bpnt_rate * yf * (1 + rng.normal(0.0, 0.03, n))).astype(int)
+    return {"pkh": pkh, "bpnt": bpnt}
 
-    # Kecamatan level: sums, mean deprivation, schools, BPS projection.
+
+def kecamatan_figures(
+    kec: list[Region],
+    desa: list[Region],
+    z: np.ndarray,
+    pop: YearArrays,
+    years: list[int],
+    rng: np.random.Generator,
+) -> World:
+    """Kecamatan level: mean deprivation ("kz"), desa sums ("kpop"), schools, BPS projection."""
     members: dict[str, list[int]] = {k.kode: [] for k in kec}
     for i, d in enumerate(desa):
         members[d.induk].append(i)
@@ -501,16 +588,31 @@ def build_world(
     kz_raw = np.array([z[idx[k.kode]].mean() for k in kec])
     kz = (kz_raw - kz_raw.min()) / (kz_raw.max() - kz_raw.min())
     kpop = {y: np.array([pop[y][idx[k.kode]].sum() for k in kec]) for y in years}
-    sd_share = 0.115 * (1 + rng.normal(0.0, 0.04, len(kec)))
-    smp_share = 0.052 * (1 + rng.normal(0.0, 0.05, len(kec)))
+    schools = school_figures(kz, kpop, rng)
+    # BPS projection: a smooth series, a per-kecamatan offset (+-2 %) from the Dukcapil sum.
+    bps_offset = rng.uniform(-0.02, 0.02, len(kec))
+    bps = {
+        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int) for y in years
+    }
+    return {"kz": kz, "kpop": kpop, "schools": schools, "bps": bps, "idx": idx}
+
+
+def school_figures(
+    kz: np.ndarray, kpop: YearArrays, rng: np.random.Generator
+) -> dict[int, dict[str, np.ndarray]]:
+    """Disdik per kecamatan and year: schools, pupils (a share of the population) and dropouts
+    (per pupil, up with the kecamatan's mean deprivation)."""
+    n = len(kz)
+    sd_share = 0.115 * (1 + rng.normal(0.0, 0.04, n))
+    smp_share = 0.052 * (1 + rng.normal(0.0, 0.05, n))
     schools = {}
-    for y in years:
-        m_sd = np.rint(kpop[y] * sd_share * (1 + rng.normal(0.0, 0.01, len(kec)))).astype(int)
-        m_smp = np.rint(kpop[y] * smp_share * (1 + rng.normal(0.0, 0.015, len(kec)))).astype(int)
+    for y in kpop:
+        m_sd = np.rint(kpop[y] * sd_share * (1 + rng.normal(0.0, 0.01, n))).astype(int)
+        m_smp = np.rint(kpop[y] * smp_share * (1 + rng.normal(0.0, 0.015, n))).astype(int)
         s_sd = np.maximum(4, np.rint(m_sd / 175)).astype(int)
         s_smp = np.maximum(2, np.rint(m_smp / 260)).astype(int)
-        r_sd = (0.001 + 0.006 * kz) * np.exp(rng.normal(0.0, 0.15, len(kec)))
-        r_smp = (0.004 + 0.018 * kz) * np.exp(rng.normal(0.0, 0.15, len(kec)))
+        r_sd = (0.001 + 0.006 * kz) * np.exp(rng.normal(0.0, 0.15, n))
+        r_smp = (0.004 + 0.018 * kz) * np.exp(rng.normal(0.0, 0.15, n))
         schools[y] = dict(
             s_sd=s_sd,
             s_smp=s_smp,
@@ -519,30 +621,7 @@ def build_world(
             p_sd=np.rint(m_sd * r_sd).astype(int),
             p_smp=np.rint(m_smp * r_smp).astype(int),
         )
-    # BPS projection: a smooth series, a per-kecamatan offset (+-2 %) from the Dukcapil sum.
-    bps_offset = rng.uniform(-0.02, 0.02, len(kec))
-    bps = {
-        y: np.rint(kpop[y] * (1 + bps_offset + rng.normal(0.0, 0.002, len(kec)))).astype(int) for y in years
-    }
-
-    return dict(
-        z=z,
-        male=male,
-        female=female,
-        pop=pop,
-        weighed=weighed,
-        stunted=stunted,
-        households=households,
-        water=water,
-        sani=sani,
-        pkh=pkh,
-        bpnt=bpnt,
-        kz=kz,
-        kpop=kpop,
-        schools=schools,
-        bps=bps,
-        idx=idx,
-    )
+    return schools
 
 
 # ---- writers ----------------------------------------------------------------------------
@@ -551,7 +630,7 @@ def kabupaten_label(kab: Region) -> str:
     return kab.nama.replace("Kabupaten ", "Kab. ", 1)
 
 
-def write_dukcapil(scope: Scope, w: dict) -> Written:
+def write_dukcapil(scope: Scope, w: World) -> Written:
     name = f"disdukcapil_penduduk_desa_jk_{scope.span}.csv"
     kec_by = {k.kode: k for k in scope.kec}
     kab_by = {k.kode: k for k in scope.kabupaten}
@@ -576,17 +655,13 @@ def write_dukcapil(scope: Scope, w: dict) -> Written:
                     before, after = neighbour_years(y, scope.years)
                     trend = (int(series[before][i]) + int(series[after][i])) // 2
                     level = f"{before}/{after}" if before != after else str(before)
+                    finding = (
+                        f"{d.nama} ({d.kode}) {sex} {y}: {value} jiwa, about half of "
+                        f"its {level} level (~{trend}); L+P for {y} breaks the desa's "
+                        f"time series (physical line {record + header_lines - 1})." + note
+                    )
                     scope.problems.append(
-                        Problem(
-                            "coherence",
-                            name,
-                            record,
-                            "jumlah_penduduk",
-                            str(value),
-                            f"{d.nama} ({d.kode}) {sex} {y}: {value} jiwa, about half of "
-                            f"its {level} level (~{trend}); L+P for {y} breaks the desa's "
-                            f"time series (physical line {record + header_lines - 1})." + note,
-                        )
+                        Problem("coherence", name, record, "jumlah_penduduk", str(value), finding)
                     )
                 wr.writerow(
                     [
@@ -608,60 +683,43 @@ def write_dukcapil(scope: Scope, w: dict) -> Written:
     return Written(name, record - 1, record - 1)
 
 
-def write_dinkes(scope: Scope, w: dict) -> Written:
+DINKES_COLUMNS = [
+    "No",
+    "Kecamatan",
+    "Puskesmas",
+    "Desa",
+    "Tahun",
+    "Jumlah Balita Ditimbang",
+    "Jumlah Balita Stunting",
+    "Prevalensi (%)",
+]
+DINKES_WIDTHS = [6, 18, 26, 24, 8, 14, 14, 12]
+
+
+@dataclass
+class DinkesRow:
+    """The cells of one Dinkes data row as written, after the deliberate problems."""
+
+    desa: str  # the desa name as Dinkes writes it
+    weighed: int | str
+    stunted: int | None
+    prevalence: str
+    rejected: bool = False  # the row's region cannot be linked
+    unreadable: int = 0  # measure cells that do not load (unparseable or missing)
+
+
+def write_dinkes(scope: Scope, w: World) -> Written:
     name = f"dinkes_balita_stunting_desa_{scope.span}.xlsx"
     kec_by = {k.kode: k for k in scope.kec}
-    plants = scope.plants
     stream = scope.stream_xlsx
     wb, ws = new_workbook("Stunting", stream=stream)
-    cols = [
-        "No",
-        "Kecamatan",
-        "Puskesmas",
-        "Desa",
-        "Tahun",
-        "Jumlah Balita Ditimbang",
-        "Jumlah Balita Stunting",
-        "Prevalensi (%)",
-    ]
     titles = [
         f"DATA BALITA STUNTING PER DESA TAHUN {scope.years[0]} - {scope.years[-1]}",
         f"DINAS KESEHATAN {scope.label.upper()}",
     ]
-    widths = [6, 18, 26, 24, 8, 14, 14, 12]
-    if stream:
-        stream_header(ws, cols, widths, title_rows=2, freeze="A5")
-        ws.row_dimensions[4].height = 32
-        big = Font(bold=True, size=12)
-        centre = Alignment(horizontal="center")
-        for text in titles:
-            ws.append([styled(ws, text, font=big, alignment=centre)])
-        ws.append([])
-        ws.append([styled(ws, c, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BOX) for c in cols])
-        right = styled(ws, None, alignment=Alignment(horizontal="right"))
-    else:
-        for text in titles:
-            ws.append([text])
-        ws.append([])
-        ws.append(cols)
-        for r in (1, 2):
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(cols))
-            ws.cell(row=r, column=1).font = Font(bold=True, size=12)
-            ws.cell(row=r, column=1).alignment = Alignment(horizontal="center")
-        style_header(ws, 4, len(cols), widths)
-        ws.row_dimensions[4].height = 32
-
-    # Puskesmas per desa.
-    members: dict[str, list[Region]] = {k.kode: [] for k in scope.kec}
-    for d in scope.desa:
-        members[d.induk].append(d)
-    pkm = {}
-    for k in scope.kec:
-        first, rest, split = scope.profiles[k.induk].puskesmas[k.kode]
-        for j, d in enumerate(members[k.kode]):
-            pkm[d.kode] = first if j < split or split == 0 else rest
-
-    row = 4
+    row = title_and_header(ws, titles, DINKES_COLUMNS, DINKES_WIDTHS, stream=stream)
+    right = styled(ws, None, alignment=Alignment(horizontal="right")) if stream else None
+    pkm = puskesmas_by_desa(scope)
     no = 0
     tot_w = tot_s = 0
     observations = 0
@@ -670,159 +728,139 @@ def write_dinkes(scope: Scope, w: dict) -> Written:
             row += 1
             no += 1
             k = kec_by[d.induk]
-            wv = int(w["weighed"][y][i])
-            sv = int(w["stunted"][y][i])
-            prev = comma(100 * sv / wv)
-            desa_name = d.nama
-            rejected = False
-            unreadable = 0
-            if k.kode in scope.ambiguous_kec:
-                rejected = True
-                scope.problems.append(
-                    Problem(
-                        "linking",
-                        name,
-                        row,
-                        "Kecamatan",
-                        k.nama.upper(),
-                        f"kecamatan name {k.nama!r} is not unique in the province and the table names "
-                        f"no kabupaten: ambiguous, the row is rejected and {d.nama} ({d.kode}) waits "
-                        "for review",
-                        rejects_row=True,
-                    )
-                )
-            elif d.kode in scope.ambiguous_desa:
-                rejected = True
-                scope.problems.append(
-                    Problem(
-                        "linking",
-                        name,
-                        row,
-                        "Desa",
-                        d.nama,
-                        f"desa name {d.nama!r} also fits {scope.ambiguous_desa[d.kode]} in Kec. {k.nama} "
-                        "(an official or BPS name): ambiguous, the row is rejected and waits for review",
-                        rejects_row=True,
-                    )
-                )
-            elif d.kode in plants.dinkes_spelling and y in plants.dinkes_spelling[d.kode][1]:
-                desa_name = plants.dinkes_spelling[d.kode][0]
-                rejected = d.kode in plants.dinkes_review
-                scope.problems.append(
-                    Problem(
-                        "linking",
-                        name,
-                        row,
-                        "Desa",
-                        desa_name,
-                        f"misspelt desa (no exact match in Kec. {k.nama}): linked to "
-                        f"{d.nama} ({d.kode}) by the spelling rules or fuzzy matching with "
-                        "its score and runner-up recorded, or listed in the review queue "
-                        f"with {d.nama} as a candidate",
-                        rejects_row=rejected,
-                    )
-                )
-            elif no % 23 == 0:
-                desa_name = d.nama + "  "  # trailing spaces: harmless, normalised away
-            weighed_cell: object = wv
-            stunted_cell: object = sv
-            if (d.kode, y) in plants.dinkes_stunted_gt_weighed:
-                stunted_cell = int(round(wv * 1.18))
-                scope.problems.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        row,
-                        "Jumlah Balita Stunting",
-                        str(stunted_cell),
-                        f"{d.nama} {y}: stunted ({stunted_cell}) > weighed ({wv}); the row's "
-                        f"Prevalensi ({prev}) also disagrees with stunted/weighed",
-                    )
-                )
-            if (d.kode, y) in plants.dinkes_two_commas:
-                prev = prev + ",4"
-                unreadable += 1
-                scope.problems.append(
-                    Problem(
-                        "parsing",
-                        name,
-                        row,
-                        "Prevalensi (%)",
-                        prev,
-                        "unparseable number (two decimal commas); not in the missing list, so "
-                        "reported as a parse error, the row's other measures still load",
-                    )
-                )
-            if (d.kode, y) in plants.dinkes_na:
-                weighed_cell = "n.a."
-                unreadable += 1
-                scope.problems.append(
-                    Problem(
-                        "parsing",
-                        name,
-                        row,
-                        "Jumlah Balita Ditimbang",
-                        "n.a.",
-                        "'n.a.' is not in the mapping's missing list: reported as unparseable",
-                    )
-                )
-            if (d.kode, y) in plants.dinkes_empty:
-                stunted_cell = None
-                unreadable += 1
-                scope.problems.append(
-                    Problem(
-                        "missing",
-                        name,
-                        row,
-                        "Jumlah Balita Stunting",
-                        "(empty cell)",
-                        "empty cell = missing value (allowed): counted as missing, not an error",
-                    )
-                )
-            if not rejected:
-                observations += 3 - unreadable
-            if isinstance(weighed_cell, int):
-                tot_w += weighed_cell
-            if isinstance(stunted_cell, int):
-                tot_s += stunted_cell
-            values = [no, k.nama.upper(), pkm[d.kode], desa_name, y, weighed_cell, stunted_cell, prev]
-            if stream:
-                ws.append(values[:7] + [like(right, prev)])
-                continue
-            ws.append(values)
-            for c in range(1, len(cols) + 1):
-                ws.cell(row=row, column=c).border = BOX
-            ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
-    row += 1
+            wv, sv = int(w["weighed"][y][i]), int(w["stunted"][y][i])
+            desa_name, rejected = dinkes_desa_name(scope, name, row, no, y, d, k)
+            cells = DinkesRow(desa_name, wv, sv, comma(100 * sv / wv), rejected)
+            plant_dinkes_cells(scope, name, row, y, d, cells)
+            if not cells.rejected:
+                observations += 3 - cells.unreadable
+            if isinstance(cells.weighed, int):
+                tot_w += cells.weighed
+            if isinstance(cells.stunted, int):
+                tot_s += cells.stunted
+            values = [no, k.nama.upper(), pkm[d.kode], cells.desa, y, cells.weighed, cells.stunted]
+            append_dinkes_row(ws, row, values + [cells.prevalence], right)
+    append_dinkes_total(ws, row + 1, tot_w, tot_s, stream=stream)
+    finding = "total row (A:E merged), dropped by drop_rows and counted as dropped"
+    scope.problems.append(Problem("dropped", name, row + 1, "No", "JUMLAH", finding))
+    save_xlsx(wb, scope.out / name)
+    return Written(name, no, observations)
+
+
+def puskesmas_by_desa(scope: Scope) -> dict[str, str]:
+    """The puskesmas serving each desa: a kecamatan's first, or its second after the split."""
+    members: dict[str, list[Region]] = {k.kode: [] for k in scope.kec}
+    for d in scope.desa:
+        members[d.induk].append(d)
+    pkm = {}
+    for k in scope.kec:
+        first, rest, split = scope.profiles[k.induk].puskesmas[k.kode]
+        for j, d in enumerate(members[k.kode]):
+            pkm[d.kode] = first if j < split or split == 0 else rest
+    return pkm
+
+
+def dinkes_desa_name(
+    scope: Scope, name: str, row: int, no: int, y: int, d: Region, k: Region
+) -> tuple[str, bool]:
+    """How the row names its desa, and whether that name cannot be linked (the row is rejected):
+    an ambiguous kecamatan or desa name, a deliberate misspelling, or trailing spaces."""
+    plants = scope.plants
+    if k.kode in scope.ambiguous_kec:
+        finding = (
+            f"kecamatan name {k.nama!r} is not unique in the province and the table names "
+            f"no kabupaten: ambiguous, the row is rejected and {d.nama} ({d.kode}) waits "
+            "for review"
+        )
+        scope.problems.append(
+            Problem("linking", name, row, "Kecamatan", k.nama.upper(), finding, rejects_row=True)
+        )
+        return d.nama, True
+    if d.kode in scope.ambiguous_desa:
+        finding = (
+            f"desa name {d.nama!r} also fits {scope.ambiguous_desa[d.kode]} in Kec. {k.nama} "
+            "(an official or BPS name): ambiguous, the row is rejected and waits for review"
+        )
+        scope.problems.append(Problem("linking", name, row, "Desa", d.nama, finding, rejects_row=True))
+        return d.nama, True
+    if d.kode in plants.dinkes_spelling and y in plants.dinkes_spelling[d.kode][1]:
+        desa_name = plants.dinkes_spelling[d.kode][0]
+        rejected = d.kode in plants.dinkes_review
+        finding = (
+            f"misspelt desa (no exact match in Kec. {k.nama}): linked to "
+            f"{d.nama} ({d.kode}) by the spelling rules or fuzzy matching with "
+            "its score and runner-up recorded, or listed in the review queue "
+            f"with {d.nama} as a candidate"
+        )
+        scope.problems.append(Problem("linking", name, row, "Desa", desa_name, finding, rejects_row=rejected))
+        return desa_name, rejected
+    if no % 23 == 0:
+        return d.nama + "  ", False  # trailing spaces: harmless, normalised away
+    return d.nama, False
+
+
+def plant_dinkes_cells(scope: Scope, name: str, row: int, y: int, d: Region, cells: DinkesRow) -> None:
+    """The deliberate cell problems of desa ``d`` in year ``y``, written into ``cells`` and noted."""
+    plants = scope.plants
+    wv = int(cells.weighed)  # as counted: "n.a." is written below
+    if (d.kode, y) in plants.dinkes_stunted_gt_weighed:
+        cells.stunted = int(round(wv * 1.18))
+        finding = (
+            f"{d.nama} {y}: stunted ({cells.stunted}) > weighed ({wv}); the row's "
+            f"Prevalensi ({cells.prevalence}) also disagrees with stunted/weighed"
+        )
+        scope.problems.append(
+            Problem("coherence", name, row, "Jumlah Balita Stunting", str(cells.stunted), finding)
+        )
+    if (d.kode, y) in plants.dinkes_two_commas:
+        cells.prevalence = cells.prevalence + ",4"
+        cells.unreadable += 1
+        finding = (
+            "unparseable number (two decimal commas); not in the missing list, so "
+            "reported as a parse error, the row's other measures still load"
+        )
+        scope.problems.append(Problem("parsing", name, row, "Prevalensi (%)", cells.prevalence, finding))
+    if (d.kode, y) in plants.dinkes_na:
+        cells.weighed = "n.a."
+        cells.unreadable += 1
+        finding = "'n.a.' is not in the mapping's missing list: reported as unparseable"
+        scope.problems.append(Problem("parsing", name, row, "Jumlah Balita Ditimbang", "n.a.", finding))
+    if (d.kode, y) in plants.dinkes_empty:
+        cells.stunted = None
+        cells.unreadable += 1
+        finding = "empty cell = missing value (allowed): counted as missing, not an error"
+        scope.problems.append(
+            Problem("missing", name, row, "Jumlah Balita Stunting", "(empty cell)", finding)
+        )
+
+
+def append_dinkes_row(ws: Sheet, row: int, values: list[object], right: WriteOnlyCell | None) -> None:
+    """One data row, boxed, the prevalence text right-aligned (a write-only sheet: no boxes)."""
+    if right is not None:
+        ws.append(values[:7] + [like(right, values[7])])
+        return
+    ws.append(values)
+    for c in range(1, len(values) + 1):
+        ws.cell(row=row, column=c).border = BOX
+    ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
+
+
+def append_dinkes_total(ws: Sheet, row: int, tot_w: int, tot_s: int, *, stream: bool) -> None:
+    """The bold ``JUMLAH`` total row (A:E merged) that a load must drop."""
     total = ["JUMLAH", None, None, None, None, tot_w, tot_s, comma(100 * tot_s / tot_w)]
     if stream:
         ws.merged_cells.add(f"A{row}:E{row}")
         ws.append([styled(ws, v, font=HEADER_FONT, border=BOX) for v in total])
-    else:
-        ws.append(total)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-        for c in range(1, len(cols) + 1):
-            ws.cell(row=row, column=c).font = Font(bold=True)
-            ws.cell(row=row, column=c).border = BOX
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
-    scope.problems.append(
-        Problem(
-            "dropped",
-            name,
-            row,
-            "No",
-            "JUMLAH",
-            "total row (A:E merged), dropped by drop_rows and counted as dropped",
-        )
-    )
-    if not stream:
-        ws.freeze_panes = "A5"
-    wb.save(scope.out / name)
-    fix_xlsx(scope.out / name)
-    return Written(name, no, observations)
+        return
+    ws.append(total)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
+    for c in range(1, len(total) + 1):
+        ws.cell(row=row, column=c).font = Font(bold=True)
+        ws.cell(row=row, column=c).border = BOX
+    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
 
 
-def write_disdik(scope: Scope, w: dict) -> Written:
+def write_disdik(scope: Scope, w: World) -> Written:
     name = f"disdik_sekolah_kecamatan_{scope.span}.csv"
     plants = scope.plants
     kab_by = {k.kode: k for k in scope.kabupaten}
@@ -855,29 +893,14 @@ def write_disdik(scope: Scope, w: dict) -> Written:
             if (k.kode, y) in plants.disdik_plusminus:
                 p_sd = "±40"
                 observations -= 1
-                scope.problems.append(
-                    Problem(
-                        "parsing",
-                        name,
-                        record,
-                        "Putus Sekolah SD",
-                        p_sd,
-                        "approximate value '±40' is not a number: reported as unparseable",
-                    )
-                )
+                finding = "approximate value '±40' is not a number: reported as unparseable"
+                scope.problems.append(Problem("parsing", name, record, "Putus Sekolah SD", p_sd, finding))
             if (k.kode, y) in plants.disdik_dropout_gt_pupils:
                 p_smp = dots(int(round(int(s["m_smp"][j]) * 1.5)))
-                scope.problems.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        record,
-                        "Putus Sekolah SMP",
-                        p_smp,
-                        f"Kec. {k.nama} {y}: SMP dropouts ({p_smp}) > SMP pupils "
-                        f"({dots(int(s['m_smp'][j]))})",
-                    )
+                finding = (
+                    f"Kec. {k.nama} {y}: SMP dropouts ({p_smp}) > SMP pupils ({dots(int(s['m_smp'][j]))})"
                 )
+                scope.problems.append(Problem("coherence", name, record, "Putus Sekolah SMP", p_smp, finding))
             kab = [kabupaten_label(kab_by[k.induk])] if scope.province_layout else []
             wr.writerow(
                 kab
@@ -896,7 +919,7 @@ def write_disdik(scope: Scope, w: dict) -> Written:
     return Written(name, record - 1, observations)
 
 
-def write_dinsos(scope: Scope, w: dict) -> Written:
+def write_dinsos(scope: Scope, w: World) -> Written:
     name = f"dinsos_kpm_desa_{scope.span}.csv"
     kec_by = {k.kode: k for k in scope.kec}
     plants = scope.plants
@@ -910,31 +933,21 @@ def write_dinsos(scope: Scope, w: dict) -> Written:
             year_cell = y
             if (d.kode, y) in plants.dinsos_future:
                 year_cell = plants.dinsos_future[(d.kode, y)]
-                scope.problems.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        record,
-                        "Tahun",
-                        str(year_cell),
-                        f"{d.nama} ({d.kode}): year {year_cell} is in the future (the row is "
-                        f"its missing {y}); a period check should reject it",
-                    )
+                finding = (
+                    f"{d.nama} ({d.kode}): year {year_cell} is in the future (the row is "
+                    f"its missing {y}); a period check should reject it"
                 )
+                scope.problems.append(Problem("coherence", name, record, "Tahun", str(year_cell), finding))
             kec_cell = kec_by[d.induk].nama.upper()
             if (d.kode, y) in plants.dinsos_wrong_kec:
                 kec_cell = plants.dinsos_wrong_kec[(d.kode, y)]
+                finding = (
+                    f"{d.nama} ({d.kode}) {y}: the row names Kec. {kec_cell.title()}, but the code "
+                    f"belongs to Kec. {kec_by[d.induk].nama}; the region-under-stated-kecamatan "
+                    "check should flag both figures of the row"
+                )
                 scope.added_later.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        record,
-                        "Nama Kecamatan",
-                        kec_cell,
-                        f"{d.nama} ({d.kode}) {y}: the row names Kec. {kec_cell.title()}, but the code "
-                        f"belongs to Kec. {kec_by[d.induk].nama}; the region-under-stated-kecamatan "
-                        "check should flag both figures of the row",
-                    )
+                    Problem("coherence", name, record, "Nama Kecamatan", kec_cell, finding)
                 )
             wr.writerow(
                 [
@@ -950,20 +963,14 @@ def write_dinsos(scope: Scope, w: dict) -> Written:
     return Written(name, record - 1, 2 * (record - 1))
 
 
-def write_bps(scope: Scope, w: dict) -> Written:
+def write_bps(scope: Scope, w: World) -> Written:
     name = f"bps_luas_penduduk_kecamatan_{scope.span}.csv"
     years = scope.years
     kec = scope.kec
     areas = {c: a for p in scope.profiles.values() for c, a in p.kec_area.items()}
-    width = 3 + len(years)
-    pad = lambda cells: cells + [""] * (width - len(cells))  # noqa: E731
-    span = f"{years[0]}-{years[-1]}"
     buf = io.StringIO()
     wr = csv.writer(buf, delimiter=",", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    wr.writerow(pad([f"Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di {scope.label}, {span}"]))
-    wr.writerow(pad([f"Sumber/Source: BPS {scope.label}, {scope.label} Dalam Angka 2025"]))
-    wr.writerow(pad(["Kode BPS", "Kecamatan", "Luas (km²)", "Proyeksi Penduduk (jiwa)"]))
-    wr.writerow(["", "", ""] + [str(y) for y in years])
+    write_bps_head(wr, scope)
     record = 4
     # BPS order: 010, 011, 020...; a kecamatan newer than its BPS code edition has none.
     order = sorted((j for j in range(len(kec)) if kec[j].kode_bps), key=lambda j: kec[j].kode_bps)
@@ -971,58 +978,83 @@ def write_bps(scope: Scope, w: dict) -> Written:
     tot = {y: 0 for y in years}
     group = {y: 0 for y in years}
     group_area = 0.0
-    n = 0
-
-    def subtotal(j: int) -> None:
-        # Province layout: a "Jumlah <kabupaten>" row closes each kabupaten's kecamatan.
-        nonlocal record, group_area
-        kab = kab_by[kec[j].induk]
-        record += 1
-        label = f"Jumlah {kab.nama}"
-        wr.writerow([kab.kode_bps, label, comma(group_area, 2)] + [dots(group[y]) for y in years])
-        scope.problems.append(
-            Problem(
-                "dropped", name, record, "Kecamatan", label, "kabupaten subtotal row, dropped by drop_rows"
-            )
-        )
-        for y in years:
-            group[y] = 0
-        group_area = 0.0
-
     for pos, j in enumerate(order):
         k = kec[j]
         record += 1
-        n += 1
-        vals = []
-        for y in years:
-            v = int(w["bps"][y][j])
-            off = scope.plants.bps_off.get((k.kode, y))
-            if off is not None:
-                v = int(round(int(w["kpop"][y][j]) * off))
-                scope.problems.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        record,
-                        f"Proyeksi Penduduk (jiwa) {y}",
-                        dots(v),
-                        f"Kec. {k.nama} ({k.kode_bps}) {y}: BPS projection {dots(v)} is "
-                        f"{100 * (v / int(w['kpop'][y][j]) - 1):.0f} % above the Dukcapil "
-                        f"desa sum ({dots(int(w['kpop'][y][j]))}); cross-agency check "
-                        "(>10 %) should flag it",
-                    )
-                )
+        values = bps_projections(scope, w, name, record, j)
+        for y, v in zip(years, values, strict=True):
             tot[y] += v
             group[y] += v
-            vals.append(dots(v))
         group_area += areas[k.kode]
-        wr.writerow([k.kode_bps, k.nama, comma(areas[k.kode], 2)] + vals)
+        wr.writerow([k.kode_bps, k.nama, comma(areas[k.kode], 2)] + [dots(v) for v in values])
         last_of_kab = pos + 1 == len(order) or kec[order[pos + 1]].kode_bps[:4] != k.kode_bps[:4]
         if scope.province_layout and last_of_kab:
-            subtotal(j)
-    record += 1
+            # Province layout: a "Jumlah <kabupaten>" row closes each kabupaten's kecamatan.
+            record += 1
+            write_bps_subtotal(wr, scope, name, record, kab_by[k.induk], group, group_area)
+            group = {y: 0 for y in years}
+            group_area = 0.0
+    write_bps_foot(wr, scope, name, record, tot, sum(areas[kec[j].kode] for j in order))
+    (scope.out / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+    return Written(name, len(order), len(order) * (1 + len(years)))
+
+
+def bps_padded(scope: Scope, cells: list[str]) -> list[str]:
+    """A record padded to the table's width, as BPS exports every record."""
+    return cells + [""] * (3 + len(scope.years) - len(cells))
+
+
+def write_bps_head(wr: CsvWriter, scope: Scope) -> None:
+    """Title, source note and the two-row header (records 1 to 4)."""
+    years = scope.years
+    span = f"{years[0]}-{years[-1]}"
+    wr.writerow(
+        bps_padded(scope, [f"Luas Wilayah dan Proyeksi Penduduk Menurut Kecamatan di {scope.label}, {span}"])
+    )
+    wr.writerow(bps_padded(scope, [f"Sumber/Source: BPS {scope.label}, {scope.label} Dalam Angka 2025"]))
+    wr.writerow(bps_padded(scope, ["Kode BPS", "Kecamatan", "Luas (km²)", "Proyeksi Penduduk (jiwa)"]))
+    wr.writerow(["", "", ""] + [str(y) for y in years])
+
+
+def bps_projections(scope: Scope, w: World, name: str, record: int, j: int) -> list[int]:
+    """The projections of kecamatan ``j`` by year, the deliberately high ones noted."""
+    k = scope.kec[j]
+    out = []
+    for y in scope.years:
+        v = int(w["bps"][y][j])
+        off = scope.plants.bps_off.get((k.kode, y))
+        if off is not None:
+            v = int(round(int(w["kpop"][y][j]) * off))
+            finding = (
+                f"Kec. {k.nama} ({k.kode_bps}) {y}: BPS projection {dots(v)} is "
+                f"{100 * (v / int(w['kpop'][y][j]) - 1):.0f} % above the Dukcapil "
+                f"desa sum ({dots(int(w['kpop'][y][j]))}); cross-agency check "
+                "(>10 %) should flag it"
+            )
+            scope.problems.append(
+                Problem("coherence", name, record, f"Proyeksi Penduduk (jiwa) {y}", dots(v), finding)
+            )
+        out.append(v)
+    return out
+
+
+def write_bps_subtotal(
+    wr: CsvWriter, scope: Scope, name: str, record: int, kab: Region, group: dict[int, int], area: float
+) -> None:
+    """The "Jumlah <kabupaten>" row after a kabupaten's kecamatan (the province layout)."""
+    label = f"Jumlah {kab.nama}"
+    wr.writerow([kab.kode_bps, label, comma(area, 2)] + [dots(group[y]) for y in scope.years])
+    finding = "kabupaten subtotal row, dropped by drop_rows"
+    scope.problems.append(Problem("dropped", name, record, "Kecamatan", label, finding))
+
+
+def write_bps_foot(
+    wr: CsvWriter, scope: Scope, name: str, record: int, tot: dict[int, int], listed_area: float
+) -> None:
+    """The total row (of the kabupaten, or of the province: its listed kecamatan) and the footnote,
+    after data record ``record``."""
     if scope.province_layout:
-        total_area = sum(areas[kec[j].kode] for j in order)
+        total_area = listed_area
         total_label = scope.label
         why = "province total row, dropped by drop_rows"
     else:
@@ -1030,137 +1062,128 @@ def write_bps(scope: Scope, w: dict) -> Written:
         total_area = profile.total_area
         total_label = scope.kabupaten[0].nama
         why = "kabupaten total row, dropped by drop_rows"
-    wr.writerow(["", total_label, comma(total_area, 2)] + [dots(tot[y]) for y in years])
-    scope.problems.append(Problem("dropped", name, record, "Kecamatan", total_label, why))
-    record += 1
+    wr.writerow(["", total_label, comma(total_area, 2)] + [dots(tot[y]) for y in scope.years])
+    scope.problems.append(Problem("dropped", name, record + 1, "Kecamatan", total_label, why))
     wr.writerow(
-        pad(
+        bps_padded(
+            scope,
             [
                 "Sumber: Proyeksi Penduduk Indonesia 2020-2050 Hasil SP2020; luas wilayah "
                 "menurut Kepmendagri (angka sintetis untuk demo)"
-            ]
+            ],
         )
     )
-    scope.problems.append(
-        Problem(
-            "dropped",
-            name,
-            record,
-            "Kode BPS",
-            "Sumber: ...",
-            "footnote row, dropped by drop_rows",
-        )
-    )
-    (scope.out / name).write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
-    return Written(name, n, n * (1 + len(years)))
+    finding = "footnote row, dropped by drop_rows"
+    scope.problems.append(Problem("dropped", name, record + 2, "Kode BPS", "Sumber: ...", finding))
 
 
-def write_dpupr(scope: Scope, w: dict) -> Written:
+DPUPR_COLUMNS = [
+    "Kode Desa",
+    "Desa",
+    "Kecamatan",
+    "Tahun",
+    "Jumlah Rumah Tangga",
+    "RT Akses Air Minum Layak",
+    "RT Akses Sanitasi Layak",
+    "% Air Minum Layak",
+]
+DPUPR_WIDTHS = [16, 24, 18, 8, 14, 14, 14, 12]
+
+
+@dataclass
+class DpuprRow:
+    """The figures of one DPUPR data row as written, after the deliberate problems."""
+
+    households: int
+    water: int
+    sanitation: int | str
+    percent: str  # "67,5%"
+    missing: int = 0  # measure cells counted as missing
+
+
+def write_dpupr(scope: Scope, w: World) -> Written:
     name = f"dpupr_air_sanitasi_desa_{scope.span}.xlsx"
     kec_by = {k.kode: k for k in scope.kec}
-    plants = scope.plants
     stream = scope.stream_xlsx
     wb, ws = new_workbook("Data", stream=stream)
-    cols = [
-        "Kode Desa",
-        "Desa",
-        "Kecamatan",
-        "Tahun",
-        "Jumlah Rumah Tangga",
-        "RT Akses Air Minum Layak",
-        "RT Akses Sanitasi Layak",
-        "% Air Minum Layak",
-    ]
     title = (
         "REKAPITULASI AKSES AIR MINUM DAN SANITASI LAYAK RUMAH TANGGA PER DESA "
         f"{scope.label.upper()} {scope.years[0]}-{scope.years[-1]} (DINAS PUPR / PERKIM)"
     )
-    widths = [16, 24, 18, 8, 14, 14, 14, 12]
-    if stream:
-        stream_header(ws, cols, widths, title_rows=1, freeze="A4")
-        ws.row_dimensions[3].height = 32
-        ws.append(
-            [styled(ws, title, font=Font(bold=True, size=12), alignment=Alignment(horizontal="center"))]
-        )
-        ws.append([])
-        ws.append([styled(ws, c, font=HEADER_FONT, alignment=HEADER_ALIGNMENT, border=BOX) for c in cols])
-        text = styled(ws, None, number_format="@")
-        right = styled(ws, None, alignment=Alignment(horizontal="right"))
-    else:
-        ws.append([title])
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
-        ws.cell(row=1, column=1).font = Font(bold=True, size=12)
-        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-        ws.append([])
-        ws.append(cols)
-        style_header(ws, 3, len(cols), widths)
-        ws.row_dimensions[3].height = 32
-    row = 3
+    row = title_and_header(ws, [title], DPUPR_COLUMNS, DPUPR_WIDTHS, stream=stream)
+    # Write-only rows are styled by copying these cells: codes as text, the share right-aligned.
+    templates = (
+        (styled(ws, None, number_format="@"), styled(ws, None, alignment=Alignment(horizontal="right")))
+        if stream
+        else None
+    )
     n = 0
     observations = 0
     for y in scope.years:
         for i, d in enumerate(scope.desa):
             row += 1
             n += 1
-            hh = int(w["households"][y][i])
-            wa = int(w["water"][y][i])
-            sa: object = int(w["sani"][y][i])
-            pct = comma(100 * wa / hh) + "%"
-            observations += 4
-            if (d.kode, y) in plants.dpupr_water_gt_hh:
-                wa = int(round(hh * 1.09))
-                scope.problems.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        row,
-                        "RT Akses Air Minum Layak",
-                        str(wa),
-                        f"{d.nama} ({d.kode}) {y}: households with safe water ({wa}) > all "
-                        f"households ({hh}); '% Air Minum Layak' ({pct}) disagrees with the counts",
-                    )
-                )
-            if (d.kode, y) in plants.dpupr_pct_over_100:
-                pct = plants.dpupr_pct_over_100[(d.kode, y)]
-                scope.problems.append(
-                    Problem(
-                        "coherence",
-                        name,
-                        row,
-                        "% Air Minum Layak",
-                        pct,
-                        f"{d.nama} ({d.kode}) {y}: a share above 100 % (counts say {comma(100 * wa / hh)}%)",
-                    )
-                )
-            if (d.kode, y) in plants.dpupr_dash:
-                sa = "-"
-                observations -= 1
-                scope.problems.append(
-                    Problem(
-                        "missing",
-                        name,
-                        row,
-                        "RT Akses Sanitasi Layak",
-                        "-",
-                        "'-' is in the default missing list: counted as missing (allowed)",
-                    )
-                )
-            values = [d.kode, d.nama, kec_by[d.induk].nama, y, hh, wa, sa, pct]
-            if stream:
-                ws.append([like(text, d.kode)] + values[1:7] + [like(right, pct)])
-                continue
-            ws.append(values)
-            code_cell = ws.cell(row=row, column=1)
-            code_cell.number_format = "@"  # codes stored as TEXT
-            code_cell.data_type = "s"
-            ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
-            for c in range(1, len(cols) + 1):
-                ws.cell(row=row, column=c).border = BOX
-    if not stream:
-        ws.freeze_panes = "A4"
-    wb.save(scope.out / name)
-    fix_xlsx(scope.out / name)
+            hh, wa = int(w["households"][y][i]), int(w["water"][y][i])
+            cells = DpuprRow(hh, wa, int(w["sani"][y][i]), comma(100 * wa / hh) + "%")
+            plant_dpupr_cells(scope, name, row, y, d, cells)
+            observations += 4 - cells.missing
+            values = [
+                d.kode,
+                d.nama,
+                kec_by[d.induk].nama,
+                y,
+                hh,
+                cells.water,
+                cells.sanitation,
+                cells.percent,
+            ]
+            append_dpupr_row(ws, row, values, templates)
+    save_xlsx(wb, scope.out / name)
     return Written(name, n, observations)
+
+
+def plant_dpupr_cells(scope: Scope, name: str, row: int, y: int, d: Region, cells: DpuprRow) -> None:
+    """The deliberate problems of desa ``d`` in year ``y``, written into ``cells`` and noted."""
+    plants = scope.plants
+    hh = cells.households
+    if (d.kode, y) in plants.dpupr_water_gt_hh:
+        cells.water = int(round(hh * 1.09))
+        finding = (
+            f"{d.nama} ({d.kode}) {y}: households with safe water ({cells.water}) > all "
+            f"households ({hh}); '% Air Minum Layak' ({cells.percent}) disagrees with the counts"
+        )
+        scope.problems.append(
+            Problem("coherence", name, row, "RT Akses Air Minum Layak", str(cells.water), finding)
+        )
+    if (d.kode, y) in plants.dpupr_pct_over_100:
+        cells.percent = plants.dpupr_pct_over_100[(d.kode, y)]
+        finding = (
+            f"{d.nama} ({d.kode}) {y}: a share above 100 % (counts say {comma(100 * cells.water / hh)}%)"
+        )
+        scope.problems.append(Problem("coherence", name, row, "% Air Minum Layak", cells.percent, finding))
+    if (d.kode, y) in plants.dpupr_dash:
+        cells.sanitation = "-"
+        cells.missing += 1
+        finding = "'-' is in the default missing list: counted as missing (allowed)"
+        scope.problems.append(Problem("missing", name, row, "RT Akses Sanitasi Layak", "-", finding))
+
+
+def append_dpupr_row(
+    ws: Sheet, row: int, values: list[object], templates: tuple[WriteOnlyCell, WriteOnlyCell] | None
+) -> None:
+    """One data row: the code stored as text, boxed, the share right-aligned (a write-only sheet
+    copies the ``templates`` of the code and share cells, and has no boxes)."""
+    if templates is not None:
+        text, right = templates
+        ws.append([like(text, values[0])] + values[1:7] + [like(right, values[7])])
+        return
+    ws.append(values)
+    code_cell = ws.cell(row=row, column=1)
+    code_cell.number_format = "@"  # codes stored as TEXT
+    code_cell.data_type = "s"
+    ws.cell(row=row, column=8).alignment = Alignment(horizontal="right")
+    for c in range(1, len(values) + 1):
+        ws.cell(row=row, column=c).border = BOX
 
 
 WRITERS = (write_dukcapil, write_dinkes, write_disdik, write_dinsos, write_bps, write_dpupr)
@@ -1286,7 +1309,9 @@ extra spaces and `Kec. ` prefixes are normalised by the linker).
 """
 
 
-def write_readme(counts: list[tuple[str, str, str, int]], extra: dict, problems: list[Problem]) -> None:
+def write_readme(
+    counts: list[tuple[str, str, str, int]], extra: dict[str, Any], problems: list[Problem]
+) -> None:
     table_rows = "\n".join(f"| `{f}` | {a} | {s} | {n} |" for f, a, s, n in counts)
     text = README_HEAD.format(seed=SEED, table_rows=table_rows, **extra)
     sections = [

@@ -40,7 +40,9 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -57,6 +59,7 @@ from generate_demo_data import (  # noqa: E402
     Profile,
     Region,
     Scope,
+    World,
     Written,
     build_world,
     comma,
@@ -271,9 +274,9 @@ def derived_plants(
 
 
 # ---- the world of several kabupaten ------------------------------------------------------
-def combine(worlds: list[dict]) -> dict:
+def combine(worlds: list[World]) -> World:
     """Concatenate the worlds of kabupaten written one after the other (desa and kecamatan order)."""
-    out: dict = {}
+    out: World = {}
     for key in ("male", "female", "pop", "weighed", "stunted", "households", "water", "sani", "pkh", "bpnt"):
         out[key] = {y: np.concatenate([w[key][y] for w in worlds]) for y in worlds[0][key]}
     for key in ("kpop", "bps"):
@@ -350,7 +353,7 @@ def write_mapping(out: Path, table: str, written: Written, scope: Scope) -> Path
     return path
 
 
-def table_manifest(table: str, written: Written, mapping: Path, scope: Scope) -> dict:
+def table_manifest(table: str, written: Written, mapping: Path, scope: Scope) -> dict[str, Any]:
     problems = [p for p in scope.problems if p.file == written.name]
     return {
         "table": table,
@@ -430,8 +433,8 @@ its kecamatan in the reference list ({same_name_desa}).
 """
 
 
-def write_readme(out: Path, scope: Scope, manifest: dict, command: str) -> None:
-    kinds = defaultdict(int)
+def write_readme(out: Path, scope: Scope, manifest: dict[str, Any], command: str) -> None:
+    kinds: defaultdict[str, int] = defaultdict(int)
     for p in scope.problems:
         kinds[p.kind + (" (row rejected)" if p.rejects_row else "")] += 1
     ambiguous = sorted({k.nama for k in scope.kec if k.kode in scope.ambiguous_kec})
@@ -483,8 +486,8 @@ def generate(
     years: int | None = None,
     observations: int | None = None,
     command: str = "",
-    log=print,
-) -> dict:
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     """Write the tables, mappings, manifest, problems and README into ``out``; the manifest."""
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
@@ -494,35 +497,7 @@ def generate(
     ambiguous = ambiguous_kecamatan(rows, rules) & {k.kode for k in kec}
     codes = {d.kode for d in desa}
     same_name = {c: other for c, other in ambiguous_desa(rows, rules).items() if c in codes}
-    unlinkable = sum(d.induk in ambiguous or d.kode in same_name for d in desa)
-    kec_bps = sum(bool(k.kode_bps) for k in kec)
-    if years is None:
-        n = years_for(observations or 1_000_000, len(desa), len(kec), kec_bps, unlinkable, len(kabs))
-    else:
-        n = years
-    year_list = list(range(END_YEAR - n + 1, END_YEAR + 1))
-    per_year = 11 * len(desa) + 6 * len(kec) + kec_bps
-    log(
-        f"{len(kabs)} kabupaten/kota, {len(kec)} kecamatan ({kec_bps} with a BPS code), {len(desa)} desa; "
-        f"{n} years {year_list[0]}-{year_list[-1]}: estimate {n * per_year + kec_bps:,} figures written, "
-        f"~{n * (per_year - 3 * unlinkable) + kec_bps - PLANTED_LOSS * len(kabs):,}+ observations to map"
-    )
-
-    profiles, plants, worlds = {}, Plants(), []
-    for kab in kabs:
-        k_kec = [k for k in kec if k.induk == kab.kode]
-        k_desa = [d for d in desa if d.kode.startswith(kab.kode + ".")]
-        if kab.kode == KAB:
-            profile = pesawaran_profile(k_kec)
-            plants.update(pesawaran_plants(k_kec))
-            rng = np.random.default_rng(SEED)
-        else:
-            profile = derived_profile(kab, k_kec, k_desa)
-            plants.update(derived_plants(kab, k_kec, k_desa, year_list, ambiguous, same_name, rows, rules))
-            rng = kab_rng(kab.kode, 2)
-        profiles[kab.kode] = profile
-        worlds.append(build_world(k_kec, k_desa, year_list, profile, rng))
-    w = combine(worlds)
+    year_list = plan_years(kabs, kec, desa, ambiguous, same_name, years, observations, log)
     scope = Scope(
         out=out,
         years=year_list,
@@ -530,30 +505,18 @@ def generate(
         kabupaten=kabs,
         kec=kec,
         desa=desa,
-        profiles=profiles,
-        plants=plants,
+        profiles={},
+        plants=Plants(),
         label=f"Provinsi {province.nama}",
         province_layout=True,
         stream_xlsx=True,
         ambiguous_kec=ambiguous,
         ambiguous_desa=same_name,
     )
+    w = build_province_world(scope, rows, rules)
     log(f"world built in {time.perf_counter() - started:.1f} s")
 
-    tables = []
-    for table, writer in zip(TABLES, demo.WRITERS, strict=True):
-        t0 = time.perf_counter()
-        written = writer(scope, w)
-        if table == "dinsos":
-            scope.problems.extend(scope.added_later)
-            scope.added_later.clear()
-        mapping = write_mapping(out, table, written, scope)
-        entry = table_manifest(table, written, mapping, scope)
-        tables.append(entry)
-        log(
-            f"{time.perf_counter() - t0:6.1f} s  {written.rows:9,} rows  {written.observations:11,} observations  "
-            f"{entry['bytes'] / 1e6:7.1f} MB  {written.name}"
-        )
+    tables = write_tables(scope, w, log)
     manifest = {
         "generator": "scripts/generate_province_data.py",
         "synthetic": True,
@@ -581,6 +544,77 @@ def generate(
         f"and their mappings into {out} in {time.perf_counter() - started:.1f} s"
     )
     return manifest
+
+
+def plan_years(
+    kabs: list[Region],
+    kec: list[Region],
+    desa: list[Region],
+    ambiguous: set[str],
+    same_name: dict[str, str],
+    years: int | None,
+    observations: int | None,
+    log: Callable[[str], object],
+) -> list[int]:
+    """The years to write (``years`` of them, or enough for ``observations``), the estimate logged."""
+    unlinkable = sum(d.induk in ambiguous or d.kode in same_name for d in desa)
+    kec_bps = sum(bool(k.kode_bps) for k in kec)
+    if years is None:
+        n = years_for(observations or 1_000_000, len(desa), len(kec), kec_bps, unlinkable, len(kabs))
+    else:
+        n = years
+    year_list = list(range(END_YEAR - n + 1, END_YEAR + 1))
+    per_year = 11 * len(desa) + 6 * len(kec) + kec_bps
+    log(
+        f"{len(kabs)} kabupaten/kota, {len(kec)} kecamatan ({kec_bps} with a BPS code), {len(desa)} desa; "
+        f"{n} years {year_list[0]}-{year_list[-1]}: estimate {n * per_year + kec_bps:,} figures written, "
+        f"~{n * (per_year - 3 * unlinkable) + kec_bps - PLANTED_LOSS * len(kabs):,}+ observations to map"
+    )
+    return year_list
+
+
+def build_province_world(scope: Scope, rows: list[dict[str, str]], rules: NameRules) -> World:
+    """Each kabupaten's profile, deliberate problems and world (into ``scope``); the worlds joined.
+
+    Pesawaran keeps the demo's profile, problems and seed; the others get derived ones."""
+    worlds = []
+    for kab in scope.kabupaten:
+        k_kec = [k for k in scope.kec if k.induk == kab.kode]
+        k_desa = [d for d in scope.desa if d.kode.startswith(kab.kode + ".")]
+        if kab.kode == KAB:
+            profile = pesawaran_profile(k_kec)
+            scope.plants.update(pesawaran_plants(k_kec))
+            rng = np.random.default_rng(SEED)
+        else:
+            profile = derived_profile(kab, k_kec, k_desa)
+            scope.plants.update(
+                derived_plants(
+                    kab, k_kec, k_desa, scope.years, scope.ambiguous_kec, scope.ambiguous_desa, rows, rules
+                )
+            )
+            rng = kab_rng(kab.kode, 2)
+        scope.profiles[kab.kode] = profile
+        worlds.append(build_world(k_kec, k_desa, scope.years, profile, rng))
+    return combine(worlds)
+
+
+def write_tables(scope: Scope, w: World, log: Callable[[str], object]) -> list[dict[str, Any]]:
+    """The six tables and their mappings; their manifest entries."""
+    tables = []
+    for table, writer in zip(TABLES, demo.WRITERS, strict=True):
+        t0 = time.perf_counter()
+        written = writer(scope, w)
+        if table == "dinsos":
+            scope.problems.extend(scope.added_later)
+            scope.added_later.clear()
+        mapping = write_mapping(scope.out, table, written, scope)
+        entry = table_manifest(table, written, mapping, scope)
+        tables.append(entry)
+        log(
+            f"{time.perf_counter() - t0:6.1f} s  {written.rows:9,} rows  {written.observations:11,} observations  "
+            f"{entry['bytes'] / 1e6:7.1f} MB  {written.name}"
+        )
+    return tables
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,10 @@
-"""Shared fixtures: real stores, the demo data, small agency tables written per test."""
+"""Shared fixtures: real stores, the demo data, small agency tables written per test.
+
+Markers by kind: every test under ``tests/pages`` drives Chromium (``browser``), every test
+under ``tests/contract`` talks to a real ``oxigraph`` server (``server``); a module or test
+that starts a server, generates inputs or kills processes says so itself. Each of these
+kinds is ``slow`` too, so ``pytest -m "not slow"`` (``make check``) leaves them all out.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, Settings, load_settings
+
+_KIND_OF_FOLDER = {"pages": "browser", "contract": "server"}
+_SLOW_KINDS = ("browser", "server", "fuzz", "kill")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
+        if folder in _KIND_OF_FOLDER:
+            item.add_marker(_KIND_OF_FOLDER[folder])
+        if any(item.get_closest_marker(kind) for kind in _SLOW_KINDS):
+            item.add_marker("slow")
 
 
 @pytest.fixture(autouse=True)

@@ -114,7 +114,13 @@ def test_imports_point_only_downward(module: str) -> None:
 
 
 def test_graph_never_imports_api_but_for_serve() -> None:
-    into_api = {(m, t) for m, targets in EDGES.items() if m.startswith("graph") for t in targets if t.startswith("api")}
+    into_api = {
+        (m, t)
+        for m, targets in EDGES.items()
+        if m.startswith("graph")
+        for t in targets
+        if t.startswith("api")
+    }
     assert into_api <= ALLOWED_UPWARD
 
 

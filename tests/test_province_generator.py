@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
 from graph.link.regions import RegionLinker
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.read.mappings import load_mapping
 from graph.settings import load_settings
 from tests.scripts import script_module
@@ -29,13 +31,13 @@ def gen():
 
 
 @pytest.fixture(scope="module")
-def generated(gen, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def generated(gen, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     out = tmp_path_factory.mktemp("province")
     return out, gen.generate(out, KABUPATEN, years=YEARS, log=lambda *_: None)
 
 
 @pytest.fixture(scope="module")
-def loaded(generated: tuple[Path, dict]) -> Iterator[tuple[Platform, dict[str, LoadReport]]]:
+def loaded(generated: tuple[Path, dict[str, Any]]) -> Iterator[tuple[Platform, dict[str, LoadReport]]]:
     out, manifest = generated
     # Names are linked within the province: the instance's home region is Lampung.
     platform = Platform(load_settings(store_path=":memory:", home_region=manifest["home_region"]))
@@ -45,8 +47,9 @@ def loaded(generated: tuple[Path, dict]) -> Iterator[tuple[Platform, dict[str, L
     platform.close()
 
 
-def tables(generated: tuple[Path, dict]) -> list[dict]:
-    return generated[1]["tables"]
+def tables(generated: tuple[Path, dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = generated[1]["tables"]
+    return found
 
 
 def test_manifest_describes_six_tables_of_the_kabupaten_asked(gen, generated) -> None:

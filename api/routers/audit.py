@@ -11,22 +11,23 @@ GET /audit?head=HASH                   the same, and ``ok`` only if HASH (a head
 
 The chain is read from ``settings.audit_location`` and replayed at every request (the
 log is small: one line per load, validation or publication). 404 when auditing is off.
-``audit_head`` is also what ``/catalog.json`` and the home page show. Docs: docs/audit.md.
+The head alone, as ``/catalog.json`` and the home page show it, is
+``graph.describe.audit_head``. Docs: docs/audit.md.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServiceState
 from api.pages import render, root_of, wants_html
-from graph.provenance.chain import AuditChain, read_head
+from graph.provenance.chain import AuditChain
 from graph.settings import Settings
 
-__all__ = ["audit_head", "router"]
+__all__ = ["router"]
 
 router = APIRouter(tags=["audit"])
 
@@ -40,15 +41,6 @@ def _chain(settings: Settings) -> AuditChain:
             404, "rantai audit tidak aktif / the audit chain is off on this instance (setting audit_path)"
         )
     return AuditChain(location)
-
-
-def audit_head(settings: Settings, service_url: str) -> dict[str, Any] | None:
-    """The chain's last entry as written (not verified), to show and record elsewhere."""
-    location = settings.audit_location
-    head = read_head(location) if location is not None else None
-    if head is None:
-        return None
-    return {"hash": head.hash, "seq": head.seq, "time": head.time, "verify": service_url + "audit"}
 
 
 @router.get(

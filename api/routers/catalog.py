@@ -28,16 +28,11 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
-from api.routers.audit import audit_head
-from graph.describe.catalog import (
-    Catalog,
-    catalog_json,
-    dataset_table,
-    dataset_turtle,
-    read_catalog,
-    serialize_catalog,
-)
-from graph.errors import UnknownDataset
+from api.shared_reads import published_catalog
+from graph.describe.audit_head import audit_head
+from graph.describe.catalog_json import catalog_entry, catalog_json
+from graph.describe.catalog_rdf import serialize_catalog
+from graph.describe.downloads import dataset_table, dataset_turtle
 
 __all__ = ["router"]
 
@@ -99,14 +94,8 @@ def _service_url(request: Request) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _catalog(request: Request) -> Catalog:
-    service = _service(request)
-    home = service.settings.home_region
-    return service.cached("catalog:read", lambda: service.run(read_catalog, service.iris, home))
-
-
 def _render(request: Request, media_type: str) -> Response:
-    catalog = _catalog(request)
+    catalog = published_catalog(_service(request))
     url = _service_url(request)
     headers = {"Vary": "Accept"}
     if media_type == _JSON:
@@ -163,10 +152,7 @@ def dataset_csv(request: Request, dataset: str, dialect: Dialect = "standard") -
     """A published dataset's observations: region code and name, period, indicator,
     dimensions, value, unit and observation IRI, one row per observation."""
     service = _service(request)
-    try:
-        table = service.run(dataset_table, service.iris, dataset)
-    except UnknownDataset as exc:
-        raise HTTPException(404, str(exc)) from None
+    table = service.run(dataset_table, service.iris, dataset)
     return Response(
         table.to_csv(dialect),
         media_type="text/csv; charset=utf-8",
@@ -182,10 +168,7 @@ def dataset_csv(request: Request, dataset: str, dialect: Dialect = "standard") -
 def dataset_ttl(request: Request, dataset: str) -> Response:
     """A published dataset's version graph (metadata, structure, observations, source rows)."""
     service = _service(request)
-    try:
-        body = service.run(dataset_turtle, service.iris, dataset)
-    except UnknownDataset as exc:
-        raise HTTPException(404, str(exc)) from None
+    body = service.run(dataset_turtle, service.iris, dataset)
     return Response(
         body,
         media_type="text/turtle; charset=utf-8",
@@ -196,11 +179,5 @@ def dataset_ttl(request: Request, dataset: str) -> Response:
 @router.get("/{dataset}", responses={404: NOT_FOUND})
 def dataset_entry(request: Request, dataset: str) -> dict[str, Any]:
     """One published dataset's entry of the JSON listing."""
-    listing = catalog_json(_catalog(request), _service_url(request))
-    for entry in listing["datasets"]:
-        if entry["id"] == dataset:
-            return {"ok": True, "dataset": entry}
-    known = ", ".join(e["id"] for e in listing["datasets"]) or "(none)"
-    raise HTTPException(
-        404, f"dataset terbit tidak dikenal / no published dataset {dataset!r}; published: {known}"
-    )
+    entry = catalog_entry(published_catalog(_service(request)), _service_url(request), dataset)
+    return {"ok": True, "dataset": entry}

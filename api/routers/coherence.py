@@ -15,14 +15,15 @@ GET /coherence.csv                     the findings as CSV (``_dialect=excel``, 
 Filters are plain GET parameters (a shareable URL; the page's form needs no script); an
 empty value is no filter. A value the report cannot have is a 400 in the one error shape,
 its ``errors`` naming the parameter, the value and what is allowed (a browser gets the
-page with the message). Work on the store runs through ``ServiceState.run`` and is cached
-until the next publication. Query logic: ``graph.describe.coherence``.
+page with the message). The report is read once per publication (``api.shared_reads``).
+Query logic: ``graph.describe.coherence``; filters and counts: ``coherence_selection``;
+JSON and CSV: ``coherence_output``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -33,21 +34,17 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
-from graph.describe.coherence import (
-    SEVERITIES,
-    SEVERITY_LABELS,
-    Coherence,
-    CoherenceFinding,
-    Filters,
-    count_by_agency_and_rule,
-    findings_csv,
-    read_coherence,
-    select_findings,
-)
+from api.shared_reads import coherence_report
+from graph.check.findings import SEVERITIES, Finding
+from graph.describe.coherence import SEVERITY_LABELS, Coherence
+from graph.describe.coherence_output import coherence_json as report_json
+from graph.describe.coherence_output import findings_csv
+from graph.describe.coherence_selection import Filters, focus_text, page_figures, select_findings
 from graph.errors import ParameterError
 from graph.rdf.iris import local_path
+from graph.spreadsheet import CsvDialect
 
-__all__ = ["load_coherence", "router"]
+__all__ = ["router"]
 
 router = APIRouter(tags=["coherence"])
 
@@ -77,7 +74,7 @@ Rule = Annotated[
     ),
 ]
 Dialect = Annotated[
-    Literal["excel", "standard"],
+    CsvDialect,
     Query(
         alias="_dialect",
         description="excel: UTF-8 with BOM, ';', decimal comma, Indonesian headers (Excel with Indonesian "
@@ -115,19 +112,6 @@ def _service(request: Request) -> ServiceState:
     return service
 
 
-def load_coherence(service: ServiceState) -> Coherence:
-    """The coherence report, cached until the next publication (the home page shares it)."""
-    return service.cached(
-        "coherence:read",
-        lambda: service.run(
-            read_coherence,
-            service.iris,
-            shapes=service.settings.shapes_path,
-            max_rows=service.settings.max_result_rows,
-        ),
-    )
-
-
 def _query(filters: Filters, **extra: str) -> str:
     params = {k: v for k, v in filters.as_dict().items() if v} | extra
     return "?" + urlencode(params) if params else ""
@@ -143,28 +127,22 @@ def _links(request: Request, filters: Filters) -> dict[str, str]:
     }
 
 
-def _refused(exc: ParameterError) -> JSONResponse:
-    return JSONResponse(error_body(400, str(exc), exc.problems), status_code=400)
-
-
-def _json(
-    request: Request, coherence: Coherence, filters: Filters, shown: list[CoherenceFinding]
-) -> Response:
+def _json(request: Request, coherence: Coherence, filters: Filters, shown: list[Finding]) -> Response:
     body = {
         "ok": True,
         "filters": filters.as_dict(),
         "total": len(coherence.findings),
         "count": len(shown),
         "truncated": coherence.truncated,
-        **coherence.as_dict(shown),
+        **report_json(coherence, shown),
         "links": _links(request, filters),
     }
     return JSONResponse(body, headers={"X-Truncated": str(coherence.truncated).lower(), "Vary": "Accept"})
 
 
-def _csv(coherence: Coherence, shown: list[CoherenceFinding], dialect: str) -> Response:
+def _csv(coherence: Coherence, shown: list[Finding], dialect: CsvDialect) -> Response:
     return Response(
-        findings_csv(coherence, shown, "standard" if dialect == "standard" else "excel"),
+        findings_csv(coherence, shown, dialect),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": 'attachment; filename="koherensi.csv"',
@@ -178,32 +156,19 @@ def _page(
     request: Request,
     coherence: Coherence,
     filters: Filters,
-    shown: list[CoherenceFinding],
+    shown: list[Finding],
     problems: list[dict[str, Any]] | None = None,
 ) -> HTMLResponse:
-    service = _service(request)
+    iris = _service(request).iris
     root = root_of(request)
 
     def href(iri: str) -> str:
-        path = local_path(service.iris, iri)
+        path = local_path(iris, iri)
         return root + path if path else iri
 
     def provenance(iri: str) -> str:
         return f"{root}/provenance?{urlencode({'iri': iri})}"
 
-    def focus_text(iri: str) -> str:
-        # An observation's path names its dataset, region, period and indicator; the dataset is
-        # already in the row, so region / period / indicator are enough to recognise the figure.
-        path = local_path(service.iris, iri)
-        if path is None:
-            return iri
-        for dataset in {f.dataset for f in shown if f.dataset}:
-            prefix = local_path(service.iris, service.iris.observation_prefix(dataset)) or ""
-            if prefix and path.startswith(prefix):
-                return path[len(prefix) :]
-        return path.removeprefix("/id/")
-
-    shown_notes = sorted({a for f in shown for a in f.accepted_by})
     return render(
         request,
         "coherence.html",
@@ -212,19 +177,13 @@ def _page(
         c=coherence,
         filters=filters,
         shown=shown,
-        counts=count_by_agency_and_rule(shown),
-        summary=coherence.as_dict(shown)["summary"],
-        notes=[coherence.acceptances[a] for a in shown_notes if a in coherence.acceptances],
-        note_number={a: i for i, a in enumerate(shown_notes, start=1)},
+        **page_figures(coherence, shown),
         severities=SEVERITY_LABELS,
-        severity_rank={key: rank for rank, key in enumerate(SEVERITIES)},
-        rule_counts={r: sum(f.rule == r for f in coherence.findings) for r in coherence.rules},
-        agency_counts={a: sum(f.agency == a for f in coherence.findings) for a in coherence.agency_slugs()},
         problems=problems or [],
         links=_links(request, filters),
         href=href,
         provenance=provenance,
-        focus_text=focus_text,
+        focus_text=lambda iri: focus_text(iris, iri, shown),
         breakable=breakable,
     )
 
@@ -234,12 +193,6 @@ def breakable(text: str) -> Markup:
     wrap between their parts, not inside a word)."""
     escaped = str(escape(text))
     return Markup(re.sub(r"([/_.])", r"\1<wbr>", escaped))
-
-
-def _select(
-    coherence: Coherence, agency: str | None, severity: str | None, rule: str | None
-) -> tuple[Filters, list[CoherenceFinding]]:
-    return select_findings(coherence, agency=agency, severity=severity, rule=rule)
 
 
 @router.get(
@@ -259,11 +212,11 @@ def coherence_page(
 
     A browser gets the page; otherwise JSON (the default) or CSV by ``Accept``.
     """
-    report = load_coherence(_service(request))
+    report = coherence_report(_service(request))
     if wants_html(request, MACHINE_TYPES):
         try:
-            filters, shown = _select(report, agency, severity, rule)
-        except ParameterError as exc:
+            filters, shown = select_findings(report, agency=agency, severity=severity, rule=rule)
+        except ParameterError as exc:  # the page shows the form again, with what was refused
             return _page(request, report, Filters(), report.findings, exc.problems)
         return _page(request, report, filters, shown)
     chosen = negotiate(request.headers.get("accept"), MACHINE_TYPES)
@@ -271,10 +224,7 @@ def coherence_page(
         raise HTTPException(
             406, "format tidak tersedia / not acceptable: offers text/html, " + ", ".join(MACHINE_TYPES)
         )
-    try:
-        filters, shown = _select(report, agency, severity, rule)
-    except ParameterError as exc:
-        return _refused(exc)
+    filters, shown = select_findings(report, agency=agency, severity=severity, rule=rule)
     return _csv(report, shown, "excel") if chosen == _CSV else _json(request, report, filters, shown)
 
 
@@ -284,11 +234,8 @@ def coherence_json(
 ) -> Response:
     """The coherence report as JSON: summary, counts per agency × rule, findings, acceptances,
     the reports in force and held drafts."""
-    report = load_coherence(_service(request))
-    try:
-        filters, shown = _select(report, agency, severity, rule)
-    except ParameterError as exc:
-        return _refused(exc)
+    report = coherence_report(_service(request))
+    filters, shown = select_findings(report, agency=agency, severity=severity, rule=rule)
     return _json(request, report, filters, shown)
 
 
@@ -306,9 +253,6 @@ def coherence_csv(
     dialect: Dialect = "excel",
 ) -> Response:
     """The findings as CSV, one row each (``_dialect=excel`` by default, or ``standard``)."""
-    report = load_coherence(_service(request))
-    try:
-        _, shown = _select(report, agency, severity, rule)
-    except ParameterError as exc:
-        return _refused(exc)
+    report = coherence_report(_service(request))
+    _, shown = select_findings(report, agency=agency, severity=severity, rule=rule)
     return _csv(report, shown, dialect)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from api.deps import ServiceState
 from graph.store.versions import published_datasets
 from graph.version import __version__
 
@@ -14,7 +15,7 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health")
 def health(request: Request) -> dict[str, Any]:
-    service = request.app.state.service
+    service: ServiceState = request.app.state.service
     datasets = published_datasets(service.store, service.iris)
     return {
         "ok": True,

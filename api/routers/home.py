@@ -25,12 +25,11 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServiceState
 from api.pages import render, root_of
-from api.routers.audit import audit_head
-from api.routers.coherence import load_coherence
-from graph.describe.catalog import Catalog, read_catalog
+from api.shared_reads import coherence_report, home_read, insight_catalogue, published_catalog
+from graph.describe.audit_head import audit_head
 from graph.describe.overview import Holdings, build_overview, read_holdings, strongest_insights
 from graph.errors import ParameterError, QueryError
-from graph.insight.correlate import Discovery, InsightCatalogue, discover, read_catalogue
+from graph.insight.discover import Discovery, discover
 from graph.provenance.records import now
 from graph.rdf.iris import local_path
 
@@ -47,23 +46,11 @@ def _service(request: Request) -> ServiceState:
     return service
 
 
-def _catalog(service: ServiceState) -> Catalog:
-    # The same key and computation as /catalog, so the two share one cached read.
-    home = service.settings.home_region
-    return service.cached("catalog:read", lambda: service.run(read_catalog, service.iris, home))
-
-
 def _holdings(service: ServiceState) -> Holdings:
-    home = service.settings.home_region
-    return service.cached("overview:holdings", lambda: service.run(read_holdings, service.iris, home))
+    return home_read(service, "overview:holdings", read_holdings)
 
 
 def _discovery(service: ServiceState) -> Discovery:
-    home = service.settings.home_region
-    # The same key and computation as /insight's indicator catalogue.
-    catalogue: InsightCatalogue = service.cached(
-        "insight-catalogue", lambda: service.run(read_catalogue, service.iris, home)
-    )
     return service.cached(
         "overview:discovery",
         lambda: discover(
@@ -71,8 +58,8 @@ def _discovery(service: ServiceState) -> Discovery:
             service.iris,
             INSIGHT_LEVEL,
             None,
-            home_region=home,
-            catalogue=catalogue,
+            home_region=service.settings.home_region,
+            catalogue=insight_catalogue(service),
             run=service.run,
         ),
     )
@@ -85,28 +72,16 @@ def _insights(request: Request, service: ServiceState) -> dict[str, Any]:
         found = _discovery(service)
     except (ParameterError, QueryError) as exc:  # no year with values yet, or the analysis ran out of time
         return {"pairs": [], "problem": str(exc), "caveat": None, "links": {}}
-    pairs = []
-    for pair in strongest_insights(found, INSIGHT_COUNT):
+    insights = strongest_insights(found, INSIGHT_COUNT)
+    for pair in insights["pairs"]:
         query = {"x": pair["x"]["indicator"], "y": pair["y"]["indicator"], "level": pair["level"]}
-        pairs.append(
-            {**pair, "link": f"{root}/insight/correlate?{urlencode({**query, 'period': pair['period']})}"}
-        )
+        pair["link"] = f"{root}/insight/correlate?{urlencode({**query, 'period': pair['period']})}"
     discover_query = urlencode({"level": found.level, "period": found.period})
-    return {
-        "pairs": pairs,
-        "problem": None,
-        "caveat": found.as_dict()["caveat"],
-        "level": found.level,
-        "period": found.period,
-        "tested": len(found.pairs),
-        "significant": len(found.wawasan),
-        "links": {"discover": f"{root}/insight/discover?{discover_query}", "insight": f"{root}/insight"},
+    insights["links"] = {
+        "discover": f"{root}/insight/discover?{discover_query}",
+        "insight": f"{root}/insight",
     }
-
-
-def _number(value: int | None) -> str:
-    """Indonesian digit grouping (8.528)."""
-    return "—" if value is None else f"{value:,}".replace(",", ".")
+    return insights
 
 
 @router.get("/", name="home", response_class=HTMLResponse)
@@ -115,7 +90,7 @@ def home(request: Request) -> HTMLResponse:
     the graph holds, data freshness and coherence, the strongest insights (HTML)."""
     service = _service(request)
     overview = build_overview(
-        _catalog(service), _holdings(service), load_coherence(service), service.iris, now()
+        published_catalog(service), _holdings(service), coherence_report(service), service.iris, now()
     )
     root = root_of(request)
 
@@ -130,7 +105,6 @@ def home(request: Request) -> HTMLResponse:
         o=overview,
         insights=_insights(request, service),
         href=href,
-        number=_number,
         today=now().date().isoformat(),
         audit=audit_head(service.settings, root + "/"),
     )

@@ -27,18 +27,16 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import require_user, require_walidata
 from api.deps import ServiceState
-from graph.errors import LoadRejected, NotFound, StoreError, UploadRejected
-from graph.provenance.history import activities
+from graph.errors import UploadRejected
 from graph.publish.accounts import User
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.draft import held_drafts
+from graph.publish.platform import Platform
 from graph.read.uploads import check_upload, display_name, save_upload
-from graph.store.public import PublicGraphs
-from graph.store.versions import draft_datasets
 
 router = APIRouter(tags=["ingest"])
 
@@ -57,70 +55,39 @@ class Decision(BaseModel):
     """The Walidata's decision on a held draft."""
 
     reason: str | None = Field(
-        None,
+        default=None,
         max_length=2000,
         description="Alasan / why. Required to reject; to publish, given only when accepting the "
         "draft's violations (accept_violations).",
     )
     accept_violations: bool = Field(
-        False, description="Terbitkan walau ada pelanggaran / publish accepting the current violations"
+        default=False,
+        description="Terbitkan walau ada pelanggaran / publish accepting the current violations",
     )
+
+    @model_validator(mode="after")
+    def _accepting_needs_a_reason(self) -> Decision:
+        if self.accept_violations and not (self.reason or "").strip():
+            raise ValueError(
+                "alasan wajib untuk menerima pelanggaran / a reason is required to accept violations"
+            )
+        return self
 
 
 @contextmanager
 def _writer(service: ServiceState) -> Iterator[Platform]:
-    """A platform that may write, one at a time; the service's own store when it has one."""
+    """A platform that may write, one at a time; the service's own store when it has one.
+
+    A store another load holds cannot be opened: its ``StoreError`` is answered with 503.
+    """
     with service.write_lock:
         fixed = service.fixed_store
-        try:
-            platform = (
-                Platform(service.settings, store=fixed) if fixed is not None else Platform(service.settings)
-            )
-        except (OSError, StoreError) as exc:
-            raise HTTPException(
-                503,
-                "penyimpanan sedang dipakai pemuatan lain / the store is busy with another load "
-                f"(onecenter load?); try again in a few minutes ({exc})",
-            ) from None
+        platform = Platform(service.settings, store=fixed)
         try:
             yield platform
         finally:
             if fixed is None:
                 platform.close()
-
-
-def _report_json(report: LoadReport, limit: int = 200) -> dict[str, Any]:
-    """A load report for the uploader: counts, then the first ``limit`` problems and findings."""
-    return {
-        "dataset": report.dataset,
-        "outcome": report.outcome,
-        "message": report.message,
-        "rows_read": report.rows_read,
-        "rows_mapped": report.rows_mapped,
-        "rows_rejected": report.rows_rejected,
-        "rows_dropped": report.rows_dropped,
-        "observations": report.observations,
-        "violations": report.violations,
-        "warnings": report.warnings,
-        "violations_accepted": report.violations_accepted,
-        "draft_graph": report.graph,
-        "problems": [p.as_dict() for p in report.problems[:limit]],
-        "problems_total": len(report.problems),
-        "findings": [
-            {
-                "shape": f.shape,
-                "severity": f.severity.rsplit("#", 1)[-1],
-                "message": f.message_id or f.message_en,
-                "row": f.row,
-                "column": f.column,
-                "value": f.raw if f.raw is not None else f.value,
-            }
-            for f in report.findings[:limit]
-        ],
-        "findings_total": len(report.findings),
-        "regions_to_review": len(report.review),
-        "seconds": round(report.seconds, 2),
-    }
 
 
 def _upload_chunks(upload: UploadFile) -> Iterator[bytes]:
@@ -132,13 +99,9 @@ def _ingest(service: ServiceState, user: User, dataset: str, upload: UploadFile)
     with _writer(service) as platform:
         mapping_path, mapping = platform.mapping_for(dataset)
         agency_iri = platform.vocabulary.agencies.get(mapping.dataset.agency, "")
-        if not user.may_upload(agency_iri):
-            raise HTTPException(
-                403,
-                f"dataset {dataset!r} milik instansi {mapping.dataset.agency!r}; token ini tidak berhak "
-                f"mengunggahnya / dataset {dataset!r} belongs to agency {mapping.dataset.agency!r}; this "
-                "token may not upload it",
-            )
+        refusal = user.upload_refusal(dataset, mapping.dataset.agency, agency_iri)
+        if refusal:
+            raise HTTPException(403, refusal)
         fmt = mapping.source.resolved_format
         folder = service.settings.resolve(service.settings.uploads_dir)
         limit = service.settings.upload_max_bytes
@@ -149,10 +112,7 @@ def _ingest(service: ServiceState, user: User, dataset: str, upload: UploadFile)
             path.unlink()  # never read, nothing recorded: nothing to keep
             raise
         report = platform.load(mapping_path, source=path, publish=False, agent=user.name)
-    body = _report_json(report)
-    body["upload"] = display_name(upload.filename)
-    body["ok"] = True
-    return body
+    return {**report.summary(), "upload": display_name(upload.filename), "ok": True}
 
 
 @router.post(
@@ -168,43 +128,17 @@ async def ingest(
 ) -> dict[str, Any]:
     """Map, link and validate an uploaded table into a draft that waits for the Walidata."""
     service: ServiceState = request.app.state.service
-    if user.role == "walidata":
-        raise HTTPException(
-            403, "Walidata memeriksa, tidak mengunggah / the Walidata reviews uploads, it does not upload"
-        )
-    try:
-        return await run_in_threadpool(_ingest, service, user, dataset, file)
-    except UploadRejected as exc:
-        raise HTTPException(exc.status, str(exc)) from None
-    # A refused table (LoadRejected, 422) or an unknown dataset (NotFound, 404) reaches the
-    # app's handlers, which answer in the one error shape with the refused cells.
+    refusal = user.upload_refusal(dataset)  # before the dataset is looked up
+    if refusal:
+        raise HTTPException(403, refusal)
+    # A refused file (UploadRejected: 413, 415, 422), a refused table (LoadRejected, 422) or an
+    # unknown dataset (NotFound, 404) reaches the app's handlers, which answer in the one
+    # error shape with the refused cells.
+    return await run_in_threadpool(_ingest, service, user, dataset, file)
 
 
 def _drafts(service: ServiceState, user: User) -> list[dict[str, Any]]:
-    store = service.store
-    drafts = draft_datasets(store, service.iris)
-    loads = {
-        a.graph: a for a in activities(PublicGraphs(store, service.iris)) if a.kind == "load" and a.graph
-    }
-    out = []
-    for dataset_iri, graph in sorted(drafts.items()):
-        load = loads.get(graph)
-        agency = load.agency if load else None
-        if user.role == "produsen" and (agency is None or agency != user.agency_iri):
-            continue
-        out.append(
-            {
-                "dataset": dataset_iri.rsplit("/", 1)[-1],
-                "graph": graph,
-                "agency": agency,
-                "load": load.iri if load else None,
-                "loaded_by": list(load.people) if load else [],
-                "started": load.started if load else None,
-                "message": load.message if load else None,
-                "violations": load.violations if load else None,
-            }
-        )
-    return out
+    return [d.as_dict() for d in held_drafts(service.store, service.iris) if user.may_review(d.agency)]
 
 
 @router.get("/drafts", responses=RESPONSES, summary="Draf tertahan / held drafts")
@@ -214,14 +148,10 @@ async def drafts(request: Request, user: Annotated[User, Depends(require_user)])
 
 
 def _publish(service: ServiceState, user: User, dataset: str, decision: Decision) -> dict[str, Any]:
+    reason = decision.reason if decision.accept_violations else None
     with _writer(service) as platform:
-        reason = decision.reason if decision.accept_violations else None
-        if decision.accept_violations and not (reason or "").strip():
-            raise HTTPException(
-                422, "alasan wajib untuk menerima pelanggaran / a reason is required to accept violations"
-            )
         report = platform.publish_draft(dataset, accept_reason=reason, decided_by=user.name)
-    return {"ok": True, **_report_json(report)}
+    return {"ok": True, **report.summary()}
 
 
 @router.post(
@@ -236,12 +166,8 @@ async def publish(
     decision: Decision | None = None,
 ) -> dict[str, Any]:
     service: ServiceState = request.app.state.service
-    try:
-        return await run_in_threadpool(_publish, service, user, dataset, decision or Decision())
-    except NotFound:
-        raise
-    except LoadRejected as exc:  # still violates rules nobody accepted
-        raise HTTPException(409, str(exc)) from None
+    # A draft that still breaks a rule nobody accepted raises StillViolates: 409 (api/errors.py).
+    return await run_in_threadpool(_publish, service, user, dataset, decision or Decision())
 
 
 def _reject(service: ServiceState, user: User, dataset: str, reason: str) -> dict[str, Any]:

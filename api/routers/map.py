@@ -7,13 +7,13 @@ GET /map/data.geojson?indicator=&level=&period=    the polygons with value, labe
                                                    and link (a GeoJSON FeatureCollection)
 =================================================  ==============================================
 
-Values come from ``graph.insight.correlate``'s aggregation rules through
-``graph.insight.choropleth.map_values``;
-the polygons are the files shipped in ``ontology/codes/`` (``graph.insight.choropleth``). The page's
-script (``static/js/map.js``) fetches the GeoJSON and draws it with the vendored Leaflet,
-without a tile layer: nothing is fetched from outside the app. An empty parameter (the form's
-"latest"/"default" choice) counts as left out. A refused value is a 400: the page shows the
-form with the problem, the GeoJSON route answers in the one JSON error shape.
+Values come from the aggregation rules of ``graph.insight.observations`` through
+``graph.insight.choropleth.map_values``; the polygons are the files shipped in
+``ontology/codes/`` (``graph.insight.choropleth``). The page's script (``static/js/map.js``)
+fetches the GeoJSON and draws it with the vendored Leaflet, without a tile layer: nothing is
+fetched from outside the app. An empty parameter (the form's "latest"/"default" choice)
+counts as left out. A refused value is a 400: the page shows the form with the problem, the
+GeoJSON route answers in the one error shape (``api/errors.py``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.errors import error_body
+from api.insight_forms import form_choices, region_href, run_analysis
 from api.pages import id_number, render, root_of
-from api.routers.insight import indicator_choices, insight_catalogue, region_href, unit_symbol
-from graph.errors import ParameterError
+from api.shared_reads import insight_catalogue
+from graph.errors import NotFound, ParameterError
+from graph.insight.catalogue import LEVELS
 from graph.insight.choropleth import (
     NO_DATA_COLOUR,
     Boundaries,
@@ -38,8 +39,9 @@ from graph.insight.choropleth import (
     choropleth,
     load_boundaries,
     map_values,
+    value_table,
 )
-from graph.insight.correlate import LEVELS, InsightCatalogue
+from graph.insight.wording import unit_symbol
 
 __all__ = ["router"]
 
@@ -83,17 +85,7 @@ def _blank(value: str | None) -> str | None:
 
 
 def _values(request: Request, indicator: str | None, level: str, period: str | None) -> MapValues:
-    service = request.app.state.service
-    return map_values(
-        service.store,
-        service.iris,
-        _blank(indicator),
-        level,
-        _blank(period),
-        home_region=service.settings.home_region,
-        catalogue=insight_catalogue(request),
-        run=service.run,
-    )
+    return run_analysis(request, map_values, _blank(indicator), level, _blank(period))
 
 
 def _boundaries(request: Request, level: str) -> Boundaries | None:
@@ -110,21 +102,16 @@ def _describe(values: MapValues) -> Callable[[float], str]:
     return describe
 
 
-def _level_labels(cat: InsightCatalogue, level: str) -> dict[str, str]:
-    regions = cat.regions[cat.regions["level"] == level]
-    return {str(code): str(label) for code, label in regions["label"].items()}
+def _href(request: Request) -> Callable[[str], str]:
+    """Region code -> the link to the region's page."""
+    iris = request.app.state.service.iris
+    return lambda code: region_href(request, iris.region(code))
 
 
 def _join(request: Request, values: MapValues, boundaries: Boundaries) -> Choropleth:
-    cat = insight_catalogue(request)
-    iris = request.app.state.service.iris
-    return choropleth(
-        boundaries,
-        values,
-        _level_labels(cat, values.level),
-        href=lambda code: region_href(request, iris.region(code)),
-        describe=_describe(values),
-    )
+    cat = insight_catalogue(request.app.state.service)
+    labels = cat.labels(values.level)
+    return choropleth(boundaries, values, labels, href=_href(request), describe=_describe(values))
 
 
 @router.get("/data.geojson", responses=ERRORS)
@@ -141,14 +128,10 @@ def map_data(
     number format and unit), `class` (quantile class, 0 = lowest), `fill` (its colour) and
     `href` (the region's page).
     """
-    try:
-        values = _values(request, indicator, level, period)
-    except ParameterError as exc:
-        return JSONResponse(error_body(400, str(exc), exc.problems), status_code=400)
+    values = _values(request, indicator, level, period)
     boundaries = _boundaries(request, values.level)
     if boundaries is None:
-        message = "tidak ada batas wilayah untuk instans ini / no boundaries shipped for this instance"
-        return JSONResponse(error_body(404, message), status_code=404)
+        raise NotFound("tidak ada batas wilayah untuk instans ini / no boundaries shipped for this instance")
     body = _join(request, values, boundaries).feature_collection()
     return JSONResponse(body, media_type="application/geo+json")
 
@@ -161,19 +144,18 @@ def map_page(
     period: PeriodParam = None,
 ) -> Response:
     """Peta / the choropleth page (HTML): form, map, legend and the table of values."""
-    cat = insight_catalogue(request)
+    cat = insight_catalogue(request.app.state.service)
     form = {"indicator": indicator or "", "level": level, "period": period or ""}
     common: dict[str, Any] = {
         "active": "map",
-        "choices": indicator_choices(cat),
-        "years": sorted({y for s in cat.indicators for lv in LEVELS for y in cat.years(s, lv)}, reverse=True),
+        **form_choices(cat),
         "num": id_number,
         "no_data_colour": NO_DATA_COLOUR,
         "empty_note": None,
     }
     try:
         values = _values(request, indicator, level, period)
-    except ParameterError as exc:
+    except ParameterError as exc:  # the page shows its form again, with the problem
         # Nothing asked, nothing refused: a graph without values yet gets its note with a 200.
         if any(request.query_params.get(name) for name in ("indicator", "level", "period")):
             return render(request, "map.html", 400, form=form, errors=exc.problems, result=None, **common)
@@ -184,25 +166,9 @@ def map_page(
     form = {"indicator": values.indicator.slug, "level": values.level, "period": values.period}
     query = urlencode(form)
     boundaries = _boundaries(request, values.level)
-    labels = _level_labels(cat, values.level)
-    names = {str(code): str(label) for code, label in cat.regions["label"].items()}
-    parents = {str(code): str(parent) for code, parent in cat.regions["parent"].items()}
-    rows: list[dict[str, Any]] = [
-        {
-            "code": code,
-            "label": label,
-            "kecamatan": names.get(parents.get(code, ""), "") if values.level == "desa" else "",
-            "value": float(values.values[code]) if code in values.values.index else None,
-            "reason": values.missing.get(code),
-            "href": region_href(request, request.app.state.service.iris.region(code)),
-        }
-        for code, label in sorted(labels.items())
-    ]
     joined = _join(request, values, boundaries) if boundaries is not None else None
     classes = joined.classes if joined is not None else None
-    for row in rows:
-        value = row["value"]
-        row["class"] = classes.index(value) if classes is not None and isinstance(value, float) else None
+    rows = value_table(values, cat, classes, href=_href(request))
     root = root_of(request)
     result = {
         "mapped": values,
@@ -224,8 +190,7 @@ def map_page(
 
 def _legend(classes: Classes, values: MapValues) -> list[dict[str, Any]]:
     """One entry per class; its bounds with the same decimals throughout (whole numbers for counts)."""
-    top = max(abs(b) for b in (*classes.lower, *classes.upper))
-    digits = 0 if values.indicator.kind in ("count", "currency") else 1 if top >= 10 else 2
+    digits = classes.digits(values.indicator.kind)
     return [
         {
             "colour": colour,

@@ -22,18 +22,18 @@ the store runs through ``ServiceState.run``. Docs: docs/audit.md.
 
 from __future__ import annotations
 
-import csv
-import io
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
-from graph.errors import UnknownResource
-from graph.provenance.history import OUTCOMES, LoadHistory, load_history, trace, trace_rdf
+from graph.provenance.activities import OUTCOMES
+from graph.provenance.history import LoadHistory, load_history, loads_csv
+from graph.provenance.trace import trace, trace_rdf
 
 __all__ = ["router"]
 
@@ -64,32 +64,6 @@ Dialect = Annotated[
     ),
 ]
 OUTCOME_HELP = "Only activities with this outcome: " + ", ".join(OUTCOMES) + "."
-
-# /loads columns: (field, Indonesian header)
-LOAD_COLUMNS = [
-    ("ended", "Waktu selesai"),
-    ("started", "Waktu mulai"),
-    ("kind", "Jenis"),
-    ("outcome", "Hasil"),
-    ("dataset_id", "Dataset"),
-    ("agency", "Instansi (IRI)"),
-    ("agency_name", "Instansi"),
-    ("file_name", "Berkas"),
-    ("file_sha256", "SHA-256 berkas"),
-    ("mapping_name", "Pemetaan"),
-    ("mapping_sha256", "SHA-256 pemetaan"),
-    ("rows_read", "Baris dibaca"),
-    ("rows_rejected", "Baris ditolak"),
-    ("rows_dropped", "Baris dibuang"),
-    ("observations", "Observasi"),
-    ("violations", "Pelanggaran"),
-    ("warnings", "Peringatan"),
-    ("accepted", "Pelanggaran diterima"),
-    ("people", "Oleh"),
-    ("published_now", "Berlaku sekarang"),
-    ("message", "Pesan"),
-    ("iri", "Aktivitas (IRI)"),
-]
 
 
 def _error(status: int, description: str, message: str) -> dict[str, Any]:
@@ -135,24 +109,17 @@ def _service(request: Request) -> ServiceState:
 def _trace(request: Request, iri: str, media_type: str) -> Response:
     service = _service(request)
     max_rows = service.settings.max_result_rows
-    try:
-        if media_type == _JSON:
-            body = service.run(trace, service.iris, iri, max_rows=max_rows)
-            body["links"] = {
-                "self": str(request.url_for("provenance").include_query_params(iri=iri)),
-                "turtle": str(
-                    request.url_for("provenance_as", extension="ttl").include_query_params(iri=iri)
-                ),
-                "jsonld": str(
-                    request.url_for("provenance_as", extension="jsonld").include_query_params(iri=iri)
-                ),
-                "loads": str(request.url_for("loads")),
-            }
-            return JSONResponse(body, headers={"Vary": "Accept"})
+    if media_type != _JSON:
         data = service.run(trace_rdf, service.iris, iri, max_rows=max_rows, media_type=media_type)
-    except UnknownResource as exc:
-        raise HTTPException(404, str(exc)) from None
-    return Response(data, media_type=f"{media_type}; charset=utf-8", headers={"Vary": "Accept"})
+        return Response(data, media_type=f"{media_type}; charset=utf-8", headers={"Vary": "Accept"})
+    body = service.run(trace, service.iris, iri, max_rows=max_rows)
+    body["links"] = {
+        "self": str(request.url_for("provenance").include_query_params(iri=iri)),
+        "turtle": str(request.url_for("provenance_as", extension="ttl").include_query_params(iri=iri)),
+        "jsonld": str(request.url_for("provenance_as", extension="jsonld").include_query_params(iri=iri)),
+        "loads": str(request.url_for("loads")),
+    }
+    return JSONResponse(body, headers={"Vary": "Accept"})
 
 
 @router.get("/provenance", name="provenance", responses=TRACE_ERRORS)
@@ -175,18 +142,43 @@ def provenance_as(request: Request, extension: str, iri: Iri) -> Response:
     return _trace(request, iri, media_type)
 
 
-def _history(
-    request: Request, dataset: str | None, outcome: str | None, limit: int | None, offset: int
-) -> LoadHistory:
+Dataset = Annotated[str | None, Query(description="Only loads of this dataset (its id).")]
+Outcome = Annotated[str | None, Query(description=OUTCOME_HELP)]
+Limit = Annotated[
+    int | None, Query(ge=1, description="At most this many activities (capped at max_result_rows).")
+]
+Offset = Annotated[int, Query(ge=0, description="Skip this many activities (newest first).")]
+
+
+@dataclass(frozen=True)
+class _Filter:
+    """Which page of the load history a request asks for."""
+
+    dataset: str | None
+    outcome: str | None
+    limit: int | None
+    offset: int
+
+
+def _filter(
+    dataset: Dataset = None, outcome: Outcome = None, limit: Limit = None, offset: Offset = 0
+) -> _Filter:
+    return _Filter(dataset or None, outcome or None, limit, offset)
+
+
+Filter = Annotated[_Filter, Depends(_filter)]
+
+
+def _history(request: Request, chosen: _Filter) -> LoadHistory:
     service = _service(request)
     cap = service.settings.max_result_rows
     return service.run(
         load_history,
         service.iris,
-        dataset=dataset or None,
-        outcome=outcome or None,
-        limit=min(limit or cap, cap),
-        offset=offset,
+        dataset=chosen.dataset,
+        outcome=chosen.outcome,
+        limit=min(chosen.limit or cap, cap),
+        offset=chosen.offset,
     )
 
 
@@ -202,46 +194,15 @@ def _loads_json(history: LoadHistory) -> Response:
     return JSONResponse(body, headers={"X-Truncated": str(history.truncated).lower(), "Vary": "Accept"})
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    if isinstance(value, dict):
-        return str(value.get("id") or next(iter(value.values()), ""))
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _loads_csv(history: LoadHistory, dialect: str) -> Response:
-    excel = dialect == "excel"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow([header if excel else name for name, header in LOAD_COLUMNS])
-    for activity in history.items:
-        row = activity.as_dict()
-        cells = [_cell(row[name]) for name, _ in LOAD_COLUMNS]
-        if excel:
-            cells = ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in cells]
-        writer.writerow(cells)
-    text = buffer.getvalue()
+def _loads_csv(history: LoadHistory, dialect: Literal["excel", "standard"]) -> Response:
     return Response(
-        ("\ufeff" + text if excel else text).encode("utf-8"),
+        loads_csv(history, dialect),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": 'attachment; filename="loads.csv"',
             "X-Truncated": str(history.truncated).lower(),
         },
     )
-
-
-Dataset = Annotated[str | None, Query(description="Only loads of this dataset (its id).")]
-Outcome = Annotated[str | None, Query(description=OUTCOME_HELP)]
-Limit = Annotated[
-    int | None, Query(ge=1, description="At most this many activities (capped at max_result_rows).")
-]
-Offset = Annotated[int, Query(ge=0, description="Skip this many activities (newest first).")]
 
 
 @router.get(
@@ -253,46 +214,27 @@ Offset = Annotated[int, Query(ge=0, description="Skip this many activities (newe
         406: TRACE_ERRORS[406],
     },
 )
-def loads(
-    request: Request,
-    dataset: Dataset = None,
-    outcome: Outcome = None,
-    limit: Limit = None,
-    offset: Offset = 0,
-    dialect: Dialect = "excel",
-) -> Response:
+def loads(request: Request, chosen: Filter, dialect: Dialect = "excel") -> Response:
     """Every load and publication of a held draft, newest first; JSON, or CSV by ``Accept``."""
-    chosen = negotiate(request.headers.get("accept"), LOADS_OFFERS)
-    if chosen is None:
+    media_type = negotiate(request.headers.get("accept"), LOADS_OFFERS)
+    if media_type is None:
         raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(LOADS_OFFERS))
-    history = _history(request, dataset, outcome, limit, offset)
-    return _loads_csv(history, dialect) if chosen == _CSV else _loads_json(history)
+    history = _history(request, chosen)
+    return _loads_csv(history, dialect) if media_type == _CSV else _loads_json(history)
 
 
 @router.get("/loads.json", responses=LOADS_ERRORS)
-def loads_json(
-    request: Request,
-    dataset: Dataset = None,
-    outcome: Outcome = None,
-    limit: Limit = None,
-    offset: Offset = 0,
-) -> Response:
+def loads_json(request: Request, chosen: Filter) -> Response:
     """The load history as JSON."""
-    return _loads_json(_history(request, dataset, outcome, limit, offset))
+    return _loads_json(_history(request, chosen))
 
 
 @router.get(
     "/loads.csv",
+    name="loads_csv",
     response_class=Response,
     responses={200: {"content": {_CSV: {}}, "description": "The load history as CSV."}, **LOADS_ERRORS},
 )
-def loads_csv(
-    request: Request,
-    dataset: Dataset = None,
-    outcome: Outcome = None,
-    limit: Limit = None,
-    offset: Offset = 0,
-    dialect: Dialect = "excel",
-) -> Response:
+def loads_as_csv(request: Request, chosen: Filter, dialect: Dialect = "excel") -> Response:
     """The load history as CSV (``_dialect=excel`` by default, or ``standard``)."""
-    return _loads_csv(_history(request, dataset, outcome, limit, offset), dialect)
+    return _loads_csv(_history(request, chosen), dialect)

@@ -1,10 +1,10 @@
 """``/reconcile``: a W3C Entity Reconciliation service from region names to Kemendagri codes.
 
 OpenRefine and other clients send region names as agencies write them (with the
-parent region as context) and get candidate regions back. ``match`` is true only
-for the region the project's linker (``graph.link.regions.RegionLinker``) links
-automatically during a load, so a spreadsheet reconciled here links the same way
-``onecenter load`` would.
+parent region as context) and get candidate regions back. The answers come from
+``graph.link.reconcile`` (candidates, suggestions, preview) and
+``graph.link.reconcile_service`` (manifest, types, properties); this router reads the
+queries of either protocol version (with their size limits) and picks the response.
 
 Routes, relative to the endpoint ``/reconcile`` (see docs/reconciliation.md):
 
@@ -18,310 +18,35 @@ GET  /reconcile/suggest/...    prefix search: ``entity``, ``type``, ``property``
 GET  /reconcile/preview?id=    HTML preview of a region
 =============================  ==============================================================
 
-The linker is built from the settings on first use and kept on ``app.state``.
+The reconciler is built from the settings on first use and kept on ``app.state``.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import threading
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from graph.link.names import NameRules
-from graph.link.regions import RegionLinker
-from graph.rdf.namespaces import OC
-from graph.reference.regions import LEVELS, RegionIndex
-from graph.settings import Settings
-from graph.version import __version__
+from graph.link.reconcile import DEFAULT_LEVEL, DEFAULT_LIMIT, LEVEL_NAMES, MAX_LIMIT, Reconciler, RegionQuery
+from graph.link.reconcile_service import (
+    BATCH_SIZE,
+    PARENT_ALIASES,
+    manifest,
+    suggest_properties,
+    suggest_types,
+)
+from graph.reference.regions import LEVELS
 
-__all__ = ["Reconciler", "reconciler", "router"]
+__all__ = ["reconciler", "router"]
 
 router = APIRouter(prefix="/reconcile", tags=["reconcile"])
 
-LEVEL_NAMES = {
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten/Kota",
-    "kecamatan": "Kecamatan",
-    "desa": "Desa/Kelurahan",
-}
-_KIND_NAMES = {
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten",
-    "kota": "Kota",
-    "kecamatan": "Kecamatan",
-    "desa": "Desa",
-    "kelurahan": "Kelurahan",
-}
-# Property ids whose value is the name (or the reconciled entity) of the parent region.
-PARENT_PROPERTY = "induk"
-PARENT_ALIASES = frozenset({PARENT_PROPERTY, "parent", "kecamatan"})
-DEFAULT_LEVEL = "desa"
-DEFAULT_LIMIT = 5
-MAX_LIMIT = 50
-BATCH_SIZE = 100
 SUGGEST_LIMIT = 10
-PREVIEW_WIDTH, PREVIEW_HEIGHT = 420, 230
 V1_MEDIA_TYPE = "application/reconciliation.v1+json"
-_DOTTED_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
-_CODE_PREFIX = re.compile(r"^\d[\d.]*$")
-
-
-@dataclass(frozen=True)
-class RegionQuery:
-    """One reconciliation query, whichever version of the protocol it came in."""
-
-    name: str
-    level: str = DEFAULT_LEVEL
-    typed: bool = False  # the client named the level
-    limit: int = DEFAULT_LIMIT
-    parent: str | None = None  # the parent's name as written
-    parent_code: str | None = None  # or the parent as a reconciled entity
-    ids: tuple[str, ...] = ()  # 1.0-draft matchType "id"
-
-
-@dataclass(frozen=True)
-class _Entry:
-    level: str
-    code: str
-    names: frozenset[str]  # normalised official, 2022 and BPS names
-
-
-class Reconciler:
-    """The linker and the region list, with what reconciliation needs on top of them."""
-
-    def __init__(self, linker: RegionLinker) -> None:
-        self.linker = linker
-        self.regions: RegionIndex = linker.index
-        self.rules: NameRules = linker.rules
-        self.rows: dict[str, dict[str, str]] = {
-            str(row["kode"]): {str(k): str(v) for k, v in row.items()}
-            for row in self.regions.frame.to_dict("records")
-        }
-        # Build the linker's look-up tables now, not concurrently on the first requests.
-        linker.warm()
-        self._entries = self._suggest_entries()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Reconciler:
-        """As graph.publish.platform.Platform builds its linker."""
-        return cls(
-            RegionLinker.from_folders(settings.ontology_path, settings.mappings_path, settings.home_region)
-        )
-
-    # Descriptions ----------------------------------------------------------------------
-
-    def _qualified(self, code: str) -> str:
-        name = self.regions.label(code)
-        level = self.regions.levels.get(code)
-        if level == "kecamatan":
-            return f"Kec. {name}"
-        if level == "provinsi":
-            return f"Provinsi {name}"
-        return name
-
-    def ancestors(self, code: str) -> list[str]:
-        chain = []
-        parent = self.regions.parents.get(code, "")
-        while parent:
-            chain.append(parent)
-            parent = self.regions.parents.get(parent, "")
-        return chain
-
-    def description(self, code: str) -> str:
-        """The two nearest parents, e.g. 'Kec. Natar, Kabupaten Lampung Selatan' for a desa."""
-        return ", ".join(self._qualified(c) for c in self.ancestors(code)[:2])
-
-    @staticmethod
-    def type_of(level: str) -> dict[str, str]:
-        return {"id": level, "name": LEVEL_NAMES[level]}
-
-    # Reconciliation --------------------------------------------------------------------
-
-    def _similarity(self, name: str, level: str, code: str) -> float:
-        parent = frozenset({self.regions.parents[code]})
-        return next((c.score for c in self.linker.rank(name, level, parent) if c.code == code), 0.0)
-
-    def _candidate(
-        self,
-        code: str,
-        score: float,
-        similarity: float | None,
-        method: str | None,
-        parent_code: str | None,
-    ) -> dict[str, Any]:
-        features: list[dict[str, Any]] = []
-        if similarity is not None:
-            features.append(
-                {"id": "name_similarity", "name": "Kemiripan nama / name similarity", "value": similarity}
-            )
-        if parent_code is not None:
-            features.append(
-                {
-                    "id": "parent_match",
-                    "name": "Di dalam wilayah induk yang diberikan / within the given parent region",
-                    "value": self.regions.parents.get(code) == parent_code,
-                }
-            )
-        if method is not None:
-            features.append(
-                {
-                    "id": f"link_method:{method}",
-                    "name": f"Metode penautan / link method: {method}",
-                    "value": True,
-                }
-            )
-        candidate: dict[str, Any] = {
-            "id": code,
-            "name": self.regions.label(code),
-            "score": score,
-            "match": method is not None,
-            "type": [self.type_of(self.regions.levels[code])],
-            "features": features,
-        }
-        description = self.description(code)
-        if description:
-            candidate["description"] = description
-        return candidate
-
-    def _by_code(self, text: str, query: RegionQuery) -> dict[str, Any] | None:
-        """A dotted Kemendagri code (current or former) as the query: that region."""
-        level = LEVELS[text.count(".")]
-        link = self.linker.resolve_code(text, "kemendagri", level)
-        if link.code is None:
-            return None
-        linked = not query.typed or query.level == level
-        return self._candidate(link.code, 100.0, None, link.method if linked else None, None)
-
-    def reconcile(self, query: RegionQuery) -> list[dict[str, Any]]:
-        """Candidates for one query, the automatically linked region (if any) first."""
-        if query.ids:
-            found = [self._by_code(i.strip(), query) for i in query.ids if _DOTTED_CODE.match(i.strip())]
-            return [c for c in found if c is not None][: query.limit]
-        name = query.name.strip()
-        if not name:
-            return []
-        if _DOTTED_CODE.match(name):
-            by_code = self._by_code(name, query)
-            return [by_code] if by_code is not None else []
-
-        level = query.level
-        parent_name: str | None = None
-        parent_code: str | None = None
-        if level != "provinsi":
-            parent_level = LEVELS[LEVELS.index(level) - 1]
-            if query.parent_code and self.regions.levels.get(query.parent_code) == parent_level:
-                parent_code = query.parent_code
-                parent_name = self.regions.label(parent_code)
-            elif query.parent and query.parent.strip():
-                parent_name = query.parent
-                parent_code = self.linker.resolve_name(parent_name, None, parent_level).code
-        link = self.linker.resolve_name(name, parent_name, level)
-
-        scope = (
-            frozenset({parent_code})
-            if parent_code
-            else self.linker.parents_in(self.linker.home_scope(level), level)
-        )
-        similarity = {c.code: c.score for c in self.linker.rank(name, level, scope)}
-        # Regions the linker names outside the scope: the same name under another parent.
-        for c in link.candidates:
-            similarity.setdefault(c.code, c.score)
-        if link.code is not None and link.code not in similarity:  # a decision, a moved desa
-            similarity[link.code] = self._similarity(name, level, link.code)
-
-        def score(code: str) -> float:
-            return link.score if code == link.code else similarity[code]
-
-        ordered = sorted(similarity, key=lambda code: (code != link.code, -score(code), code))
-        return [
-            self._candidate(
-                code,
-                score(code),
-                similarity[code],
-                link.method if code == link.code else None,
-                parent_code if parent_name is not None else None,
-            )
-            for code in ordered[: query.limit]
-        ]
-
-    # Suggest ---------------------------------------------------------------------------
-
-    def _suggest_entries(self) -> list[_Entry]:
-        entries = []
-        for level in LEVELS:
-            for code in self.regions.descendants(self.linker.home_scope(level), level):
-                entries.append(_Entry(level, code, frozenset(self.linker.names_of(code))))
-        entries.sort(key=lambda e: (LEVELS.index(e.level), self.regions.label(e.code), e.code))
-        return entries
-
-    def suggest(self, prefix: str, level: str | None, cursor: int, limit: int) -> list[dict[str, Any]]:
-        """Regions of the home region whose normalised name (or code) starts with ``prefix``.
-
-        Whole-name matches come first, then names starting with the prefix, then names
-        with a later word starting with it.
-        """
-        text = prefix.strip()
-        entries = [e for e in self._entries if level is None or e.level == level]
-        if _CODE_PREFIX.match(text):
-            found = [e for e in entries if e.code.startswith(text)]
-        else:
-            tiers: tuple[list[_Entry], list[_Entry], list[_Entry]] = ([], [], [])
-            wanted = {lv: self.rules.normalise(text, lv) for lv in LEVELS}
-            for e in entries:
-                norm = wanted[e.level]
-                if not norm or any(n.startswith(norm) for n in e.names):
-                    tiers[0 if norm in e.names else 1].append(e)
-                elif any(f" {norm}" in f" {n}" for n in e.names):
-                    tiers[2].append(e)
-            found = tiers[0] + tiers[1] + tiers[2]
-        out = []
-        for e in found[cursor : cursor + limit]:
-            item: dict[str, Any] = {
-                "id": e.code,
-                "name": self.regions.label(e.code),
-                "notable": [self.type_of(e.level)],
-            }
-            description = self.description(e.code)
-            if description:
-                item["description"] = description
-            out.append(item)
-        return out
-
-    # Preview ---------------------------------------------------------------------------
-
-    def preview_html(self, code: str, iri: str) -> str:
-        row = self.rows[code]
-        e = html.escape
-        facts = [
-            ("Tingkat / level", _KIND_NAMES.get(row["jenis"], row["jenis"])),
-            ("Kode Kemendagri", code),
-            ("Kode BPS / BPS code", row.get("kode_bps", "") or "—"),
-        ]
-        chain = ", ".join(self._qualified(c) for c in self.ancestors(code))
-        if chain:
-            facts.append(("Wilayah induk / part of", chain))
-        if row.get("nama_2022") and row["nama_2022"] != row["nama"]:
-            facts.append(("Nama 2022 / name in 2022", row["nama_2022"]))
-        if row.get("kode_lama"):
-            facts.append(("Kode lama / former code", row["kode_lama"]))
-        items = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
-        return (
-            '<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
-            f"<title>{e(row['nama'])} ({e(code)})</title>"
-            "<style>body{font:13px/1.4 sans-serif;margin:8px}h1{font-size:16px;margin:0 0 6px}"
-            "dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0}"
-            "dt{color:#555}dd{margin:0}</style></head><body>"
-            f"<h1>{e(row['nama'])}</h1><dl>{items}</dl>"
-            f'<p><a href="{e(iri)}" target="_blank" rel="noopener">{e(iri)}</a></p>'
-            "</body></html>"
-        )
 
 
 _BUILD_LOCK = threading.Lock()
@@ -529,40 +254,12 @@ def _wants_v1(request: Request) -> bool:
 
 
 def _manifest(request: Request, rec: Reconciler, v1: bool) -> dict[str, Any]:
-    service = request.app.state.service
-    endpoint = str(request.url_for("reconcile_service"))
-    home = rec.regions.label(service.settings.home_region)
-    common: dict[str, Any] = {
-        "versions": ["0.2", "1.0-draft"],
-        "name": f"One Center — Wilayah (Kemendagri), {home}",
-        "serviceVersion": __version__,
-        "defaultTypes": [rec.type_of(level) for level in LEVELS],
-        "batchSize": BATCH_SIZE,
-    }
-    if v1:
-        return {
-            **common,
-            "lang": "id",
-            "view": {"url": service.iris.region_prefix + "{id}"},
-            "preview": {"width": PREVIEW_WIDTH, "height": PREVIEW_HEIGHT},
-            "suggest": {"entity": True, "property": True, "type": True},
-            "standardizedScore": True,
-        }
-    return {
-        **common,
-        "identifierSpace": service.iris.region_prefix,
-        "schemaSpace": OC,
-        "view": {"url": service.iris.region_prefix + "{{id}}"},
-        "preview": {
-            "url": endpoint + "/preview?id={{id}}",
-            "width": PREVIEW_WIDTH,
-            "height": PREVIEW_HEIGHT,
-        },
-        "suggest": {
-            kind: {"service_url": endpoint, "service_path": f"/suggest/{kind}"}
-            for kind in ("entity", "property", "type")
-        },
-    }
+    return manifest(
+        v1,
+        endpoint=str(request.url_for("reconcile_service")),
+        region_prefix=request.app.state.service.iris.region_prefix,
+        home_name=rec.home_name(),
+    )
 
 
 # Routes ------------------------------------------------------------------------------------
@@ -656,26 +353,12 @@ def suggest_entity(
 
 @router.get("/suggest/type")
 def suggest_type(prefix: str = "", cursor: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    text = prefix.strip().casefold()
-    found = [
-        Reconciler.type_of(level)
-        for level in LEVELS
-        if level.startswith(text) or any(w.startswith(text) for w in LEVEL_NAMES[level].casefold().split("/"))
-    ]
-    return {"result": found[cursor:]}
+    return {"result": suggest_types(prefix, cursor)}
 
 
 @router.get("/suggest/property")
 def suggest_property(prefix: str = "", cursor: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
-    text = prefix.strip().casefold()
-    known = {
-        "id": PARENT_PROPERTY,
-        "name": "Wilayah induk / parent region",
-        "description": "Nama wilayah induk, mis. kecamatan untuk desa / the parent region's name, "
-        "e.g. the kecamatan of a desa",
-    }
-    hit = any(alias.startswith(text) for alias in (*PARENT_ALIASES, "wilayah induk"))
-    return {"result": [known][cursor:] if hit else []}
+    return {"result": suggest_properties(prefix, cursor)}
 
 
 @router.get("/preview", response_class=HTMLResponse)
@@ -683,6 +366,6 @@ def preview(request: Request, code: Annotated[str, Query(alias="id")]) -> HTMLRe
     """A small HTML card for one region, for the client's preview pane."""
     rec = reconciler(request)
     code = code.strip()
-    if code not in rec.rows:
+    if not rec.knows(code):
         raise HTTPException(404, f"kode wilayah {code!r} tidak dikenal / unknown region code {code!r}")
     return HTMLResponse(rec.preview_html(code, request.app.state.service.iris.region(code)))

@@ -30,8 +30,10 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number
+from graph.describe.descriptions import Description
 from graph.describe.figures import RegionFigures, region_figures
-from graph.describe.resources import Description, rdf_prefixes, resolve, serialize
+from graph.describe.resource_rdf import rdf_prefixes, serialize
+from graph.describe.resources import not_described, resolve
 from graph.rdf.iris import Iris, local_path
 from graph.rdf.namespaces import PREFIXES
 
@@ -52,11 +54,6 @@ ALIASES = {
     HTML: ["application/xhtml+xml"],
 }
 FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFXML: "RDF/XML", HTML: "HTML"}
-
-_NOT_FOUND = (
-    "tidak ada sumber daya terbitan dengan IRI ini / no published resource has this IRI: {iri}. "
-    "Only published data is described; GET /sparql lists the published graphs."
-)
 
 
 @router.head("/id/{path:path}", include_in_schema=False)
@@ -142,7 +139,10 @@ def _extension_of(media_type: str) -> str:
 
 
 def _not_found(request: Request, iri: str, *, html: bool) -> Response:
-    message = _NOT_FOUND.format(iri=iri)
+    # Answered here rather than raised as UnknownResource: like every answer of /id/, the
+    # 404's format follows the path's extension as well as Accept (``.html`` with ``*/*`` is a
+    # page), which api/errors.py cannot see, and it varies by Accept.
+    message = not_described(iri)
     if html:
         page = TEMPLATES.get_template("not_found.html").render(
             root=request.scope.get("root_path", ""), iri=iri, message=message
@@ -210,6 +210,7 @@ def _render_page(
         "show_datatype": lambda t: t.language is None and t.datatype.value not in _PLAIN,
         "by_property": _by_property,
         "code_of": lambda iri: unquote(iri.rstrip("/").rsplit("/", 1)[-1]),
+        "person": iris.person,  # the IRI minted for a person's name
     }
     formats = [(FORMAT_NAMES[mt], root + document + ext, mt) for ext, mt in EXTENSIONS.items() if mt != HTML]
     template = TEMPLATES.get_template("resource.html")

@@ -16,7 +16,6 @@ in. Every other request, from any client, is answered by the protocol as before.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
@@ -30,23 +29,24 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
-from api.routers.questions import catalogue, code_lists
+from api.question_catalogue import catalogue, code_lists
+from graph.answer.editor_texts import editor_starter, question_sparql
 from graph.answer.parameters import bind_parameters
-from graph.answer.question_pages import editor_starter, question_sparql
+from graph.answer.service_description import SD, description
 from graph.answer.sparql import (
+    NO_SERVICE,
+    READ_ONLY,
     UPDATE_OPERATIONS,
     ProtocolQuery,
-    answer_query,
+    answer_request,
     graph_sizes,
-    query_form,
-    syntax_error_position,
     uses_service,
 )
-from graph.errors import ParameterError, QueryError, QueryTimeout, UnknownQuestion
+from graph.errors import ParameterError
 from graph.publish.accounts import User
 from graph.rdf.namespaces import PREFIXES
+from graph.rdf.sparql_text import query_form
 from graph.store.versions import PUBLIC, Audience
-from graph.version import __version__
 
 router = APIRouter(tags=["sparql"])
 
@@ -79,15 +79,6 @@ GRAPH_NAMES = {
     "xml": _RDFXML,
     "n3": _N3,
 }
-
-READ_ONLY = (
-    "titik akhir ini hanya-baca / this endpoint is read-only: SPARQL updates are refused "
-    "(data is changed only through the load pipeline)"
-)
-NO_SERVICE = (
-    "SERVICE (kueri federasi) tidak diizinkan / federated queries (SERVICE) are not allowed: "
-    "this server makes no requests on a client's behalf; federate from your own endpoint instead"
-)
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -239,7 +230,7 @@ async def _answer(
     form = query_form(sparql)
     if form in UPDATE_OPERATIONS:
         raise HTTPException(403, READ_ONLY)
-    if uses_service(sparql):
+    if await run_in_threadpool(uses_service, sparql):  # a scan of the whole text: not in the event loop
         raise HTTPException(403, NO_SERVICE)
     accept = request.headers.get("accept")
     results_type = _choose(accept, formats, RESULT_TYPES, RESULT_NAMES)
@@ -258,15 +249,7 @@ async def _answer(
         graph_type=graph_type or _TURTLE,
         audience=audience,
     )
-    try:
-        answer = await run_in_threadpool(service.run, answer_query, service.iris, protocol)
-    except QueryTimeout:
-        raise
-    except QueryError as exc:
-        syntax = _syntax_error(exc, sparql)
-        if syntax is None:
-            raise
-        return syntax
+    answer = await run_in_threadpool(answer_request, service.run, service.iris, protocol)
     headers = {"X-Truncated": "true" if answer.truncated else "false", "Vary": "Accept"}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
@@ -302,41 +285,6 @@ def _not_acceptable(offers: list[str], formats: Sequence[str], names: dict[str, 
     return JSONResponse(body, status_code=406)
 
 
-# A quoted token (kept) or a bracketed character class such as ['0' ..= '9' | '_'] (dropped).
-_CHARACTER_CLASS = re.compile(r"""("(?:[^"\\]|\\.)*")|,?\s*\[(?:'(?:[^'\\]|\\.)*'|[^\]'"])*\]""")
-
-
-def _syntax_error(exc: QueryError, sparql: str) -> JSONResponse | None:
-    """400 naming the line and column of a syntax error, with the line itself."""
-    message = str(exc)
-    position = syntax_error_position(message)
-    if position is None:
-        return None
-    line, column = position
-    detail = message.split("error at", 1)[-1].split(":", 2)[-1].strip()
-    lines = sparql.splitlines()
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    # Oxigraph also lists the Unicode ranges a name may use; the tokens are what helps.
-    short = _CHARACTER_CLASS.sub(lambda m: m.group(1) or "", detail).strip(" ,")
-    if short != detail:
-        short += ", or a name"
-    body = error_body(
-        400,
-        f"SPARQL tidak valid pada baris {line} kolom {column} / invalid SPARQL at line {line}, "
-        f"column {column}: {short}",
-        [
-            {
-                "line": line,
-                "column": column,
-                "text": text,
-                "marker": " " * (column - 1) + "^",
-                "detail": detail,
-            }
-        ],
-    )
-    return JSONResponse(body, status_code=400)
-
-
 # --- the editor page ------------------------------------------------------------------------
 
 
@@ -349,15 +297,16 @@ def _editor(request: Request) -> Response:
     problems: list[str] = []
     status = 200
     text = editor_starter(service.iris, service.settings.home_region)
-    if chosen:
+    if chosen and chosen not in questions.questions:
+        problems, status = [questions.not_found(chosen)], 404
+    elif chosen:
         given = [(k, v) for k, v in params.multi_items() if k not in ("question", "q")]
+        question = questions.get(chosen)
         try:
-            question = questions.get(chosen)
-            bound = bind_parameters(question, given, code_lists(request))
-            text = question_sparql(question, bound, service.iris)
-        except UnknownQuestion as exc:
-            problems, status = [str(exc)], 404
-        except ParameterError as exc:
+            text = question_sparql(
+                question, bind_parameters(question, given, code_lists(request)), service.iris
+            )
+        except ParameterError as exc:  # the editor again, naming the refused values
             problems, status = [p["message"] for p in exc.problems], 400
     if "q" in params:
         text = params["q"]
@@ -380,12 +329,6 @@ def _editor(request: Request) -> Response:
 
 # --- the service description --------------------------------------------------------------
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = PREFIXES["void"]
-DCTERMS = PREFIXES["dcterms"]
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-_INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
-
 
 async def _describe(request: Request, formats: list[str]) -> Response:
     rdf_type = _choose(request.headers.get("accept"), formats, GRAPH_TYPES, GRAPH_NAMES)
@@ -397,67 +340,16 @@ async def _describe(request: Request, formats: list[str]) -> Response:
     )
     endpoint = str(request.url_for("sparql_get"))
     rdf = ox.RdfFormat.from_media_type(rdf_type) or ox.RdfFormat.TURTLE
-    prefixes = {"sd": SD, "void": VOID, "dcterms": DCTERMS, "xsd": PREFIXES["xsd"]}
-    body = ox.serialize(description(endpoint, sizes, service), format=rdf, prefixes=prefixes)
+    prefixes = {"sd": SD, **{n: PREFIXES[n] for n in ("void", "dcterms", "xsd")}}
+    body = ox.serialize(
+        description(
+            endpoint,
+            sizes,
+            time_limit_ms=service.time_limit_ms,
+            max_rows=service.settings.max_result_rows,
+            media_types=[*RESULT_TYPES, *GRAPH_TYPES],
+        ),
+        format=rdf,
+        prefixes=prefixes,
+    )
     return Response(body, media_type=rdf.media_type, headers={"Vary": "Accept"})
-
-
-def description(endpoint: str, sizes: dict[str, int], service: ServiceState) -> list[ox.Triple]:
-    """SPARQL 1.1 Service Description of this endpoint, its dataset described with VoID."""
-
-    def sd(name: str) -> ox.NamedNode:
-        return ox.NamedNode(SD + name)
-
-    me = ox.NamedNode(endpoint)
-    dataset, default = ox.BlankNode(), ox.BlankNode()
-    limit = service.time_limit_ms
-    limits = (
-        f"Batas / limits: {limit} ms per query (query_timeout_ms), "
-        if limit is not None
-        else "Batas / limits: no time limit (in-memory store), "
-    ) + f"{service.settings.max_result_rows} rows per answer (max_result_rows)."
-    triples = [
-        ox.Triple(me, RDF_TYPE, sd("Service")),
-        ox.Triple(me, sd("endpoint"), me),
-        ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(me, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
-        ox.Triple(me, ox.NamedNode(DCTERMS + "title"), ox.Literal("SPARQL One Center", language="id")),
-        ox.Triple(me, ox.NamedNode(DCTERMS + "title"), ox.Literal("One Center SPARQL", language="en")),
-        ox.Triple(
-            me,
-            ox.NamedNode(DCTERMS + "description"),
-            ox.Literal(
-                f"Read-only SPARQL 1.1 endpoint over the published Satu Data graphs (One Center "
-                f"{__version__}). {limits}",
-                language="en",
-            ),
-        ),
-        ox.Triple(me, sd("defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
-        ox.Triple(dataset, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
-        ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), me),
-        ox.Triple(dataset, sd("defaultGraph"), default),
-        ox.Triple(default, RDF_TYPE, sd("Graph")),
-        ox.Triple(
-            default,
-            ox.NamedNode(DCTERMS + "description"),
-            ox.Literal("Gabungan semua graf terbit / the union of all published graphs", language="id"),
-        ),
-    ]
-    for fmt in [*RESULT_TYPES, *GRAPH_TYPES]:
-        found = ox.QueryResultsFormat.from_media_type(fmt) or ox.RdfFormat.from_media_type(fmt)
-        if found is not None:
-            triples.append(ox.Triple(me, sd("resultFormat"), ox.NamedNode(found.iri)))
-    for graph, size in sorted(sizes.items()):
-        named, info = ox.BlankNode(), ox.BlankNode()
-        triples += [
-            ox.Triple(dataset, sd("namedGraph"), named),
-            ox.Triple(named, RDF_TYPE, sd("NamedGraph")),
-            ox.Triple(named, sd("name"), ox.NamedNode(graph)),
-            ox.Triple(named, sd("graph"), info),
-            ox.Triple(info, RDF_TYPE, sd("Graph")),
-            ox.Triple(info, RDF_TYPE, ox.NamedNode(VOID + "Dataset")),
-            ox.Triple(info, ox.NamedNode(VOID + "triples"), ox.Literal(str(size), datatype=_INTEGER)),
-        ]
-    return triples

@@ -13,9 +13,9 @@ module writes that text:
   (grouping or sorting by a constant changes nothing); at the top level it stays as
   ``(term AS ?name)`` when it is an answer column, so the columns stay the same.
 
-It works on tokens (comments, strings and IRIs are skipped whole), not on a full parse,
-so it covers the forms questions use; ``tests/graph/answer/test_bound_text.py`` runs every
-question both ways and compares the answers.
+It works on the tokens of ``graph.rdf.sparql_text`` (comments, strings and IRIs are skipped
+whole), not on a full parse, so it covers the forms questions use;
+``tests/graph/answer/test_bound_text.py`` runs every question both ways and compares the answers.
 """
 
 from __future__ import annotations
@@ -27,38 +27,15 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.rdf.namespaces import XSD
+from graph.rdf.sparql_text import CLAUSE_END, Token, brace_pairs, code_indexes, projections, tokenize
 
-__all__ = ["bind_into_text", "prefix_lines", "term_text", "tokenize", "used_prefixes"]
+__all__ = ["bind_into_text", "prefix_lines", "term_text", "used_prefixes"]
 
 Term = ox.NamedNode | ox.Literal
 
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::(?:[A-Za-z0-9_\-.:%]|\\.)*)?)
-    | (?P<space>\s+)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 # A local name that can be written after a prefix as it is (no escapes needed).
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
-# The clause keywords that end a projection, GROUP BY or ORDER BY list.
-_CLAUSE_END = {"WHERE", "FROM", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
-
-
-@dataclass
-class _Token:
-    kind: str
-    text: str
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
+_DEPTH = {"(": 1, ")": -1}
 
 
 @dataclass
@@ -69,17 +46,8 @@ class _Select:
     projection_end: int  # first token after the projection
     end: int  # first token after the sub-query
     parent: _Select | None
-    projected: set[str]
+    projected: frozenset[str]
     star: bool
-
-
-def tokenize(text: str) -> list[_Token]:
-    """The text as tokens; joined again they give the text back unchanged."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        tokens.append(_Token(kind, match.group()))
-    return tokens
 
 
 def term_text(term: Term, prefixes: Mapping[str, str]) -> str:
@@ -107,61 +75,31 @@ def term_text(term: Term, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def _significant(tokens: list[_Token]) -> list[int]:
-    return [i for i, t in enumerate(tokens) if t.kind not in ("space", "comment")]
-
-
-def _selects(tokens: list[_Token]) -> list[_Select]:
+def _selects(tokens: list[Token]) -> list[_Select]:
     """Every SELECT with its projection and extent, outermost first."""
-    sig = _significant(tokens)
-    # The enclosing open brace of every token, to find where a sub-SELECT ends.
-    close_of: dict[int, int] = {}
-    stack: list[int] = []
-    for i in sig:
-        if tokens[i].text == "{":
-            stack.append(i)
-        elif tokens[i].text == "}" and stack:
-            close_of[stack.pop()] = i
+    ends = _group_ends(tokens)
     selects: list[_Select] = []
+    for p in projections(tokens):
+        i = p.select
+        parent = next((s for s in reversed(selects) if s.start < i < s.end), None)
+        selects.append(_Select(i, p.end, ends[i], parent, p.plain | p.defined, p.star))
+    return selects
+
+
+def _group_ends(tokens: list[Token]) -> dict[int, int]:
+    """Each SELECT keyword -> the end of the group around it (the text's end at the top)."""
+    close_of = brace_pairs(tokens, strict=False)
+    ends: dict[int, int] = {}
     open_braces: list[int] = []
-    for n, i in enumerate(sig):
+    for i in code_indexes(tokens):
         token = tokens[i]
         if token.text == "{":
             open_braces.append(i)
         elif token.text == "}" and open_braces:
             open_braces.pop()
-        elif token.upper == "SELECT":
-            end = close_of.get(open_braces[-1], len(tokens)) if open_braces else len(tokens)
-            depth, projected, star, previous = 0, set(), False, ""
-            k = n + 1
-            while k < len(sig):
-                t = tokens[sig[k]]
-                if depth == 0 and (t.text == "{" or t.upper in _CLAUSE_END):
-                    break
-                if t.text == "(":
-                    depth += 1
-                elif t.text == ")":
-                    depth -= 1
-                elif t.text == "*" and depth == 0:
-                    star = True
-                elif t.kind == "var" and (depth == 0 or previous == "AS"):
-                    projected.add(t.text[1:])
-                previous = t.upper
-                k += 1
-            projection_end = sig[k] if k < len(sig) else len(tokens)
-            parent = next((s for s in reversed(selects) if s.start < i < s.end), None)
-            selects.append(_Select(i, projection_end, end, parent, projected, star))
-    return selects
-
-
-def _bound_in(select: _Select, values: Collection[str], cache: dict[int, set[str]]) -> set[str]:
-    """The variables bound in a (sub-)query: its parent's that it projects."""
-    if select.start in cache:
-        return cache[select.start]
-    outer = set(values) if select.parent is None else _bound_in(select.parent, values, cache)
-    bound = outer if select.star else outer & select.projected
-    cache[select.start] = bound
-    return bound
+        elif token.keyword == "SELECT":
+            ends[i] = close_of.get(open_braces[-1], len(tokens)) if open_braces else len(tokens)
+    return ends
 
 
 def bind_into_text(
@@ -182,126 +120,157 @@ def bind_into_text(
     selects = _selects(tokens)
     if not selects:
         return sparql
-    cache: dict[int, set[str]] = {}
-    owner: list[_Select | None] = [None] * len(tokens)
-    for select in selects:  # outermost first, so inner SELECTs overwrite their range
-        for i in range(select.start, min(select.end, len(tokens))):
-            owner[i] = select
-    out = [t.text for t in tokens]
-    sig = _significant(tokens)
-    position = {i: n for n, i in enumerate(sig)}
-
+    rewrite = _Rewrite(tokens, selects, values, prefixes)
     for select in selects:
-        bound = _bound_in(select, values, cache)
-        top = select.parent is None
-        firsts: list[int] = []
-        depth = 0
-        for i in sig[position[select.start] + 1 :]:
+        rewrite.projection(select, columns, parameters)
+    rewrite.uses()
+    rewrite.group_and_order()
+    return "".join(rewrite.out)
+
+
+class _Rewrite:
+    """The text being rewritten: ``out`` holds each token's new text."""
+
+    def __init__(
+        self,
+        tokens: list[Token],
+        selects: list[_Select],
+        values: Mapping[str, Term],
+        prefixes: Mapping[str, str],
+    ) -> None:
+        self.tokens = tokens
+        self.values = values
+        self.prefixes = prefixes
+        self.out = [t.text for t in tokens]
+        self.code = code_indexes(tokens)
+        self.position = {i: n for n, i in enumerate(self.code)}
+        self._bound: dict[int, set[str]] = {}
+        self.owner: list[_Select | None] = [None] * len(tokens)
+        for select in selects:  # outermost first, so inner SELECTs overwrite their range
+            for i in range(select.start, min(select.end, len(tokens))):
+                self.owner[i] = select
+
+    def term(self, i: int) -> str:
+        """The term of the variable at token ``i``."""
+        return term_text(self.values[self.tokens[i].text[1:]], self.prefixes)
+
+    def bound_in(self, select: _Select) -> set[str]:
+        """The variables bound in a (sub-)query: its parent's that it projects."""
+        if select.start not in self._bound:
+            outer = set(self.values) if select.parent is None else self.bound_in(select.parent)
+            self._bound[select.start] = outer if select.star else outer & select.projected
+        return self._bound[select.start]
+
+    def _projected(self, select: _Select) -> list[int]:
+        """The variables a SELECT projects as themselves (token indexes)."""
+        found, depth = [], 0
+        for i in self.code[self.position[select.start] + 1 :]:
             if i >= select.projection_end:
                 break
-            t = tokens[i]
-            depth += {"(": 1, ")": -1}.get(t.text, 0)
-            name = t.text[1:]
-            if t.kind != "var" or depth != 0:
-                continue
+            depth += _DEPTH.get(self.tokens[i].text, 0)
+            if self.tokens[i].kind == "var" and depth == 0:
+                found.append(i)
+        return found
+
+    def projection(self, select: _Select, columns: Collection[str], parameters: Collection[str]) -> None:
+        """Bound variables leave the projection; at the top, a bound column becomes a constant."""
+        bound = self.bound_in(select)
+        top = select.parent is None
+        erased: list[int] = []
+        for i in self._projected(select):
+            name = self.tokens[i].text[1:]
             if top and name in parameters and name not in columns:
-                _erase(tokens, out, i)
+                self.erase(i)
+            elif name in bound and top and name in columns:
+                self.out[i] = f"({self.term(i)} AS {self.tokens[i].text})"
             elif name in bound:
-                if top and name in columns:
-                    out[i] = f"({term_text(values[name], prefixes)} AS {t.text})"
-                else:
-                    firsts.append(i)
-                    _erase(tokens, out, i)
-        if firsts and not _projection_left(tokens, out, sig, position[select.start], select.projection_end):
+                erased.append(i)
+                self.erase(i)
+        if erased and not self._projection_left(select):
             # Nothing left to project: keep the first as a constant column.
-            i = firsts[0]
-            out[i] = f"({term_text(values[tokens[i].text[1:]], prefixes)} AS {tokens[i].text})"
+            self.out[erased[0]] = f"({self.term(erased[0])} AS {self.tokens[erased[0]].text})"
 
-    for i in sig:
-        t = tokens[i]
-        scope = owner[i]
-        if t.kind != "var" or scope is None or out[i] != t.text:
-            continue
-        name = t.text[1:]
-        if name not in _bound_in(scope, values, cache):
-            continue
-        previous = sig[position[i] - 1] if position[i] > 0 else None
-        if previous is not None and tokens[previous].upper == "AS":
-            continue  # a variable being defined, not used
-        out[i] = term_text(values[name], prefixes)
-
-    _drop_constant_conditions(tokens, out, sig, values, owner, cache, prefixes)
-    return "".join(out)
-
-
-def _erase(tokens: list[_Token], out: list[str], i: int) -> None:
-    """Take token ``i`` out with the space around it, keeping line breaks."""
-    out[i] = ""
-    after, before = i + 1, i - 1
-    while before >= 0 and out[before] == "":
-        before -= 1
-    if after < len(tokens) and tokens[after].kind == "space" and "\n" not in tokens[after].text:
-        out[after] = ""
-    elif before >= 0 and tokens[before].kind == "space" and "\n" not in tokens[before].text:
-        out[before] = ""
-
-
-def _projection_left(tokens: list[_Token], out: list[str], sig: list[int], start: int, end: int) -> bool:
-    """Whether a projection still has something: a variable, an expression or ``*``."""
-    depth = 0
-    for i in sig[start + 1 :]:
-        if i >= end:
-            break
-        t = tokens[i]
-        if depth == 0 and out[i] and (t.kind == "var" or t.text in ("(", "*")):
-            return True
-        depth += {"(": 1, ")": -1}.get(t.text, 0)
-    return False
-
-
-def _drop_constant_conditions(
-    tokens: list[_Token],
-    out: list[str],
-    sig: list[int],
-    values: Mapping[str, Term],
-    owner: list[_Select | None],
-    cache: dict[int, set[str]],
-    prefixes: Mapping[str, str],
-) -> None:
-    """Bound variables written alone in GROUP BY / ORDER BY lists leave the list; an empty
-    ORDER BY goes, an empty GROUP BY keeps one constant (grouping differs from none)."""
-    for n, i in enumerate(sig[:-1]):
-        keyword = tokens[i].upper
-        if keyword not in ("GROUP", "ORDER") or tokens[sig[n + 1]].upper != "BY":
-            continue
-        items, dropped, depth = 0, [], 0
-        for k in sig[n + 2 :]:
-            t = tokens[k]
-            if depth == 0 and (t.text == "}" or t.upper in _CLAUSE_END):
+    def _projection_left(self, select: _Select) -> bool:
+        """Whether a projection still has something: a variable, an expression or ``*``."""
+        depth = 0
+        for i in self.code[self.position[select.start] + 1 :]:
+            if i >= select.projection_end:
                 break
-            if depth == 0:
-                select = owner[k]
-                if t.kind == "var" and select is not None and t.text[1:] in _bound_in(select, values, cache):
-                    dropped.append(k)
-                elif t.kind in ("var", "word") or t.text == "(":
-                    items += 1
-            depth += {"(": 1, ")": -1}.get(t.text, 0)
-        if not dropped:
-            continue
-        # The first pass wrote the term in place; take the variables out again, but keep one
-        # constant in a GROUP BY that would be left empty.
-        keep = dropped[0] if items == 0 and keyword == "GROUP" else None
-        for k in dropped:
-            if k == keep:
-                out[k] = f"({term_text(values[tokens[k].text[1:]], prefixes)})"
-            else:
-                _erase(tokens, out, k)
-        if items == 0 and keep is None:
-            out[i] = out[sig[n + 1]] = ""
+            t = self.tokens[i]
+            if depth == 0 and self.out[i] and (t.kind == "var" or t.text in ("(", "*")):
+                return True
+            depth += _DEPTH.get(t.text, 0)
+        return False
+
+    def uses(self) -> None:
+        """Every other use of a bound variable becomes its term (a definition stays)."""
+        for n, i in enumerate(self.code):
+            t = self.tokens[i]
+            scope = self.owner[i]
+            if t.kind != "var" or scope is None or self.out[i] != t.text:
+                continue
+            if t.text[1:] not in self.bound_in(scope):
+                continue
+            if n > 0 and self.tokens[self.code[n - 1]].keyword == "AS":
+                continue  # a variable being defined, not used
+            self.out[i] = self.term(i)
+
+    def group_and_order(self) -> None:
+        """Bound variables written alone in GROUP BY / ORDER BY lists leave the list; an empty
+        ORDER BY goes, an empty GROUP BY keeps one constant (grouping differs from none)."""
+        for n, i in enumerate(self.code[:-1]):
+            keyword = self.tokens[i].keyword
+            if keyword not in ("GROUP", "ORDER") or self.tokens[self.code[n + 1]].keyword != "BY":
+                continue
+            items, dropped = self._list_items(n + 2)
+            if not dropped:
+                continue
+            # The first pass wrote the term in place; take the variables out again, but keep one
+            # constant in a GROUP BY that would be left empty.
+            keep = dropped[0] if items == 0 and keyword == "GROUP" else None
+            for k in dropped:
+                if k == keep:
+                    self.out[k] = f"({self.term(k)})"
+                else:
+                    self.erase(k)
+            if items == 0 and keep is None:
+                self.out[i] = self.out[self.code[n + 1]] = ""
+
+    def _list_items(self, first: int) -> tuple[int, list[int]]:
+        """A GROUP BY / ORDER BY list from ``code[first]``: how many items stay, and the
+        bound variables that go (token indexes)."""
+        items, dropped, depth = 0, [], 0
+        for k in self.code[first:]:
+            t = self.tokens[k]
+            if depth == 0 and (t.text == "}" or t.keyword in CLAUSE_END):
+                break
+            select = self.owner[k]
+            if depth == 0 and t.kind == "var" and select is not None and t.text[1:] in self.bound_in(select):
+                dropped.append(k)
+            elif depth == 0 and (t.kind in ("var", "word") or t.text == "("):
+                items += 1
+            depth += _DEPTH.get(t.text, 0)
+        return items, dropped
+
+    def erase(self, i: int) -> None:
+        """Take token ``i`` out with the space around it, keeping line breaks."""
+        tokens, out = self.tokens, self.out
+        out[i] = ""
+        after, before = i + 1, i - 1
+        while before >= 0 and out[before] == "":
+            before -= 1
+        if after < len(tokens) and tokens[after].kind == "space" and "\n" not in tokens[after].text:
+            out[after] = ""
+        elif before >= 0 and tokens[before].kind == "space" and "\n" not in tokens[before].text:
+            out[before] = ""
 
 
 def used_prefixes(sparql: str) -> set[str]:
-    """The prefix names a SPARQL text uses (in prefixed names outside comments and strings)."""
+    """The prefix names a SPARQL text uses (in prefixed names outside comments and strings).
+
+    >>> sorted(used_prefixes('SELECT * { ?s skos:broader/oc:x "qb:y" } # dcat:z'))
+    ['oc', 'skos']
+    """
     return {t.text.split(":", 1)[0] for t in tokenize(sparql) if t.kind == "word" and ":" in t.text}
 
 

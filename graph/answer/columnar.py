@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.answer.questions import Question
+from graph.answer.questions import ColumnarPlan, ColumnarRank, Question
 from graph.answer.view import ObservationView
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import XSD
@@ -51,27 +51,59 @@ def answer_rows(
         areas = list(view.children.get(region.value, ()))
     else:
         areas = _at_or_under(view, region.value)
-    # Each measure: region -> its values (a summed measure has one value per region).
-    measures: list[tuple[str, dict[str, list[ox.Literal]]]] = []
-    indicators: list[str] = []
-    for column, measure in plan.measures.items():
-        if measure.indicator.startswith("?"):
-            indicator = bound[measure.indicator[1:]].value  # the indicator a parameter names
-        else:
-            indicator = iris.base + "id/indikator/" + measure.indicator
-        indicators.append(indicator)
-        found = view.values.get((indicator, period.value), {})
+    measures = _measures(view, iris, plan, bound, areas)
+    records = _records(view, plan, measures)
+    for record in records:
+        for column, ratio in plan.ratios.items():
+            record[column] = _ratio(
+                record[ratio.numerator], record[ratio.denominator], ratio.scale, ratio.divide
+            )
+    if plan.rank is not None:
+        _rank(records, plan.rank, measures)
+    if plan.unit is not None:
+        # OPTIONAL: no unit name leaves the column unbound; two names give two rows.
+        names: list[ox.Literal | None] = list(view.units.get(_indicator(plan, iris, bound, 0), ())) or [None]
+        records = [{**r, plan.unit: name} for r in records for name in names]
+    records.sort(key=lambda r: tuple(_sort_key(r.get(c)) for c in plan.order_by))
+    given = {"region": region, "period": period, **bound}
+    return [[r[c] if c in r else given.get(c) for c in question.columns] for r in records]
+
+
+# Each measure column: region -> its values (a summed measure has one value per region).
+_Measures = dict[str, dict[str, list[ox.Literal]]]
+
+
+def _indicator(plan: ColumnarPlan, iris: Iris, bound: dict[str, Any], n: int) -> str:
+    """The IRI of the plan's ``n``-th measure: named, or given by a parameter."""
+    measure = list(plan.measures.values())[n]
+    if measure.indicator.startswith("?"):
+        return str(bound[measure.indicator[1:]].value)  # the indicator a parameter names
+    return iris.base + "id/indikator/" + measure.indicator
+
+
+def _measures(
+    view: ObservationView, iris: Iris, plan: ColumnarPlan, bound: dict[str, Any], areas: list[str]
+) -> _Measures:
+    """Each measure's values in the areas, for the bound period."""
+    measures: _Measures = {}
+    for n, (column, measure) in enumerate(plan.measures.items()):
+        found = view.values.get((_indicator(plan, iris, bound, n), bound["period"].value), {})
         by_area = {a: found[a] for a in areas if a in found}
         if measure.sum:
             by_area = {a: [_sparql_sum(v)] for a, v in by_area.items()}
-        measures.append((column, by_area))
+        measures[column] = by_area
+    return measures
+
+
+def _records(view: ObservationView, plan: ColumnarPlan, measures: _Measures) -> list[dict[str, Any]]:
+    """The joined rows: every area with a value of every measure, with its names."""
     records: list[dict[str, Any]] = []
-    first_column, first = measures[0]
+    first, *others = measures.values()
     for area in first:
-        if any(area not in m for _, m in measures[1:]):
+        if any(area not in m for m in others):
             continue
         combos: list[dict[str, Any]] = [{}]
-        for column, by_area in measures:  # every combination, as the SPARQL join gives
+        for column, by_area in measures.items():  # every combination, as the SPARQL join gives
             combos = [{**c, column: v} for c in combos for v in by_area[area]]
         for names in view.regions.get(area, ()):
             if names.label is None or (plan.parent_label and names.parent_label is None):
@@ -80,26 +112,16 @@ def answer_rows(
             if plan.parent_label:
                 labels[plan.parent_label] = names.parent_label
             records.extend({**c, **labels} for c in combos)
+    return records
+
+
+def _rank(records: list[dict[str, Any]], rank: ColumnarRank, measures: _Measures) -> None:
+    """Rank each record by a measure: 1 + the regions with a greater value."""
+    # Every region with a value counts, named or not, as the SPARQL's ?other does.
+    numbers = sorted(_number(v) for values in measures[rank.by].values() for v in values)
     for record in records:
-        for column, ratio in plan.ratios.items():
-            record[column] = _ratio(
-                record[ratio.numerator], record[ratio.denominator], ratio.scale, ratio.divide
-            )
-    if plan.rank is not None:
-        # Every region with a value counts, named or not, as the SPARQL's ?other does.
-        ranked = dict(measures)[plan.rank.by]
-        numbers = sorted(_number(v) for values in ranked.values() for v in values)
-        for record in records:
-            mine = _number(record[plan.rank.by])
-            greater = len(numbers) - bisect_right(numbers, mine)
-            record[plan.rank.column] = ox.Literal(str(1 + greater), datatype=_INTEGER)
-    if plan.unit is not None:
-        # OPTIONAL: no unit name leaves the column unbound; two names give two rows.
-        names: list[ox.Literal | None] = list(view.units.get(indicators[0], ())) or [None]
-        records = [{**r, plan.unit: name} for r in records for name in names]
-    records.sort(key=lambda r: tuple(_sort_key(r.get(c)) for c in plan.order_by))
-    given = {"region": region, "period": period, **bound}
-    return [[r[c] if c in r else given.get(c) for c in question.columns] for r in records]
+        greater = len(numbers) - bisect_right(numbers, _number(record[rank.by]))
+        record[rank.column] = ox.Literal(str(1 + greater), datatype=_INTEGER)
 
 
 def _at_or_under(view: ObservationView, region: str) -> list[str]:

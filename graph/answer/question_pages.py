@@ -1,6 +1,6 @@
-"""What the question pages show, worked out without HTTP: cells, chart data, sources, SPARQL.
+"""What the question pages show, worked out without HTTP: cells, chart, form, list entries.
 
-The answer of a question (``graph.answer.parameters.Answer``) is turned into what a person reads:
+The answer of a question (``graph.answer.answers.Answer``) is turned into what a person reads:
 
 - ``answer_cells``: each value with the value a sortable table sorts by (the number
   itself), whether it is a number for the page to write the Indonesian way (``1.234,5``,
@@ -8,10 +8,9 @@ The answer of a question (``graph.answer.parameters.Answer``) is turned into wha
   region (its Kemendagri code and its name) or of any IRI the instance minted;
 - ``chart_data``: the chart the question's metadata suggests, as plain data for Chart.js
   (a map question gets a bar chart of the same values: the map is a page of its own);
-- ``question_indicators`` and ``indicator_agencies``: which indicators a question reads and
-  which agencies publish them;
-- ``question_sparql``: the SPARQL with the parameter values written in
-  (``graph.answer.bound_text``), for the SPARQL editor.
+- ``form_controls``: the question's form, its values selected;
+- ``question_page`` and ``list_entries``: everything the question page and the list of
+  questions show but their links (those depend on the request).
 """
 
 from __future__ import annotations
@@ -23,33 +22,35 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.answer.bound_text import bind_into_text, prefix_lines, term_text, tokenize
-from graph.answer.parameters import Answer, BoundParameter, CodeLists
-from graph.answer.questions import ParameterSpec, Question, question_prefixes
-from graph.answer.sparql import run_query
+from graph.answer.answers import NUMERIC, Answer
+from graph.answer.code_lists import CodeLists
+from graph.answer.question_sources import chosen_indicators, question_indicators, shown_sources
+from graph.answer.questions import CODE_TYPES, Catalogue, ParameterSpec, Question
 from graph.rdf.iris import Iris, local_path
-from graph.rdf.namespaces import OC, XSD
-from graph.store.embedded import Store
+from graph.rdf.namespaces import OC
 
 __all__ = [
+    "CHART_KINDS",
     "Cell",
     "Control",
     "Option",
     "answer_cells",
     "chart_data",
-    "chosen_indicators",
-    "editor_starter",
     "form_controls",
-    "indicator_agencies",
     "is_year_column",
-    "prefix_map",
-    "question_indicators",
-    "question_sparql",
+    "list_entries",
+    "question_page",
 ]
 
-_NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "int", "long", "short")}
 _REGION_CODE = OC + "KemendagriCode"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# The kinds of chart a question suggests, as the list of questions names them.
+CHART_KINDS = {
+    "bar": ("Grafik batang", "bar chart"),
+    "line": ("Grafik garis", "line chart"),
+    "scatter": ("Diagram pencar", "scatter chart"),
+    "map": ("Peta (di sini sebagai grafik batang)", "map (drawn here as a bar chart)"),
+    "table": ("Tabel", "table"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def is_year_column(name: str) -> bool:
 
 
 def _number(term: Any) -> float | None:
-    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC:
+    if isinstance(term, ox.Literal) and term.datatype.value in NUMERIC:
         try:
             return float(term.value)
         except ValueError:
@@ -145,8 +146,7 @@ def chart_data(answer: Answer) -> dict[str, Any] | None:
     records = [dict(zip(columns, row, strict=True)) for row in answer.rows]
 
     def title(column: str) -> str:
-        text = spec.columns[column]
-        return text.id if text.id == text.en else f"{text.id} / {text.en}"
+        return spec.columns[column].joined()
 
     def shown(term: Any) -> str:
         return "" if term is None else str(term.value)
@@ -196,81 +196,6 @@ def _summary(kind: str, x: str, y: str, count: int, note: str | None) -> str:
     )
 
 
-def prefix_map(iris: Iris) -> dict[str, str]:
-    """Prefix name -> namespace: every prefix a question may use."""
-    return dict(re.findall(r"PREFIX (\S*): <([^>]*)>", question_prefixes(iris)))
-
-
-def question_sparql(question: Question, parameters: Mapping[str, BoundParameter], iris: Iris) -> str:
-    """The question's SPARQL with the values of ``parameters`` written in: a text that runs
-    as it is on ``/sparql``, with a header naming the values (see ``graph.answer.bound_text``)."""
-    prefixes = prefix_map(iris)
-    values = {n: p.term for n, p in parameters.items() if p.term is not None}
-    body = bind_into_text(
-        question.sparql,
-        values,
-        prefixes=prefixes,
-        columns=question.columns,
-        parameters=list(question.spec.parameters),
-    )
-    title = question.spec.title
-    lines = [f"# {_one_line(title.id)} / {_one_line(title.en)}"]
-    if parameters:
-        lines.append(
-            "# Nilai parameter ditulis ke dalam kueri / parameter values are written into the query:"
-        )
-        for name, p in parameters.items():
-            if p.term is None:
-                lines.append(f"#   {name} = (semua / all: variabelnya dibiarkan bebas / left unbound)")
-            else:
-                label = f" ({_one_line(p.label)})" if p.label and p.label != p.value else ""
-                lines.append(f"#   {name} = {_one_line(p.value or '')}{label}")
-    header = "\n".join(lines) + "\n"
-    return header + prefix_lines(body, prefixes) + body.lstrip("\n")
-
-
-def _one_line(text: str) -> str:
-    """Text safe inside a SPARQL comment: a label with a line break would end the comment."""
-    return _CONTROL.sub(" ", text)
-
-
-def question_indicators(question: Question, iris: Iris) -> tuple[str, ...]:
-    """The indicators a question's SPARQL names (``ind:...`` or in full), in order of use."""
-    namespace = iris.indicator("")
-    found: dict[str, None] = {}
-    for token in tokenize(question.sparql):
-        if token.kind == "word" and token.text.startswith("ind:"):
-            local = token.text[len("ind:") :].rstrip(".")
-            if local:
-                found[namespace + local] = None
-        elif token.kind == "iri" and token.text[1:-1].startswith(namespace):
-            found[token.text[1:-1]] = None
-    return tuple(found)
-
-
-def indicator_agencies(store: Store, iris: Iris) -> dict[str, tuple[str, ...]]:
-    """Indicator IRI -> the agencies whose published datasets measure it."""
-    sparql = question_prefixes(iris) + (
-        "SELECT DISTINCT ?m ?a WHERE { ?d a qb:DataSet ; dcterms:publisher ?a ; "
-        "qb:structure/qb:component/qb:measure ?m } ORDER BY ?m ?a"
-    )
-    outcome = run_query(store, iris, sparql, max_rows=100_000)
-    agencies: dict[str, list[str]] = {}
-    for measure, agency in outcome.rows:
-        if measure is not None and agency is not None:
-            agencies.setdefault(measure.value, []).append(agency.value)
-    return {m: tuple(a) for m, a in agencies.items()}
-
-
-def chosen_indicators(parameters: Iterable[BoundParameter], types: Mapping[str, str]) -> tuple[str, ...]:
-    """Indicators chosen through ``indicator`` parameters (their IRIs)."""
-    return tuple(
-        p.term.value
-        for p in parameters
-        if types.get(p.name) == "indicator" and isinstance(p.term, ox.NamedNode)
-    )
-
-
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -312,25 +237,80 @@ def form_controls(
         if value not in {c.value for c in choices}:
             value = default
         options = [Option("", "— Semua —", value == "")] if spec.optional else []
-        options += [Option(c.value, c.label_id, c.value == value) for c in choices]
+        options += [Option(c.value, c.label.id, c.value == value) for c in choices]
         controls.append(Control(name, "select", spec, tuple(options), invalid=name in refused))
     return controls
 
 
-def editor_starter(iris: Iris, home_region: str) -> str:
-    """The SPARQL editor's first text: every prefix the questions use and a small query
-    (the kecamatan of the home region, with their codes) that runs as it is."""
-    home = term_text(ox.NamedNode(iris.region(home_region)), prefix_map(iris))
-    return (
-        "# Kueri hanya-baca atas graf terbit / a read-only query over the published graphs.\n"
-        "# Contoh: wilayah tepat di bawah wilayah induk, dengan kodenya /\n"
-        "# example: the regions right below the home region, with their codes.\n"
-        + question_prefixes(iris)
-        + "\nSELECT ?wilayah ?kode ?nama WHERE {\n"
-        f"  ?wilayah skos:broader {home} ;\n"
-        "           skos:notation ?kode ;\n"
-        "           skos:prefLabel ?nama .\n"
-        "  FILTER(datatype(?kode) = oc:KemendagriCode)\n"
-        "}\n"
-        "ORDER BY ?kode\n"
-    )
+def question_page(
+    question: Question,
+    lists: CodeLists,
+    controls: list[Control],
+    answer: Answer | None,
+    by_indicator: Mapping[str, tuple[str, ...]],
+    iris: Iris,
+    problems: Iterable[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """What the question page shows (``question.html``), its links aside: the form, the
+    refused values, the sources, and the answer as cells and chart when there is one.
+
+    ``by_indicator`` is ``graph.answer.question_sources.indicator_agencies``.
+    """
+    types = {n: p.type for n, p in question.spec.parameters.items()}
+    indicators = question_indicators(question, iris)
+    if answer is not None:
+        indicators += chosen_indicators(answer.parameters.values(), types)
+    shown, agencies = shown_sources(indicators, lists, by_indicator, iris)
+    page: dict[str, Any] = {
+        "question": question,
+        "spec": question.spec,
+        "controls": controls,
+        "problems": list(problems),
+        "indicators": shown,
+        "agencies": agencies,
+        "chosen_indicator": "indicator" in types.values(),
+        "answer": answer,
+    }
+    if answer is not None:
+        cells = answer_cells(answer, iris)
+        page.update(
+            cells=cells,
+            # A column of numbers is right-aligned, its heading too.
+            numeric=[any(row[i].numeric for row in cells) for i in range(len(answer.columns))],
+            chart=chart_data(answer),
+        )
+    return page
+
+
+def list_entries(
+    catalogue: Catalogue, lists: CodeLists, by_indicator: Mapping[str, tuple[str, ...]], iris: Iris
+) -> list[dict[str, Any]]:
+    """Each question as the list of questions shows it: its sources, its parameters with
+    their defaults (by label) and the kind of chart it suggests."""
+    entries = []
+    for q in catalogue.questions.values():
+        indicators, agencies = shown_sources(question_indicators(q, iris), lists, by_indicator, iris)
+        parameters = [
+            {"label": p.label, "default": _default_shown(p, lists), "optional": p.optional}
+            for p in q.spec.parameters.values()
+        ]
+        entries.append(
+            {
+                "q": q,
+                "indicators": indicators,
+                "agencies": agencies,
+                "chosen_indicator": any(p.type == "indicator" for p in q.spec.parameters.values()),
+                "parameters": parameters,
+                "chart": CHART_KINDS[q.spec.chart.kind],
+            }
+        )
+    return entries
+
+
+def _default_shown(spec: ParameterSpec, lists: CodeLists) -> str | None:
+    """A parameter's default as a person reads it: a code by its label."""
+    if spec.default is None:
+        return None
+    if spec.type in CODE_TYPES:
+        return lists.label_of(spec, str(spec.default))
+    return str(spec.default)

@@ -4,10 +4,10 @@ A question is two files in ``questions/``: ``<id>.rq``, a SPARQL SELECT query, a
 ``<id>.yaml``, its metadata (titles, typed parameters, columns, chart), checked by
 a schema that rejects unknown keys and names the file and line of every mistake.
 See ``docs/questions.md`` for the format; ``graph.answer.parameters`` binds parameters and
-runs questions.
+``graph.answer.answers`` runs questions.
 
-    QuestionFileError (OneCenterError)   a question file is wrong (file, line)
-    UnknownQuestion (QueryError)         no question has that id
+A question file that is wrong is a ``QuestionFileError`` naming the file and line; asking
+for a question that does not exist is an ``UnknownQuestion`` (``graph.errors``).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyoxigraph as ox
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from graph.answer.sparql import syntax_error_position
 from graph.errors import QuestionFileError, UnknownQuestion
 from graph.rdf.iris import Iris
-from graph.rdf.namespaces import XSD, sparql_prefixes
-from graph.read.mappings import record_yaml_lines, yaml_line_for
+from graph.rdf.namespaces import PREFIXES, XSD
+from graph.read.yaml_lines import parse_yaml, schema_problem
+from graph.text import Text
 
 __all__ = [
     "CODE_TYPES",
@@ -32,15 +33,14 @@ __all__ = [
     "ChartSpec",
     "ColumnarMeasure",
     "ColumnarPlan",
+    "ColumnarRank",
     "ColumnarRatio",
     "ParameterSpec",
     "Question",
-    "QuestionFileError",
     "QuestionSpec",
-    "Text",
-    "UnknownQuestion",
     "load_catalogue",
     "load_question",
+    "prefix_map",
     "question_prefixes",
 ]
 
@@ -52,7 +52,6 @@ RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
 CODE_TYPES = ("region", "period", "indicator", "level", "agency")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_POSITION = re.compile(r"at (\d+):(\d+)")
 
 
 # --- the metadata schema ------------------------------------------------------------------
@@ -60,13 +59,6 @@ _POSITION = re.compile(r"at (\d+):(\d+)")
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A people-facing text, Indonesian first, English alongside."""
-
-    id: str = Field(min_length=1)
-    en: str = Field(min_length=1)
 
 
 class ParameterSpec(_Strict):
@@ -251,18 +243,29 @@ class Catalogue:
     folder: Path
 
     def get(self, question_id: str) -> Question:
+        """The question with this id.
+
+        Raises:
+            UnknownQuestion: no question has the id (the message lists those there are).
+        """
         question = self.questions.get(question_id)
         if question is None:
-            raise UnknownQuestion(
-                f"pertanyaan {question_id!r} tidak ada / no question {question_id!r}; "
-                f"questions: {', '.join(sorted(self.questions))}"
-            )
+            raise UnknownQuestion(self.not_found(question_id))
         return question
 
+    def not_found(self, question_id: str) -> str:
+        """What to tell someone asking for a question that does not exist."""
+        return (
+            f"pertanyaan {question_id!r} tidak ada / no question {question_id!r}; "
+            f"questions: {', '.join(sorted(self.questions))}"
+        )
 
-def question_prefixes(iris: Iris) -> str:
-    """PREFIX lines a question may use: the shared vocabularies and this instance's terms."""
-    instance = {
+
+def prefix_map(iris: Iris) -> dict[str, str]:
+    """Prefix name -> namespace: every prefix a question may use (the shared vocabularies
+    and this instance's terms)."""
+    return {
+        **PREFIXES,
         "ind": iris.indicator(""),
         "wilayah": iris.region_prefix,
         "periode": iris.period_prefix,
@@ -271,7 +274,11 @@ def question_prefixes(iris: Iris) -> str:
         "dimensi": f"{iris.base}id/dimensi/",
         "kode": f"{iris.base}id/kode/",
     }
-    return sparql_prefixes() + "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in instance.items())
+
+
+def question_prefixes(iris: Iris) -> str:
+    """PREFIX lines a question may use: the shared vocabularies and this instance's terms."""
+    return "".join(f"PREFIX {n}: <{iri}>\n" for n, iri in prefix_map(iris).items())
 
 
 def load_catalogue(folder: Path) -> Catalogue:
@@ -348,33 +355,14 @@ def _read_spec(path: Path) -> tuple[QuestionSpec, dict[tuple[Any, ...], int]]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise QuestionFileError(f"berkas tidak dapat dibaca / cannot read file: {exc}", file=path) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise QuestionFileError(
-            f"YAML tidak valid / invalid YAML: {getattr(exc, 'problem', exc)}",
-            file=path,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(data, dict) or node is None:
-        raise QuestionFileError("harus berupa mapping YAML / must be a YAML mapping", file=path)
-    lines: dict[tuple[Any, ...], int] = {}
-    record_yaml_lines(node, (), lines)
+    data, lines = parse_yaml(
+        text, path, QuestionFileError, "harus berupa mapping YAML / must be a YAML mapping"
+    )
     try:
         return QuestionSpec.model_validate(data), lines
     except ValidationError as exc:
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        first = errors[0]
-        loc = tuple(first["loc"])
-        where = ".".join(str(p) for p in loc) or "(top)"
-        hint = ""
-        if first["type"] == "extra_forbidden":
-            hint = " — kunci tidak dikenal / unknown key; see docs/questions.md for the allowed keys"
-        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        line = yaml_line_for(lines, loc)
-        raise QuestionFileError(f"{where}: {first['msg']}{hint}{more}", file=path, line=line) from None
+        message, line = schema_problem(exc, lines, "docs/questions.md")
+        raise QuestionFileError(message, file=path, line=line) from None
 
 
 def _projection(sparql: str, spec: QuestionSpec, query_file: Path) -> tuple[str, ...]:
@@ -388,8 +376,8 @@ def _projection(sparql: str, spec: QuestionSpec, query_file: Path) -> tuple[str,
         result = ox.Store().query(prefixes + sparql, substitutions=dummies or None)
     except (SyntaxError, RuntimeError) as exc:  # RuntimeError: a bound variable not projected
         message = str(exc)
-        position = _POSITION.search(message)
-        line = int(position.group(1)) - prefixes.count("\n") if position else None
+        position = syntax_error_position(message)
+        line = position[0] - prefixes.count("\n") if position else None
         if "SELECT projection" in message:
             message += " — every parameter must be a variable of the top-level SELECT"
         raise QuestionFileError(

@@ -13,8 +13,6 @@ pyoxigraph's own writers. It returns bytes, so it can run in a worker process
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,23 +20,29 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.errors import QueryError, StoreError
+from graph.answer.runners import Runner
+from graph.errors import ParameterError, QueryError, QueryTimeout, StoreError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES, sparql_prefixes
-from graph.store.embedded import Store
+from graph.rdf.sparql_text import keywords
+from graph.spreadsheet import csv_bytes
+from graph.store.interface import Store
 from graph.store.versions import PUBLIC, Audience, published_graphs
 
 __all__ = [
+    "NO_SERVICE",
     "QUERY_FORMS",
+    "READ_ONLY",
     "UPDATE_OPERATIONS",
     "Answer",
     "ProtocolQuery",
     "QueryOutcome",
     "answer_query",
+    "answer_request",
     "graph_sizes",
-    "query_form",
     "run_query",
     "syntax_error_position",
+    "syntax_problem",
     "uses_service",
 ]
 
@@ -72,15 +76,12 @@ class QueryOutcome:
         return out
 
     def to_csv(self) -> str:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
+        """The answer as RFC 4180 CSV (the ``standard`` dialect: no BOM, text as it is)."""
         if self.kind == "ask":
-            writer.writerow(["boolean"])
-            writer.writerow([str(bool(self.boolean)).lower()])
+            header, rows = ["boolean"], [[str(bool(self.boolean)).lower()]]
         else:
-            writer.writerow(self.variables)
-            writer.writerows([["" if t is None else t.value for t in row] for row in self.rows])
-        return buffer.getvalue()
+            header, rows = self.variables, [["" if t is None else t.value for t in row] for row in self.rows]
+        return csv_bytes(header, rows, "standard").decode("utf-8")
 
 
 def _term_json(term: Any) -> dict[str, str]:
@@ -139,40 +140,17 @@ def run_query(
 
 # --- the SPARQL 1.1 Protocol --------------------------------------------------------------
 
-# Strings, IRIs and comments, which may contain any word; removed before looking for keywords.
-_OPAQUE = re.compile(
-    "|".join(
-        (
-            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
-            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-            r'"(?:[^"\\\n]|\\.)*"',  # short strings
-            r"'(?:[^'\\\n]|\\.)*'",
-            r'<[^<>"{}|^`\\\s]*>',  # IRIs
-            r"#[^\n]*",  # comments
-        )
-    )
+READ_ONLY = (
+    "titik akhir ini hanya-baca / this endpoint is read-only: SPARQL updates are refused "
+    "(data is changed only through the load pipeline)"
 )
-# The prologue once IRIs are gone: BASE and PREFIX declarations.
-_PROLOGUE = re.compile(r"(?:\s+|BASE\b|PREFIX\s*[^\s:]*:)*", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w:?$@])SERVICE(?![\w:])", re.IGNORECASE)
-_FROM = re.compile(r"(?<![\w:?$@])FROM(?![\w:])", re.IGNORECASE)
+NO_SERVICE = (
+    "SERVICE (kueri federasi) tidak diizinkan / federated queries (SERVICE) are not allowed: "
+    "this server makes no requests on a client's behalf; federate from your own endpoint instead"
+)
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
-def _code_only(sparql: str) -> str:
-    return _OPAQUE.sub(" ", sparql.lstrip("\ufeff"))
-
-
-def query_form(sparql: str) -> str | None:
-    """The first keyword after the prologue: SELECT, ASK, CONSTRUCT, DESCRIBE, or an update
-    operation such as INSERT or DROP; None when there is none.
-
-    >>> query_form("PREFIX ex: <http://example.org/#> # a comment\\n ask { ?s ?p ?o }")
-    'ASK'
-    """
-    code = _code_only(sparql)
-    match = re.match(r"[A-Za-z]+", code[_PROLOGUE.match(code).end() :])  # type: ignore[union-attr]
-    return match.group(0).upper() if match else None
+# A quoted token (kept) or a bracketed character class such as ['0' ..= '9' | '_'] (dropped).
+_CHARACTER_CLASS = re.compile(r"""("(?:[^"\\]|\\.)*")|,?\s*\[(?:'(?:[^'\\]|\\.)*'|[^\]'"])*\]""")
 
 
 def uses_service(sparql: str) -> bool:
@@ -183,13 +161,38 @@ def uses_service(sparql: str) -> bool:
     >>> uses_service('SELECT * { ?service ?p "SERVICE" }')
     False
     """
-    return bool(_SERVICE.search(_code_only(sparql)))
+    return "SERVICE" in keywords(sparql)
 
 
 def syntax_error_position(message: str) -> tuple[int, int] | None:
     """(line, column), both from 1, of a SPARQL syntax error reported by Oxigraph."""
     match = _POSITION.search(message)
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def syntax_problem(message: str, sparql: str) -> dict[str, Any] | None:
+    """A syntax error reported by Oxigraph as a problem a person can act on: its line and
+    column, the line itself and a marker under the column; None when it names no position."""
+    position = syntax_error_position(message)
+    if position is None:
+        return None
+    line, column = position
+    detail = message.split("error at", 1)[-1].split(":", 2)[-1].strip()
+    lines = sparql.splitlines()
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    # Oxigraph also lists the Unicode ranges a name may use; the tokens are what helps.
+    short = _CHARACTER_CLASS.sub(lambda m: m.group(1) or "", detail).strip(" ,")
+    if short != detail:
+        short += ", or a name"
+    return {
+        "message": f"SPARQL tidak valid pada baris {line} kolom {column} / invalid SPARQL at line {line}, "
+        f"column {column}: {short}",
+        "line": line,
+        "column": column,
+        "text": text,
+        "marker": " " * (column - 1) + "^",
+        "detail": detail,
+    }
 
 
 @dataclass(frozen=True)
@@ -230,12 +233,29 @@ def answer_query(store: Store, iris: Iris, request: ProtocolQuery) -> Answer:
             requests for its clients), or names a graph that is not published.
         StoreError: the store failed while answering.
     """
-    if uses_service(request.sparql):
-        raise QueryError(
-            "SERVICE (kueri federasi) tidak diizinkan / federated queries (SERVICE) are not allowed"
-        )
-    default, named = _dataset(store, iris, request)
+    used = keywords(request.sparql)
+    if "SERVICE" in used:
+        raise QueryError(NO_SERVICE)
+    default, named = _dataset(store, iris, request, from_clauses="FROM" in used)
     return _run(store, request, default, named)
+
+
+def answer_request(run: Runner, iris: Iris, request: ProtocolQuery) -> Answer:
+    """``answer_query`` through ``run`` (in the service, a query worker with a time limit).
+
+    Raises:
+        ParameterError: the query has a syntax error; the problem names its line and column.
+        QueryError, QueryTimeout, StoreError: as ``answer_query``, or the time limit passed.
+    """
+    try:
+        return run(answer_query, iris, request)
+    except QueryTimeout:
+        raise
+    except QueryError as exc:
+        problem = syntax_problem(str(exc), request.sparql)
+        if problem is None:
+            raise
+        raise ParameterError([problem]) from None
 
 
 def _run(store: Store, request: ProtocolQuery, default: list[str], named: list[str]) -> Answer:
@@ -272,15 +292,17 @@ def graph_sizes(store: Store, iris: Iris, audience: Audience = PUBLIC) -> dict[s
     return sizes
 
 
-def _dataset(store: Store, iris: Iris, request: ProtocolQuery) -> tuple[list[str], list[str]]:
+def _dataset(
+    store: Store, iris: Iris, request: ProtocolQuery, *, from_clauses: bool
+) -> tuple[list[str], list[str]]:
     """Default and named graphs for the query; every one of them must be published and
-    readable by the request's audience."""
+    readable by the request's audience. ``from_clauses``: the query has FROM clauses."""
     published = published_graphs(store, iris, request.audience)
     if request.default_graphs is not None or request.named_graphs is not None:
         # The protocol's dataset overrides the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
         default, named = list(request.default_graphs or ()), list(request.named_graphs or ())
     else:
-        clauses = _dataset_clauses(store, request.sparql)
+        clauses = _dataset_clauses(store, request.sparql) if from_clauses else None
         if clauses is None:
             return published, published
         default, named = clauses
@@ -295,10 +317,8 @@ def _dataset(store: Store, iris: Iris, request: ProtocolQuery) -> tuple[list[str
     return default, named
 
 
-def _dataset_clauses(store: Store, sparql: str) -> tuple[list[str], list[str]] | None:
-    """The graphs named by the query's own FROM / FROM NAMED clauses; None when it has none."""
-    if not _FROM.search(_code_only(sparql)):
-        return None
+def _dataset_clauses(store: Store, sparql: str) -> tuple[list[str], list[str]]:
+    """The graphs named by the query's own FROM / FROM NAMED clauses."""
     # Oxigraph does not expose a parsed query; rdflib's parser reads the clauses (with
     # prefixes and BASE resolved). Only queries that mention FROM pay for it.
     from rdflib.plugins.sparql.algebra import translateQuery

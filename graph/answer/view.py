@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC, PREFIXES
-from graph.store.embedded import Store
+from graph.store.interface import Store
 from graph.store.versions import published_graphs
 
 __all__ = ["ObservationView", "RegionNames", "read_view"]

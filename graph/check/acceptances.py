@@ -49,15 +49,21 @@ class _File(BaseModel):
 
 @dataclass(frozen=True)
 class Acceptance:
-    """Publish ``dataset`` although it breaks ``shapes`` (at ``rows``, if given)."""
+    """Publish ``dataset`` although it breaks ``shapes`` (at ``rows``, if given).
+
+    Read back from the provenance graph (coherence, resource pages), ``iri`` names the
+    recorded decision, ``dataset`` is ``""`` when the reader does not know it, and a text
+    the record lacks is ``""``.
+    """
 
     dataset: str  # slug
     shapes: tuple[str, ...]  # full shape IRIs
     reason: str
-    decided_by: str
+    decided_by: str  # the person's name
     decided_on: dt.date
     rows: tuple[int, ...] | None = None
     source: str = "mappings/publication/accepted_violations.yaml"
+    iri: str | None = None  # the oc:ViolationAcceptance recorded for it
 
     @cached_property  # asked once per covered finding: 348,000 times at 1M observations
     def key(self) -> str:

@@ -21,7 +21,7 @@ columns. ``tests/graph/check/test_column_checks.py`` holds every check equal to 
 drafts made to break each rule.
 
 The same columns trace a finding on a draft observation to its file, row, column and cell
-(``trace_on_columns``), which ``validation.trace_findings`` otherwise asks the store for,
+(``trace_on_columns``), which ``graph.check.trace.trace_findings`` otherwise asks the store for,
 500 foci a query (23 s for a province's 350,000 findings on disk).
 """
 
@@ -38,11 +38,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyoxigraph as ox
 
-from graph.check.engine import Constraint, ShapeQuery, finding_of
+from graph.check.constraints import Constraint, ShapeQuery, finding_of
 from graph.check.findings import Finding
 from graph.cube.draft_columns import DraftObservations
 from graph.rdf.namespaces import DCTERMS, OC, QB, RDF_TYPE, SDMX_DIMENSION, XSD
-from graph.store.embedded import Store
+from graph.store.interface import Store
+from graph.store.public import solution_rows
 
 __all__ = ["DraftContext", "check", "fingerprint", "trace_on_columns"]
 
@@ -83,8 +84,8 @@ class DraftContext:
   OPTIONAL {{ ?dsd <{QB}component> ?c . ?c ?kind ?property .
              FILTER(?kind IN (<{QB}dimension>, <{QB}measure>)) }} }}""",
         )
-        for dsd, kind, prop in rows:
-            assert dsd is not None
+        for row in rows:
+            dsd, kind, prop = row["dsd"], row.get("kind"), row.get("property")
             context.structures.add(dsd)
             context.measures.setdefault(dsd, set())
             if kind == QB + "dimension" and prop:
@@ -100,16 +101,17 @@ class DraftContext:
                 f"SELECT ?m ?range WHERE {{ VALUES ?m {{ {values} }} "
                 f"?m <http://www.w3.org/2000/01/rdf-schema#range> ?range }}",
             )
-            for m, rng in rows:
-                context.ranges.setdefault(m or "", set()).add(rng or "")
+            for row in rows:
+                context.ranges.setdefault(row["m"], set()).add(row["range"])
         return context
 
 
-def _select(store: Store, graphs: list[str], query: str) -> list[list[str | None]]:
-    result = store.query(query, default_graph=graphs)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [[None if s[n] is None else s[n].value for n in names] for s in result]
+def _select(store: Store, graphs: list[str], query: str) -> list[dict[str, str]]:
+    """The solutions over the judged graphs (drafts among them) as ``{variable: text}``."""
+    return [
+        {name: term.value for name, term in row.items()}
+        for row in solution_rows(store.query(query, default_graph=graphs))
+    ]
 
 
 def fingerprint(query: str) -> str:
@@ -341,7 +343,7 @@ def trace_on_columns(
 ) -> list[Finding]:
     """Fill where each finding on one of the draft's observations came from; return the rest.
 
-    What ``validation.trace_findings`` reads per focus, read here once per draft: the data
+    What ``trace.trace_findings`` reads per focus, read here once per draft: the data
     set's publisher and the source file's name. Either given twice (the store would show one
     of them, whichever it meets last) leaves the tracing to the store.
     """
@@ -351,8 +353,8 @@ def trace_on_columns(
     names = _select(store, graphs, f"SELECT ?n WHERE {{ <{draft.file}> <{OC}fileName> ?n }}")
     if len(publishers) > 1 or len(names) > 1:
         return findings
-    agency = publishers[0][0] if publishers else None
-    file = names[0][0] if names else None
+    agency = publishers[0]["a"] if publishers else None
+    file = names[0]["n"] if names else None
     at = pc.index_in(pa.array([f.focus for f in findings], pa.string()), value_set=draft.subjects())
     mine = _where(pc.is_valid(at))
     if not len(mine):

@@ -3,24 +3,55 @@
 The engine makes findings (``graph.check.engine``), the column checks make the same ones
 (``graph.check.column_checks``), tracing fills in where the figure came from (file, sheet,
 row, column, the cell as written), and the readers of a report kept in the graph
-(coherence, resource pages) read them back.
+(coherence, resource pages) read them back, with the result's IRI, its report, the
+activity that ran the check and the decisions that accepted it.
+
+>>> f = Finding("https://w3id.org/onecenter/shapes#PersentaseAntara0Dan100", "https://x.test/id/observasi/1",
+...             SH + "MaxInclusiveConstraintComponent", SH + "Violation",
+...             message_id="Persentase di atas 100", message_en="Percentage above 100",
+...             agency="https://x.test/id/organisasi/dpupr")
+>>> f.rule, f.severity_key, f.agency_slug, f.accepted
+('PersentaseAntara0Dan100', 'violation', 'dpupr', False)
+>>> f.message.joined()
+'Persentase di atas 100 / Percentage above 100'
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from rdflib.namespace import SH
+from graph.text import Text
 
-__all__ = ["Finding"]
+__all__ = ["SEVERITIES", "SH", "Finding", "local_name"]
 
-_SH = str(SH)
+SH = "http://www.w3.org/ns/shacl#"
+# Severity keys (filters, CSS classes, JSON) -> sh: severities, most serious first.
+SEVERITIES = {"violation": SH + "Violation", "warning": SH + "Warning", "info": SH + "Info"}
+# What validation writes (``as_dict``, the hash chain, reports): the read-back fields stay out.
+_VALIDATION_FIELDS = (
+    "shape", "focus", "component", "severity", "path", "value", "message_id", "message_en",
+    "dataset", "agency", "file", "sheet", "row", "column", "raw",
+)  # fmt: skip
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last ``#`` or ``/``.
+
+    >>> local_name("https://w3id.org/onecenter/shapes#IC-1-DatasetUnik")
+    'IC-1-DatasetUnik'
+    """
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1 :]
 
 
 @dataclass(slots=True)  # a province load holds ~350,000 of them
 class Finding:
-    """One SHACL validation result, with where it came from once traced."""
+    """One SHACL validation result, with where it came from once traced.
+
+    Read back from a report in the graph, a finding also names its result, report and
+    activity; a text that is missing there is ``""`` (``shape``, ``focus``, ``component``,
+    ``severity``).
+    """
 
     shape: str
     focus: str
@@ -30,7 +61,7 @@ class Finding:
     value: str | None = None
     message_id: str = ""
     message_en: str = ""
-    # Filled by trace_findings():
+    # Filled by trace_findings() (IRIs of the dataset and agency):
     dataset: str | None = None
     agency: str | None = None
     file: str | None = None
@@ -38,17 +69,54 @@ class Finding:
     row: int | None = None
     column: str | None = None
     raw: str | None = None
+    # Filled when read back from a report kept in the graph:
+    result: str | None = None  # IRI of the sh:ValidationResult
+    report: str | None = None  # IRI of the sh:ValidationReport
+    activity: str | None = None  # the load or publication whose report it is
+    accepted_by: tuple[str, ...] = ()  # IRIs of the oc:ViolationAcceptance that cover it
+    focus_label: str | None = None  # an observation's region · period · indicator, in Indonesian
 
     @property
     def blocks_publication(self) -> bool:
-        return self.severity == _SH + "Violation"
+        return self.severity == SH + "Violation"
+
+    @property
+    def message(self) -> Text:
+        """Both messages, each standing in for a missing other."""
+        return Text(self.message_id, self.message_en)
+
+    @property
+    def rule(self) -> str:
+        """The shape's local name (what a filter names)."""
+        return local_name(self.shape)
+
+    @property
+    def severity_key(self) -> str:
+        """``violation``, ``warning`` or ``info`` (a key of ``SEVERITIES``; no severity is info)."""
+        return self.severity[self.severity.rfind("#") + 1 :].lower() or "info"
+
+    @property
+    def agency_slug(self) -> str | None:
+        """The last segment of the agency's IRI (``dinkes``)."""
+        return local_name(self.agency) if self.agency else None
+
+    @property
+    def dataset_id(self) -> str | None:
+        """The last segment of the dataset's IRI (``dinkes-stunting-desa``)."""
+        return local_name(self.dataset) if self.dataset else None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether a Walidata decision let it through."""
+        return bool(self.accepted_by)
 
     def key(self) -> tuple[str, str, str | None, str, str]:
         """What pySHACL agreement is judged on."""
         return (self.focus, self.component, self.path, self.severity, self.shape)
 
     def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        """What validation found and traced (the read-back fields are not part of it)."""
+        out = {name: getattr(self, name) for name in _VALIDATION_FIELDS}
         out["severity"] = self.severity.rsplit("#", 1)[-1]
         out["component"] = self.component.rsplit("#", 1)[-1]
         return out

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from graph.errors import OneCenterError
+from graph.cli.output import console, exit_codes
 from graph.provenance.chain import AuditChain
 from graph.settings import load_settings
 
@@ -27,7 +27,6 @@ audit_app = typer.Typer(
     "validation and publication.",
     no_args_is_help=True,
 )
-console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 PathOption = Annotated[
     Path | None,
@@ -41,11 +40,8 @@ PathOption = Annotated[
 def _chain(path: Path | None) -> AuditChain:
     if path is not None:
         return AuditChain(path)
-    try:
+    with exit_codes():
         location = load_settings().audit_location
-    except OneCenterError as exc:
-        console.print(f"[red]Galat / error:[/red] {exc}")
-        raise typer.Exit(2) from None
     if location is None:
         console.print(
             "[red]Rantai audit tidak aktif / the audit chain is off[/red] (audit_path = 'off', or an "

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -21,14 +19,16 @@ from rich.table import Table as RichTable
 
 from graph.answer.sparql import run_query
 from graph.cli.audit import audit_app
-from graph.errors import AccountError, LoadRejected, OneCenterError
+from graph.cli.output import console, exit_codes
+from graph.errors import AccountError
 from graph.publish.accounts import Accounts
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.publish.reports import write_findings, write_problems, write_review_queue
 from graph.rdf.iris import Iris
 from graph.reference.vocabulary import Vocabulary
 from graph.settings import Settings, load_settings
-from graph.store.embedded import connect_store, open_store
+from graph.store.connect import connect_store, open_store
 
 app = typer.Typer(
     help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
@@ -36,24 +36,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-# Piped output (CI, logs) gets a wide table instead of the 80 columns Rich assumes.
-console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except LoadRejected as exc:
-        console.print(f"[red]Ditolak / rejected:[/red] {exc}")
-        raise typer.Exit(1) from None
-    except OneCenterError as exc:
-        console.print(f"[red]Galat / error:[/red] {exc}")
-        raise typer.Exit(2) from None
 
 
 def _settings() -> Settings:
-    with _errors():
+    with exit_codes():
         return load_settings()
 
 
@@ -150,7 +136,7 @@ def _progress() -> Progress:
 def build() -> None:
     """Muat ontologi, kode wilayah dan semua pemetaan / load the ontology, region codes and every mapping."""
     settings = _settings()
-    with _errors():
+    with exit_codes():
         platform = Platform(settings)
         try:
             with _progress() as bar:
@@ -200,7 +186,7 @@ def load(
 ) -> None:
     """Muat satu tabel instansi / load one agency table; publish it unless it breaks a rule."""
     settings = _settings()
-    with _errors():
+    with exit_codes():
         # A dry run never writes, so it can run beside a server or another load.
         platform = Platform(settings, open_store(None) if dry_run else None)
         try:
@@ -250,7 +236,7 @@ def publish(
 ) -> None:
     """Terbitkan draf yang ditahan / publish a held draft after validating it again."""
     settings = _settings()
-    with _errors():
+    with exit_codes():
         platform = Platform(settings)
         try:
             report = platform.publish_draft(dataset, accept_reason=accept_violations, decided_by=by)
@@ -272,7 +258,7 @@ def query(
     """Jalankan kueri SPARQL pada graf terbit / run a SPARQL query on the published graph."""
     settings = _settings()
     text = Path(sparql[1:]).read_text(encoding="utf-8") if sparql.startswith("@") else sparql
-    with _errors():
+    with exit_codes():
         store = connect_store(settings, read_only=True)
         try:
             outcome = run_query(
@@ -305,7 +291,7 @@ def query(
 def check() -> None:
     """Periksa koherensi antar-instansi / check the published graph against the SHACL shapes."""
     settings = _settings()
-    with _errors():
+    with exit_codes():
         platform = Platform(settings, connect_store(settings, read_only=True))
         try:
             findings = platform.check_coherence()
@@ -382,7 +368,7 @@ def user_add(
     agency: Annotated[str | None, typer.Option(help="Instansi Produsen Data / the agency's slug")] = None,
 ) -> None:
     """Buat pengguna; token dicetak sekali / make a user; the token is printed once."""
-    with _errors():
+    with exit_codes():
         if agency is not None:
             settings = _settings()
             known = Vocabulary.load(settings.ontology_path, Iris(settings.base_iri)).agencies
@@ -409,7 +395,7 @@ def user_list() -> None:
 @users_app.command("revoke")
 def user_revoke(name: Annotated[str, typer.Argument(help="Nama pengguna / user name")]) -> None:
     """Cabut token / revoke a user's token."""
-    with _errors():
+    with exit_codes():
         _accounts().revoke(name)
     console.print(f"Token {name} dicabut / revoked")
 
@@ -417,7 +403,7 @@ def user_revoke(name: Annotated[str, typer.Argument(help="Nama pengguna / user n
 @users_app.command("rotate")
 def user_rotate(name: Annotated[str, typer.Argument(help="Nama pengguna / user name")]) -> None:
     """Token baru (yang lama berhenti berlaku) / a new token; the old one stops working."""
-    with _errors():
+    with exit_codes():
         token = _accounts().rotate(name)
     typer.echo(token)
 

@@ -15,23 +15,24 @@ of any agencies join the same way. Every observation points to its source row
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
-from rapidfuzz import process
 
+from graph.cube.mapping_checks import check_mapping
 from graph.errors import CellProblem
-from graph.link.names import LEVELS, NameRules
-from graph.link.regions import RegionLinker, ReviewItem
+from graph.link.links import ReviewItem
+from graph.link.names import LEVELS
+from graph.link.regions import RegionLinker
 from graph.link.terms import TermLinker
-from graph.read.mappings import ColumnOrValue, Mapping, PeriodSpec, RegionSpec
+from graph.read.mappings import ColumnOrValue, Mapping, MeasureSpec, PeriodSpec, RegionSpec
 from graph.read.numbers import parse_numbers
 from graph.read.periods import period_keys
 from graph.read.tables import ROW, Table, normalise_header
 from graph.reference.vocabulary import Vocabulary
 
-__all__ = ["Prepared", "check_mapping", "prepare", "resolve_terms"]
+__all__ = ["Prepared", "prepare"]
 
 # Tidy observation columns.
 TIDY = [
@@ -74,106 +75,20 @@ class Prepared:
         return sorted(self.tidy["period"].unique()) if len(self.tidy) else []
 
 
-def resolve_terms(mapping: Mapping, vocab: Vocabulary, rules: NameRules) -> Mapping:
-    """The mapping with its agency and fixed indicators written as slugs.
+def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabulary) -> Prepared:
+    """Link, parse and melt a table into tidy observations, accounting for every row.
 
-    Agency staff may write "Dinas Kesehatan" or "Jumlah Balita Stunting"; these are
-    linked to the vocabulary like region names, and refused (with the closest
-    candidates) when they fit nothing or several terms.
-
-    Raises:
-        MappingError: a name that cannot be linked, with the mapping's file and line.
+    Each step works on whole columns and narrows the rows still usable; what it cannot
+    use it reports, cell by cell, with the reason.
     """
-    agency = TermLinker.of(vocab, "agency", rules).resolve(mapping.dataset.agency)
-    if agency.code is None:
-        raise mapping.error(f"instansi / agency: {agency.problem}", "dataset", "agency")
-    indicators = TermLinker.of(vocab, "indicator", rules)
-    measures = []
-    for i, measure in enumerate(mapping.measures):
-        if isinstance(measure.indicator, str):
-            found = indicators.resolve(measure.indicator)
-            if found.code is None:
-                raise mapping.error(f"indikator / indicator: {found.problem}", "measures", i, "indicator")
-            measure = measure.model_copy(update={"indicator": found.code})
-        measures.append(measure)
-    dataset = mapping.dataset.model_copy(update={"agency": agency.code})
-    return mapping.model_copy(update={"dataset": dataset, "measures": measures})
-
-
-def check_mapping(mapping: Mapping, vocab: Vocabulary, columns: list[str] | None = None) -> None:
-    """Check a mapping against the vocabulary (and the table's header, when given).
-
-    Raises:
-        MappingError: an unknown indicator, agency, dimension, code, unit or column,
-            naming the mapping file and line.
-    """
-    if mapping.dataset.agency not in vocab.agencies:
-        raise mapping.error(
-            f"instansi {mapping.dataset.agency!r} tidak dikenal / unknown agency; known: "
-            f"{', '.join(sorted(vocab.agencies))}",
-            "dataset",
-            "agency",
-        )
-    for name, spec in mapping.dimensions.items():
-        dimension = vocab.dimensions.get(name)
-        if dimension is None:
-            raise mapping.error(
-                f"dimensi {name!r} tidak dikenal / unknown dimension; known: "
-                f"{', '.join(sorted(vocab.dimensions))}",
-                "dimensions",
-                name,
-            )
-        for source_value, notation in (spec.values or {}).items():
-            if notation not in dimension.codes:
-                raise mapping.error(
-                    f"kode {notation!r} (for {source_value!r}) tidak ada di dimensi {name} / "
-                    f"not a code of {name}; codes: {', '.join(sorted(dimension.codes))}",
-                    "dimensions",
-                    name,
-                    "values",
-                    source_value,
-                )
-    for i, measure in enumerate(mapping.measures):
-        if not isinstance(measure.indicator, str):
-            continue  # named per row; linked row by row in prepare()
-        indicator = vocab.indicators.get(measure.indicator)
-        if indicator is None:
-            guess = process.extractOne(measure.indicator, list(vocab.indicators))
-            hint = f"; did you mean {guess[0]!r}?" if guess and guess[1] > 70 else ""
-            raise mapping.error(
-                f"indikator {measure.indicator!r} tidak dikenal / unknown indicator{hint}",
-                "measures",
-                i,
-                "indicator",
-            )
-        if measure.unit is not None and measure.unit != indicator.unit:
-            raise mapping.error(
-                f"satuan {measure.unit!r} berbeda dari satuan indikator {indicator.unit!r} / the "
-                f"unit differs from the indicator's unit {indicator.unit!r}",
-                "measures",
-                i,
-                "unit",
-            )
-        for name, notation in measure.dimensions.items():
-            dimension = vocab.dimensions.get(name)
-            if dimension is None or notation not in dimension.codes:
-                raise mapping.error(
-                    f"dimensi/kode {name}={notation!r} tidak dikenal / unknown dimension or code",
-                    "measures",
-                    i,
-                    "dimensions",
-                    name,
-                )
-    if columns is not None:
-        for loc, column in mapping.column_references():
-            if normalise_header(column) not in columns:
-                guess = process.extractOne(normalise_header(column), columns)
-                hint = f"; did you mean {guess[0]!r}?" if guess and guess[1] > 60 else ""
-                raise mapping.error(
-                    f"kolom {column!r} tidak ada di tabel / no such column in the table{hint} "
-                    f"(columns: {', '.join(repr(c) for c in columns)})",
-                    *loc,
-                )
+    check_mapping(mapping, vocab, table.columns)
+    run = _Preparation(mapping, table, linker, vocab)
+    run.link_regions()
+    run.read_table_period()
+    run.read_dimensions()
+    blocks = [run.observations(measure) for measure in mapping.measures]
+    tidy = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=TIDY)
+    return run.prepared(run.without_duplicates(tidy))
 
 
 def _values(frame: pd.DataFrame, ref: ColumnOrValue) -> pd.Series:
@@ -182,111 +97,108 @@ def _values(frame: pd.DataFrame, ref: ColumnOrValue) -> pd.Series:
     return pd.Series(str(ref.value), index=frame.index, dtype="string")
 
 
-def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabulary) -> Prepared:
-    """Link, parse and melt a table into tidy observations, accounting for every row."""
-    check_mapping(mapping, vocab, table.columns)
-    frame = table.frame
-    problems: list[CellProblem] = []
-    file_name = table.path.name
+class _Preparation:
+    """One table being prepared: the rows still usable, and the problems and counts so far."""
 
-    def report(mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series) -> None:
-        for number, value, reason in zip(frame.loc[mask, ROW], values[mask], reasons[mask], strict=True):
-            problems.append(CellProblem(file_name, table.sheet, int(number), column, str(value), str(reason)))
+    def __init__(self, mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabulary) -> None:
+        self.mapping = mapping
+        self.table = table
+        self.frame = table.frame
+        self.linker = linker
+        self.vocab = vocab
+        self.problems: list[CellProblem] = []
+        self.cells_empty = 0
+        self.cells_rejected = 0
+        self.row_ok = pd.Series(True, index=self.frame.index)  # no whole-row problem yet
+        self.table_period: pd.Series | None = None
+        self.dimension_codes: dict[str, pd.Series] = {}
 
-    region = mapping.region
-    columns = {}
-    if region.code is not None:
-        columns["code"] = normalise_header(region.code.column)
-    if region.name is not None and region.name.column is not None:
-        columns["name"] = normalise_header(region.name.column)
-    if region.parent is not None and region.parent.column is not None:
-        columns["parent"] = normalise_header(region.parent.column)
-    linked = linker.link(region, frame, columns)
-    region_column = columns.get("code") or columns.get("name") or "(wilayah)"
-    row_ok = linked.problem.isna()
-    shown = frame[region_column] if region_column in frame else linked.code.fillna("")
-    if "parent" in columns and "code" not in columns:
-        shown = frame[columns["parent"]].fillna("") + " / " + frame[columns["name"]].fillna("")
-    report(~row_ok, region_column, shown, linked.problem)
-    stated_parent, stated_parent_name = _stated_parents(region, frame, columns, linker)
+    def report(self, mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series) -> None:
+        """A problem for each row of ``mask``: its cell in ``column``, its value and reason."""
+        file_name, sheet = self.table.path.name, self.table.sheet
+        rows = self.frame.loc[mask, ROW]
+        for number, value, reason in zip(rows, values[mask], reasons[mask], strict=True):
+            self.problems.append(CellProblem(file_name, sheet, int(number), column, str(value), str(reason)))
 
-    def periods_for(spec: PeriodSpec) -> tuple[pd.Series, pd.Series, str]:
-        sem = _values(frame, spec.semester) if spec.semester else None
-        mon = _values(frame, spec.month) if spec.month else None
-        keys, problem = period_keys(_values(frame, spec.year), sem, mon)
-        return keys, problem, spec.year.column or "(periode)"
+    def link_regions(self) -> None:
+        """Each row's region; a row whose region cannot be linked is rejected whole."""
+        region, frame = self.mapping.region, self.frame
+        columns = {}
+        if region.code is not None:
+            columns["code"] = normalise_header(region.code.column)
+        if region.name is not None and region.name.column is not None:
+            columns["name"] = normalise_header(region.name.column)
+        if region.parent is not None and region.parent.column is not None:
+            columns["parent"] = normalise_header(region.parent.column)
+        self.linked = self.linker.link(region, frame, columns)
+        region_column = columns.get("code") or columns.get("name") or "(wilayah)"
+        self.row_ok = self.linked.problem.isna()
+        shown = frame[region_column] if region_column in frame else self.linked.code.fillna("")
+        if "parent" in columns and "code" not in columns:
+            shown = frame[columns["parent"]].fillna("") + " / " + frame[columns["name"]].fillna("")
+        self.report(~self.row_ok, region_column, shown, self.linked.problem)
+        self.stated_parent, self.stated_parent_name = _stated_parents(region, frame, columns, self.linker)
 
-    table_period = None
-    if mapping.period is not None:
-        keys, problem, col = periods_for(mapping.period)
-        bad = problem.notna() & row_ok
-        report(bad, col, _values(frame, mapping.period.year), problem)
-        row_ok &= problem.isna()
-        table_period = keys
+    def read_table_period(self) -> None:
+        """The table's period; a row whose period cannot be read is rejected whole."""
+        if self.mapping.period is not None:
+            self.table_period, readable = self.read_period(self.mapping.period)
+            self.row_ok = self.row_ok & readable
 
-    dimension_codes: dict[str, pd.Series] = {}
-    for name, spec in mapping.dimensions.items():
-        raw = _values(frame, spec).str.strip()
-        lookup = {k.strip().casefold(): v for k, v in (spec.values or {}).items()}
-        known = vocab.dimensions[name].codes
-        lookup.update({n.casefold(): n for n in known})
-        notation = raw.str.casefold().map(lookup).astype("string")
-        bad = notation.isna() & row_ok
-        reason = pd.Series(
-            f"nilai {name} tidak dikenal / unknown {name} value; add it to the mapping's "
-            f"dimensions.{name}.values",
-            index=frame.index,
-            dtype="string",
-        )
-        report(bad, spec.column or name, raw, reason)
-        row_ok &= notation.notna()
-        dimension_codes[name] = notation
+    def read_period(self, spec: PeriodSpec) -> tuple[pd.Series, pd.Series]:
+        """The period keys of ``spec`` and which rows have one; the others are reported."""
+        sem = _values(self.frame, spec.semester) if spec.semester else None
+        mon = _values(self.frame, spec.month) if spec.month else None
+        year = _values(self.frame, spec.year)
+        keys, problem = period_keys(year, sem, mon)
+        self.report(problem.notna() & self.row_ok, spec.year.column or "(periode)", year, problem)
+        return keys, problem.isna()
 
-    blocks = []
-    cells_empty = cells_rejected = 0
-    source_style = mapping.source.decimal
-    for measure in mapping.measures:
+    def read_dimensions(self) -> None:
+        """Each dimension column's code notations; a row with an unknown value is rejected."""
+        for name, spec in self.mapping.dimensions.items():
+            raw = _values(self.frame, spec).str.strip()
+            lookup = {k.strip().casefold(): v for k, v in (spec.values or {}).items()}
+            lookup.update({n.casefold(): n for n in self.vocab.dimensions[name].codes})
+            notation = raw.str.casefold().map(lookup).astype("string")
+            reason = pd.Series(
+                f"nilai {name} tidak dikenal / unknown {name} value; add it to the mapping's "
+                f"dimensions.{name}.values",
+                index=self.frame.index,
+                dtype="string",
+            )
+            self.report(notation.isna() & self.row_ok, spec.column or name, raw, reason)
+            self.row_ok = self.row_ok & notation.notna()
+            self.dimension_codes[name] = notation
+
+    def observations(self, measure: MeasureSpec) -> pd.DataFrame:
+        """The tidy observations of one value column, its unusable cells reported."""
+        frame = self.frame
         column = normalise_header(measure.column)
         raw = frame[column].fillna("")
-        if isinstance(measure.indicator, str):
-            slug = pd.Series(measure.indicator, index=frame.index, dtype="string")
-            indicator_ok = pd.Series(True, index=frame.index)
-        else:
-            slug, indicator_ok = _indicators_per_row(
-                frame, measure.indicator, measure.unit, vocab, linker.rules, row_ok, report
-            )
-            cells_rejected += int((~indicator_ok & row_ok).sum())
-        counts = slug.map({s: i.is_integer for s, i in vocab.indicators.items()})
+        slug, indicator_ok = self._indicators(measure)
+        counts = slug.map({s: i.is_integer for s, i in self.vocab.indicators.items()})
         parsed = parse_numbers(
             raw,
-            style=measure.decimal or source_style,
-            missing=mapping.source.missing,
+            style=measure.decimal or self.mapping.source.decimal,
+            missing=self.mapping.source.missing,
             # via object: when no row names a known indicator, counts is a null-typed column
             integer=counts.astype(object).fillna(False).astype(bool),
         )
         if measure.period is not None:
-            period, problem, pcol = periods_for(measure.period)
             # A measure's own fixed period that cannot be read is a mapping error, but a
             # period column is per row.
-            bad = problem.notna() & row_ok
-            report(bad, pcol, _values(frame, measure.period.year), problem)
-            ok = row_ok & problem.isna()
+            period, readable = self.read_period(measure.period)
+            ok = self.row_ok & readable
         else:
-            assert table_period is not None
-            period, ok = table_period, row_ok
+            assert self.table_period is not None
+            period, ok = self.table_period, self.row_ok
         ok = ok & indicator_ok
-        cells_empty += int((parsed.missing & ok).sum())
+        self.cells_empty += int((parsed.missing & ok).sum())
         bad_cell = parsed.problem.notna() & ok
-        cells_rejected += int(bad_cell.sum())
-        report(bad_cell, column, raw, parsed.problem)
-        keep = ok & parsed.lexical.notna()
-        dims = dict(dimension_codes)
-        dims.update(
-            {n: pd.Series(v, index=frame.index, dtype="string") for n, v in measure.dimensions.items()}
-        )
-        suffix = pd.Series("", index=frame.index, dtype="string")
-        for name in sorted(dims):
-            suffix = suffix + "/" + name + "=" + dims[name]
+        self.cells_rejected += int(bad_cell.sum())
+        self.report(bad_cell, column, raw, parsed.problem)
+        linked = self.linked
         block = pd.DataFrame(
             {
                 "row": frame[ROW],
@@ -295,31 +207,56 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
                 "region": linked.code,
                 "period": period,
                 "indicator": slug,
-                "dims": suffix,
+                "dims": _dimension_suffix(frame.index, self.dimension_codes, measure.dimensions),
                 "value": parsed.lexical,
                 "method": linked.method,
                 "score": linked.score,
                 "runner_up": linked.runner_up,
                 "decision": linked.decision,
-                "stated_parent": stated_parent,
-                "stated_parent_name": stated_parent_name,
+                "stated_parent": self.stated_parent,
+                "stated_parent_name": self.stated_parent_name,
             }
-        )[keep]
-        blocks.append(block)
-    tidy = pd.concat(blocks, ignore_index=True) if blocks else pd.DataFrame(columns=TIDY)
+        )
+        return block[ok & parsed.lexical.notna()]
 
-    # Two rows giving the same observation (same region, period, indicator and dimensions)
-    # would break the cube (IC-12): the first is kept, later ones are reported.
-    key = ["region", "period", "indicator", "dims"]
-    duplicate = tidy.duplicated(key, keep="first")
-    if duplicate.any():
+    def _indicators(self, measure: MeasureSpec) -> tuple[pd.Series, pd.Series]:
+        """Each row's indicator slug, and which rows have one (a column may name unknown ones)."""
+        index = self.frame.index
+        if isinstance(measure.indicator, str):
+            return pd.Series(measure.indicator, index=index, dtype="string"), pd.Series(True, index=index)
+        names = _values(self.frame, measure.indicator)
+        linker = TermLinker.of(self.vocab, "indicator", self.linker.rules)
+        found = {name: linker.resolve(name) for name in names.unique()}
+        slug = names.map({n: f.code for n, f in found.items()}).astype("string")
+        reason = names.map({n: f.problem for n, f in found.items()}).astype("string")
+        unit = measure.unit
+        if unit is not None:
+            units = {s: i.unit for s, i in self.vocab.indicators.items()}
+            other_unit = slug.map(units).ne(unit) & slug.notna()
+            reason = reason.mask(
+                other_unit, f"satuan indikator bukan {unit} / the indicator's unit is not {unit}"
+            )
+            slug = slug.mask(other_unit)
+        self.report(slug.isna() & self.row_ok, measure.indicator.column or "(indikator)", names, reason)
+        indicator_ok = slug.notna()
+        self.cells_rejected += int((~indicator_ok & self.row_ok).sum())
+        return slug, indicator_ok
+
+    def without_duplicates(self, tidy: pd.DataFrame) -> pd.DataFrame:
+        """Two rows giving the same observation (same region, period, indicator and
+        dimensions) would break the cube (IC-12): the first is kept, later ones reported."""
+        key = ["region", "period", "indicator", "dims"]
+        duplicate = tidy.duplicated(key, keep="first")
+        if not duplicate.any():
+            return tidy
         first_row = tidy[~duplicate].set_index(key)["row"]
+        rec: Any  # a named tuple of the tidy columns
         for rec in tidy[duplicate].itertuples(index=False):
             first = first_row.loc[(rec.region, rec.period, rec.indicator, rec.dims)]
-            problems.append(
+            self.problems.append(
                 CellProblem(
-                    file_name,
-                    table.sheet,
+                    self.table.path.name,
+                    self.table.sheet,
                     int(rec.row),
                     rec.column,
                     str(rec.raw),
@@ -327,26 +264,41 @@ def prepare(mapping: Mapping, table: Table, linker: RegionLinker, vocab: Vocabul
                     "indicator and dimensions)",
                 )
             )
-        cells_rejected += int(duplicate.sum())
-        tidy = tidy[~duplicate].reset_index(drop=True)
+        self.cells_rejected += int(duplicate.sum())
+        return tidy[~duplicate].reset_index(drop=True)
 
-    mapped_rows = set(tidy["row"].astype(int))
-    data_rows = set(frame[ROW].astype(int))
-    rejected_rows = set(frame.loc[~row_ok, ROW].astype(int))
-    return Prepared(
-        tidy=tidy,
-        problems=sorted(problems, key=lambda p: (p.row, p.column)),
-        rows_read=table.rows_read,
-        rows_blank=len(table.blank_rows),
-        rows_dropped=len(table.dropped),
-        rows_rejected=len(rejected_rows),
-        rows_mapped=len(mapped_rows),
-        rows_without_values=len(data_rows - mapped_rows - rejected_rows),
-        cells_empty=cells_empty,
-        cells_rejected=cells_rejected,
-        review=linked.review,
-        link_methods={str(k): int(v) for k, v in linked.method.value_counts().items()},
-    )
+    def prepared(self, tidy: pd.DataFrame) -> Prepared:
+        """The observations with the account of every row and cell."""
+        frame, table = self.frame, self.table
+        mapped_rows = set(tidy["row"].astype(int))
+        data_rows = set(frame[ROW].astype(int))
+        rejected_rows = set(frame.loc[~self.row_ok, ROW].astype(int))
+        return Prepared(
+            tidy=tidy,
+            problems=sorted(self.problems, key=lambda p: (p.row, p.column)),
+            rows_read=table.rows_read,
+            rows_blank=len(table.blank_rows),
+            rows_dropped=len(table.dropped),
+            rows_rejected=len(rejected_rows),
+            rows_mapped=len(mapped_rows),
+            rows_without_values=len(data_rows - mapped_rows - rejected_rows),
+            cells_empty=self.cells_empty,
+            cells_rejected=self.cells_rejected,
+            review=self.linked.review,
+            link_methods={str(k): int(v) for k, v in self.linked.method.value_counts().items()},
+        )
+
+
+def _dimension_suffix(
+    index: pd.Index, from_columns: dict[str, pd.Series], fixed: dict[str, str]
+) -> pd.Series:
+    """Each row's dimensions as "/name=code" pairs sorted by name ("" without any)."""
+    dims = dict(from_columns)
+    dims.update({n: pd.Series(v, index=index, dtype="string") for n, v in fixed.items()})
+    suffix = pd.Series("", index=index, dtype="string")
+    for name in sorted(dims):
+        suffix = suffix + "/" + name + "=" + dims[name]
+    return suffix
 
 
 def _stated_parents(
@@ -369,30 +321,4 @@ def _stated_parents(
     )
     parent_level = LEVELS[LEVELS.index(region.level) - 1]
     codes = {n: linker.resolve_name(n, None, parent_level).code for n in names.unique() if n}
-    return names.map(codes).astype("string"), names.where(names != "", pd.NA).astype("string")
-
-
-def _indicators_per_row(
-    frame: pd.DataFrame,
-    ref: ColumnOrValue,
-    unit: str | None,
-    vocab: Vocabulary,
-    rules: NameRules,
-    row_ok: pd.Series,
-    report: Callable[[pd.Series, str, pd.Series, pd.Series], None],
-) -> tuple[pd.Series, pd.Series]:
-    """Each row's indicator slug from a column that names it, and which rows have one."""
-    names = _values(frame, ref)
-    linker = TermLinker.of(vocab, "indicator", rules)
-    found = {name: linker.resolve(name) for name in names.unique()}
-    slug = names.map({n: f.code for n, f in found.items()}).astype("string")
-    reason = names.map({n: f.problem for n, f in found.items()}).astype("string")
-    if unit is not None:
-        other_unit = slug.map({s: i.unit for s, i in vocab.indicators.items()}).ne(unit) & slug.notna()
-        reason = reason.mask(
-            other_unit, f"satuan indikator bukan {unit} / the indicator's unit is not {unit}"
-        )
-        slug = slug.mask(other_unit)
-    column = ref.column or "(indikator)"
-    report(slug.isna() & row_ok, column, names, reason)
-    return slug, slug.notna()
+    return names.map(codes).astype("string"), names.mask(names == "").astype("string")

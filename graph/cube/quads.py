@@ -105,7 +105,7 @@ def _buffers(columns: list[pa.Array]) -> list[pa.Buffer]:
 
 
 def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: int) -> Iterator[pa.Buffer]:
-    """N-Quads for tidy observations (see ``transform.prepare``) and their source rows,
+    """N-Quads for tidy observations (see ``graph.cube.prepare``) and their source rows,
     ``chunk_rows`` observations at a time."""
     iris = ctx.iris
     g = f" <{ctx.graph}> .\n"
@@ -146,16 +146,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
                 subject, f' <{OC}rawValue> "', _escaped(string_column(part["raw"])), '"', g,
             )
         ]  # fmt: skip
-        if pc.any(pc.greater(pc.utf8_length(dims), 0)).as_py():
-            pairs = part["dims"].str.lstrip("/").str.split("/").explode().dropna().unique()
-            bounded = pc.binary_join_element_wise(dims, "/", "")
-            for pair in pairs:
-                if not pair:
-                    continue
-                name, notation = pair.split("=", 1)
-                has = pc.match_substring(bounded, "/" + pair + "/")
-                predicate_object = f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>"
-                lines.append(_lines(pc.filter(subject, has), predicate_object, g))
+        lines += _dimension_lines(part["dims"], dims, subject, dimension_iri, code_iri, g)
         return _buffers(lines)
 
     # Source rows once each: a wide row gives several observations, possibly in several chunks.
@@ -181,13 +172,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
             ("stated_parent_name", f' <{OC}statedParentName> "', '"', True),
         ]
         for column, before, after, quoted in optional:
-            values = string_column(rows[column])
-            present = pc.is_valid(values)
-            if not pc.any(present).as_py():
-                continue
-            values = pc.filter(values, present)
-            written = _escaped(values) if quoted else values
-            lines.append(_lines(pc.filter(row_subject, present), before, written, after, g))
+            lines += _optional_lines(string_column(rows[column]), row_subject, before, after, quoted, g)
         if ctx.sheet:
             lines.append(_lines(row_subject, f' <{OC}sheet> "' + escape(ctx.sheet) + '"', g))
         return _buffers(lines)
@@ -195,6 +180,45 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
     tasks = [partial(observations, start) for start in range(0, len(tidy), chunk_rows)]
     tasks += [partial(source_rows, start) for start in range(0, len(unique_rows), chunk_rows)]
     yield from _in_threads(tasks)
+
+
+def _dimension_lines(
+    suffixes: pd.Series,
+    dims: pa.Array,
+    subject: pa.Array,
+    dimension_iri: dict[str, str],
+    code_iri: dict[tuple[str, str], str],
+    g: str,
+) -> list[pa.Array]:
+    """One column of lines per dimension code the chunk uses: the observations that have it.
+
+    ``suffixes`` (and ``dims``, the same as Arrow) hold each observation's "/name=code" pairs.
+    """
+    if not pc.any(pc.greater(pc.utf8_length(dims), 0)).as_py():
+        return []
+    pairs = suffixes.str.lstrip("/").str.split("/").explode().dropna().unique()
+    bounded = pc.binary_join_element_wise(dims, "/", "")
+    lines = []
+    for pair in pairs:
+        if not pair:
+            continue
+        name, notation = pair.split("=", 1)
+        has = pc.match_substring(bounded, "/" + pair + "/")
+        predicate_object = f" <{dimension_iri[name]}> <{code_iri[(name, notation)]}>"
+        lines.append(_lines(pc.filter(subject, has), predicate_object, g))
+    return lines
+
+
+def _optional_lines(
+    values: pa.Array, subject: pa.Array, before: str, after: str, quoted: bool, g: str
+) -> list[pa.Array]:
+    """The lines of an optional value, for the subjects that have one (none when none has)."""
+    present = pc.is_valid(values)
+    if not pc.any(present).as_py():
+        return []
+    values = pc.filter(values, present)
+    written = _escaped(values) if quoted else values
+    return [_lines(pc.filter(subject, present), before, written, after, g)]
 
 
 def _in_threads(tasks: Sequence[Callable[[], list[pa.Buffer]]]) -> Iterator[pa.Buffer]:

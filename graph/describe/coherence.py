@@ -2,142 +2,62 @@
 
 For every *published* dataset, ``read_coherence`` takes the ``sh:ValidationReport``
 of the activity behind its version in force (the load that published it, or the
-Walidata's later publication of a held draft) and gives each result with its
-severity, rule, messages, focus node, the source file, sheet, row, column and cell
-it came from, and the decisions (``oc:ViolationAcceptance``) that let it through.
-Drafts held back by a violation are listed apart: their figures are not public.
+Walidata's later publication of a held draft) and gives each result as a ``Finding``
+with its severity, rule, messages, focus node, the source file, sheet, row, column and
+cell it came from, and the decisions (``Acceptance``) that let it through. Drafts held
+back by a violation are listed apart: their figures are not public.
 
-The provenance graph is read with ``graph.provenance.history`` (activities, report results,
-acceptances) and the source cells with ``graph.check.engine.trace_findings``, the
-same readers ``/provenance`` and ``onecenter validate`` use; this module only
-chooses the reports, groups, filters and writes CSV. Rule names and labels come
-from the shapes files (the shapes are not in the graph).
-
-    ParameterError (ParameterError)   a filter value is not one that can be used
+The provenance graph is read with ``graph.provenance`` (activities, report results,
+acceptances) and the source cells with ``graph.check.trace.trace_findings``, the same
+readers ``/provenance`` and ``onecenter validate`` use; this module only chooses the
+reports and gathers the names a reader needs. Rule names and labels come from the shapes
+files (the shapes are not in the graph). Filtering and counting are in
+``graph.describe.coherence_selection``, JSON and CSV in ``graph.describe.coherence_output``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pyoxigraph as ox
 
-from graph.check.engine import trace_findings
-from graph.check.findings import Finding
-from graph.errors import ParameterError
-from graph.provenance.history import acceptances_of, activities, report_findings
+from graph.check.acceptances import Acceptance
+from graph.check.findings import SEVERITIES, SH, Finding, local_name
+from graph.check.trace import trace_findings
+from graph.describe.acceptance_records import recorded_acceptances
+from graph.provenance.activities import Activity, activities
+from graph.provenance.reports import report_findings
 from graph.rdf.iris import Iris
-from graph.store.embedded import Store
+from graph.rdf.namespaces import PREFIXES, RDF_TYPE
+from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.store.versions import draft_datasets
+from graph.text import Text
 
 __all__ = [
-    "CSV_COLUMNS",
-    "SEVERITIES",
     "SEVERITY_LABELS",
-    "AcceptanceNote",
     "CheckedDataset",
     "Coherence",
-    "ParameterError",
-    "CoherenceFinding",
-    "CsvDialect",
-    "Filters",
     "HeldDraft",
-    "RuleCount",
-    "count_by_agency_and_rule",
-    "findings_csv",
     "read_coherence",
     "rule_labels",
-    "select_findings",
 ]
 
-CsvDialect = Literal["excel", "standard"]
-
-_SH = "http://www.w3.org/ns/shacl#"
-_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_SHAPE_CLASSES = {_SH + "NodeShape", _SH + "PropertyShape"}
-# Filter names in the API -> sh: severities, most serious first.
-SEVERITIES = {"violation": _SH + "Violation", "warning": _SH + "Warning", "info": _SH + "Info"}
+_RDFS_LABEL = PREFIXES["rdfs"] + "label"
+_SHAPE_CLASSES = {SH + "NodeShape", SH + "PropertyShape"}
 SEVERITY_LABELS = {
-    "violation": ("Pelanggaran", "Violation"),
-    "warning": ("Peringatan", "Warning"),
-    "info": ("Info", "Info"),
+    "violation": Text("Pelanggaran", "Violation"),
+    "warning": Text("Peringatan", "Warning"),
+    "info": Text("Info", "Info"),
 }
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-# A CSV cell Excel would run as a formula (CSV injection) gets a leading quote.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-# CSV columns: (name for programs, Indonesian header for Excel).
-CSV_COLUMNS = [
-    ("severity", "Tingkat"),
-    ("rule", "Aturan"),
-    ("rule_label", "Nama aturan"),
-    ("agency", "Instansi"),
-    ("dataset", "Dataset"),
-    ("file", "Berkas"),
-    ("sheet", "Lembar"),
-    ("row", "Baris"),
-    ("column", "Kolom"),
-    ("cell", "Isi sel"),
-    ("value", "Nilai"),
-    ("message_id", "Pesan"),
-    ("message_en", "Pesan (Inggris)"),
-    ("focus", "Fokus (IRI)"),
-    ("accepted", "Diterima"),
-    ("accepted_by", "Diterima oleh"),
-    ("accepted_reason", "Alasan penerimaan"),
-    ("result", "Hasil validasi (IRI)"),
-]
 
 
-@dataclass(frozen=True)
-class AcceptanceNote:
-    """A Walidata decision to publish despite named violations."""
-
-    iri: str
-    reason: str | None
-    decided_by: str | None
-    decided_on: str | None
-    source: str | None  # the file or command the decision was made in
-    shapes: tuple[str, ...] = ()
-    rows: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class CoherenceFinding:
-    """One validation result of a report in force, with where its figure came from."""
-
-    result: str  # IRI of the sh:ValidationResult
-    severity: str  # a key of SEVERITIES
-    rule: str  # the shape's local name (filter value)
-    shape: str  # the shape's IRI
-    component: str | None
-    message: dict[str, str]  # {"id": ..., "en": ...}
-    focus: str
-    path: str | None
-    value: str | None  # sh:value as the report stores it
-    agency: str | None  # agency slug of the focus node's dataset
-    dataset: str | None  # dataset id
-    file: str | None
-    sheet: str | None
-    row: int | None
-    column: str | None
-    cell: str | None  # the cell as written in the agency's file
-    report: str
-    activity: str
-    accepted_by: tuple[str, ...] = ()
-    focus_label: str | None = None  # an observation's region · period · indicator, in Indonesian
-
-    @property
-    def accepted(self) -> bool:
-        return bool(self.accepted_by)
+def _tail(iri: str | None, prefix: str) -> str | None:
+    if iri is None:
+        return None
+    return iri[len(prefix) :] if iri.startswith(prefix) else local_name(iri)
 
 
 @dataclass(frozen=True)
@@ -156,6 +76,12 @@ class CheckedDataset:
     warnings: int | None
     accepted: int
 
+    @classmethod
+    def of(cls, a: Activity, dataset: str, agency_prefix: str) -> CheckedDataset:
+        """What ``a``, the activity behind the version in force of ``dataset``, says of it."""
+        checked = (a.iri, a.kind, a.ended, a.report, a.conforms, a.violations, a.warnings, a.accepted)
+        return cls(a.dataset_id, dataset, _tail(a.agency, agency_prefix), *checked)
+
 
 @dataclass(frozen=True)
 class HeldDraft:
@@ -170,13 +96,27 @@ class HeldDraft:
     warnings: int | None
     message: str
 
+    @classmethod
+    def of(cls, load: Activity, dataset: str, agency_prefix: str) -> HeldDraft:
+        agency = _tail(load.agency, agency_prefix)
+        return cls(
+            load.dataset_id,
+            dataset,
+            agency,
+            load.iri,
+            load.ended,
+            load.violations,
+            load.warnings,
+            load.message,
+        )
+
 
 @dataclass(frozen=True)
 class Coherence:
     """Every finding of the reports in force, and what is needed to show and filter them."""
 
-    findings: list[CoherenceFinding]
-    acceptances: dict[str, AcceptanceNote]
+    findings: list[Finding]
+    acceptances: dict[str, Acceptance]  # by IRI
     agencies: dict[str, dict[str, Any]]  # slug -> {"iri", "name": {lang: label}}
     datasets: list[CheckedDataset]
     held: list[HeldDraft]
@@ -185,61 +125,11 @@ class Coherence:
 
     def agency_slugs(self) -> list[str]:
         """Agencies a filter may name: publishers of published datasets, and any in a finding."""
-        found = {d.agency for d in self.datasets} | {f.agency for f in self.findings}
+        found = {d.agency for d in self.datasets} | {f.agency_slug for f in self.findings}
         return sorted(a for a in found if a)
-
-    def as_dict(self, findings: list[CoherenceFinding] | None = None) -> dict[str, Any]:
-        """JSON-ready; ``findings`` (default: all) are the ones to list."""
-        shown = self.findings if findings is None else findings
-        return {
-            "summary": _summary(shown),
-            "counts": [asdict(c) for c in count_by_agency_and_rule(shown)],
-            "findings": [_finding_dict(f, self) for f in shown],
-            "acceptances": [
-                asdict(self.acceptances[a]) for a in sorted({a for f in shown for a in f.accepted_by})
-            ],
-            "datasets": [asdict(d) for d in self.datasets],
-            "held_drafts": [asdict(h) for h in self.held],
-            "agencies": self.agencies,
-            "rules": self.rules,
-        }
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Checked filter values (None: no filter)."""
-
-    agency: str | None = None
-    severity: str | None = None
-    rule: str | None = None
-
-    def as_dict(self) -> dict[str, str | None]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class RuleCount:
-    """How many findings one rule has on one agency's figures, and how many were accepted."""
-
-    agency: str | None
-    rule: str
-    severity: str
-    findings: int
-    accepted: int
-    rows: list[int] = field(default_factory=list)
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
-
-
-def _tail(iri: str | None, prefix: str) -> str | None:
-    if iri is None:
-        return None
-    return iri[len(prefix) :] if iri.startswith(prefix) else _local(iri)
 
 
 def rule_labels(folder: Path | None) -> dict[str, dict[str, str]]:
@@ -253,7 +143,7 @@ def rule_labels(folder: Path | None) -> dict[str, dict[str, str]]:
             s, p, o = triple.subject, triple.predicate.value, triple.object
             if not isinstance(s, ox.NamedNode):
                 continue
-            if p == _RDF_TYPE and o.value in _SHAPE_CLASSES:
+            if p == RDF_TYPE and o.value in _SHAPE_CLASSES:
                 shapes.add(s.value)
             elif p == _RDFS_LABEL and isinstance(o, ox.Literal):
                 labels.setdefault(s.value, {}).setdefault(o.language or "", o.value)
@@ -296,6 +186,73 @@ WHERE {{
     return out
 
 
+def _in_force(view: PublicGraphs, every: list[Activity]) -> dict[str, Activity]:
+    """Published dataset IRI -> the activity that put its version in force."""
+    found: dict[str, Activity] = {}
+    for dataset, graph in sorted(view.versions.items()):
+        # A later publication of a held draft, when there is one, is what put the version in force.
+        behind = [a for a in every if a.graph == graph and a.dataset == dataset]
+        activity = next((a for a in behind if a.kind == "publication"), None) or next(iter(behind), None)
+        if activity is not None:
+            found[dataset] = activity
+    return found
+
+
+def _finding(record: dict[str, Any], activity: Activity) -> Finding:
+    """One result of ``report_findings``, checked by ``activity``."""
+    message = record["message"]  # {language: text}, "" for a plain literal
+    return Finding(
+        shape=record["shape"] or "",
+        focus=record["focus"],
+        component=record["component"] or "",
+        severity=SH + record["severity"] if record["severity"] else "",
+        path=record["path"],
+        value=record["value"],
+        message_id=message.get("id") or message.get("") or "",
+        message_en=message.get("en") or "",
+        result=record["result"],
+        report=record["report"],
+        activity=activity.iri,
+        accepted_by=tuple(record["accepted_by"]),
+    )
+
+
+def _order(f: Finding) -> tuple[str, int, str, str, int, str]:
+    order = list(SEVERITIES)
+    rank = order.index(f.severity_key) if f.severity_key in order else len(order)
+    return (f.agency_slug or "", rank, f.rule, f.file or "", f.row or 0, f.focus)
+
+
+def _findings(
+    store: Store, view: PublicGraphs, by_report: dict[str, Activity], max_rows: int
+) -> tuple[list[Finding], bool]:
+    """The results of the reports in force, traced to their cells, in reading order."""
+    found, truncated = report_findings(view, sorted(by_report), max_rows)
+    findings = [_finding(r, by_report[r["report"]]) for r in found]
+    # Where each figure came from: the same trace `onecenter validate` writes to its CSV.
+    trace_findings(store, view.graphs, findings)
+    focus_labels = _focus_labels(view, sorted({f.focus for f in findings}))
+    for f in findings:
+        # The figure's own agency; a cross-agency finding may sit on another agency's figure.
+        activity = by_report[f.report or ""]
+        f.agency = f.agency or activity.agency
+        f.dataset = f.dataset or activity.dataset
+        f.focus_label = focus_labels.get(f.focus)
+    findings.sort(key=_order)
+    return findings, truncated
+
+
+def _held(store: Store, iris: Iris, every: list[Activity]) -> list[HeldDraft]:
+    held: list[HeldDraft] = []
+    for dataset in sorted(draft_datasets(store, iris)):
+        load = next(
+            (a for a in every if a.dataset == dataset and a.kind == "load" and a.outcome == "held"), None
+        )
+        if load is not None:
+            held.append(HeldDraft.of(load, dataset, iris.agency("")))
+    return held
+
+
 def read_coherence(store: Store, iris: Iris, *, shapes: Path | None, max_rows: int) -> Coherence:
     """The findings of the validation report in force for each published dataset.
 
@@ -303,264 +260,23 @@ def read_coherence(store: Store, iris: Iris, *, shapes: Path | None, max_rows: i
     """
     view = PublicGraphs(store, iris)
     every = activities(view)
-    agency_prefix = iris.agency("")
-    dataset_prefix = iris.dataset("")
-
-    datasets: list[CheckedDataset] = []
-    for dataset_iri, graph in sorted(view.versions.items()):
-        # A later publication of a held draft, when there is one, is what put the version in force.
-        behind = [a for a in every if a.graph == graph and a.dataset == dataset_iri]
-        activity = next((a for a in behind if a.kind == "publication"), None) or next(iter(behind), None)
-        if activity is None:
-            continue
-        datasets.append(
-            CheckedDataset(
-                id=activity.dataset_id,
-                iri=dataset_iri,
-                agency=_tail(activity.agency, agency_prefix),
-                activity=activity.iri,
-                kind=activity.kind,
-                checked=activity.ended,
-                report=activity.report,
-                conforms=activity.conforms,
-                violations=activity.violations,
-                warnings=activity.warnings,
-                accepted=activity.accepted,
-            )
-        )
-
-    reports = {d.report: d for d in datasets if d.report}
-    found, truncated = report_findings(view, sorted(reports), max_rows)
-    # Where each figure came from: the same trace `onecenter validate` writes to its CSV.
-    traced = [
-        Finding(shape=f["shape"] or "", focus=f["focus"], component=f["component"] or "", severity="")
-        for f in found
-    ]
-    trace_findings(store, view.graphs, traced)
-
-    labels = rule_labels(shapes)
-    focus_labels = _focus_labels(view, sorted({f["focus"] for f in found}))
-    findings: list[CoherenceFinding] = []
-    for f, t in zip(found, traced, strict=True):
-        checked = reports[f["report"]]
-        severity = (f["severity"] or "").lower()
-        shape = f["shape"] or ""
-        findings.append(
-            CoherenceFinding(
-                result=f["result"],
-                severity=severity if severity in SEVERITIES else severity or "info",
-                rule=_local(shape),
-                shape=shape,
-                component=f["component"],
-                message=f["message"],
-                focus=f["focus"],
-                path=f["path"],
-                value=f["value"],
-                # The figure's own agency; a cross-agency finding may sit on another agency's figure.
-                agency=_tail(t.agency, agency_prefix) if t.agency else checked.agency,
-                dataset=_tail(t.dataset, dataset_prefix) if t.dataset else checked.id,
-                file=t.file,
-                sheet=t.sheet,
-                row=t.row,
-                column=t.column,
-                cell=t.raw,
-                report=f["report"],
-                activity=checked.activity,
-                accepted_by=tuple(f["accepted_by"]),
-                focus_label=focus_labels.get(f["focus"]),
-            )
-        )
-    order = list(SEVERITIES)
-    findings.sort(
-        key=lambda f: (
-            f.agency or "",
-            order.index(f.severity) if f.severity in order else len(order),
-            f.rule,
-            f.file or "",
-            f.row or 0,
-            f.focus,
-        )
+    in_force = _in_force(view, every)
+    datasets = [CheckedDataset.of(a, dataset, iris.agency("")) for dataset, a in in_force.items()]
+    findings, truncated = _findings(
+        store, view, {a.report: a for a in in_force.values() if a.report}, max_rows
     )
-
-    notes = {
-        a["iri"]: AcceptanceNote(
-            iri=a["iri"],
-            reason=a["reason"],
-            decided_by=a["decided_by"],
-            decided_on=a["decided_on"],
-            source=a["source"],
-            shapes=tuple(a["shapes"]),
-            rows=tuple(a["rows"]),
-        )
-        for a in acceptances_of(view, [i for f in findings for i in f.accepted_by])
-    }
-
-    held: list[HeldDraft] = []
-    for dataset_iri in sorted(draft_datasets(store, iris)):
-        load = next(
-            (a for a in every if a.dataset == dataset_iri and a.kind == "load" and a.outcome == "held"), None
-        )
-        if load is not None:
-            held.append(
-                HeldDraft(
-                    id=load.dataset_id,
-                    iri=dataset_iri,
-                    agency=_tail(load.agency, agency_prefix),
-                    load=load.iri,
-                    ended=load.ended,
-                    violations=load.violations,
-                    warnings=load.warnings,
-                    message=load.message,
-                )
-            )
+    acceptances = recorded_acceptances(view, [i for f in findings for i in f.accepted_by])
+    held = _held(store, iris, every)
 
     names = _agency_names(view)
-    slugs = {d.agency for d in datasets} | {f.agency for f in findings} | {h.agency for h in held}
+    slugs = {d.agency for d in datasets} | {f.agency_slug for f in findings} | {h.agency for h in held}
     agencies = {
         slug: {"iri": iris.agency(slug), "name": names.get(iris.agency(slug), {})}
         for slug in sorted(s for s in slugs if s)
     }
-    rules = {_local(shape): {"shape": shape, "label": label} for shape, label in labels.items()}
+    rules = {
+        local_name(shape): {"shape": shape, "label": label} for shape, label in rule_labels(shapes).items()
+    }
     for finding in findings:
         rules.setdefault(finding.rule, {"shape": finding.shape, "label": {}})
-    return Coherence(findings, notes, agencies, datasets, held, dict(sorted(rules.items())), truncated)
-
-
-# --- filtering and counting ------------------------------------------------------------------
-
-
-def _problem(name: str, value: str, what: tuple[str, str], allowed: list[str]) -> dict[str, Any]:
-    return {
-        "parameter": name,
-        "value": value,
-        "message": f"parameter {name!r}: {what[0]} {value!r} tidak dikenal / unknown {what[1]} {value!r}; "
-        f"allowed: {', '.join(allowed) or '(none)'}",
-        "allowed": allowed,
-    }
-
-
-def select_findings(
-    coherence: Coherence,
-    *,
-    agency: str | None = None,
-    severity: str | None = None,
-    rule: str | None = None,
-) -> tuple[Filters, list[CoherenceFinding]]:
-    """The findings that match every given filter (an empty value is no filter).
-
-    Raises:
-        ParameterError: an agency, severity or rule the report cannot have.
-    """
-    chosen = Filters(agency or None, severity or None, rule or None)
-    problems = []
-    if chosen.agency is not None and chosen.agency not in coherence.agency_slugs():
-        problems.append(_problem("agency", chosen.agency, ("instansi", "agency"), coherence.agency_slugs()))
-    if chosen.severity is not None and chosen.severity not in SEVERITIES:
-        problems.append(_problem("severity", chosen.severity, ("tingkat", "severity"), list(SEVERITIES)))
-    if chosen.rule is not None and chosen.rule not in coherence.rules:
-        problems.append(_problem("rule", chosen.rule, ("aturan", "rule"), list(coherence.rules)))
-    if problems:
-        raise ParameterError(problems)
-    shown = [
-        f
-        for f in coherence.findings
-        if (chosen.agency is None or f.agency == chosen.agency)
-        and (chosen.severity is None or f.severity == chosen.severity)
-        and (chosen.rule is None or f.rule == chosen.rule)
-    ]
-    return chosen, shown
-
-
-def count_by_agency_and_rule(findings: list[CoherenceFinding]) -> list[RuleCount]:
-    """Findings per (agency, rule, severity), in the order the findings come."""
-    counts: dict[tuple[str | None, str, str], list[CoherenceFinding]] = {}
-    for f in findings:
-        counts.setdefault((f.agency, f.rule, f.severity), []).append(f)
-    return [
-        RuleCount(
-            agency,
-            rule,
-            severity,
-            len(group),
-            sum(f.accepted for f in group),
-            sorted({f.row for f in group if f.row is not None}),
-        )
-        for (agency, rule, severity), group in counts.items()
-    ]
-
-
-def _summary(findings: list[CoherenceFinding]) -> dict[str, int]:
-    by = Counter(f.severity for f in findings)
-    return {
-        "findings": len(findings),
-        "violations": by["violation"],
-        "violations_accepted": sum(f.accepted for f in findings if f.severity == "violation"),
-        "warnings": by["warning"],
-        "info": by["info"],
-    }
-
-
-def _finding_dict(f: CoherenceFinding, coherence: Coherence) -> dict[str, Any]:
-    out = asdict(f)
-    out["accepted"] = f.accepted
-    out["accepted_by"] = list(f.accepted_by)
-    out["rule_label"] = coherence.rules.get(f.rule, {}).get("label", {})
-    return out
-
-
-# --- CSV -------------------------------------------------------------------------------------
-
-
-def _cell(value: Any, excel: bool, number: bool = False) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return ("ya" if value else "tidak") if excel else str(value).lower()
-    text = str(value)
-    if number and _NUMBER.match(text):  # decimal comma for Excel with Indonesian settings
-        return text.replace(".", ",") if excel else text
-    if excel and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def findings_csv(
-    coherence: Coherence, findings: list[CoherenceFinding], dialect: CsvDialect = "excel"
-) -> bytes:
-    """The findings as CSV, one row each.
-
-    ``excel`` (for Excel with Indonesian regional settings): UTF-8 with BOM, ';', decimal
-    comma, Indonesian headers, text Excel would run as a formula quoted. ``standard``:
-    RFC 4180, ',', decimal point, column names.
-    """
-    excel = dialect == "excel"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow([header if excel else name for name, header in CSV_COLUMNS])
-    for f in findings:
-        notes = [coherence.acceptances[a] for a in f.accepted_by if a in coherence.acceptances]
-        label = coherence.rules.get(f.rule, {}).get("label", {})
-        row = {
-            "severity": f.severity,
-            "rule": f.rule,
-            "rule_label": label.get("id") or label.get("en") or "",
-            "agency": f.agency,
-            "dataset": f.dataset,
-            "file": f.file,
-            "sheet": f.sheet,
-            "row": f.row,
-            "column": f.column,
-            "cell": f.cell,
-            "value": f.value,
-            "message_id": f.message.get("id", ""),
-            "message_en": f.message.get("en", ""),
-            "focus": f.focus,
-            "accepted": f.accepted,
-            "accepted_by": ", ".join(n.decided_by or "" for n in notes),
-            "accepted_reason": " | ".join(n.reason or "" for n in notes),
-            "result": f.result,
-        }
-        # Only the read value is a number in the graph's notation; the cell stays as the agency wrote it.
-        writer.writerow([_cell(row[name], excel, name == "value") for name, _ in CSV_COLUMNS])
-    text = buffer.getvalue()
-    return ("\ufeff" + text if excel else text).encode("utf-8")
+    return Coherence(findings, acceptances, agencies, datasets, held, dict(sorted(rules.items())), truncated)

@@ -3,31 +3,25 @@
 A region page answers "what do the agencies say about this desa?": each observation
 whose ``refArea`` is the region, with its indicator, period, breakdown (sex, school
 level ...), value, unit, dataset and agency, and a link to the observation's own page,
-which carries its provenance chain. Only the published graphs are read.
+which carries its provenance chain. Only the published graphs are read (``PublicGraphs``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
-from graph.store.embedded import Store
-from graph.store.versions import published_graphs
+from graph.store.interface import Store
+from graph.store.public import PublicGraphs
 
 __all__ = ["Figure", "RegionFigures", "region_figures"]
 
 MAX_FIGURES = 5_000  # a desa has ~100 in the demo; a kabupaten's own figures are few
 
 _QUERY = """
-PREFIX qb: <http://purl.org/linked-data/cube#>
-PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
-PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX oc: <https://w3id.org/onecenter/def#>
 SELECT ?region ?obs ?indicator ?indicator_id ?indicator_en ?period ?period_label ?value ?unit_id
        ?dataset ?dataset_id ?agency ?agency_id
        (GROUP_CONCAT(DISTINCT ?part; separator=", ") AS ?breakdown)
@@ -101,22 +95,15 @@ class RegionFigures:
 
 def region_figures(store: Store, iris: Iris, region: str, *, limit: int = MAX_FIGURES) -> RegionFigures:
     """Every published observation of ``region`` (its own figures, not its children's)."""
-    graphs = published_graphs(store, iris)
-    result = store.query(_QUERY, default_graph=graphs, substitutions={"region": ox.NamedNode(region)})
-    assert isinstance(result, ox.QuerySolutions)
-    figures: list[Figure] = []
-    truncated = False
-    for row in result:
-        if len(figures) == limit:
-            truncated = True
-            break
-        figures.append(_figure(row))
-    return RegionFigures(figures, truncated)
+    # One more than the limit tells whether the list was cut.
+    query = _QUERY + f"LIMIT {int(limit) + 1}\n"
+    rows = PublicGraphs(store, iris).select(query, region=ox.NamedNode(region))
+    return RegionFigures([_figure(row) for row in rows[:limit]], len(rows) > limit)
 
 
-def _figure(row: ox.QuerySolution) -> Figure:
+def _figure(row: dict[str, Any]) -> Figure:
     def text(name: str) -> str | None:
-        term = row[name]
+        term = row.get(name)
         return None if term is None else str(term.value)
 
     indicator = str(row["indicator"].value)

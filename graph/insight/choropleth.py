@@ -5,11 +5,10 @@ The polygons are files in ``ontology/codes/`` named by the area they cover
 ``boundaries_desa_PP.KK.geojson``: the desa of kabupaten PP.KK; see ``SOURCES.md``).
 ``load_boundaries`` finds the file for an instance's home region, or for the
 nearest area around it, and keeps the home region's features. ``map_values``
-obtains an indicator's value per region with ``graph.insight.correlate``'s aggregation
-rules (no second observation reader), and ``choropleth`` joins the two and puts
-each value in a quantile class of a ColorBrewer palette.
-
-    ParameterError (ParameterError) a map parameter value is refused
+obtains an indicator's value per region with the aggregation rules of
+``graph.insight.observations`` (no second observation reader), and ``choropleth`` joins
+the two and puts each value in a quantile class of a ColorBrewer palette. A refused map
+parameter is a ``ParameterError`` naming what is allowed.
 """
 
 from __future__ import annotations
@@ -24,20 +23,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graph.answer.parameters import Runner, run_here
+from graph.answer.runners import Runner, run_here
 from graph.errors import ParameterError
-from graph.insight.correlate import (
-    LEVELS,
-    IndicatorInfo,
+from graph.insight.catalogue import InsightCatalogue, read_catalogue
+from graph.insight.observations import (
+    NO_OBSERVATION,
     IndicatorValues,
-    InsightCatalogue,
-    InsightInputs,
     indicator_values,
-    read_catalogue,
+    insight_inputs,
     read_observations,
 )
+from graph.insight.refusals import level_problems, problem
 from graph.rdf.iris import Iris
-from graph.store.embedded import Store
+from graph.reference.indicators import Indicator
+from graph.store.interface import Store
+from graph.text import Text
 
 __all__ = [
     "NO_DATA_COLOUR",
@@ -46,16 +46,14 @@ __all__ = [
     "Boundaries",
     "Choropleth",
     "Classes",
-    "ParameterError",
     "MapValues",
     "boundary_file",
     "choropleth",
     "classify",
     "load_boundaries",
     "map_values",
+    "value_table",
 ]
-
-Text = dict[str, str]  # {"id": ..., "en": ...}
 
 # ColorBrewer 2.0 "YlGnBu" (Cynthia A. Brewer, Pennsylvania State University, colorbrewer2.org;
 # Apache-2.0 licence): a sequential scheme marked colour-blind safe and print friendly. A neutral
@@ -135,16 +133,12 @@ def load_boundaries(codes_dir: Path, home_region: str, level: str) -> Boundaries
 class MapValues:
     """One indicator's value per region of a level in one year, and why regions have none."""
 
-    indicator: IndicatorInfo
+    indicator: Indicator
     level: str
     period: str
     values: pd.Series  # region code -> value
     rule: Text
     missing: dict[str, Text] = field(default_factory=dict)  # region code -> reason
-
-
-def _problem(name: str, value: str | None, message: str, allowed: list[str]) -> dict[str, Any]:
-    return {"parameter": name, "value": value, "message": message, "allowed": allowed}
 
 
 def _default_indicator(cat: InsightCatalogue, level: str) -> str | None:
@@ -159,24 +153,15 @@ def _default_indicator(cat: InsightCatalogue, level: str) -> str | None:
 
 def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str | None) -> tuple[str, str]:
     """The indicator and year to map, or ParameterError naming what is allowed."""
-    if level not in LEVELS:
-        raise ParameterError(
-            [
-                _problem(
-                    "level",
-                    level,
-                    f"parameter 'level': nilai {level!r} tidak dikenal / unknown value {level!r}; "
-                    f"allowed: {', '.join(LEVELS)}",
-                    list(LEVELS),
-                )
-            ]
-        )
+    problems = level_problems(level)
+    if problems:
+        raise ParameterError(problems)
     allowed = cat.with_data(level)
     slug = indicator or _default_indicator(cat, level)
     if slug is None:
         raise ParameterError(
             [
-                _problem(
+                problem(
                     "indicator",
                     indicator,
                     f"belum ada indikator bernilai tingkat {level} / "
@@ -193,7 +178,7 @@ def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str
         )
         raise ParameterError(
             [
-                _problem(
+                problem(
                     "indicator",
                     indicator,
                     f"parameter 'indicator': {what}; allowed: {', '.join(allowed)}",
@@ -207,7 +192,7 @@ def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str
     elif period not in years:
         raise ParameterError(
             [
-                _problem(
+                problem(
                     "period",
                     period,
                     f"parameter 'period': tidak ada nilai {slug} tingkat {level} untuk {period!r} / "
@@ -231,7 +216,7 @@ def map_values(
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
 ) -> MapValues:
-    """The indicator's value per region of ``level`` in ``period`` by ``graph.insight.correlate``'s rules.
+    """The indicator's value per region of ``level`` in ``period`` by the aggregation rules.
 
     ``indicator`` None: the one with values for the most regions; ``period`` None: its latest
     well-covered year. ``run`` runs the store work (the service's query workers).
@@ -245,11 +230,7 @@ def map_values(
     cat = catalogue or runner(read_catalogue, iris, home_region)
     slug, period = _check(cat, indicator, level, period)
     observations = runner(read_observations, iris, period, tuple(cat.needed(slug, level, period)))
-    # The same restriction graph.insight.correlate applies before its rules: the home region's regions,
-    # each observation tagged with its region's level.
-    observations = observations[observations["code"].isin(cat.regions.index)]
-    observations = observations.assign(level=observations["code"].map(cat.regions["level"]))
-    inputs = InsightInputs(period, cat.regions, observations.reset_index(drop=True))
+    inputs = insight_inputs(cat, period, observations)
     found = indicator_values(inputs, cat.indicators, slug, level)
     info = cat.indicators[slug]
     if not isinstance(found, IndicatorValues):  # the catalogue promised values: the data changed
@@ -273,6 +254,16 @@ class Classes:
     def index(self, value: float) -> int:
         """The class of ``value``: how many class upper bounds lie below it."""
         return int(np.searchsorted(np.asarray(self.upper[:-1]), value, side="left"))
+
+    def digits(self, kind: str) -> int:
+        """Decimals for the bounds, the same throughout the legend: none for counts and money,
+        one from 10 up, else two.
+
+        >>> classify([0.5, 1.25, 3.0]).digits("percentage"), classify([5, 50]).digits("count")
+        (2, 0)
+        """
+        top = max(abs(b) for b in (*self.lower, *self.upper))
+        return 0 if kind in ("count", "currency") else 1 if top >= 10 else 2
 
 
 def classify(values: Sequence[float], k: int = MAX_CLASSES) -> Classes | None:
@@ -359,7 +350,7 @@ def choropleth(
             }
         )
         if value is None:
-            reason = values.missing.get(code, {"id": "tidak ada observasi", "en": "no observation"})
+            reason = values.missing.get(code, NO_OBSERVATION)
             without_value.append({"code": code, "label": name, "reason": reason, "href": href(code)})
     without_polygon = [
         {
@@ -373,3 +364,25 @@ def choropleth(
         for code in sorted(set(labels) - drawn)
     ]
     return Choropleth(features, classes, without_value, without_polygon)
+
+
+def value_table(
+    values: MapValues, cat: InsightCatalogue, classes: Classes | None, *, href: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Every region of the level, by code: its name (and kecamatan, for a desa), its value or why it
+    has none, its class and ``href`` (code -> link to the region's page)."""
+    rows: list[dict[str, Any]] = []
+    for code, label in sorted(cat.labels(values.level).items()):
+        value = float(values.values[code]) if code in values.values.index else None
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "kecamatan": cat.kecamatan_label(code) if values.level == "desa" else "",
+                "value": value,
+                "reason": values.missing.get(code),
+                "href": href(code),
+                "class": classes.index(value) if classes is not None and value is not None else None,
+            }
+        )
+    return rows

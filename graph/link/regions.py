@@ -23,20 +23,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz
 
 from graph.errors import ReferenceDataError
+from graph.link.links import Candidate, Link, LinkedRegions, ReviewItem
 from graph.link.names import Decisions, NameRules
+from graph.link.region_names import RegionNames
 from graph.read.mappings import RegionSpec
 from graph.read.tables import ROW
 from graph.reference.regions import LEVEL_BPS_LENGTH, LEVEL_CODE_LENGTH, LEVELS, RegionIndex, dot_code
 
-__all__ = ["Candidate", "Link", "LinkedRegions", "NameRules", "RegionLinker", "ReviewItem"]
+__all__ = ["RegionLinker"]
 
 METHOD_KEMENDAGRI = "kode-kemendagri"
 METHOD_BPS = "kode-bps"
@@ -46,58 +47,6 @@ METHOD_NAME = "nama-baku"
 METHOD_HISTORY = "riwayat-induk"
 METHOD_SPELLING = "aturan-ejaan"
 METHOD_FUZZY = "fuzzy"
-_NAME_COLUMNS = ("nama", "nama_2022", "nama_bps_2024", "nama_bps_2018")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    code: str
-    name: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Link:
-    """How one reference was resolved, or why not (with the candidates to review)."""
-
-    code: str | None
-    method: str | None = None
-    score: float = 0.0
-    runner_up: str | None = None
-    runner_up_score: float = 0.0
-    decision: str | None = None
-    problem: str | None = None
-    candidates: tuple[Candidate, ...] = ()
-
-
-@dataclass
-class ReviewItem:
-    """A distinct unlinked reference of a table, the rows that carry it, and candidates."""
-
-    level: str
-    name: str
-    parent: str | None
-    reason: str
-    rows: list[int] = field(default_factory=list)
-    candidates: tuple[Candidate, ...] = ()
-
-
-@dataclass
-class LinkedRegions:
-    """Per row: the code (or <NA>), the method, score, runner-up and decision, or the problem."""
-
-    code: pd.Series
-    method: pd.Series
-    score: pd.Series
-    runner_up: pd.Series
-    decision: pd.Series
-    problem: pd.Series
-    review: list[ReviewItem]
-
-
-def similarity(a: str, b: str) -> float:
-    """0-100: the better of whole-string (spaces ignored) and word-order-free similarity."""
-    return max(fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")), fuzz.token_sort_ratio(a, b))
 
 
 class RegionLinker:
@@ -119,7 +68,7 @@ class RegionLinker:
         self.rules = rules
         self.home = home_region
         self.decisions = decisions or Decisions([], rules)
-        self._parents_in: dict[tuple[str, str], frozenset[str]] = {}
+        self.names = RegionNames(index, rules)
 
     @classmethod
     def from_folders(cls, ontology: Path, mappings: Path, home_region: str) -> RegionLinker:
@@ -131,96 +80,24 @@ class RegionLinker:
 
     def warm(self) -> RegionLinker:
         """Build the look-up tables now (before threads share the linker), not on first use."""
-        # Reading each cached property builds it.
-        _ = (self._names, self._by_name, self._by_spelling, self._by_compact, self._children)
-        _ = (self._former_parent, self._former_code)
-        for level in LEVELS:
-            self.parents_in(self.home_scope(level), level)
+        self.names.warm({level: self.home_scope(level) for level in LEVELS})
         return self
 
     def names_of(self, code: str) -> list[str]:
         """A region's normalised names: official, 2022 decree and BPS spellings."""
-        return self._names.get(code, [])
-
-    # Indexes over the code list, built once.
-
-    @cached_property
-    def _names(self) -> dict[str, list[str]]:
-        """Code -> its normalised names (official, 2022, BPS spellings)."""
-        out: dict[str, list[str]] = {}
-        for row in self.index.frame.itertuples(index=False):
-            strip = row.tingkat in self.rules.strip_official
-            names = {self.rules.normalise(getattr(row, c), row.tingkat, strip=strip) for c in _NAME_COLUMNS}
-            out[row.kode] = sorted(n for n in names if n)
-        return out
-
-    @cached_property
-    def _by_compact(self) -> dict[tuple[str, str], set[str]]:
-        """Names with spaces removed: "Batu Raja" and "Baturaja" are two desa, not one."""
-        found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for code, names in self._names.items():
-            for name in names:
-                found[(self.index.parents[code], name.replace(" ", ""))].add(code)
-        return found
+        return self.names.names_of(code)
 
     def query_forms(self, name: str, level: str) -> list[str]:
-        """The name as written, then less one leading prefix, then less all of them.
-
-        "Desa Kampung Baru" is tried as itself, as "kampung baru" (an official name) and
-        as "baru".
-        """
-        whole = self.rules.normalise(name, level, strip=False)
-        words = whole.split()
-        one_less = (
-            " ".join(words[1:]) if len(words) > 1 and words[0] in self.rules.prefixes.get(level, ()) else ""
-        )
-        forms = [whole, one_less, self.rules.normalise(name, level)]
-        return list(dict.fromkeys(f for f in forms if f))
-
-    @cached_property
-    def _by_name(self) -> dict[tuple[str, str], set[str]]:
-        found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for code, names in self._names.items():
-            for name in names:
-                found[(self.index.parents[code], name)].add(code)
-        return found
-
-    @cached_property
-    def _by_spelling(self) -> dict[tuple[str, str], set[str]]:
-        found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for code, names in self._names.items():
-            for name in names:
-                found[(self.index.parents[code], self.rules.spelling_key(name))].add(code)
-        return found
-
-    @cached_property
-    def _children(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = defaultdict(list)
-        for code, parent in self.index.parents.items():
-            out[parent].append(code)
-        return out
-
-    @cached_property
-    def _former_code(self) -> dict[str, str]:
-        """Former Kemendagri code -> the code the region has now (it moved)."""
-        frame = self.index.frame
-        if "kode_lama" not in frame.columns:
-            return {}
-        moved = frame[frame["kode_lama"] != ""]
-        return dict(zip(moved["kode_lama"], moved["kode"], strict=True))
-
-    @cached_property
-    def _former_parent(self) -> dict[str, str]:
-        """Current code -> the parent it had before it moved."""
-        return {new: old.rsplit(".", 1)[0] for old, new in self._former_code.items()}
+        """The forms a name is looked up in (``RegionNames.query_forms``)."""
+        return self.names.query_forms(name, level)
 
     def parents_in(self, scope: str, level: str) -> frozenset[str]:
         """Parents of the regions at ``level`` within ``scope`` ('' = everywhere)."""
-        if (scope, level) not in self._parents_in:
-            self._parents_in[(scope, level)] = frozenset(
-                self.index.parents[c] for c in self.index.descendants(scope, level)
-            )
-        return self._parents_in[(scope, level)]
+        return self.names.parents_in(scope, level)
+
+    def rank(self, name: str, level: str, parents: frozenset[str]) -> list[Candidate]:
+        """Regions at ``level`` under ``parents``, most similar to ``name`` first."""
+        return self.names.rank(name, level, parents)
 
     def home_scope(self, level: str) -> str:
         """Names are looked up within the home region, or its ancestors for higher levels."""
@@ -249,8 +126,8 @@ class RegionLinker:
                 text = dot_code(text)
             if self.index.levels.get(text) == level:
                 return Link(text, METHOD_KEMENDAGRI, 100.0)
-            if text in self._former_code:
-                return Link(self._former_code[text], METHOD_FORMER_CODE, 100.0)
+            if text in self.names.former_code:
+                return Link(self.names.former_code[text], METHOD_FORMER_CODE, 100.0)
             return Link(
                 None,
                 problem=(
@@ -273,27 +150,18 @@ class RegionLinker:
 
     # Names.
 
-    def rank(self, name: str, level: str, parents: frozenset[str]) -> list[Candidate]:
-        """Regions at ``level`` under ``parents``, most similar to ``name`` first."""
-        forms = self.query_forms(name, level)
-        ranked = []
-        for parent in parents:
-            for code in self._children.get(parent, []):
-                if self.index.levels[code] != level:
-                    continue
-                score = max((similarity(f, n) for f in forms for n in self._names[code]), default=0.0)
-                ranked.append(Candidate(code, self.index.label(code), round(score, 1)))
-        ranked.sort(key=lambda c: (-c.score, c.code))
-        return ranked
-
     def resolve_name(self, name: str, parent: str | None, level: str) -> Link:
+        """The region at ``level`` named ``name`` (within the ``parent`` named, if any).
+
+        The methods are tried in the order of the module's table; the first that links
+        wins, and when none does the link carries the problem and the candidates.
+        """
         if not name.strip():
             return Link(None, problem="nama wilayah kosong / region name is empty")
         scope = self.home_scope(level)
         parent_code: str | None = None
         if parent is not None and parent.strip() and level != "provinsi":
-            parent_level = LEVELS[LEVELS.index(level) - 1]
-            parent_link = self.resolve_name(parent, None, parent_level)
+            parent_link = self.resolve_name(parent, None, _parent_level(level))
             if parent_link.code is None:
                 return Link(
                     None,
@@ -307,100 +175,115 @@ class RegionLinker:
 
         parents = frozenset({parent_code}) if parent_code else self.parents_in(scope, level)
         forms = self.query_forms(name, level)
-        norm = forms[-1]
-        ranked = self.rank(name, level, parents)
+        query = _NameQuery(
+            name, level, scope, parent_code, parents, forms, forms[-1], self.rank(name, level, parents)
+        )
+        for method in (self._official_name, self._former_parent, self._spelling_rule, self._fuzzy_match):
+            link = method(query)
+            if link is not None:
+                return link
+        return self._unlinked(query)
 
-        def runner_up(code: str) -> tuple[str | None, float]:
-            other = next((c for c in ranked if c.code != code), None)
-            return (other.code, other.score) if other else (None, 0.0)
-
-        def ambiguous(codes: set[str], score: float) -> Link:
-            options = tuple(Candidate(c, self.index.label(c), score) for c in sorted(codes))
+    def _official_name(self, query: _NameQuery) -> Link | None:
+        """nama-baku: the name, less one or all prefixes, is an official name of one region."""
+        for form in query.forms:
+            exact = self.names.codes(self.names.by_name, query.parents, form)
+            if exact:
+                break
+        else:
+            return None
+        # Names equal but for spaces are different regions: never pick one silently.
+        compact = self.names.codes(self.names.by_compact, query.parents, form.replace(" ", ""))
+        if len(exact | compact) > 1:
+            options = tuple(Candidate(c, self.index.label(c), 100.0) for c in sorted(exact | compact))
             where = ", ".join(f"{c.code} {c.name}" for c in options)
             return Link(
                 None,
                 problem=(
-                    f"nama {name!r} ambigu / ambiguous: {where}; add the parent region column or the code"
+                    f"nama {query.name!r} ambigu / ambiguous: {where}; add the parent region column or "
+                    "the code"
                 ),
                 candidates=options,
             )
+        return query.linked(next(iter(exact)), METHOD_NAME, 100.0)
 
-        exact: set[str] = set()
-        for form in forms:
-            exact = set().union(*(self._by_name.get((p, form), set()) for p in parents))
-            if exact:
-                norm = form
-                break
-        if exact:
-            # Names equal but for spaces are different regions: never pick one silently.
-            compact = set().union(*(self._by_compact.get((p, norm.replace(" ", "")), set()) for p in parents))
-            if len(exact | compact) > 1:
-                return ambiguous(exact | compact, 100.0)
-            code = next(iter(exact))
-            return Link(code, METHOD_NAME, 100.0, *runner_up(code))
+    def _former_parent(self, query: _NameQuery) -> Link | None:
+        """riwayat-induk: a desa that belonged to the given kecamatan before a decree moved it."""
+        if query.parent_code is None:
+            return None
+        moved = {
+            c
+            for c in self.names.codes(
+                self.names.by_name, self.parents_in(query.scope, query.level), query.norm
+            )
+            if self.names.former_parent.get(c) == query.parent_code
+        }
+        if len(moved) != 1:
+            return None
+        return query.linked(next(iter(moved)), METHOD_HISTORY, 100.0)
 
-        if parent_code is not None:
-            # A desa that belonged to this kecamatan before a decree moved it.
-            moved = {
-                c
-                for p in self.parents_in(scope, level)
-                for c in self._by_name.get((p, norm), set())
-                if self._former_parent.get(c) == parent_code
-            }
-            if len(moved) == 1:
-                code = next(iter(moved))
-                return Link(code, METHOD_HISTORY, 100.0, *runner_up(code))
-
-        numbers = _numerals(norm)
-
-        def same_numbers(code: str) -> bool:
-            # "Karang Rejo II" is not "Karang Rejo": a differing number is never a spelling slip.
-            return any(_numerals(n) == numbers for n in self._names[code])
-
-        for form in forms:
-            key = self.rules.spelling_key(form)
-            spelled = set().union(*(self._by_spelling.get((p, key), set()) for p in parents))
+    def _spelling_rule(self, query: _NameQuery) -> Link | None:
+        """aturan-ejaan: one region shares the name's spelling key and is similar enough."""
+        spelled: set[str] = set()
+        for form in query.forms:
+            spelled = self.names.codes(self.names.by_spelling, query.parents, self.rules.spelling_key(form))
             if spelled:
                 break
-        if len(spelled) == 1:
-            code = next(iter(spelled))
-            score = next((c.score for c in ranked if c.code == code), 0.0)
-            if score >= self.rules.spelling_min_score and same_numbers(code):
-                return Link(code, METHOD_SPELLING, score, *runner_up(code))
+        if len(spelled) != 1:
+            return None
+        code = next(iter(spelled))
+        score = next((c.score for c in query.ranked if c.code == code), 0.0)
+        if score >= self.rules.spelling_min_score and self._same_numbers(code, query.norm):
+            return query.linked(code, METHOD_SPELLING, score)
+        return None
 
-        if ranked:
-            best = ranked[0]
-            second = ranked[1].score if len(ranked) > 1 else 0.0
-            if (
-                best.score >= self.rules.fuzzy_threshold
-                and best.score - second >= self.rules.fuzzy_margin
-                and same_numbers(best.code)
-            ):
-                return Link(best.code, METHOD_FUZZY, best.score, *runner_up(best.code))
+    def _fuzzy_match(self, query: _NameQuery) -> Link | None:
+        """fuzzy: the most similar region, above the threshold and by a margin over the next."""
+        if not query.ranked:
+            return None
+        best = query.ranked[0]
+        second = query.ranked[1].score if len(query.ranked) > 1 else 0.0
+        if (
+            best.score >= self.rules.fuzzy_threshold
+            and best.score - second >= self.rules.fuzzy_margin
+            and self._same_numbers(best.code, query.norm)
+        ):
+            return query.linked(best.code, METHOD_FUZZY, best.score)
+        return None
 
-        if parent_code is not None:
-            elsewhere = {
-                c for p in self.parents_in(scope, level) for c in self._by_name.get((p, norm), set())
-            }
+    def _same_numbers(self, code: str, norm: str) -> bool:
+        """Whether a name of ``code`` has the numbers of ``norm``.
+
+        "Karang Rejo II" is not "Karang Rejo": a differing number is never a spelling slip.
+        """
+        numbers = _numerals(norm)
+        return any(_numerals(n) == numbers for n in self.names.names[code])
+
+    def _unlinked(self, query: _NameQuery) -> Link:
+        """No method linked the name: where it is instead, or the closest regions."""
+        if query.parent_code is not None:
+            elsewhere = self.names.codes(
+                self.names.by_name, self.parents_in(query.scope, query.level), query.norm
+            )
             if elsewhere:
                 options = tuple(Candidate(c, self.index.label(c), 100.0) for c in sorted(elsewhere))
                 where = ", ".join(
                     f"{self.index.label(self.index.parents[c.code])} ({c.code})" for c in options
                 )
-                parent_level = LEVELS[LEVELS.index(level) - 1]
                 return Link(
                     None,
                     problem=(
-                        f"{name!r} tidak ada di {self.index.label(parent_code)}; ada di {where} / not in "
-                        f"that {parent_level}, but in {where}"
+                        f"{query.name!r} tidak ada di {self.index.label(query.parent_code)}; ada di "
+                        f"{where} / not in that {_parent_level(query.level)}, but in {where}"
                     ),
                     candidates=options,
                 )
-        within = parent_code or scope
+        level, ranked = query.level, query.ranked
+        within = query.parent_code or query.scope
         return Link(
             None,
             problem=(
-                f"nama {level} {name!r} tidak cocok dengan nama resmi / no official {level} name "
+                f"nama {level} {query.name!r} tidak cocok dengan nama resmi / no official {level} name "
                 f"matches within {self.index.label(within) if within else 'the code list'}"
                 + (f"; closest: {ranked[0].name} ({ranked[0].code}, {ranked[0].score:.0f})" if ranked else "")
             ),
@@ -429,8 +312,8 @@ class RegionLinker:
             resolved = {(n, p): self.resolve_name(n, p, spec.level) for n, p in dict.fromkeys(pairs)}
             shown = {k: k for k in resolved}
 
-        def column(get: object, dtype: str) -> pd.Series:
-            values = {k: get(v) for k, v in resolved.items()}  # type: ignore[operator]
+        def column(get: Callable[[Link], object], dtype: pd.StringDtype | pd.Float64Dtype) -> pd.Series:
+            values = {k: get(v) for k, v in resolved.items()}
             return keys.map(values).astype(dtype)
 
         unlinked = {k for k, v in resolved.items() if v.code is None}
@@ -455,14 +338,42 @@ class RegionLinker:
             )
         review.sort(key=lambda item: item.rows[:1])
         return LinkedRegions(
-            code=column(lambda v: v.code, "string"),
-            method=column(lambda v: v.method, "string"),
-            score=column(lambda v: v.score if v.code else None, "Float64"),
-            runner_up=column(lambda v: v.runner_up, "string"),
-            decision=column(lambda v: v.decision, "string"),
-            problem=column(lambda v: v.problem, "string"),
+            code=column(lambda v: v.code, pd.StringDtype()),
+            method=column(lambda v: v.method, pd.StringDtype()),
+            score=column(lambda v: v.score if v.code else None, pd.Float64Dtype()),
+            runner_up=column(lambda v: v.runner_up, pd.StringDtype()),
+            decision=column(lambda v: v.decision, pd.StringDtype()),
+            problem=column(lambda v: v.problem, pd.StringDtype()),
             review=review,
         )
+
+
+@dataclass(frozen=True)
+class _NameQuery:
+    """One name to resolve at one level: where it is looked up and how the regions there rank."""
+
+    name: str
+    level: str
+    scope: str  # the home region (or its ancestor) the name is looked up in
+    parent_code: str | None  # the parent the table names, linked
+    parents: frozenset[str]  # the parents whose children may carry the name
+    forms: list[str]  # as written, less one prefix, less all (``RegionLinker.query_forms``)
+    norm: str  # the last form: the name less all prefixes
+    ranked: list[Candidate]  # the regions under ``parents``, most similar first
+
+    def linked(self, code: str, method: str, score: float) -> Link:
+        """A link to ``code``, with the best other region as its runner-up."""
+        other = next((c for c in self.ranked if c.code != code), None)
+        return Link(code, method, score, *((other.code, other.score) if other else (None, 0.0)))
+
+
+def _parent_level(level: str) -> str:
+    """The level above ``level``.
+
+    >>> _parent_level("desa")
+    'kecamatan'
+    """
+    return LEVELS[LEVELS.index(level) - 1]
 
 
 _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}

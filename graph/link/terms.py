@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graph.link.links import Candidate, Link, similarity
 from graph.link.names import TERM, NameRules
-from graph.link.regions import Candidate, Link, similarity
 from graph.reference.vocabulary import Vocabulary
 
 __all__ = ["TermLinker"]

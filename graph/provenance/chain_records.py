@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from graph.check.findings import Finding
-from graph.provenance.chain import canonical_json
+from graph.provenance.chain_entries import canonical_json
 from graph.provenance.records import LoadRecord, PublicationRecord
 
 __all__ = ["findings_sha256", "load_payload", "publication_payload", "validation_payload"]

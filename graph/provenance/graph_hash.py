@@ -56,7 +56,8 @@ from typing import IO, cast
 
 import pyoxigraph as ox
 
-from graph.store.embedded import EmbeddedStore, Store
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import Store
 
 __all__ = ["ALGORITHM", "RUN_LINES", "GraphHash", "canonical_nquads", "graph_hash", "rdfc_sha256"]
 

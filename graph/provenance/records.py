@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from graph.check.acceptances import Acceptance
 from graph.link.names import Decisions
+from graph.provenance.activities import OUTCOMES
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import DCTERMS, OC, PREFIXES, PROV, RDF_TYPE
 from graph.rdf.ntriples import literal
@@ -75,12 +76,47 @@ class LoadRecord:
     acceptances: tuple[str, ...] = ()  # IRIs of the violation acceptances applied
 
 
+_A = f"<{RDF_TYPE}>"
+
+
 def _time(value: dt.datetime) -> str:
     return literal(value.isoformat(), _XSD + "dateTime")
 
 
 def _int(value: int) -> str:
     return literal(str(value), _XSD + "integer")
+
+
+def _date(value: dt.date) -> str:
+    return literal(value.isoformat(), _XSD + "date")
+
+
+def _ntriples(lines: list[str]) -> str:
+    return "".join(line + " .\n" for line in lines)
+
+
+def _activity(node: str, kind: str, label: str, started: dt.datetime, ended: dt.datetime) -> list[str]:
+    """The statements every activity opens with: its types, name and times."""
+    return [
+        f"{node} {_A} <{PROV}Activity>",
+        f"{node} {_A} <{OC}{kind}>",
+        f"{node} <{_RDFS}label> {literal(label)}",
+        f"{node} <{PROV}startedAtTime> {_time(started)}",
+        f"{node} <{PROV}endedAtTime> {_time(ended)}",
+    ]
+
+
+def _agent(node: str, kind: str, name: str) -> list[str]:
+    """A person (``prov:Person``) or a program (``prov:SoftwareAgent``) and its name."""
+    return [f"{node} {_A} <{PROV}{kind}>", f"{node} <{_RDFS}label> {literal(name)}"]
+
+
+def _file(node: str, kinds: tuple[str, ...], name: str, sha256: str) -> list[str]:
+    """A file as a PROV entity of ``kinds``, identified by its name and SHA-256."""
+    return [f"{node} {_A} <{kind}>" for kind in kinds] + [
+        f"{node} <{OC}fileName> {literal(name)}",
+        f"{node} <{OC}sha256> {literal(sha256)}",
+    ]
 
 
 def load_provenance(record: LoadRecord, iris: Iris) -> str:
@@ -91,39 +127,29 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
     person_name = record.agent or getpass.getuser()
     person = f"<{iris.person(person_name)}>"
     software = f"<{iris.software(__version__)}>"
-    outcome = {
-        "published": "outcomePublished",
-        "held": "outcomeHeld",
-        "rejected": "outcomeRejected",
-        "failed": "outcomeFailed",
-    }[record.outcome]
-    t = f"<{RDF_TYPE}>"
-    lines = [
-        f"{load} {t} <{PROV}Activity>",
-        f"{load} {t} <{OC}Load>",
-        f"{load} <{_RDFS}label> {literal(f'Pemuatan {record.dataset} {record.load_id}')}",
-        f"{load} <{PROV}startedAtTime> {_time(record.started)}",
-        f"{load} <{PROV}endedAtTime> {_time(record.ended)}",
+    lines = _activity(
+        load, "Load", f"Pemuatan {record.dataset} {record.load_id}", record.started, record.ended
+    )
+    lines += [
         f"{load} <{PROV}wasAssociatedWith> {person}",
         f"{load} <{PROV}wasAssociatedWith> {software}",
         f"{load} <{PROV}wasAssociatedWith> <{iris.agency(record.agency)}>",
         f"{load} <{PROV}used> {file}",
         f"{load} <{PROV}used> {mapping}",
         f"{load} <{OC}loadedDataset> <{iris.dataset(record.dataset)}>",
-        f"{load} <{OC}outcome> <{OC}{outcome}>",
+        f"{load} <{OC}outcome> <{OUTCOMES[record.outcome]}>",
         f"{load} <{OC}rowsRead> {_int(record.rows_read)}",
         f"{load} <{OC}rowsRejected> {_int(record.rows_rejected)}",
         f"{load} <{OC}rowsDropped> {_int(record.rows_dropped)}",
         f"{load} <{OC}observationCount> {_int(record.observations)}",
-        f"{person} {t} <{PROV}Person>",
-        f"{person} <{_RDFS}label> {literal(person_name)}",
-        f"{software} {t} <{PROV}SoftwareAgent>",
-        f"{software} <{_RDFS}label> {literal(f'One Center {__version__}')}",
-        f"{mapping} {t} <{PROV}Entity>",
-        f"{mapping} {t} <{PROV}Plan>",
-        f"{mapping} {t} <{OC}MappingFile>",
-        f"{mapping} <{OC}fileName> {literal(record.mapping_name)}",
-        f"{mapping} <{OC}sha256> {literal(record.mapping_sha256)}",
+        *_agent(person, "Person", person_name),
+        *_agent(software, "SoftwareAgent", f"One Center {__version__}"),
+        *_file(
+            mapping,
+            (PROV + "Entity", PROV + "Plan", OC + "MappingFile"),
+            record.mapping_name,
+            record.mapping_sha256,
+        ),
     ]
     if record.message:
         lines.append(f"{load} <{_RDFS}comment> {literal(record.message)}")
@@ -134,12 +160,12 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
         graph = f"<{record.graph}>"
         lines += [
             f"{load} <{PROV}generated> {graph}",
-            f"{graph} {t} <{PROV}Entity>",
+            f"{graph} {_A} <{PROV}Entity>",
             f"{graph} <{PROV}wasGeneratedBy> {load}",
             f"{graph} <{PROV}wasDerivedFrom> {file}",
             f"{graph} <{PROV}specializationOf> <{iris.dataset(record.dataset)}>",
         ]
-    return "".join(line + " .\n" for line in lines) + source_file_ntriples(record, iris)
+    return _ntriples(lines) + source_file_ntriples(record, iris)
 
 
 def source_file_ntriples(record: LoadRecord, iris: Iris) -> str:
@@ -148,39 +174,32 @@ def source_file_ntriples(record: LoadRecord, iris: Iris) -> str:
     Written as soon as a draft is staged (so validation can name the file of a finding)
     and again with the load's record; the same triples in the same graph add nothing.
     """
-    t = f"<{RDF_TYPE}>"
     file = f"<{iris.file(record.file_sha256)}>"
-    lines = [
-        f"{file} {t} <{PROV}Entity>",
-        f"{file} {t} <{OC}SourceFile>",
-        f"{file} <{OC}fileName> {literal(record.file_name)}",
-        f"{file} <{OC}sha256> {literal(record.file_sha256)}",
+    lines = _file(file, (PROV + "Entity", OC + "SourceFile"), record.file_name, record.file_sha256) + [
         f"{file} <{OC}byteSize> {_int(record.file_bytes)}",
         f"{file} <{DCTERMS}format> {literal(_MEDIA_TYPES.get(record.file_format, record.file_format))}",
     ]
-    return "".join(line + " .\n" for line in lines)
+    return _ntriples(lines)
 
 
 def acceptance_ntriples(acceptance: Acceptance, iris: Iris, results: list[str]) -> str:
     """One violation acceptance: who decided, when, why, which rules and the results it covered."""
-    t = f"<{RDF_TYPE}>"
     s = f"<{iris.acceptance(acceptance.key)}>"
     person = f"<{iris.person(acceptance.decided_by)}>"
     lines = [
-        f"{s} {t} <{PROV}Entity>",
-        f"{s} {t} <{OC}ViolationAcceptance>",
+        f"{s} {_A} <{PROV}Entity>",
+        f"{s} {_A} <{OC}ViolationAcceptance>",
         f"{s} <{_RDFS}comment> {literal(acceptance.reason)}",
         f"{s} <{PROV}wasAttributedTo> {person}",
-        f"{s} <{DCTERMS}date> {literal(acceptance.decided_on.isoformat(), _XSD + 'date')}",
+        f"{s} <{DCTERMS}date> {_date(acceptance.decided_on)}",
         f"{s} <{DCTERMS}source> {literal(acceptance.source)}",
         f"{s} <{OC}loadedDataset> <{iris.dataset(acceptance.dataset)}>",
-        f"{person} {t} <{PROV}Person>",
-        f"{person} <{_RDFS}label> {literal(acceptance.decided_by)}",
+        *_agent(person, "Person", acceptance.decided_by),
     ]
     lines += [f"{s} <{OC}acceptedShape> <{shape}>" for shape in acceptance.shapes]
     lines += [f"{s} <{OC}sourceRowNumber> {_int(row)}" for row in acceptance.rows or ()]
     lines += [f"{s} <{OC}acceptedResult> <{r}>" for r in results]
-    return "".join(line + " .\n" for line in lines)
+    return _ntriples(lines)
 
 
 @dataclass(frozen=True)
@@ -200,26 +219,21 @@ class PublicationRecord:
 
 def publication_provenance(record: PublicationRecord, iris: Iris) -> str:
     """N-Triples of a publication activity (draft -> published)."""
-    t = f"<{RDF_TYPE}>"
     pub = f"<{iris.publication(record.publication_id)}>"
-    person = f"<{iris.person(record.agent or getpass.getuser())}>"
-    lines = [
-        f"{pub} {t} <{PROV}Activity>",
-        f"{pub} {t} <{OC}Publication>",
-        f"{pub} <{_RDFS}label> {literal(f'Penerbitan {record.dataset} {record.publication_id}')}",
-        f"{pub} <{PROV}startedAtTime> {_time(record.started)}",
-        f"{pub} <{PROV}endedAtTime> {_time(record.ended)}",
+    name = record.agent or getpass.getuser()
+    person = f"<{iris.person(name)}>"
+    label = f"Penerbitan {record.dataset} {record.publication_id}"
+    lines = _activity(pub, "Publication", label, record.started, record.ended) + [
         f"{pub} <{PROV}wasAssociatedWith> {person}",
         f"{pub} <{PROV}used> <{record.graph}>",
         f"{pub} <{PROV}wasInformedBy> <{record.load_iri}>",
         f"{pub} <{OC}loadedDataset> <{iris.dataset(record.dataset)}>",
-        f"{pub} <{OC}outcome> <{OC}outcomePublished>",
+        f"{pub} <{OC}outcome> <{OUTCOMES['published']}>",
         f"{pub} <{OC}validationReport> <{record.validation_report}>",
-        f"{person} {t} <{PROV}Person>",
-        f"{person} <{_RDFS}label> {literal(record.agent or getpass.getuser())}",
+        *_agent(person, "Person", name),
     ]
     lines += [f"{pub} <{OC}acceptedViolations> <{a}>" for a in record.acceptances]
-    return "".join(line + " .\n" for line in lines)
+    return _ntriples(lines)
 
 
 def rejection_provenance(
@@ -235,47 +249,38 @@ def rejection_provenance(
 ) -> tuple[str, str]:
     """(activity IRI, N-Triples) of the Walidata rejecting a held draft: the draft is
     dropped, the published version stays, and why is kept on record."""
-    t = f"<{RDF_TYPE}>"
     iri = f"{load_iri}/penolakan/{rejection_id}"
     act = f"<{iri}>"
     person = f"<{iris.person(agent)}>"
-    lines = [
-        f"{act} {t} <{PROV}Activity>",
-        f"{act} {t} <{OC}Rejection>",
-        f"{act} <{_RDFS}label> {literal(f'Penolakan draf {dataset} {rejection_id}')}",
-        f"{act} <{PROV}startedAtTime> {_time(started)}",
-        f"{act} <{PROV}endedAtTime> {_time(started)}",
+    lines = _activity(act, "Rejection", f"Penolakan draf {dataset} {rejection_id}", started, started) + [
         f"{act} <{PROV}wasAssociatedWith> {person}",
         f"{act} <{PROV}wasInformedBy> <{load_iri}>",
         f"{act} <{OC}rejectedGraph> <{graph}>",
         f"{act} <{OC}loadedDataset> <{iris.dataset(dataset)}>",
-        f"{act} <{OC}outcome> <{OC}outcomeRejected>",
+        f"{act} <{OC}outcome> <{OUTCOMES['rejected']}>",
         f"{act} <{_RDFS}comment> {literal(reason)}",
-        f"{person} {t} <{PROV}Person>",
-        f"{person} <{_RDFS}label> {literal(agent)}",
+        *_agent(person, "Person", agent),
     ]
-    return iri, "".join(line + " .\n" for line in lines)
+    return iri, _ntriples(lines)
 
 
 def decisions_ntriples(decisions: Decisions, iris: Iris) -> str:
     """The Walidata's linking decisions as PROV entities (N-Triples)."""
-    t = f"<{RDF_TYPE}>"
     lines: list[str] = []
     for d in decisions.items:
         s = f"<{iris.decision(d.key)}>"
         person = f"<{iris.person(d.decided_by)}>"
         lines += [
-            f"{s} {t} <{PROV}Entity>",
-            f"{s} {t} <{OC}LinkDecision>",
+            f"{s} {_A} <{PROV}Entity>",
+            f"{s} {_A} <{OC}LinkDecision>",
             f"{s} <{OC}variant> {literal(d.variant)}",
             f"{s} <{OC}decidedRegion> <{iris.region(d.code)}>",
             f"{s} <{PROV}wasAttributedTo> {person}",
-            f"{s} <{DCTERMS}date> {literal(d.decided_on.isoformat(), _XSD + 'date')}",
-            f"{person} {t} <{PROV}Person>",
-            f"{person} <{_RDFS}label> {literal(d.decided_by)}",
+            f"{s} <{DCTERMS}date> {_date(d.decided_on)}",
+            *_agent(person, "Person", d.decided_by),
         ]
         if d.parent:
             lines.append(f"{s} <{OC}variantParent> {literal(d.parent)}")
         if d.note:
             lines.append(f"{s} <{_RDFS}comment> {literal(d.note)}")
-    return "".join(line + " .\n" for line in lines)
+    return _ntriples(lines)

@@ -27,7 +27,7 @@ from typing import Literal
 from graph.errors import AccountError
 from graph.store.versions import Audience
 
-__all__ = ["ROLES", "Accounts", "AccountError", "Role", "User"]
+__all__ = ["ROLES", "Accounts", "Role", "User"]
 
 Role = Literal["produsen", "walidata", "admin"]
 ROLES: tuple[Role, ...] = ("produsen", "walidata", "admin")
@@ -60,6 +60,28 @@ class User:
         if self.role == "admin":
             return True
         return self.role == "produsen" and self.agency_iri is not None and self.agency_iri == agency_iri
+
+    def upload_refusal(
+        self, dataset: str, agency: str | None = None, agency_iri: str | None = None
+    ) -> str | None:
+        """Why this user may not upload a table for ``dataset``, or None when they may.
+
+        Without its agency only the role is asked (before the dataset is looked up): the
+        Walidata reviews uploads and never uploads; with it, whether the agency is theirs.
+        """
+        if self.role == "walidata":
+            return "Walidata memeriksa, tidak mengunggah / the Walidata reviews uploads, it does not upload"
+        if agency_iri is None or self.may_upload(agency_iri):
+            return None
+        return (
+            f"dataset {dataset!r} milik instansi {agency!r}; token ini tidak berhak mengunggahnya / "
+            f"dataset {dataset!r} belongs to agency {agency!r}; this token may not upload it"
+        )
+
+    def may_review(self, agency_iri: str | None) -> bool:
+        """Whether a held draft of this agency is shown to the user: to the Walidata and admins,
+        and to a Produsen Data of that agency."""
+        return self.role != "produsen" or (agency_iri is not None and agency_iri == self.agency_iri)
 
     @property
     def may_decide(self) -> bool:
@@ -122,7 +144,7 @@ class Accounts:
                 )
         except sqlite3.IntegrityError:
             raise AccountError(f"pengguna {name!r} sudah ada / user {name!r} already exists") from None
-        return User(name, role, agency), token  # type: ignore[arg-type]
+        return User(name, role, agency), token
 
     def rotate(self, name: str) -> str:
         """A new token for ``name`` (the old one stops working at once)."""

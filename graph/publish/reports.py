@@ -1,38 +1,52 @@
-"""Reports for agency staff: rejected cells per dataset, and the region review queue.
+"""Reports for agency staff: rejected cells per dataset, the region review queue, coherence.
 
-Both are semicolon-separated CSV with a byte-order mark, so that Excel with an
-Indonesian locale opens them with the columns split and the text intact.
+Every CSV is written by ``graph.spreadsheet.write_csv`` in its ``excel`` dialect
+(semicolons, a byte-order mark, decimal comma), so that Excel with an Indonesian locale
+opens them with the columns split and the text intact, and a cell that Excel would run
+as a formula (an agency's cell starting with ``=``, ``+``, ``-`` or ``@``) stays text.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from graph.check.findings import Finding
-from graph.publish.platform import LoadReport
+from graph.link.links import ReviewItem
+from graph.publish.load_report import LoadReport
+from graph.spreadsheet import as_written, write_csv
 
 __all__ = ["REVIEW_FILE", "write_findings", "write_problems", "write_review_queue"]
 
 REVIEW_FILE = "tinjauan-wilayah.csv"
 _CANDIDATES = 3
 
+PROBLEM_COLUMNS = ["berkas", "lembar", "baris", "kolom", "nilai", "jenis", "alasan"]
+FINDING_COLUMNS = [
+    "tingkat",
+    "aturan",
+    "berkas",
+    "lembar",
+    "baris",
+    "kolom",
+    "nilai",
+    "pesan",
+    "message",
+    "fokus",
+]
+
 
 def write_problems(report: LoadReport, folder: Path) -> Path | None:
     """Rejected cells and dropped rows of one load; None when there are none."""
     if not report.problems and not report.dropped:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{report.dataset}-masalah.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(["berkas", "lembar", "baris", "kolom", "nilai", "jenis", "alasan"])
-        for p in report.problems:
-            writer.writerow([p.file, p.sheet or "", p.row, p.column, p.value, "ditolak", p.reason])
-        for row, column, value, reason in report.dropped:
-            writer.writerow([report.source, "", row, column, value, "dibuang", reason])
-    return path
+    rows: list[list[object]] = [
+        [p.file, p.sheet or "", p.row, p.column, p.value, "ditolak", p.reason] for p in report.problems
+    ]
+    rows += [
+        [report.source, "", row, column, value, "dibuang", why] for row, column, value, why in report.dropped
+    ]
+    return write_csv(folder / f"{report.dataset}-masalah.csv", PROBLEM_COLUMNS, rows)
 
 
 def write_review_queue(reports: list[LoadReport], folder: Path) -> tuple[Path, int]:
@@ -43,43 +57,40 @@ def write_review_queue(reports: list[LoadReport], folder: Path) -> tuple[Path, i
     is written (with its header) even when the queue is empty, so an old queue never
     lingers after its names were fixed.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / REVIEW_FILE
-    entries = 0
     header = ["dataset", "berkas", "tingkat", "nama", "induk", "jumlah_baris", "baris", "alasan"]
     for i in range(1, _CANDIDATES + 1):
         header += [f"calon{i}_kode", f"calon{i}_nama", f"calon{i}_skor"]
     header.append("usulan_keputusan_yaml")
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(header)
-        for report in reports:
-            for item in report.review:
-                row: list[object] = [
-                    report.dataset,
-                    report.source,
-                    item.level,
-                    item.name,
-                    item.parent or "",
-                    len(item.rows),
-                    " ".join(str(r) for r in item.rows[:50]),
-                    item.reason,
-                ]
-                for j in range(_CANDIDATES):
-                    if j < len(item.candidates):
-                        c = item.candidates[j]
-                        row += [c.code, c.name, f"{c.score:.0f}"]
-                    else:
-                        row += ["", "", ""]
-                best = item.candidates[0].code if item.candidates else "KODE"
-                parent = f", parent: {item.parent!r}" if item.parent else ""
-                row.append(
-                    f"- {{variant: {item.name!r}, level: {item.level}{parent}, code: '{best}', "
-                    "decided_by: NAMA, decided_on: YYYY-MM-DD}"
-                )
-                writer.writerow(row)
-                entries += 1
-    return path, entries
+    rows = [_review_row(report, item) for report in reports for item in report.review]
+    return write_csv(folder / REVIEW_FILE, header, rows), len(rows)
+
+
+def _review_row(report: LoadReport, item: ReviewItem) -> list[object]:
+    row: list[object] = [
+        report.dataset,
+        report.source,
+        item.level,
+        item.name,
+        item.parent or "",
+        len(item.rows),
+        " ".join(str(r) for r in item.rows[:50]),
+        item.reason,
+    ]
+    for j in range(_CANDIDATES):
+        if j < len(item.candidates):
+            c = item.candidates[j]
+            row += [c.code, c.name, f"{c.score:.0f}"]
+        else:
+            row += ["", "", ""]
+    best = item.candidates[0].code if item.candidates else "KODE"
+    parent = f", parent: {item.parent!r}" if item.parent else ""
+    # Indented as it stands under ``decisions:``; the indent also keeps Excel from reading the
+    # leading "-" as a formula, so the line needs no quote that would spoil the paste.
+    row.append(
+        f"  - {{variant: {item.name!r}, level: {item.level}{parent}, code: '{best}', "
+        "decided_by: NAMA, decided_on: YYYY-MM-DD}"
+    )
+    return row
 
 
 def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
@@ -94,37 +105,21 @@ def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
     for f in ordered:
         by_agency.setdefault((f.agency or "tanpa-instansi").rsplit("/", 1)[-1], []).append(f)
     for agency, items in by_agency.items():
-        path = folder / f"koherensi-{agency}.csv"
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out, delimiter=";")
-            writer.writerow(
-                [
-                    "tingkat",
-                    "aturan",
-                    "berkas",
-                    "lembar",
-                    "baris",
-                    "kolom",
-                    "nilai",
-                    "pesan",
-                    "message",
-                    "fokus",
-                ]
-            )
-            for f in items:
-                writer.writerow(
-                    [
-                        f.as_dict()["severity"],
-                        f.shape.rsplit("#", 1)[-1],
-                        f.file or "",
-                        f.sheet or "",
-                        f.row or "",
-                        f.column or "",
-                        f.raw if f.raw is not None else (f.value or ""),
-                        f.message_id,
-                        f.message_en,
-                        f.focus,
-                    ]
-                )
-        written.append(path)
+        rows = [_finding_row(f) for f in items]
+        written.append(write_csv(folder / f"koherensi-{agency}.csv", FINDING_COLUMNS, rows))
     return written
+
+
+def _finding_row(f: Finding) -> list[object]:
+    return [
+        f.as_dict()["severity"],
+        f.shape.rsplit("#", 1)[-1],
+        f.file or "",
+        f.sheet or "",
+        f.row or "",
+        f.column or "",
+        as_written(f.raw if f.raw is not None else (f.value or "")),
+        f.message_id,
+        f.message_en,
+        f.focus,
+    ]

@@ -2,36 +2,34 @@
 
 The SPARQL 1.1 Protocol has no way to send pre-bound variables (SEP-0007, pyoxigraph's
 ``substitutions``), so ``RemoteStore`` writes them into the query with ``bind_values``.
+The query's structure (its form, groups and SELECT projections) is read from the tokens of
+``graph.rdf.sparql_text``, so a brace or keyword in a string, IRI or comment is never taken
+for one.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from graph.errors import QueryError
+from graph.rdf.sparql_text import Token, brace_pairs, code_indexes, projections, tokenize
 
 __all__ = ["bind_values"]
 
-# Strings, IRIs and comments, which may contain any character; masked before reading structure.
-_OPAQUE = re.compile(
-    "|".join(
-        (
-            r'"""(?:[^"\\]|\\.|"(?!""))*"""',
-            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-            r'"(?:[^"\\\n]|\\.)*"',
-            r"'(?:[^'\\\n]|\\.)*'",
-            r'<[^<>"{}|^`\\\s]*>',
-            r"#[^\n]*",
-        )
-    )
-)
-_KEYWORD = r"(?<![\w:?$@.\-])({})(?![\w:\-])"
-_FORM = re.compile(_KEYWORD.format("SELECT|ASK|CONSTRUCT|DESCRIBE"), re.IGNORECASE)
-_SELECT = re.compile(_KEYWORD.format("SELECT"), re.IGNORECASE)
-_WHERE_FIRST = re.compile(r"\s*WHERE\b", re.IGNORECASE)
-_VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00b7\u00c0-\uffff]+)")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A query or sub-SELECT that bindings reach: token indexes of its keyword and of its
+    WHERE group's ``{``, and the variables it projects as themselves (None: all of them)."""
+
+    keyword: int
+    group: int
+    projected: set[str] | None
 
 
 def bind_values(sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -54,109 +52,86 @@ def bind_values(sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal]
     Raises:
         QueryError: the query's structure cannot be read, or a variable is not one it projects.
     """
-    names = [str(ox.Variable(name)) for name in substitutions]  # ValueError for a bad name
+    names = [ox.Variable(name).value for name in substitutions]  # ValueError for a bad name
     terms = []
     for term in substitutions.values():
         if not isinstance(term, ox.NamedNode | ox.Literal):
             raise QueryError(f"hanya IRI atau literal / only IRIs and literals can be bound, got {term!r}")
         terms.append(str(term))
-    code = _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
-    closing = _matching_braces(code)
-    form = _FORM.search(code)
-    if form is None:
-        raise QueryError("SPARQL tidak valid / invalid query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    kind = form.group(1).upper()
-    # Each scope: (keyword position, its WHERE group's "{" position, projected names or None for all).
-    scopes: list[tuple[int, int, set[str] | None]] = []
-    if kind == "SELECT":
-        scopes = [_select_scope(code, m.start(), m.end()) for m in _SELECT.finditer(code)]
-    else:
-        start = form.end()
-        if kind == "CONSTRUCT":
-            if _WHERE_FIRST.match(code, start):
-                raise QueryError(
-                    "CONSTRUCT WHERE tidak dapat diberi parameter / parameters cannot be bound in a "
-                    "CONSTRUCT WHERE query over HTTP; write its template out"
-                )
-            template = code.find("{", start)
-            start = closing.get(template, len(code))
-        group = code.find("{", start)
-        if group == -1:
-            raise QueryError("SPARQL tidak valid / invalid query: no WHERE group to bind parameters in")
-        scopes.append((form.start(), group, None))
-        scopes += [_select_scope(code, m.start(), m.end()) for m in _SELECT.finditer(code, group)]
+    tokens = tokenize(sparql)
+    closing = brace_pairs(tokens)
+    scopes = _scopes(tokens, closing)
     top = scopes[0]
     for name in names:
-        if top[2] is not None and name not in top[2]:
+        if top.projected is not None and name not in top.projected:
             raise QueryError(
-                f"variabel {name} tidak diproyeksikan kueri / the query does not project {name} "
+                f"variabel ?{name} tidak diproyeksikan kueri / the query does not project ?{name} "
                 "(as a plain variable), so it cannot be bound"
             )
-    inserts: list[tuple[int, str]] = []
-    for keyword, group, _ in scopes:
-        chain = [s for s in scopes if s[1] < keyword < closing[s[1]] or s[0] == keyword]
-        bound = [i for i, name in enumerate(names) if all(s[2] is None or name in s[2] for s in chain)]
+    out = [t.text for t in tokens]
+    for scope in scopes:
+        chain = [s for s in scopes if s.group < scope.keyword < closing[s.group] or s is scope]
+        bound = [
+            i
+            for i, name in enumerate(names)
+            if all(s.projected is None or name in s.projected for s in chain)
+        ]
         if not bound:
             continue
-        block = f" VALUES ({' '.join(names[i] for i in bound)}) {{ ({' '.join(terms[i] for i in bound)}) }}"
-        if _SELECT.match(code, group + 1 + _leading_space(code, group + 1)):
+        variables = " ".join(f"?{names[i]}" for i in bound)
+        block = f" VALUES ({variables}) {{ ({' '.join(terms[i] for i in bound)}) }}"
+        if _only_a_select(tokens, scope.group):
             # A group that is only a sub-SELECT cannot take more; nest the sub-SELECT in it.
-            inserts += [(group + 1, block + " {"), (closing[group], "} ")]
+            out[scope.group] += block + " {"
+            out[closing[scope.group]] = "} " + out[closing[scope.group]]
         else:
-            inserts.append((group + 1, block))
-    text = sparql
-    for position, insert in sorted(inserts, key=lambda p: p[0], reverse=True):
-        text = text[:position] + insert + text[position:]
-    return text
-
-
-def _leading_space(code: str, position: int) -> int:
-    return len(code[position:]) - len(code[position:].lstrip())
-
-
-def _matching_braces(code: str) -> dict[int, int]:
-    """Position of each ``{`` -> position of its ``}``."""
-    stack: list[int] = []
-    pairs: dict[int, int] = {}
-    for i, char in enumerate(code):
-        if char == "{":
-            stack.append(i)
-        elif char == "}":
-            if not stack:
-                raise QueryError(f"SPARQL tidak valid / invalid query: unmatched '}}' at offset {i}")
-            pairs[stack.pop()] = i
-    if stack:
-        raise QueryError(f"SPARQL tidak valid / invalid query: unclosed '{{' at offset {stack[-1]}")
-    return pairs
-
-
-def _select_scope(code: str, start: int, end: int) -> tuple[int, int, set[str] | None]:
-    """A SELECT's WHERE group and the variables it projects as themselves (None for ``*``)."""
-    depth = 0
-    for i in range(end, len(code)):
-        char = code[i]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "{" and depth == 0:
-            projection = code[end:i]
-            plain = _without_parentheses(projection)
-            if "*" in plain:
-                return start, i, None
-            return start, i, {f"?{name}" for name in _VARIABLE.findall(plain)}
-    raise QueryError("SPARQL tidak valid / invalid query: a SELECT without a WHERE group")
-
-
-def _without_parentheses(text: str) -> str:
-    """``text`` less every parenthesised part (``(expression AS ?v)`` binds, not projects, ``?v``)."""
-    out = []
-    depth = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0:
-            out.append(char)
+            out[scope.group] += block
     return "".join(out)
+
+
+def _scopes(tokens: list[Token], closing: dict[int, int]) -> list[_Scope]:
+    """The query itself, then every sub-SELECT in it, in text order."""
+    code = code_indexes(tokens)
+    form = next((n for n, i in enumerate(code) if tokens[i].keyword in _FORMS), None)
+    if form is None:
+        raise QueryError("SPARQL tidak valid / invalid query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    keyword = tokens[code[form]].keyword
+    if keyword == "SELECT":
+        return _select_scopes(tokens, code, after=-1)
+    start = code[form]
+    if keyword == "CONSTRUCT":
+        if form + 1 < len(code) and tokens[code[form + 1]].keyword == "WHERE":
+            raise QueryError(
+                "CONSTRUCT WHERE tidak dapat diberi parameter / parameters cannot be bound in a "
+                "CONSTRUCT WHERE query over HTTP; write its template out"
+            )
+        template = _next_brace(tokens, code, start)
+        start = closing[template] if template is not None else len(tokens)
+    group = _next_brace(tokens, code, start)
+    if group is None:
+        raise QueryError("SPARQL tidak valid / invalid query: no WHERE group to bind parameters in")
+    return [_Scope(code[form], group, None), *_select_scopes(tokens, code, after=group)]
+
+
+def _select_scopes(tokens: list[Token], code: list[int], *, after: int) -> list[_Scope]:
+    """The SELECTs after token ``after``, each with its WHERE group and plain projection."""
+    scopes = []
+    for p in projections(tokens):
+        if p.select <= after:
+            continue
+        group = _next_brace(tokens, code, p.end - 1)
+        if group is None:
+            raise QueryError("SPARQL tidak valid / invalid query: a SELECT without a WHERE group")
+        scopes.append(_Scope(p.select, group, None if p.star else set(p.plain)))
+    return scopes
+
+
+def _next_brace(tokens: list[Token], code: list[int], after: int) -> int | None:
+    """The first ``{`` after token ``after``."""
+    return next((i for i in code[bisect_right(code, after) :] if tokens[i].text == "{"), None)
+
+
+def _only_a_select(tokens: list[Token], group: int) -> bool:
+    """Whether the first thing in the group is a SELECT (a group that is only a sub-SELECT)."""
+    following = next((t for t in tokens[group + 1 :] if t.kind not in ("space", "comment")), None)
+    return following is not None and following.keyword == "SELECT"

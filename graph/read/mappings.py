@@ -13,10 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from graph.errors import MappingError
+from graph.read.yaml_lines import parse_yaml, schema_problem, yaml_line_for
+from graph.text import Text
 
 __all__ = [
     "ColumnOrValue",
@@ -27,12 +36,11 @@ __all__ = [
     "PeriodSpec",
     "PersonalData",
     "RegionSpec",
+    "Slug",
     "SourceSpec",
     "discover_mappings",
     "load_mapping",
     "normalise_header",
-    "record_yaml_lines",
-    "yaml_line_for",
 ]
 
 RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
@@ -54,15 +62,18 @@ def normalise_header(name: str) -> str:
     return re.sub(r"\s*_\s*", "_", text)
 
 
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and '-')")
+    return value
+
+
+# An id that IRIs are minted from: lower-case letters and digits, in words joined by '-'.
+Slug = Annotated[str, AfterValidator(_slug)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A people-facing text, Indonesian first, English alongside."""
-
-    id: str = Field(min_length=1)
-    en: str = Field(min_length=1)
 
 
 class ColumnOrValue(_Strict):
@@ -82,7 +93,7 @@ class ColumnOrValue(_Strict):
 
 
 class DatasetMeta(_Strict):
-    id: str = Field(description="Slug of the dataset; its IRIs are minted from it.")
+    id: Slug = Field(description="Slug of the dataset; its IRIs are minted from it.")
     title: Text
     description: Text
     agency: str = Field(
@@ -95,13 +106,6 @@ class DatasetMeta(_Strict):
     access: AccessLevel = "terbuka"
     keywords: list[str] = []
     synthetic: bool = Field(False, description="True for demo data with made-up values.")
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not _SLUG.match(value):
-            raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and '-')")
-        return value
 
 
 class DropRule(_Strict):
@@ -262,27 +266,12 @@ class Mapping(_Strict):
 
     def column_references(self) -> Iterator[tuple[tuple[Any, ...], str]]:
         """Every table column the mapping names, with its key path (for error lines)."""
-        region = self.region
-        if region.code is not None:
-            yield ("region", "code", "column"), region.code.column
-        for role in ("name", "parent"):
-            ref = getattr(region, role)
-            if ref is not None and ref.column is not None:
-                yield ("region", role, "column"), ref.column
-        periods: list[tuple[tuple[Any, ...], PeriodSpec]] = []
-        if self.period is not None:
-            periods.append((("period",), self.period))
+        yield from self._region_columns()
         for i, measure in enumerate(self.measures):
             yield ("measures", i, "column"), measure.column
             if not isinstance(measure.indicator, str) and measure.indicator.column is not None:
                 yield ("measures", i, "indicator", "column"), measure.indicator.column
-            if measure.period is not None:
-                periods.append((("measures", i, "period"), measure.period))
-        for loc, period in periods:
-            for part in ("year", "semester", "month"):
-                ref = getattr(period, part)
-                if ref is not None and ref.column is not None:
-                    yield (*loc, part, "column"), ref.column
+        yield from self._period_columns()
         for name, spec in self.dimensions.items():
             if spec.column is not None:
                 yield ("dimensions", name, "column"), spec.column
@@ -292,49 +281,35 @@ class Mapping(_Strict):
             for i, column in enumerate(self.source.personal_data.columns):
                 yield ("source", "personal_data", "columns", i), column
 
+    def _region_columns(self) -> Iterator[tuple[tuple[Any, ...], str]]:
+        region = self.region
+        if region.code is not None:
+            yield ("region", "code", "column"), region.code.column
+        for role in ("name", "parent"):
+            ref = getattr(region, role)
+            if ref is not None and ref.column is not None:
+                yield ("region", role, "column"), ref.column
+
+    def _period_columns(self) -> Iterator[tuple[tuple[Any, ...], str]]:
+        """The columns of the table's period, then of each measure's own period."""
+        periods: list[tuple[tuple[Any, ...], PeriodSpec]] = []
+        if self.period is not None:
+            periods.append((("period",), self.period))
+        for i, measure in enumerate(self.measures):
+            if measure.period is not None:
+                periods.append((("measures", i, "period"), measure.period))
+        for loc, period in periods:
+            for part in ("year", "semester", "month"):
+                ref = getattr(period, part)
+                if ref is not None and ref.column is not None:
+                    yield (*loc, part, "column"), ref.column
+
     def line_of(self, *loc: Any) -> int | None:
         """The YAML line of a key path such as ('measures', 2, 'indicator')."""
         return yaml_line_for(self.lines, loc)
 
     def error(self, message: str, *loc: Any) -> MappingError:
         return MappingError(message, file=self.file, line=self.line_of(*loc))
-
-
-def record_yaml_lines(
-    node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int], _seen: set[int] | None = None
-) -> None:
-    """Fill ``out`` with the YAML line of every key path below ``node`` (for error messages).
-
-    A node reached again through an alias (``*name``) is not walked again: its lines are
-    those of its anchor, and walking nested aliases ("billion laughs") takes exponential time.
-    """
-    out[path] = node.start_mark.line + 1
-    seen = set() if _seen is None else _seen
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key_path = (*path, key_node.value)
-            record_yaml_lines(value_node, key_path, out, seen)
-            out[key_path] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            record_yaml_lines(item, (*path, i), out, seen)
-
-
-def yaml_line_for(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
-    """The line of a pydantic error location, or of its nearest recorded parent."""
-    # Pydantic locations may carry extra entries (union members); use the longest known prefix.
-    clean = tuple(p for p in loc if isinstance(p, int) or p in _known_keys(lines))
-    for end in range(len(clean), -1, -1):
-        if clean[:end] in lines:
-            return lines[clean[:end]]
-    return None
-
-
-def _known_keys(lines: dict[tuple[Any, ...], int]) -> set[Any]:
-    return {p for path in lines for p in path if isinstance(p, str)}
 
 
 def load_mapping(path: Path | str) -> Mapping:
@@ -350,37 +325,16 @@ def load_mapping(path: Path | str) -> Mapping:
     except OSError as exc:
         raise MappingError(f"berkas tidak dapat dibaca / cannot read file: {exc}", file=path) from None
     text = raw.decode("utf-8-sig", errors="replace")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise MappingError(
-            f"YAML tidak valid / invalid YAML: {getattr(exc, 'problem', exc)}",
-            file=path,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(data, dict) or node is None:
-        raise MappingError("pemetaan harus berupa mapping YAML / must be a YAML mapping", file=path)
-    lines: dict[tuple[Any, ...], int] = {}
-    record_yaml_lines(node, (), lines)
+    data, lines = parse_yaml(
+        text, path, MappingError, "pemetaan harus berupa mapping YAML / must be a YAML mapping"
+    )
     try:
         mapping = Mapping.model_validate(
             {**data, "file": path, "sha256": hashlib.sha256(raw).hexdigest(), "lines": lines}
         )
     except ValidationError as exc:
-        # An unknown key is usually the cause of a "field required" next to it: name it first.
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        first = errors[0]
-        loc = tuple(first["loc"])
-        where = ".".join(str(p) for p in loc) or "(top)"
-        hint = ""
-        if first["type"] == "extra_forbidden":
-            hint = " — kunci tidak dikenal / unknown key; see docs/mapping-language.md for the allowed keys"
-        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise MappingError(
-            f"{where}: {first['msg']}{hint}{more}", file=path, line=yaml_line_for(lines, loc)
-        ) from None
+        message, line = schema_problem(exc, lines, "docs/mapping-language.md")
+        raise MappingError(message, file=path, line=line) from None
     _check_personal_columns(mapping)
     return mapping
 

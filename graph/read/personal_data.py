@@ -66,12 +66,20 @@ _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[.,])(?:(?P<country>\+62|\(\+?62\)|62)[ .\-]?|(?P<trunk>0))"
     r"(?P<national>8\d{1,3}(?:[ .\-]?\d{2,5}){1,4})(?!\w)"
 )
+
+
 # Which national numbers are mobile, and how long they are, from libphonenumber's metadata
 # (kept up to date there as ranges are allocated; 0800 is toll-free, 0721 a landline).
 # Matched directly: parsing each number took 130 us, this takes 1.
-_ID = phonenumbers.PhoneMetadata.metadata_for_region("ID")
-_MOBILE = re.compile(_ID.mobile.national_number_pattern)
-_MOBILE_LENGTHS = frozenset(_ID.mobile.possible_length)
+def _mobile_numbers() -> tuple[re.Pattern[str], frozenset[int]]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+    mobile = metadata.mobile if metadata is not None else None
+    if mobile is None or mobile.national_number_pattern is None:
+        raise RuntimeError("libphonenumber has no metadata for Indonesian mobile numbers")
+    return re.compile(mobile.national_number_pattern), frozenset(mobile.possible_length)
+
+
+_MOBILE, _MOBILE_LENGTHS = _mobile_numbers()
 # 62.812.345.678 is an amount in thousands, not a phone.
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 # A first pass over whole columns (Arrow's RE2, so no look-arounds): every text the patterns

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -110,6 +111,7 @@ class RegionIndex:
             f"{scheme} <{PREFIXES['owl']}versionInfo> {literal(EDITION)} .",
             f"{scheme} <{PREFIXES['dcterms']}source> {literal(EDITION)} .",
         ]
+        row: Any  # a named tuple of the code list's columns (all text)
         for row in self.frame.itertuples(index=False):
             s = f"<{iris.region(row.kode)}>"
             lines += [

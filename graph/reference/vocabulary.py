@@ -15,24 +15,10 @@ import pyoxigraph as ox
 from graph.errors import ReferenceDataError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
+from graph.reference.indicators import Indicator
+from graph.text import Text
 
-__all__ = ["Dimension", "Indicator", "Vocabulary"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    slug: str
-    iri: str
-    label_id: str
-    label_en: str
-    unit: str  # unit slug
-    unit_iri: str
-    datatype: str  # XSD datatype IRI
-    producer: str  # agency slug
-
-    @property
-    def is_integer(self) -> bool:
-        return self.datatype.endswith("#integer")
+__all__ = ["Dimension", "Vocabulary"]
 
 
 @dataclass(frozen=True)
@@ -92,12 +78,11 @@ class Vocabulary:
             indicators[s] = Indicator(
                 slug=s,
                 iri=r["i"],
-                label_id=r.get("lid", s),
-                label_en=r.get("len", s),
+                label=Text(r.get("lid", s), r.get("len", s)),
                 unit=slug(r["u"], unit_prefix),
                 unit_iri=r["u"],
                 datatype=r["dt"],
-                producer=slug(r["p"], agency_prefix),
+                agency=slug(r["p"], agency_prefix),
             )
         dimension_prefix = f"{iris.base}id/dimensi/"
         codes: dict[str, dict[str, str]] = {}

@@ -1,75 +1,27 @@
-"""The store interface and its embedded Oxigraph implementation.
+"""The embedded store: Oxigraph in the same process, on disk (RocksDB) or in memory.
 
-Everything above this module talks to a ``Store``: bulk loading N-Quads,
-SPARQL update (transactional), SPARQL query over a chosen set of graphs.
-The embedded store keeps its files on disk (RocksDB) or in memory for tests;
-``graph.store.remote.RemoteStore`` is the same interface on a SPARQL server.
-``connect_store(settings)`` opens whichever the settings name.
+It keeps the ``Store`` interface of ``graph.store.interface``; the service's reader
+processes open the same folder read-only, and every committed update touches a marker
+file beside it (``marker_for``) so they know to reopen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO
 
 import pyarrow as pa
 import pyoxigraph as ox
 
 from graph.errors import QueryError, StoreError
 from graph.rdf.ntriples import NQuadsChunk, chunk_bytes, line_count
+from graph.store.interface import Bindings, Dataset, QueryResult, Store
 
-if TYPE_CHECKING:
-    from graph.settings import Settings
-
-__all__ = ["EmbeddedStore", "QueryResult", "Store", "connect_store", "open_store"]
-
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+__all__ = ["EmbeddedStore"]
 
 
-class Store(Protocol):
-    """What the pipeline and the API need from a triple store."""
-
-    def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
-        """Add N-Quads text, chunk by chunk, without a transaction; returns quads added."""
-
-    def load_rdf(self, data: str, *, fmt: str, graph: str, base_iri: str | None = None) -> None:
-        """Parse Turtle or N-Triples into one named graph (not atomic: use a fresh graph)."""
-
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update; all its operations apply together or not at all."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph: list[str],
-        named_graphs: list[str] | None = None,
-        substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-    ) -> QueryResult:
-        """Run a SPARQL query whose default graph is the union of ``default_graph``.
-
-        ``substitutions`` binds variables (by name, without ``?``) to RDF terms before
-        evaluation (SEP-0007), so user values never become query text.
-        """
-
-    def named_graphs(self) -> list[str]:
-        """IRIs of every named graph in the store."""
-
-    def remove_graph(self, graph: str) -> None:
-        """Delete a named graph and its quads."""
-
-    def compact(self) -> None:
-        """Reorganise the store's files after a bulk load so reads are fast (may do nothing)."""
-
-    def count(self, graph: str | None = None) -> int:
-        """Number of quads in a graph (or the whole store)."""
-
-    def close(self) -> None:
-        """Release the store's files."""
-
-
-class EmbeddedStore:
+class EmbeddedStore(Store):
     """Oxigraph in the same process: on disk under ``path``, or in memory when None."""
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
@@ -130,27 +82,20 @@ class EmbeddedStore:
         """File whose modification time changes after every committed update."""
         return path.with_name(path.name + ".changed")
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph: list[str],
-        named_graphs: list[str] | None = None,
-        substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-    ) -> QueryResult:
+    def evaluate(self, sparql: str, dataset: Dataset, substitutions: Bindings | None) -> QueryResult:
         bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = (
             {ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None
         )
-        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.NamedNode(g) for g in default_graph]
-        named: list[ox.NamedNode | ox.BlankNode] | None = (
-            [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
-        )
-        everything = set(self.named_graphs())
+        union = dataset.covers(self.named_graphs())  # asked for every graph there is
         try:
-            if everything <= set(default_graph) and (named_graphs is None or everything <= set(named_graphs)):
-                # Asked for every graph there is: Oxigraph evaluates its own union ~3x faster
-                # than the same graphs listed one by one (measured on the demo validation).
+            if union:
                 return self._store.query(sparql, use_default_graph_as_union=True, substitutions=bound)
+            graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+                ox.NamedNode(g) for g in dataset.default_graph
+            ]
+            named: list[ox.NamedNode | ox.BlankNode] | None = (
+                None if dataset.named_graphs is None else [ox.NamedNode(g) for g in dataset.named_graphs]
+            )
             return self._store.query(sparql, default_graph=graphs, named_graphs=named, substitutions=bound)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL tidak valid / invalid query: {exc}") from None
@@ -195,26 +140,3 @@ class EmbeddedStore:
     def close(self) -> None:
         self.flush()
         del self._store
-
-
-def open_store(location: Path | None, *, read_only: bool = False) -> EmbeddedStore:
-    """The embedded store in the folder ``location`` (in memory when None)."""
-    return EmbeddedStore(location, read_only=read_only)
-
-
-def connect_store(settings: Settings, *, read_only: bool = False, timeout_s: float | None = None) -> Store:
-    """The store the settings name: the SPARQL server at ``store_url`` when it is set, else
-    the embedded store at ``store_path``.
-
-    ``read_only`` refuses writes; an in-memory store cannot be shared, so it stays writable.
-    ``timeout_s`` replaces ``store_timeout_s`` for a server (e.g. the API's query time limit).
-
-    Raises:
-        StoreError: the embedded store cannot be opened (a server is only reached when used).
-    """
-    if settings.store_url:
-        from graph.store.remote import RemoteStore  # httpx only for those who use a server
-
-        return RemoteStore.from_settings(settings, read_only=read_only, timeout_s=timeout_s)
-    location = settings.store_location
-    return EmbeddedStore(location, read_only=read_only and location is not None)

@@ -41,7 +41,8 @@ import pyoxigraph as ox
 
 from graph.errors import OneCenterError, QueryError, QueryTimeout, StoreError
 from graph.rdf.ntriples import NQuadsChunk
-from graph.store.embedded import EmbeddedStore, QueryResult, Store
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import Bindings, Dataset, QueryResult, Store
 
 __all__ = ["FollowingReader", "FollowingStore", "QueryPool"]
 
@@ -93,7 +94,7 @@ class FollowingReader:
         return self._seen
 
 
-class FollowingStore:
+class FollowingStore(Store):
     """A ``Store`` for reading in the service's own process, over a ``FollowingReader``.
 
     Every read runs on the reader's current handle and is tried again on a fresh one when
@@ -110,16 +111,8 @@ class FollowingStore:
     def path(self) -> Path:
         return self.reader.location
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph: list[str],
-        named_graphs: list[str] | None = None,
-        substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-    ) -> QueryResult:
-        args = (sparql, default_graph, named_graphs, substitutions)
-        return cast(QueryResult, _call(self.reader, _read_whole, args, {}))
+    def evaluate(self, sparql: str, dataset: Dataset, substitutions: Bindings | None) -> QueryResult:
+        return cast(QueryResult, _call(self.reader, _read_whole, (sparql, dataset, substitutions), {}))
 
     def named_graphs(self) -> list[str]:
         return cast(list[str], _call(self.reader, EmbeddedStore.named_graphs, (), {}))
@@ -150,15 +143,9 @@ READ_ONLY = "penyimpanan layanan hanya-baca / the service's store handle is read
 
 
 def _read_whole(
-    store: EmbeddedStore,
-    sparql: str,
-    default_graph: list[str],
-    named_graphs: list[str] | None,
-    substitutions: dict[str, ox.NamedNode | ox.Literal] | None,
+    store: EmbeddedStore, sparql: str, dataset: Dataset, substitutions: Bindings | None
 ) -> QueryResult:
-    result = store.query(
-        sparql, default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions
-    )
+    result = store.evaluate(sparql, dataset, substitutions)
     if isinstance(result, ox.QuerySolutions):
         try:
             data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
-from graph.store.embedded import Store
+from graph.store.interface import Store
 from graph.store.versions import PUBLIC, Audience, published_datasets, published_graphs
 
 __all__ = ["PublicGraphs", "solution_rows"]

@@ -2,7 +2,7 @@
 
 Queries and updates go through the SPARQL 1.1 Protocol, data through the Graph
 Store HTTP Protocol, with httpx. Answers are parsed with pyoxigraph's own readers
-(``parse_query_results``, ``parse``), so callers get the same result types as
+(``graph.store.sparql_server.read_answer``), so callers get the same result types as
 from the embedded store and cannot tell the two apart.
 
 What the protocol cannot carry is emulated:
@@ -26,9 +26,6 @@ import logging
 import re
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
@@ -36,16 +33,13 @@ import pyoxigraph as ox
 from graph.errors import QueryError, QueryTimeout, StoreError
 from graph.rdf.ntriples import NQuadsChunk, chunk_bytes
 from graph.rdf.values_binding import bind_values
-from graph.store.embedded import QueryResult
+from graph.settings import Settings
+from graph.store.interface import Bindings, Dataset, QueryResult, Store
+from graph.store.sparql_server import Endpoints, display_url, read_answer, response_detail
 
-if TYPE_CHECKING:
-    from graph.settings import Settings
-
-__all__ = ["Endpoints", "RemoteStore"]
+__all__ = ["RemoteStore"]
 
 log = logging.getLogger("onecenter.remote_store")
-
-Flavour = Literal["oxigraph", "fuseki"]
 
 # A graph name no one writes to: the protocol's way of saying "an empty default graph".
 EMPTY_GRAPH = "urn:x-onecenter:no-graph"
@@ -56,7 +50,6 @@ _POST_BYTES = 8 * 1024 * 1024
 # Safe requests are tried this many times in all, waiting 0.25 s, 0.5 s, ... in between.
 _ATTEMPTS = 3
 _RETRY_STATUSES = frozenset({502, 503, 504})
-_DETAIL_CHARS = 600
 
 _RESULTS_ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
@@ -64,46 +57,7 @@ _RESULTS_ACCEPT = (
 )
 
 
-@dataclass(frozen=True)
-class Endpoints:
-    """The three URLs of a SPARQL server and what kind of server it is."""
-
-    query: str
-    update: str
-    data: str
-    flavour: Flavour = "oxigraph"
-
-    @classmethod
-    def for_server(
-        cls,
-        url: str,
-        flavour: Flavour = "oxigraph",
-        *,
-        query: str = "",
-        update: str = "",
-        data: str = "",
-    ) -> Endpoints:
-        """Default endpoints under ``url``; a non-empty ``query``/``update``/``data`` overrides one.
-
-        Oxigraph server: ``/query``, ``/update``, ``/store``. Fuseki (``url`` is the dataset,
-        e.g. ``http://host:3030/onecenter``): ``/query``, ``/update``, ``/data``.
-
-        >>> Endpoints.for_server("http://127.0.0.1:7878/").data
-        'http://127.0.0.1:7878/store'
-        >>> Endpoints.for_server("http://127.0.0.1:3030/onecenter", "fuseki").data
-        'http://127.0.0.1:3030/onecenter/data'
-        """
-        base = url.rstrip("/")
-        data_path = "/store" if flavour == "oxigraph" else "/data"
-        return cls(
-            query=query or base + "/query",
-            update=update or base + "/update",
-            data=data or base + data_path,
-            flavour=flavour,
-        )
-
-
-class RemoteStore:
+class RemoteStore(Store):
     """A triple store on a SPARQL 1.1 server (Oxigraph server, Apache Jena Fuseki, ...).
 
     Parameters:
@@ -134,7 +88,7 @@ class RemoteStore:
         self.endpoints = endpoints
         self.read_only = read_only
         self.timeout_s = timeout_s
-        self.server = _display(endpoints.query)
+        self.server = display_url(endpoints.query)
         auth: httpx.Auth | None = httpx.BasicAuth(user, password) if user else None
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = httpx.Client(
@@ -151,15 +105,8 @@ class RemoteStore:
         cls, settings: Settings, *, read_only: bool = False, timeout_s: float | None = None
     ) -> RemoteStore:
         """The store ``settings.store_url`` points at, with its endpoints and credentials."""
-        endpoints = Endpoints.for_server(
-            settings.store_url,
-            settings.store_flavour,
-            query=settings.store_query_url,
-            update=settings.store_update_url,
-            data=settings.store_data_url,
-        )
         return cls(
-            endpoints,
+            Endpoints.of(settings),
             user=settings.store_user,
             password=settings.store_password.get_secret_value(),
             token=settings.store_token.get_secret_value(),
@@ -216,8 +163,8 @@ class RemoteStore:
         )
         if response.status_code == 400:
             raise StoreError(
-                f"SPARQL update tidak valid / invalid update (server {_display(self.endpoints.update)}, "
-                f"HTTP 400): {_detail(response)}"
+                f"SPARQL update tidak valid / invalid update (server {display_url(self.endpoints.update)}, "
+                f"HTTP 400): {response_detail(response)}"
             )
         self._check(response, self.endpoints.update, "update")
 
@@ -226,16 +173,9 @@ class RemoteStore:
 
     # Reads ----------------------------------------------------------------------------------
 
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph: list[str],
-        named_graphs: list[str] | None = None,
-        substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-    ) -> QueryResult:
+    def evaluate(self, sparql: str, dataset: Dataset, substitutions: Bindings | None) -> QueryResult:
         text = bind_values(sparql, substitutions) if substitutions else sparql
-        return self._query(text, self._dataset(sparql, default_graph, named_graphs))
+        return self._query(text, self._dataset(sparql, dataset))
 
     def named_graphs(self) -> list[str]:
         result = self._query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", [])
@@ -265,16 +205,15 @@ class RemoteStore:
 
     # The protocol ---------------------------------------------------------------------------
 
-    def _dataset(
-        self, sparql: str, default_graph: list[str], named_graphs: list[str] | None
-    ) -> list[tuple[str, str]]:
+    def _dataset(self, sparql: str, dataset: Dataset) -> list[tuple[str, str]]:
         """``default-graph-uri`` / ``named-graph-uri`` parameters giving the embedded store's dataset."""
-        everything: set[str] | None = None
-        if self.endpoints.flavour == "oxigraph" and default_graph:
-            everything = set(self.named_graphs())
-            if everything <= set(default_graph) and (named_graphs is None or everything <= set(named_graphs)):
-                # As in EmbeddedStore.query: the server's own union is faster than a long list.
+        everything: list[str] | None = None
+        if self.endpoints.flavour == "oxigraph" and dataset.default_graph:
+            everything = self.named_graphs()
+            if dataset.covers(everything):
+                # As in EmbeddedStore.evaluate: the server's own union is faster than a long list.
                 return [("union-default-graph", "")]
+        named_graphs = dataset.named_graphs
         if named_graphs is None:
             # "Every named graph": the protocol has no word for it, so list them, but only for
             # a query that can see named graphs at all (it says GRAPH).
@@ -282,7 +221,7 @@ class RemoteStore:
                 named_graphs = sorted(everything if everything is not None else self.named_graphs())
             else:
                 named_graphs = []
-        params = [("default-graph-uri", ox.NamedNode(g).value) for g in default_graph]
+        params = [("default-graph-uri", ox.NamedNode(g).value) for g in dataset.default_graph]
         if not params:
             # With no default-graph-uri the server would use its own default graph; an unknown
             # graph is empty, which is what an empty list means.
@@ -301,10 +240,11 @@ class RemoteStore:
             response = self._send("POST", url, safe=True, data=dict(_grouped(params)), headers=headers)
         if response.status_code == 400:
             raise QueryError(
-                f"SPARQL tidak valid / invalid query (server {_display(url)}, HTTP 400): {_detail(response)}"
+                f"SPARQL tidak valid / invalid query (server {display_url(url)}, HTTP 400): "
+                f"{response_detail(response)}"
             )
         self._check(response, url, "query")
-        return _parse_answer(response, self.server)
+        return read_answer(response, self.server)
 
     def _send_data(self, body: bytes, media_type: str, *, params: dict[str, str]) -> None:
         url = self.endpoints.data
@@ -313,8 +253,8 @@ class RemoteStore:
         )
         if response.status_code == 400:
             raise StoreError(
-                f"data ditolak server / the server refused the data (server {_display(url)}, "
-                f"HTTP 400): {_detail(response)}"
+                f"data ditolak server / the server refused the data (server {display_url(url)}, "
+                f"HTTP 400): {response_detail(response)}"
             )
         self._check(response, url, "data")
 
@@ -341,17 +281,17 @@ class RemoteStore:
                     raise _unreachable(url, exc, safe) from None
                 raise QueryTimeout(
                     f"kueri melewati batas waktu {self.timeout_s:g} detik / the query ran past the "
-                    f"time limit of {self.timeout_s:g} s (server {_display(url)}): {type(exc).__name__}"
+                    f"time limit of {self.timeout_s:g} s (server {display_url(url)}): {type(exc).__name__}"
                 ) from None
             except httpx.TransportError as exc:
                 # A refused connection was already tried again by the transport.
                 if safe and attempt < _ATTEMPTS and not isinstance(exc, httpx.ConnectError):
-                    log.warning("%s to %s failed (%s); trying again", what, _display(url), exc)
+                    log.warning("%s to %s failed (%s); trying again", what, display_url(url), exc)
                     time.sleep(0.25 * 2 ** (attempt - 1))
                     continue
                 raise _unreachable(url, exc, safe) from None
             if safe and response.status_code in _RETRY_STATUSES and attempt < _ATTEMPTS:
-                log.warning("%s to %s: HTTP %s; trying again", what, _display(url), response.status_code)
+                log.warning("%s to %s: HTTP %s; trying again", what, display_url(url), response.status_code)
                 time.sleep(0.25 * 2 ** (attempt - 1))
                 continue
             return response
@@ -362,7 +302,7 @@ class RemoteStore:
         status = response.status_code
         if status < 300:
             return
-        where = f"(server {_display(url)}, HTTP {status})"
+        where = f"(server {display_url(url)}, HTTP {status})"
         if status in (401, 403):
             raise StoreError(
                 f"server menolak akses {where} / the server refused access {where}; check "
@@ -374,7 +314,7 @@ class RemoteStore:
                 f"store_flavour and the store_{operation}_url setting"
             )
         raise StoreError(
-            f"server SPARQL gagal {where} / the SPARQL server failed {where}: {_detail(response)}"
+            f"server SPARQL gagal {where} / the SPARQL server failed {where}: {response_detail(response)}"
         )
 
     def _writable(self) -> None:
@@ -407,55 +347,14 @@ def _pieces(text: bytes, size: int) -> Iterator[bytes]:
         start = end
 
 
-def _parse_answer(response: httpx.Response, server: str) -> QueryResult:
-    media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = response.content
-    try:
-        results_format = ox.QueryResultsFormat.from_media_type(media_type)
-        if results_format is not None:
-            return ox.parse_query_results(body, results_format)
-        rdf_format = ox.RdfFormat.from_media_type(media_type)
-        if rdf_format is not None and not rdf_format.supports_datasets:
-            return _as_query_triples(ox.parse(body, rdf_format))
-    except SyntaxError as exc:
-        raise StoreError(
-            f"jawaban server tidak terbaca / unreadable answer from {server} ({media_type}): {exc}"
-        ) from None
-    raise StoreError(f"jenis jawaban tidak dikenal / unexpected answer type {media_type!r} from {server}")
-
-
-def _as_query_triples(triples: Iterable[ox.Triple | ox.Quad]) -> ox.QueryTriples:
-    """CONSTRUCT / DESCRIBE triples as the ``QueryTriples`` the embedded store returns."""
-    # QueryTriples has no constructor: a tiny in-memory store gives one back.
-    graph = ox.Store()
-    graph.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    result = graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    assert isinstance(result, ox.QueryTriples)
-    return result
-
-
-def _display(url: str) -> str:
-    """A URL fit for messages and logs: no user name, password or query string."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _detail(response: httpx.Response) -> str:
-    text = response.text.strip()
-    return text if len(text) <= _DETAIL_CHARS else text[:_DETAIL_CHARS] + " ..."
-
-
 def _unreachable(url: str, exc: Exception, safe: bool) -> StoreError:
     if safe or isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
         return StoreError(
-            f"server SPARQL tidak dapat dihubungi / cannot reach the SPARQL server {_display(url)}: "
+            f"server SPARQL tidak dapat dihubungi / cannot reach the SPARQL server {display_url(url)}: "
             f"{type(exc).__name__}: {exc}. Is it running, and is store_url right?"
         )
     return StoreError(
-        f"sambungan ke {_display(url)} terputus; perubahan mungkin sudah atau belum diterapkan / the "
-        f"connection to {_display(url)} broke off: the write may or may not have been applied "
+        f"sambungan ke {display_url(url)} terputus; perubahan mungkin sudah atau belum diterapkan / the "
+        f"connection to {display_url(url)} broke off: the write may or may not have been applied "
         f"({type(exc).__name__}). It is not sent again; a load can be repeated safely."
     )

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC
-from graph.store.embedded import Store
+from graph.store.interface import Store
 
 __all__ = [
     "EVERYONE_INTERNAL",

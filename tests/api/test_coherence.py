@@ -12,16 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.describe.coherence import (
-    AcceptanceNote,
-    Coherence,
-    CoherenceFinding,
-    findings_csv,
-    select_findings,
-)
-from graph.errors import ParameterError
-from graph.publish.platform import LoadReport, Platform
-from tests.conftest import write_small_table
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
+from tests.graph.describe.test_resources import load_held_draft
 
 Demo = tuple[Platform, list[LoadReport]]
 HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
@@ -250,14 +243,7 @@ def test_a_bad_filter_in_the_browser_is_a_400_page_that_says_what_is_allowed(cli
 def test_a_held_draft_is_listed_apart_and_its_findings_are_not_public(
     platform: Platform, tmp_path: Path
 ) -> None:
-    mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
-    assert platform.load(mapping).outcome == "published"
-    table = tmp_path / "penduduk.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    code, _, value = lines[3].split(";")
-    lines[3] = f"{code};2031;{value}"  # a year that has not come: the draft is held
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert platform.load(mapping).outcome == "held"
+    load_held_draft(platform, tmp_path)  # a year that has not come: the draft is held
     with TestClient(create_app(platform.settings, platform.store)) as c:
         body = c.get("/coherence.json").json()
         # Only the published version's report: the draft's 2031 violation is not among the findings.
@@ -270,50 +256,3 @@ def test_a_held_draft_is_listed_apart_and_its_findings_are_not_public(
         assert "uji-penduduk" in html and "/provenance?iri=" in html
         home = c.get("/").text
         assert 'data-agency="disdukcapil"' in home and "Ada draf ditahan" in home
-
-
-# --- the library below the routes ---------------------------------------------------------------
-
-
-def _finding(**changes: Any) -> CoherenceFinding:
-    base: dict[str, Any] = dict(
-        result="https://x.test/id/validasi/1/hasil/1",
-        severity="violation",
-        rule="R",
-        shape="https://x.test/shapes#R",
-        component=None,
-        message={"id": "pesan", "en": "message"},
-        focus="https://x.test/id/observasi/d/1",
-        path=None,
-        value="-0.5",
-        agency="a",
-        dataset="d",
-        file="f.csv",
-        sheet=None,
-        row=3,
-        column="k",
-        cell="=SUM(A1)",
-        report="https://x.test/id/validasi/1",
-        activity="https://x.test/id/pemuatan/1",
-        accepted_by=("https://x.test/id/penerimaan-pelanggaran/1",),
-    )
-    return CoherenceFinding(**{**base, **changes})
-
-
-def test_csv_quotes_text_excel_would_run_and_converts_only_the_read_value() -> None:
-    note = AcceptanceNote(
-        "https://x.test/id/penerimaan-pelanggaran/1", "+why", "Walidata", "2024-01-01", "cli"
-    )
-    finding = _finding()
-    report = Coherence(
-        [finding], {note.iri: note}, {}, [], [], {"R": {"shape": finding.shape, "label": {}}}, False
-    )
-    [excel] = rows_of(findings_csv(report, [finding], "excel"), ";")
-    assert excel["Isi sel"] == "'=SUM(A1)" and excel["Nilai"] == "-0,5"
-    assert excel["Alasan penerimaan"] == "'+why" and excel["Diterima oleh"] == "Walidata"
-    [standard] = rows_of(findings_csv(report, [finding], "standard"), ",")
-    assert standard["cell"] == "=SUM(A1)" and standard["value"] == "-0.5" and standard["accepted"] == "true"
-    with pytest.raises(ParameterError) as refused:
-        select_findings(report, agency="b", severity="Violation")
-    assert [p["parameter"] for p in refused.value.problems] == ["agency", "severity"]
-    assert select_findings(report, agency="a", rule="R")[1] == [finding]

@@ -1,8 +1,7 @@
-"""``/`` (Beranda) over HTTP, and the summary below it: holdings, freshness, coherence, insights."""
+"""``/`` (Beranda) over HTTP: what the graph holds, freshness, coherence per agency, insights, links."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -10,22 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.cube.metadata import FREQUENCY
-from graph.describe.catalog import read_catalog
-from graph.describe.coherence import read_coherence
-from graph.describe.overview import build_overview, freshness, read_holdings
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
+from tests.graph.describe.catalog_support import DATASETS
 
 Demo = tuple[Platform, list[LoadReport]]
-DATASETS = [
-    "bps-luas-penduduk-kecamatan",
-    "dinkes-stunting-desa",
-    "dinsos-kpm-desa",
-    "disdik-sekolah-kecamatan",
-    "disdukcapil-penduduk-desa",
-    "dpupr-air-sanitasi-desa",
-]
-NOW = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +28,8 @@ def page(client: TestClient) -> str:
     response = client.get("/", headers={"Accept": "text/html"})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
-    return response.text
+    text: str = response.text
+    return text
 
 
 def test_home_is_html_for_every_client(client: TestClient) -> None:
@@ -102,58 +91,3 @@ def test_home_with_nothing_published_still_renders(platform: Platform) -> None:
         assert response.status_code == 200
         assert "Belum ada dataset terbit" in response.text
         assert "Belum ada wawasan" in response.text
-
-
-# --- the library below the route ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("updated", "frequency", "status", "due", "late_days", "label"),
-    [
-        ("2025-01-10T08:00:00Z", "annual", "on_time", "2026-01-10", None, "Tepat waktu"),
-        ("2024-01-10T08:00:00Z", "annual", "late", "2025-01-10", 142, "Terlambat 4 bulan"),
-        ("2025-05-20T08:00:00+00:00", "monthly", "on_time", "2025-06-20", None, "Tepat waktu"),
-        ("2025-04-20T00:00:00Z", "monthly", "late", "2025-05-20", 12, "Terlambat 12 hari"),
-        ("2025-01-31T00:00:00Z", "quarterly", "late", "2025-04-30", 32, "Terlambat 32 hari"),
-        ("2024-11-30T00:00:00Z", "semiannual", "late", "2025-05-30", 2, "Terlambat 2 hari"),
-        ("2020-01-01T00:00:00Z", FREQUENCY["annual"], "late", "2021-01-01", 1612, "Terlambat 4 tahun"),
-        ("2020-01-01T00:00:00Z", "irregular", "irregular", None, None, "Tanpa jadwal tetap"),
-        ("2020-01-01T00:00:00Z", None, "unknown", None, None, "Frekuensi tidak dinyatakan"),
-        (None, "annual", "unknown", None, None, "Tanggal muat tidak diketahui"),
-    ],
-)
-def test_freshness_against_the_declared_frequency(
-    updated: str | None,
-    frequency: str | None,
-    status: str,
-    due: str | None,
-    late_days: int | None,
-    label: str,
-) -> None:
-    found = freshness(updated, frequency, NOW)
-    assert (found.status, found.due, found.late_days, found.label["id"]) == (status, due, late_days, label)
-    assert found.label["en"]
-
-
-def test_the_overview_judges_freshness_at_the_time_given(demo: Demo) -> None:
-    platform, _ = demo
-    home = platform.settings.home_region
-    catalog = read_catalog(platform.store, platform.iris, home)
-    coherence = read_coherence(
-        platform.store, platform.iris, shapes=platform.settings.shapes_path, max_rows=1000
-    )
-    holdings = read_holdings(platform.store, platform.iris, home)
-    loaded = dt.datetime.fromisoformat(catalog.datasets[0].modified or "")
-    later = build_overview(catalog, holdings, coherence, platform.iris, loaded + dt.timedelta(days=400))
-    assert [d.id for d in later.datasets] == DATASETS
-    # A year after loading (365 or 366 days) the next update was due: 400 days later it is ~35 days late.
-    assert later.late == 6
-    for d in later.datasets:
-        days = d.freshness.late_days
-        assert days in (33, 34, 35)
-        assert d.freshness.label == {"id": f"Terlambat {days} hari", "en": f"Late by {days} days"}
-    assert (later.findings, later.violations, later.accepted, later.warnings, later.held) == (14, 6, 6, 8, 0)
-    statuses = {a.slug: a.status for a in later.agencies}
-    assert statuses["dpupr"] == "accepted" and statuses["bps"] == "warning" and statuses["bappeda"] == "none"
-    assert [lv.level for lv in holdings.levels] == ["kabupaten", "kecamatan", "desa"]
-    assert holdings.observations == sum(d.observations or 0 for d in later.datasets)

@@ -188,6 +188,24 @@ def test_the_walidata_rejects_a_draft_with_a_reason_on_record(instance: Instance
     assert again.status_code == 404
 
 
+def test_a_draft_that_breaks_a_rule_is_published_only_with_a_reason(instance: Instance) -> None:
+    future = population_csv([2000 + i for i in range(10)]).replace(b";2023;", b";2031;", 1)
+    body = upload(instance, "dukcapil", "uji-penduduk", future).json()
+    assert body["outcome"] == "held" and body["violations"] == 1, body
+    walidata = instance.auth("walidata")
+    path = "/datasets/uji-penduduk/publish"
+    still = instance.client.post(path, headers=walidata)
+    assert still.status_code == 409 and "accept-violations" in still.json()["error"]
+    no_reason = instance.client.post(path, json={"accept_violations": True}, headers=walidata)
+    assert no_reason.status_code == 422
+    assert "a reason is required" in no_reason.json()["errors"][0]["message"]
+    accepted = instance.client.post(
+        path, json={"accept_violations": True, "reason": "tahun salah ketik, dikonfirmasi"}, headers=walidata
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["violations_accepted"] == 1 and instance.drafts() == {}
+
+
 WRITE_ROUTES = [
     ("post", "/ingest/uji-penduduk"),
     ("post", "/datasets/uji-penduduk/publish"),
@@ -208,7 +226,7 @@ def test_every_write_route_refuses_a_missing_or_bad_token_and_changes_nothing(in
             {"Authorization": "Basic YWRtaW46YWRtaW4="},
             {"Authorization": f"Bearer {instance.tokens['revoked']}"},
         ):
-            kwargs: dict = {"headers": headers}
+            kwargs: dict[str, object] = {"headers": headers}
             if path.startswith("/ingest"):
                 kwargs["files"] = {"file": ("x.csv", population_csv([1] * 10), "text/csv")}
             elif method == "post":

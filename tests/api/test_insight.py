@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from scipy import stats
 
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 STUNTING_WATER = {

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import api.routers.insight
+import graph.insight.wording
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -42,7 +43,8 @@ def correlation_page(client: TestClient) -> str:
     response = client.get("/insight/correlate", params=STUNTING_WATER, headers=BROWSER)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
-    return response.text
+    page: str = response.text
+    return page
 
 
 def text_of(page: str) -> str:
@@ -213,7 +215,7 @@ def test_the_discovered_pairs_show_q_values_small_n_and_link_to_their_correlatio
 
 
 def test_number_formatting_is_indonesian() -> None:
-    assert doctest.testmod(api.routers.insight).failed == 0
+    assert doctest.testmod(graph.insight.wording).failed == 0
 
 
 def test_a_graph_without_values_gets_the_page_with_a_note(platform: Platform) -> None:

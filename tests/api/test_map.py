@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.insight.choropleth import PALETTES
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

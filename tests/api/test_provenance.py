@@ -16,7 +16,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR
 from tests.conftest import write_small_table
 

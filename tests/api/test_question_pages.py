@@ -7,13 +7,14 @@ import json
 import re
 from collections.abc import Iterator
 from html import unescape
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -31,7 +32,7 @@ def page(client: TestClient, url: str, status: int = 200, **params: str) -> str:
     assert response.status_code == status, response.text[:500]
     assert response.headers["content-type"].startswith("text/html")
     assert "Accept" in response.headers["vary"]
-    return response.text
+    return str(response.text)
 
 
 def select(html: str, name: str) -> str:
@@ -159,7 +160,7 @@ def test_the_chart_data_travels_as_json_and_matches_the_rows(client: TestClient)
 def test_the_sparql_shown_runs_on_the_endpoint_and_answers_the_question(client: TestClient) -> None:
     params = {"region": "18.09.03", "indicator": "jumlah-penduduk", "period": "2022"}
     body = client.get("/questions/village-ranking", params=params).json()
-    editor = page(client, "/sparql", question="village-ranking", **params)
+    editor = page(client, "/sparql", question="village-ranking", **cast(dict[str, Any], params))
     text = textarea(editor)
     assert "#   region = 18.09.03 (Kecamatan Tegineneng)" in text
     assert "ind:jumlah-penduduk" in text and "periode:2022" in text

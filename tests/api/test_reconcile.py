@@ -27,14 +27,21 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT7
 
 from api.app import create_app
-from api.routers.reconcile import Reconciler
 from graph.link.names import NameRules
+from graph.link.reconcile import Reconciler
 from graph.link.regions import RegionLinker
 from graph.reference.regions import LEVELS, RegionIndex
 from graph.settings import PROJECT_DIR, Settings
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "fixtures" / "reconciliation"
 V1_ACCEPT = {"accept": "application/reconciliation.v1+json"}
+# What OpenRefine sends for a desa column with its kecamatan as the "induk" property.
+BAGELEN_UNDER_GEDONG_TATAAN = {
+    "query": "Bagelen",
+    "type": "desa",
+    "type_strict": "should",
+    "properties": [{"pid": "induk", "v": "Gedong Tataan"}],
+}
 
 
 def _load(version: str) -> dict[str, Draft7Validator]:
@@ -81,7 +88,7 @@ def reconcile_02(client: TestClient, queries: dict[str, Any], *, method: str = "
         response = client.get("/reconcile", params=payload)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/json")
-    body = check("0.2", "reconciliation-result-batch", response.json())
+    body: dict[str, Any] = check("0.2", "reconciliation-result-batch", response.json())
     assert list(body) == list(queries)
     return body
 
@@ -96,7 +103,9 @@ def reconcile_1(client: TestClient, queries: list[dict[str, Any]]) -> list[list[
     return [result["candidates"] for result in body["results"]]
 
 
-def one(client: TestClient, query: str, parent: str | None = None, **extra: Any) -> list[dict[str, Any]]:
+def one(
+    client: TestClient, query: str, parent: str | dict[str, str] | None = None, **extra: Any
+) -> list[dict[str, Any]]:
     q: dict[str, Any] = {"query": query, **extra}
     if parent is not None:
         q["properties"] = [{"pid": "induk", "v": parent}]
@@ -235,14 +244,7 @@ def test_nonsense_name_gets_candidates_but_no_match(client: TestClient) -> None:
 
 
 def test_openrefine_form_post_with_type_strict_and_induk_property(client: TestClient) -> None:
-    queries = {
-        "q0": {
-            "query": "Bagelen",
-            "type": "desa",
-            "type_strict": "should",
-            "properties": [{"pid": "induk", "v": "Gedong Tataan"}],
-        }
-    }
+    queries = {"q0": BAGELEN_UNDER_GEDONG_TATAAN}
     check("0.2", "reconciliation-query-batch", queries)
     response = client.post(
         "/reconcile",
@@ -555,7 +557,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.mark.slow
+@pytest.mark.server
 def test_openrefine_session_against_a_real_server(tmp_path: Path) -> None:
     """What OpenRefine does when a user adds the service and reconciles a column."""
     env = {**os.environ, "ONECENTER_STORE_PATH": ":memory:"}
@@ -583,12 +585,7 @@ def test_openrefine_session_against_a_real_server(tmp_path: Path) -> None:
             assert manifest["preview"]["url"] == f"{base}/preview?id={{{{id}}}}"
 
             queries = {
-                "q0": {
-                    "query": "Bagelen",
-                    "type": "desa",
-                    "type_strict": "should",
-                    "properties": [{"pid": "induk", "v": "Gedong Tataan"}],
-                },
+                "q0": BAGELEN_UNDER_GEDONG_TATAAN,
                 "q1": {"query": "Tanjung Rejo", "type": "desa", "type_strict": "should"},
             }
             check("0.2", "reconciliation-query-batch", queries)

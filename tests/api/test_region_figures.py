@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.describe.figures import region_figures
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 HTML = {"Accept": "text/html"}

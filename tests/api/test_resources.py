@@ -14,15 +14,16 @@ from rdflib import Literal, URIRef
 
 from api.app import create_app
 from graph.describe.resources import describe
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.rdf.namespaces import PREFIXES, SKOS
 from graph.settings import load_settings
-from tests.conftest import write_small_table
+from tests.graph.describe.test_resource_rdf import parse_rdf
 from tests.graph.describe.test_resources import (
     DINKES_FILE,
     GERNING_IN_HOME,
     c3_observation,
-    parse_rdf,
+    load_held_draft,
     sha256,
 )
 
@@ -192,16 +193,7 @@ def test_an_unoffered_media_type_is_a_406(client: TestClient, demo: Demo) -> Non
 
 
 def test_a_held_drafts_observation_is_a_404(platform: Platform, tmp_path: Path) -> None:
-    mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
-    assert platform.load(mapping).outcome == "published"
-    table = tmp_path / "penduduk.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    code, _, value = lines[3].split(";")
-    lines[3] = f"{code};2031;{value}"
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    held = platform.load(mapping)
-    assert held.outcome == "held"
-    [violation] = [f for f in held.findings if f.blocks_publication]
+    violation = load_held_draft(platform, tmp_path)
     with TestClient(create_app(platform.settings, platform.store)) as c:
         for accept in ("text/turtle", BROWSER):
             assert c.get(path_of(platform, violation.focus), headers={"accept": accept}).status_code == 404

@@ -15,7 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from tests.conftest import write_small_table
 
 CROSS_AGENCY = """
@@ -125,7 +126,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
-@pytest.mark.slow
+@pytest.mark.server
 def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Path) -> None:
     env = {**os.environ, "ONECENTER_STORE_PATH": str(tmp_path / "store")}
     built = run_cli("build", env=env)

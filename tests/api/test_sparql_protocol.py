@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 
 import graph.answer.sparql
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.rdf.iris import Iris
 from graph.settings import Settings, load_settings
 from graph.store.embedded import EmbeddedStore
@@ -488,7 +489,7 @@ def test_federated_service_calls_are_refused(client: TestClient) -> None:
     ],
 )
 def test_bad_requests_get_the_error_shape(client: TestClient, kwargs: dict[str, object], status: int) -> None:
-    response = client.post("/sparql", **kwargs)  # type: ignore[arg-type]
+    response = client.post("/sparql", **kwargs)
     assert response.status_code == status
     body = response.json()
     assert set(body) == {"ok", "status", "error", "errors"} and body["status"] == status

@@ -16,10 +16,13 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from api.app import create_app
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.settings import load_settings
 from graph.store.embedded import EmbeddedStore
 from tests.servers import running_server
+
+pytestmark = pytest.mark.server
 
 TIME_LIMIT_MS = 1500
 QB = "http://purl.org/linked-data/cube#"
@@ -88,7 +91,11 @@ def test_sparqlwrapper_queries_the_endpoint_unchanged(server: str) -> None:
     for fmt in (TURTLE, XML):
         client.setReturnFormat(fmt)
         converted = client.queryAndConvert()
-        graph = converted if isinstance(converted, Graph) else Graph().parse(data=converted, format="turtle")
+        if isinstance(converted, Graph):
+            graph = converted
+        else:
+            assert isinstance(converted, str | bytes), type(converted)
+            graph = Graph().parse(data=converted, format="turtle")
         assert set(graph.objects()) == {Literal("Kabupaten Pesawaran", lang="id")}
 
 

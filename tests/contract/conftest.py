@@ -10,10 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.settings import Settings
-from graph.store.embedded import EmbeddedStore, Store
-from graph.store.remote import Endpoints, RemoteStore
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import Store
+from graph.store.remote import RemoteStore
+from graph.store.sparql_server import Endpoints
 from tests.contract.server import OxigraphServer
 
 KINDS = ["embedded", "oxigraph-server"]

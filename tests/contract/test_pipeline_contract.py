@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.answer.parameters import Answer, CodeListCache, CodeLists, run_question
+from graph.answer.answers import Answer, run_question
+from graph.answer.code_lists import CodeListCache, CodeLists
 from graph.answer.questions import load_catalogue
 from graph.answer.sparql import run_query
 from graph.check.findings import Finding
@@ -24,8 +25,6 @@ from graph.settings import PROJECT_DIR
 from graph.store.versions import draft_datasets, published_datasets, published_graphs
 from tests.conftest import write_small_table
 from tests.contract.conftest import Demo
-
-pytestmark = pytest.mark.slow
 
 CATALOGUE = load_catalogue(PROJECT_DIR / "questions")
 FUTURE_RULE = "https://w3id.org/onecenter/shapes#PeriodeTidakDiMasaDepan"

@@ -15,8 +15,10 @@ import pytest
 
 from graph.errors import QueryTimeout, SettingsError, StoreError
 from graph.settings import load_settings
-from graph.store.embedded import EmbeddedStore, connect_store
-from graph.store.remote import Endpoints, RemoteStore
+from graph.store.connect import connect_store
+from graph.store.embedded import EmbeddedStore
+from graph.store.remote import RemoteStore
+from graph.store.sparql_server import Endpoints
 from tests.contract.server import OxigraphServer, Proxy, basic, delay, drop, free_port, status
 
 EX = "http://example.org/"

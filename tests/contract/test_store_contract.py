@@ -7,7 +7,7 @@ import pytest
 
 from graph.answer.sparql import syntax_error_position
 from graph.errors import QueryError, StoreError
-from graph.store.embedded import Store
+from graph.store.interface import Store
 
 EX = "http://example.org/"
 G1, G2, G3 = EX + "g1", EX + "g2", EX + "g3"
@@ -225,7 +225,7 @@ def test_substitutions_bind_typed_terms(loaded: Store) -> None:
     assert rows(
         loaded.query(sparql, default_graph=[G3], substitutions={"o": ox.Literal("ada", language="id")})
     )
-    both = {"s": ox.NamedNode(EX + "b"), "o": ox.Literal("2")}
+    both: dict[str, ox.NamedNode | ox.Literal] = {"s": ox.NamedNode(EX + "b"), "o": ox.Literal("2")}
     assert rows(loaded.query(sparql, default_graph=[G2], substitutions=both)) == [(f"<{EX}b>", '"2"')]
 
 

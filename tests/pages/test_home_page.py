@@ -6,16 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.graph.describe.catalog_support import DATASETS
 from tests.pages.conftest import screenshot, sort_by
-
-DATASETS = [
-    "bps-luas-penduduk-kecamatan",
-    "dinkes-stunting-desa",
-    "dinsos-kpm-desa",
-    "disdik-sekolah-kecamatan",
-    "disdukcapil-penduduk-desa",
-    "dpupr-air-sanitasi-desa",
-]
 
 
 def test_home_shows_the_six_demo_datasets_their_freshness_and_each_agencys_coherence(

@@ -22,23 +22,20 @@ def answer_json(server: str, url: str) -> dict[str, Any]:
 
 def column(page: Page, name: str) -> list[str]:
     """The cells of one column of the answer table, as shown."""
-    index = page.eval_on_selector(
-        "#answer-table", f"t => [...t.tHead.rows[0].cells].findIndex(c => c.dataset.column === '{name}')"
-    )
-    cells: list[str] = page.eval_on_selector_all(
-        f"#answer-table tbody tr td:nth-child({index + 1})", "cells => cells.map(c => c.textContent.trim())"
-    )
-    return cells
+    return _cells(page, name, "cells => cells.map(c => c.textContent.trim())")
 
 
 def sort_values(page: Page, name: str) -> list[str]:
+    """The values one column of the answer table sorts by."""
+    return _cells(page, name, "cells => cells.map(c => c.dataset.sort)")
+
+
+def _cells(page: Page, name: str, read: str) -> list[str]:
     index = page.eval_on_selector(
         "#answer-table", f"t => [...t.tHead.rows[0].cells].findIndex(c => c.dataset.column === '{name}')"
     )
-    values: list[str] = page.eval_on_selector_all(
-        f"#answer-table tbody tr td:nth-child({index + 1})", "cells => cells.map(c => c.dataset.sort)"
-    )
-    return values
+    cells: list[str] = page.eval_on_selector_all(f"#answer-table tbody tr td:nth-child({index + 1})", read)
+    return cells
 
 
 def chart_points(page: Page) -> list[int]:

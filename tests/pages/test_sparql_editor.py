@@ -7,8 +7,7 @@ from urllib.parse import quote
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.pages.conftest import PageLog, screenshot
-from tests.pages.test_questions_page import sort_by
+from tests.pages.conftest import PageLog, screenshot, sort_by
 
 
 def editor_text(page: Page) -> str:

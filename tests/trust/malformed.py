@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
 
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -145,7 +146,7 @@ def nearly_good_csv(draw: st.DrawFn) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def workbook_bytes(table: list[list[object]]) -> bytes:
+def workbook_bytes(table: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

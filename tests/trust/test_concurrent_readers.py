@@ -34,6 +34,8 @@ from tests.servers import running_server
 from tests.trust.figures import record_figures
 from tests.trust.versions import Version, observation_of, observations_query, which_version, write_versions
 
+pytestmark = pytest.mark.server
+
 RELOADS = 4  # after A and B are each published once, while the readers read
 READERS = 3
 QUESTION = "/questions/indicator-by-region.json"
@@ -58,6 +60,70 @@ def question_answer(body: dict[str, Any]) -> dict[str, float]:
     return {row["region_code"]: float(row["value"]) for row in body["rows"]}
 
 
+class Readers:
+    """Reader threads asking ``/sparql`` and the question in turn until the block ends; which
+    version each answer was, and what failed."""
+
+    def __init__(
+        self, base: str, sparql: str, versions: dict[str, Version], answers: dict[str, dict[str, float]]
+    ):
+        self.base, self.sparql, self.versions, self.answers = base, sparql, versions, answers
+        self.stop = threading.Event()
+        self.seen: Counter[str] = Counter()
+        self.failures: list[str] = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self._read, name=f"reader-{i}") for i in range(READERS)]
+
+    def __enter__(self) -> Readers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=120)
+
+    def _read(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            turn = 0
+            while not self.stop.is_set():
+                turn += 1
+                try:
+                    key = self._ask(client, sparql=bool(turn % 2))
+                except (AssertionError, httpx.HTTPError) as exc:
+                    with self.lock:
+                        self.failures.append(f"{type(exc).__name__}: {str(exc)[:500]}")
+                    continue
+                with self.lock:
+                    self.seen[key] += 1
+                    if key.endswith("None"):
+                        self.failures.append(key)
+
+    def _ask(self, client: httpx.Client, *, sparql: bool) -> str:
+        """One read: ``sparql A``, ``question B``, ... (``None``: neither version's answer)."""
+        if sparql:
+            return f"sparql {read_sparql(client, self.sparql, self.versions)}"
+        answer = question_answer(ask_question(client))
+        return f"question {next((n for n, a in self.answers.items() if a == answer), None)}"
+
+
+def answers_of_each_version(
+    platform: Platform, base: str, sparql: str, versions: dict[str, Version]
+) -> dict[str, dict[str, float]]:
+    """The question's answer while A is published, then while B is (A is published already)."""
+    answers: dict[str, dict[str, float]] = {}
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for name in ("A", "B"):
+            if name == "B":
+                assert platform.load(versions[name].mapping).outcome == "published"
+            version = read_sparql(client, sparql, versions)
+            assert version == name
+            answers[name] = question_answer(ask_question(client))
+    assert answers["A"] != answers["B"]
+    return answers
+
+
 @pytest.mark.slow
 # The same lost file, met in the server's threads, leaves pyoxigraph results dropped off-thread.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -71,72 +137,29 @@ def test_readers_during_reloads_see_one_whole_version(tmp_path: Path, server_for
     try:
         assert platform.load(versions["A"].mapping).outcome == "published"
         base = server_for(settings.store_location)
-        answers: dict[str, dict[str, float]] = {}
-        with httpx.Client(base_url=base, timeout=60) as client:
-            for name in ("A", "B"):
-                if name == "B":
-                    assert platform.load(versions[name].mapping).outcome == "published"
-                version = read_sparql(client, sparql, versions)
-                assert version == name
-                answers[name] = question_answer(ask_question(client))
-        assert answers["A"] != answers["B"]
-
-        stop = threading.Event()
-        seen: Counter[str] = Counter()
-        failures: list[str] = []
-        lock = threading.Lock()
-
-        def read() -> None:
-            with httpx.Client(base_url=base, timeout=60) as client:
-                turn = 0
-                while not stop.is_set():
-                    turn += 1
-                    try:
-                        if turn % 2:
-                            version = read_sparql(client, sparql, versions)
-                            key = f"sparql {version}"
-                        else:
-                            answer = question_answer(ask_question(client))
-                            version = next((n for n, a in answers.items() if a == answer), None)
-                            key = f"question {version}"
-                    except (AssertionError, httpx.HTTPError) as exc:
-                        with lock:
-                            failures.append(f"{type(exc).__name__}: {str(exc)[:500]}")
-                        continue
-                    with lock:
-                        seen[key] += 1
-                        if version is None:
-                            failures.append(key)
-
-        readers = [threading.Thread(target=read, name=f"reader-{i}") for i in range(READERS)]
-        for thread in readers:
-            thread.start()
-        began = time.monotonic()
+        answers = answers_of_each_version(platform, base, sparql, versions)
         published = "B"
-        try:
+        with Readers(base, sparql, versions, answers) as readers:
+            began = time.monotonic()
             for _ in range(RELOADS):
                 published = "A" if published == "B" else "B"
                 assert platform.load(versions[published].mapping).outcome == "published"
             # Let the readers see the last version too.
             time.sleep(1.0)
-        finally:
-            stop.set()
-            for thread in readers:
-                thread.join(timeout=120)
         seconds = time.monotonic() - began
     finally:
         platform.close()
 
-    assert not failures, failures[:5]
+    seen = readers.seen
+    assert not readers.failures, readers.failures[:5]
     assert not any(k.endswith("None") for k in seen)
-    reads = sum(seen.values())
     assert seen[f"sparql {published}"] + seen[f"question {published}"] > 0
     record_figures(
         "concurrent_readers",
         {
             "reloads": RELOADS,
             "readers": READERS,
-            "reads_checked": reads,
+            "reads_checked": sum(seen.values()),
             "reads_by_endpoint_and_version": dict(seen),
             "mixed_or_partial": 0,
             "errors_5xx": 0,

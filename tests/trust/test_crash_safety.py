@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,8 @@ from tests.trust.versions import (
     which_version,
     write_versions,
 )
+
+pytestmark = pytest.mark.kill
 
 SEED = int(os.environ.get("TRUST_CRASH_SEED", "20261128"))
 KILLS = 16  # kills wanted
@@ -174,6 +177,70 @@ def inspect(location: Path, iris: Iris, versions: dict[str, Version]) -> tuple[s
         store.close()
 
 
+@dataclass
+class Campaign:
+    """Loads killed at random points, one run to the end every few kills, and what each left."""
+
+    loads: Loads
+    location: Path
+    iris: Iris
+    versions: dict[str, Version]
+    published: str  # the version the public sees now
+    durations: list[float]  # of loads that ran to the end: they set the kill window
+    version_quads: int
+    outcomes: Counter[str] = field(default_factory=Counter)
+    kills: int = 0
+    completed: int = 0
+    largest_stray: int = 0
+    delays: list[float] = field(default_factory=list)
+
+    def _target(self) -> str:
+        return "A" if self.published == "B" else "B"
+
+    def complete_one(self) -> None:
+        """The next load after a kill succeeds, publishes and clears the leftovers."""
+        target = self._target()
+        killed, seconds = self.loads.run(self.versions[target].mapping, None)
+        self.durations.append(seconds)
+        after, strays, _ = inspect(self.location, self.iris, self.versions)
+        assert not killed and after == target and not strays, (after, strays)
+        self.published = after
+        self.completed += 1
+
+    def kill_one(self, rng: random.Random) -> None:
+        """Start a load of the other version, kill it after a random delay, and check the store."""
+        target = self._target()
+        # Loads on a busy machine vary: the window follows the loads that ran to the end.
+        delay = rng.uniform(0.0, statistics.median(self.durations) * 1.05)
+        killed, seconds = self.loads.run(self.versions[target].mapping, delay)
+        after, strays, stray_quads = inspect(self.location, self.iris, self.versions)
+        assert after in (self.published, target), (
+            f"after a kill {delay:.2f} s into loading {target} over {self.published}, the public "
+            f"observations are neither A nor B (seed {SEED})"
+        )
+        if not killed:
+            self.outcomes["finished before the kill"] += 1
+            self.durations.append(seconds)
+            assert after == target and not strays
+            self.published = after
+            return
+        self.kills += 1
+        self.delays.append(round(delay, 2))
+        self.largest_stray = max(self.largest_stray, stray_quads)
+        if after == target:
+            point = "after publication"
+        elif not strays:
+            point = "before writing"
+        elif stray_quads < self.version_quads:
+            point = "while writing the version graph"
+        else:
+            point = "after writing, before publication"
+        self.outcomes[point] += 1
+        self.published = after
+        if self.kills % COMPLETE_EVERY == 0:
+            self.complete_one()
+
+
 @pytest.mark.slow
 def test_kill_9_during_load_leaves_previous_or_new_version(tmp_path: Path) -> None:
     print(f"\n[trust] crash safety seed {SEED} (set TRUST_CRASH_SEED to replay)")
@@ -194,77 +261,31 @@ def test_kill_9_during_load_leaves_previous_or_new_version(tmp_path: Path) -> No
 
     loads = Loads(tmp_path, child_env(settings, tmp_path), tmp_path / "loads.log")
     began = time.monotonic()
-    outcomes: Counter[str] = Counter()
-    kills = completed = 0
-    largest_stray = 0
-    delays: list[float] = []
     try:
         # One load run to the end: it must publish B, and its length sets the kill window.
         _, first_s = loads.run(versions["B"].mapping, None)
-        durations = [first_s]
         published, strays, _ = inspect(location, iris, versions)
         assert published == "B" and not strays
-        version_quads = published_quads(location, iris)
-
-        def complete_one() -> None:
-            """The next load after a kill succeeds, publishes and clears the leftovers."""
-            nonlocal published, completed
-            target = "A" if published == "B" else "B"
-            killed, seconds = loads.run(versions[target].mapping, None)
-            durations.append(seconds)
-            after, strays, _ = inspect(location, iris, versions)
-            assert not killed and after == target and not strays, (after, strays)
-            published = after
-            completed += 1
-
-        while kills < KILLS and (kills < MIN_KILLS or time.monotonic() - began < BUDGET_S):
-            target = "A" if published == "B" else "B"
-            # Loads on a busy machine vary: the window follows the loads that ran to the end.
-            delay = rng.uniform(0.0, statistics.median(durations) * 1.05)
-            killed, seconds = loads.run(versions[target].mapping, delay)
-            after, strays, stray_quads = inspect(location, iris, versions)
-            assert after in (published, target), (
-                f"after a kill {delay:.2f} s into loading {target} over {published}, the public "
-                f"observations are neither A nor B (seed {SEED})"
-            )
-            if not killed:
-                outcomes["finished before the kill"] += 1
-                durations.append(seconds)
-                assert after == target and not strays
-                published = after
-                continue
-            kills += 1
-            delays.append(round(delay, 2))
-            largest_stray = max(largest_stray, stray_quads)
-            if after == target:
-                point = "after publication"
-            elif not strays:
-                point = "before writing"
-            elif stray_quads < version_quads:
-                point = "while writing the version graph"
-            else:
-                point = "after writing, before publication"
-            outcomes[point] += 1
-            published = after
-            if kills % COMPLETE_EVERY == 0:
-                complete_one()
-        complete_one()  # and after the last kill, one more load to the end
+        run = Campaign(loads, location, iris, versions, published, [first_s], published_quads(location, iris))
+        while run.kills < KILLS and (run.kills < MIN_KILLS or time.monotonic() - began < BUDGET_S):
+            run.kill_one(rng)
+        run.complete_one()  # and after the last kill, one more load to the end
     finally:
         loads.close()
 
-    assert kills >= MIN_KILLS
+    assert run.kills >= MIN_KILLS
     record_figures(
         "crash_safety",
         {
             "seed": SEED,
-            "kills": kills,
-            "kills_survived": kills,  # every kill passed the checks above, or the test failed
-            "kills_by_point": dict(outcomes),
-            "loads_completed_after_kills": completed,
-            "version_graph_quads": version_quads,
-            "largest_stray_graph_quads": largest_stray,
-            "load_seconds_median": round(statistics.median(durations), 2),
-            "kill_delays_s": delays,
+            "kills": run.kills,
+            "kills_survived": run.kills,  # every kill passed the checks above, or the test failed
+            "kills_by_point": dict(run.outcomes),
+            "loads_completed_after_kills": run.completed,
+            "version_graph_quads": run.version_quads,
+            "largest_stray_graph_quads": run.largest_stray,
+            "load_seconds_median": round(statistics.median(run.durations), 2),
+            "kill_delays_s": run.delays,
             "seconds": round(time.monotonic() - began, 1),
             "dataset": DATASET,
             "observations_per_version": len(versions["A"].observations),

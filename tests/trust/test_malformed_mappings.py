@@ -29,7 +29,9 @@ from tests.trust.figures import record_figures
 from tests.trust.hypothesis_settings import trust_settings
 from tests.trust.test_malformed_tables import MAPPING, Baseline
 
-VALID = yaml.safe_load(MAPPING.format(table="tabel.csv"))
+pytestmark = pytest.mark.fuzz
+
+VALID: dict[str, Any] = yaml.safe_load(MAPPING.format(table="tabel.csv"))
 
 scalars = st.one_of(
     st.none(),
@@ -99,7 +101,7 @@ PATHS = paths(VALID)
 @st.composite
 def mutated(draw: st.DrawFn) -> dict[str, Any]:
     """The valid mapping with one to three parts changed."""
-    tree = copy.deepcopy(VALID)
+    tree: dict[str, Any] = copy.deepcopy(VALID)
     for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
         path = draw(st.sampled_from(PATHS))
         parent: Any = tree
@@ -173,7 +175,7 @@ TARGETED: list[tuple[tuple[Any, ...], list[Any]]] = [
 @st.composite
 def targeted(draw: st.DrawFn) -> dict[str, Any]:
     """The valid mapping with one to three settings given values that parse but may not fit."""
-    tree = copy.deepcopy(VALID)
+    tree: dict[str, Any] = copy.deepcopy(VALID)
     for path, choices in draw(
         st.lists(st.sampled_from(TARGETED), min_size=1, max_size=3, unique_by=lambda t: t[0])
     ):

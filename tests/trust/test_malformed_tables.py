@@ -27,6 +27,8 @@ from tests.trust.figures import record_figures
 from tests.trust.hypothesis_settings import trust_settings
 from tests.trust.malformed import DESA, HEADER, csv_bytes, nearly_good_csv, workbook_bytes, xlsx_bytes
 
+pytestmark = pytest.mark.fuzz
+
 MAPPING = """\
 dataset:
   id: uji-rusak

@@ -17,7 +17,7 @@ from graph.answer.sparql import run_query
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC
 from graph.settings import PROJECT_DIR
-from graph.store.embedded import Store
+from graph.store.interface import Store
 from graph.store.versions import published_datasets
 
 DATASET = "dinsos-kpm-desa"

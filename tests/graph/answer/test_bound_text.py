@@ -8,12 +8,15 @@ import pyoxigraph as ox
 import pytest
 
 import graph.answer.bound_text
-from graph.answer.bound_text import bind_into_text, prefix_lines, term_text, tokenize
-from graph.answer.parameters import CodeListCache, run_question
-from graph.answer.question_pages import prefix_map, question_sparql
-from graph.answer.questions import load_catalogue
+from graph.answer.answers import run_question
+from graph.answer.bound_text import bind_into_text, prefix_lines, term_text
+from graph.answer.code_lists import CodeListCache
+from graph.answer.editor_texts import question_sparql
+from graph.answer.questions import load_catalogue, prefix_map
 from graph.answer.sparql import run_query
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
+from graph.rdf.sparql_text import tokenize
 from graph.settings import PROJECT_DIR
 
 Demo = tuple[Platform, list[LoadReport]]
@@ -33,7 +36,9 @@ def _rows(outcome_rows: list[list[object]]) -> list[list[str]]:
     return [[str(t) for t in row] for row in outcome_rows]
 
 
-CASES = [(q, []) for q in sorted(CATALOGUE.questions)] + sorted(OTHER_VALUES.items())
+CASES: list[tuple[str, list[tuple[str, str]]]] = [(q, []) for q in sorted(CATALOGUE.questions)] + sorted(
+    OTHER_VALUES.items()
+)
 
 
 @pytest.mark.parametrize(("question_id", "given"), CASES)
@@ -87,9 +92,9 @@ def test_a_bound_column_stays_a_column_and_an_emptied_group_by_keeps_a_constant(
     )
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("urn:o"), ox.NamedNode("urn:period"), period))
-    assert [
-        s["n"].value for s in store.query(prefix_lines(text, {"periode": "https://x.id/id/periode/"}) + text)
-    ] == ["1"]
+    solutions = store.query(prefix_lines(text, {"periode": "https://x.id/id/periode/"}) + text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    assert [s["n"].value for s in solutions] == ["1"]
 
 
 def test_terms_are_written_readably_and_safely() -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from graph.answer.answers import run_question
+from graph.answer.code_lists import read_code_lists
 from graph.answer.columnar import answer_rows
-from graph.answer.parameters import bind_parameters, read_code_lists, run_question
+from graph.answer.parameters import bind_parameters
 from graph.answer.questions import Catalogue, load_catalogue
 from graph.answer.view import ObservationView, read_view
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 

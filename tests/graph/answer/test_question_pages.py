@@ -5,33 +5,8 @@ from __future__ import annotations
 import doctest
 
 import graph.answer.question_pages
-from graph.answer.parameters import Answer, CodeListCache, CodeLists, run_question
-from graph.answer.question_pages import (
-    answer_cells,
-    chart_data,
-    editor_starter,
-    form_controls,
-    indicator_agencies,
-    question_indicators,
-)
-from graph.answer.questions import load_catalogue
-from graph.answer.sparql import run_query
-from graph.publish.platform import LoadReport, Platform
-from graph.settings import PROJECT_DIR
-
-Demo = tuple[Platform, list[LoadReport]]
-CATALOGUE = load_catalogue(PROJECT_DIR / "questions")
-
-
-def lists(demo: Demo) -> CodeLists:
-    platform, _ = demo
-    return CodeListCache().get(platform.store, platform.iris, platform.settings.home_region)
-
-
-def answer(demo: Demo, question_id: str, **params: str) -> Answer:
-    platform, _ = demo
-    question = CATALOGUE.get(question_id)
-    return run_question(platform.store, platform.iris, question, params, lists(demo), max_rows=10_000)
+from graph.answer.question_pages import answer_cells, chart_data, form_controls
+from tests.graph.answer.demo_answers import CATALOGUE, Demo, answer, choices
 
 
 def test_cells_sort_numbers_by_value_keep_years_together_and_link_regions(demo: Demo) -> None:
@@ -76,37 +51,18 @@ def test_charts_follow_the_question_metadata(demo: Demo) -> None:
 
 def test_form_controls_offer_the_choices_and_select_the_values(demo: Demo) -> None:
     question = CATALOGUE.get("stunting-water-priority-villages")
-    controls = {c.name: c for c in form_controls(question, lists(demo), {"region": "18.09.05"})}
+    controls = {c.name: c for c in form_controls(question, choices(demo), {"region": "18.09.05"})}
     region = controls["region"]
     assert region.kind == "select" and [o.value for o in region.options if o.selected] == ["18.09.05"]
     assert ("18.09", "Kabupaten Pesawaran") in [(o.value, o.text) for o in region.options]
     threshold = controls["min_stunting_pct"]
     assert threshold.kind == "number" and threshold.value == "20" and threshold.step == "any"
-    refused = {c.name: c for c in form_controls(question, lists(demo), {"region": "99"}, ["region"])}
+    refused = {c.name: c for c in form_controls(question, choices(demo), {"region": "99"}, ["region"])}
     assert refused["region"].invalid and [o.value for o in refused["region"].options if o.selected] == [
         "18.09"
     ]
-    coverage = form_controls(CATALOGUE.get("agency-coverage"), lists(demo), {})
+    coverage = form_controls(CATALOGUE.get("agency-coverage"), choices(demo), {})
     assert all(c.options[0].value == "" and c.options[0].selected for c in coverage)  # optional: "all"
-
-
-def test_sources_name_the_indicators_and_their_agencies(demo: Demo) -> None:
-    platform, _ = demo
-    indicators = question_indicators(CATALOGUE.get("stunting-vs-safe-water"), platform.iris)
-    assert indicators == (
-        platform.iris.indicator("prevalensi-stunting"),
-        platform.iris.indicator("persen-air-minum-layak"),
-    )
-    agencies = indicator_agencies(platform.store, platform.iris)
-    assert agencies[indicators[0]] == (platform.iris.agency("dinkes"),)
-    assert agencies[indicators[1]] == (platform.iris.agency("dpupr"),)
-
-
-def test_the_editor_starter_runs(demo: Demo) -> None:
-    platform, _ = demo
-    text = editor_starter(platform.iris, platform.settings.home_region)
-    outcome = run_query(platform.store, platform.iris, text, max_rows=100)
-    assert outcome.variables == ["wilayah", "kode", "nama"] and len(outcome.rows) == 11
 
 
 def test_docstring_examples_hold() -> None:

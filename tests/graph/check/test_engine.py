@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pyshacl
 import pytest
 import rdflib
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
-from graph.check.engine import Shapes, validate
+from graph.check.engine import validate
+from graph.check.shapes import Shapes
 from graph.errors import ReferenceDataError
 from graph.settings import PROJECT_DIR
 from graph.store.embedded import EmbeddedStore
+from tests.scripts import import_script
 
 PREFIXES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -70,20 +70,9 @@ ex:lonely ex:other 1 .
 
 def pyshacl_keys(data: rdflib.Graph, shapes: rdflib.Graph) -> set[tuple[str, str, str | None, str, str]]:
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True)
-    owner = {str(ps): str(ns) for ns, ps in shapes.subject_objects(SH.property)}
-    keys = set()
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        source = str(report.value(result, SH.sourceShape))
-        path = report.value(result, SH.resultPath)
-        keys.add(
-            (
-                str(report.value(result, SH.focusNode)),
-                str(report.value(result, SH.sourceConstraintComponent)),
-                None if path is None else str(path),
-                str(report.value(result, SH.resultSeverity)),
-                owner.get(source, source),
-            )
-        )
+    # Read as our findings' keys: one reading, shared with scripts/bench_validation.py.
+    reference = import_script("shacl_reference")
+    keys: set[tuple[str, str, str | None, str, str]] = reference.pyshacl_keys(report, shapes)
     return keys
 
 
@@ -166,24 +155,3 @@ def test_untranslated_component_is_refused_not_skipped() -> None:
     )
     with pytest.raises(ReferenceDataError, match="#or"):
         Shapes.from_graph(shapes)
-
-
-def test_tracing_on_threads_finds_what_one_thread_finds(demo) -> None:  # type: ignore[no-untyped-def]
-    # Coherence findings of the demo point at observations with their source rows and
-    # cells as written; traced in batches of 7 on two threads, or one by one, alike.
-    from graph.check.engine import trace_findings
-    from graph.store.versions import published_graphs
-
-    platform, _ = demo
-    graphs = published_graphs(platform.store, platform.iris)
-    findings = validate(platform.store, platform.shapes, graphs)
-    assert len(findings) >= 10
-
-    def traced(workers: int, batch: int) -> list[tuple[object, ...]]:
-        copies = [dataclasses.replace(f) for f in findings]
-        trace_findings(platform.store, graphs, copies, batch=batch, workers=workers)
-        return [(f.focus, f.dataset, f.agency, f.file, f.sheet, f.row, f.column, f.raw) for f in copies]
-
-    alone, threaded = traced(1, 10_000), traced(2, 7)
-    assert alone == threaded
-    assert sum(t[5] is not None and t[7] is not None for t in alone) >= 5  # rows and raw cells found

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import rdflib
 
-from graph.check.engine import Shapes, validate
+from graph.check.engine import validate
+from graph.check.shapes import Shapes
 from graph.publish.platform import Platform
 from graph.store.embedded import EmbeddedStore
 from tests.conftest import SMALL_MAPPING

@@ -59,6 +59,10 @@ def test_load_hold_then_publish_with_a_reason(store: Path, tmp_path: Path) -> No
     assert refused.exit_code == 1 and "accept-violations" in refused.output
     assert state(store)[0] == published
 
+    # A dataset without a held draft is wrong input (2), not refused data (1).
+    nothing_held = runner.invoke(app, ["publish", "tidak-ada"])
+    assert nothing_held.exit_code == 2 and "no held draft" in nothing_held.output
+
     accepted = runner.invoke(
         app, ["publish", "uji-penduduk", "--accept-violations", "dikonfirmasi dinas", "--by", "Walidata"]
     )

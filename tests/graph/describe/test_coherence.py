@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.check.findings import Finding
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 
 VIOLATION = "http://www.w3.org/ns/shacl#Violation"
 

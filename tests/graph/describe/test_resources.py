@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import warnings
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
-import rdflib
 
-from graph.describe.resources import describe, resolve, serialize
-from graph.publish.platform import LoadReport, Platform
+from graph.check.findings import Finding
+from graph.describe.resources import describe, resolve
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.rdf.iris import Iris, local_path, path_iris
 from graph.rdf.namespaces import DCTERMS, OC, PREFIXES, PROV, QB, SKOS
 from tests.conftest import write_small_table
@@ -137,7 +136,7 @@ def test_the_c3_observation_traces_back_to_its_source_cell_load_and_finding(demo
     assert cell.file == platform.iris.file(cell.sha256)
     load = chain.load
     assert load is not None and load.kind == "load" and load.started and load.ended
-    assert load.outcome == OC + "outcomePublished"
+    assert load.outcome == "published" and load.outcome_iri == OC + "outcomePublished"
     assert platform.iris.agency("dinkes") in load.agents
     assert load.mapping_name is not None and load.mapping_name.endswith("dinkes-stunting-desa.yaml")
     assert load.mapping_sha256 == sha256(settings.mappings_path / "dinkes-stunting-desa.yaml")
@@ -147,10 +146,10 @@ def test_the_c3_observation_traces_back_to_its_source_cell_load_and_finding(demo
         "https://w3id.org/onecenter/shapes#BalitaStuntingTidakMelebihiDitimbang"
     ]
     assert violations[0].value == "223" and violations[0].report == load.report
-    assert violations[0].messages[0].language == "id" and "223" in violations[0].messages[0].value
+    assert "223" in violations[0].message_id and "223" in violations[0].message.en
     [acceptance] = chain.acceptances
     assert violations[0].accepted_by == (acceptance.iri,)
-    assert acceptance.comment and acceptance.decided_by and acceptance.date
+    assert acceptance.reason and acceptance.decided_by and acceptance.decided_on
     assert chain.publications == ()  # published by the load itself
     # The chain's triples are in the RDF description too.
     triples = set(found.graph())
@@ -173,7 +172,7 @@ def test_the_c3_observation_traces_back_to_its_source_cell_load_and_finding(demo
         )
         in triples
     )
-    assert any(t.subject.value == acceptance.iri for t in triples)
+    assert any(t.subject == ox.NamedNode(acceptance.iri or "") for t in triples)
 
 
 def test_a_dataset_counts_all_its_observations_and_shows_a_bounded_few(demo: Demo) -> None:
@@ -189,7 +188,9 @@ def test_a_dataset_counts_all_its_observations_and_shows_a_bounded_few(demo: Dem
     assert observations.subjects == tuple(sorted(observations.subjects))
     assert found.truncated
     incoming = [
-        t for t in found.graph() if t.predicate.value == QB + "dataSet" and t.object.value == found.iri
+        t
+        for t in found.graph()
+        if t.predicate.value == QB + "dataSet" and t.object == ox.NamedNode(found.iri)
     ]
     assert len(incoming) == 7
 
@@ -204,7 +205,7 @@ def test_an_indicator_has_its_definition_and_labels_in_both_languages(demo: Demo
         "en",
         "id",
     }
-    assert platform.iris.agency("dinkes") in {t.object.value for t in found.triples}
+    assert ox.NamedNode(platform.iris.agency("dinkes")) in {t.object for t in found.triples}
     assert found.label(platform.iris.agency("dinkes")) == "Dinas Kesehatan"
 
 
@@ -236,37 +237,12 @@ def test_labels_come_indonesian_first(demo: Demo) -> None:
     assert found.title("id") == "Dinas Kesehatan" and found.title("en") == "Health Office"
 
 
-def parse_rdf(data: bytes | str, fmt: str) -> rdflib.Graph:
-    """Parse with rdflib: an independent reader of what pyoxigraph wrote."""
-    with warnings.catch_warnings():
-        # rdflib 7.6's JSON-LD parser builds its own (deprecated) ConjunctiveGraph internally.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return rdflib.Graph().parse(data=data, format=fmt)
-
-
-def test_every_rdf_format_serializes_the_same_triples(demo: Demo) -> None:
-    platform, _ = demo
-    found = describe(platform.store, platform.iris, c3_observation(platform))
-    assert found is not None
-    reference = parse_rdf(serialize(found, platform.iris, "application/n-triples"), "nt")
-    assert len(reference) == len(found.graph())
-    for media_type, fmt in [
-        ("text/turtle", "turtle"),
-        ("application/ld+json", "json-ld"),
-        ("application/rdf+xml", "xml"),
-    ]:
-        parsed = parse_rdf(serialize(found, platform.iris, media_type), fmt)
-        assert set(parsed) == set(reference), media_type
-    with pytest.raises(ValueError):
-        serialize(found, platform.iris, "image/png")
-
-
 # --- drafts stay unseen ------------------------------------------------------------------------
 
 
-def test_a_held_drafts_observation_is_not_described_until_it_is_published(
-    platform: Platform, tmp_path: Path
-) -> None:
+def load_held_draft(platform: Platform, tmp_path: Path) -> Finding:
+    """Publish a small table, then load it again with a year that has not come (2031): the
+    draft is held. The violation that holds it."""
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     assert platform.load(mapping).outcome == "published"
     table = tmp_path / "penduduk.csv"
@@ -277,7 +253,13 @@ def test_a_held_drafts_observation_is_not_described_until_it_is_published(
     held = platform.load(mapping)
     assert held.outcome == "held"
     [violation] = [f for f in held.findings if f.blocks_publication]
-    draft_obs = violation.focus
+    return violation
+
+
+def test_a_held_drafts_observation_is_not_described_until_it_is_published(
+    platform: Platform, tmp_path: Path
+) -> None:
+    draft_obs = load_held_draft(platform, tmp_path).focus
     assert "/2031/" in draft_obs
     # The held report naming it is public, yet the observation itself is not described.
     assert describe(platform.store, platform.iris, draft_obs) is None
@@ -293,11 +275,11 @@ def test_a_held_drafts_observation_is_not_described_until_it_is_published(
     now_public = describe(platform.store, platform.iris, draft_obs)
     assert now_public is not None and now_public.provenance is not None
     chain = now_public.provenance
-    assert chain.load is not None and chain.load.outcome == OC + "outcomeHeld"
+    assert chain.load is not None and chain.load.outcome == "held"
     [publication] = chain.publications
-    assert publication.kind == "publication" and publication.outcome == OC + "outcomePublished"
+    assert publication.kind == "publication" and publication.outcome == "published"
     assert platform.iris.person("Walidata Uji") in publication.agents
     accepted = [f for f in chain.findings if f.accepted_by]
     assert accepted and chain.acceptances
-    assert chain.acceptances[0].comment == "uji: tahun 2031 diterima"
+    assert chain.acceptances[0].reason == "uji: tahun 2031 diterima"
     assert any(t.predicate.value == DCTERMS + "date" for t in now_public.graph())

@@ -19,7 +19,8 @@ from graph.insight.choropleth import (
     load_boundaries,
     map_values,
 )
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR
 
 Demo = tuple[Platform, list[LoadReport]]

@@ -1,4 +1,4 @@
-"""Insight on the demo graph, checked against the agencies' raw tables read with pandas.
+"""Correlation on the demo graph, checked against the agencies' raw tables read with pandas.
 
 The independent side never touches the graph: it reads data/*.csv|xlsx, joins on the
 codes (or names, where an agency writes names only) and computes with numpy/scipy.
@@ -6,8 +6,6 @@ codes (or names, where an agency writes names only) and computes with numpy/scip
 
 from __future__ import annotations
 
-import itertools
-import math
 from typing import Any
 
 import numpy as np
@@ -16,24 +14,12 @@ import pytest
 from scipy import stats
 
 from graph.errors import ParameterError
-from graph.insight.correlate import (
-    CAVEAT,
-    Correlation,
-    IndicatorInfo,
-    IndicatorValues,
-    InsightCatalogue,
-    InsightInputs,
-    adjust_p_values,
-    correlate,
-    correlation_stats,
-    discover,
-    indicator_values,
-    read_catalogue,
-    studentized_residuals,
-)
-from graph.publish.platform import LoadReport, Platform
+from graph.insight.catalogue import InsightCatalogue
+from graph.insight.correlate import Correlation, correlate
+from graph.insight.wording import CAVEAT
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR
-from graph.store.embedded import Store
 
 Demo = tuple[Platform, list[LoadReport]]
 DATA = PROJECT_DIR / "data"
@@ -96,12 +82,6 @@ def disdik_dropouts(year: int, home_region: str) -> pd.Series:
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def catalogue(demo: Demo) -> InsightCatalogue:
-    platform, _ = demo
-    return read_catalogue(platform.store, platform.iris, platform.settings.home_region)
 
 
 def run_correlate(
@@ -302,269 +282,3 @@ def test_without_a_period_the_latest_well_covered_year_is_used(
     found = run_correlate(demo, catalogue, "kpm-pkh", "kpm-bpnt", "desa", None)
     assert found.period == str(sorted(set(years))[-2]) and len(found.table) > 100
     assert str(stray) in catalogue.years("kpm-pkh", "desa")
-
-
-# --- aggregation rules on a constructed table ------------------------------------------------------
-
-
-def _indicator(
-    slug: str, kind: str, numerator: str | None = None, denominator: str | None = None
-) -> IndicatorInfo:
-    text = {"id": slug, "en": slug}
-    return IndicatorInfo(
-        slug, f"urn:x:{slug}", text, "unit", text, kind, "agency", text, None, numerator, denominator
-    )
-
-
-def test_aggregation_rules_on_a_constructed_table() -> None:
-    regions = pd.DataFrame(
-        {
-            "code": ["K1", "K2", "D1", "D2", "D3"],
-            "iri": [f"urn:r:{c}" for c in ("K1", "K2", "D1", "D2", "D3")],
-            "label": ["K1", "K2", "D1", "D2", "D3"],
-            "level": ["kecamatan", "kecamatan", "desa", "desa", "desa"],
-            "parent": ["", "", "K1", "K1", "K2"],
-        }
-    ).set_index("code")
-    rows = [
-        ("pop", "D1", "jenis-kelamin=L", 10),
-        ("pop", "D1", "jenis-kelamin=P", 12),
-        ("pop", "D2", "jenis-kelamin=L", 5),  # P missing: an incomplete breakdown
-        ("pop", "D3", "", 7),  # a published total wins over its parts
-        ("pop", "D3", "jenis-kelamin=L", 3),
-        ("num", "D1", "", 1),
-        ("num", "D2", "", 2),
-        ("num", "D3", "", 0),
-        ("den", "D1", "", 10),
-        ("den", "D2", "", 0),
-        ("den", "D3", "", 5),
-        ("dup", "D1", "", 4),
-        ("dup", "D1", "", 5),  # two datasets give the same figure differently
-        ("dup", "D2", "", 6),
-        ("rate", "D1", "jenjang=SD", 0.5),  # a ratio broken down, without a total
-        ("rate", "D1", "jenjang=SMP", 0.7),
-    ]
-    observations = pd.DataFrame(
-        [
-            {
-                "indicator": i,
-                "code": c,
-                "level": regions.at[c, "level"],
-                "dims": d,
-                "value": float(v),
-                "obs": f"urn:o:{n}",
-            }
-            for n, (i, c, d, v) in enumerate(rows)
-        ]
-    )
-    indicators = {
-        "pop": _indicator("pop", "count"),
-        "num": _indicator("num", "count"),
-        "den": _indicator("den", "count"),
-        "share": _indicator("share", "percentage", "num", "den"),
-        "dup": _indicator("dup", "count"),
-        "rate": _indicator("rate", "ratio"),
-        "loop": _indicator("loop", "percentage", "pool", "den"),
-        "pool": _indicator("pool", "percentage", "loop", "den"),
-    }
-    inputs = InsightInputs("2023", regions, observations)
-
-    def values(slug: str, level: str) -> IndicatorValues:
-        found = indicator_values(inputs, indicators, slug, level)
-        assert isinstance(found, IndicatorValues), found
-        return found
-
-    pop = values("pop", "desa")
-    assert pop.values.to_dict() == {"D1": 22.0, "D3": 7.0}
-    assert pop.sources["D1"] == ["urn:o:0", "urn:o:1"] and pop.sources["D3"] == ["urn:o:3"]
-    assert pop.missing["D2"]["en"] == "incomplete breakdown by jenis-kelamin"
-    kecamatan = values("pop", "kecamatan")
-    assert kecamatan.values.to_dict() == {"K2": 7.0}
-    assert kecamatan.missing["K1"]["en"].startswith("1 of 2 desa without a value")
-    share = values("share", "desa")
-    assert share.values.to_dict() == {"D1": 10.0, "D3": 0.0}
-    assert share.missing["D2"]["en"] == "zero denominator"
-    assert share.sources["D1"] == ["urn:o:5", "urn:o:8"]
-    assert values("share", "kecamatan").values.to_dict() == {
-        "K1": 30.0,
-        "K2": 0.0,
-    }  # 100 × (1 + 2) / (10 + 0)
-    dup = values("dup", "desa")
-    assert dup.values.to_dict() == {"D2": 6.0} and "several datasets" in dup.missing["D1"]["en"]
-    refused = indicator_values(inputs, indicators, "rate", "desa")
-    assert isinstance(refused, dict) and "cannot be summed" in refused["en"]
-    assert isinstance(
-        indicator_values(inputs, indicators, "rate", "kecamatan"), dict
-    )  # a ratio is never summed up
-    assert isinstance(indicator_values(inputs, indicators, "loop", "desa"), dict)  # no endless recursion
-
-
-# --- statistics on constructed cases ----------------------------------------------------------------
-
-
-def test_studentized_residuals_equal_leave_one_out_prediction_t_statistics() -> None:
-    x = np.arange(20, dtype=float)
-    y = 2 * x + 5 + np.sin(x)  # a line with small, deterministic wiggles
-    y[13] += 30  # one region far above the line
-    found = studentized_residuals(x, y)
-    for i in range(len(x)):
-        rest = np.arange(len(x)) != i
-        line = stats.linregress(x[rest], y[rest])
-        residuals = y[rest] - (line.intercept + line.slope * x[rest])
-        s = math.sqrt((residuals**2).sum() / (rest.sum() - 2))
-        xs = x[rest]
-        se = s * math.sqrt(1 + 1 / len(xs) + (x[i] - xs.mean()) ** 2 / ((xs - xs.mean()) ** 2).sum())
-        assert found[i] == pytest.approx((y[i] - (line.intercept + line.slope * x[i])) / se, rel=1e-9)
-    assert np.flatnonzero(np.abs(found) > 2.5).tolist() == [13]
-
-
-def test_statistics_need_three_points_and_varying_values() -> None:
-    assert correlation_stats([1, 2], [3, 4]) is None
-    assert correlation_stats([1, 2, 3, 4], [5, 5, 5, 5]) is None
-    found = correlation_stats([1, 2, 3, 4], [1, 3, 2, 4])
-    assert found is not None and found.n == 4 and found.pearson_r == pytest.approx(0.8)
-    with pytest.raises(ValueError):
-        studentized_residuals([1, 2, 3], [1, 2, 4])
-
-
-def test_benjamini_hochberg_on_a_known_example() -> None:
-    # By hand: sorted p 0.005, 0.01, 0.03, 0.04 (m = 4) -> p·m/rank 0.02, 0.02, 0.04, 0.04,
-    # then the running minimum from the largest rank down.
-    assert adjust_p_values([0.01, 0.04, 0.03, 0.005]).tolist() == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    assert adjust_p_values([0.01, 0.02, 0.03, 0.04, 0.05]).tolist() == pytest.approx([0.05] * 5)
-    assert adjust_p_values([0.5, 0.001]).tolist() == pytest.approx([0.5, 0.002])
-    assert adjust_p_values([]).tolist() == []
-
-
-# --- discover ------------------------------------------------------------------------------------
-
-
-class CountingStore:
-    """A store that counts the queries made through it."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self.queries = 0
-
-    def query(self, *args: Any, **kwargs: Any) -> Any:
-        self.queries += 1
-        return self._store.query(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-
-@pytest.fixture(scope="module")
-def desa_2023(demo: Demo) -> tuple[dict[str, Any], int]:
-    platform, _ = demo
-    counting = CountingStore(platform.store)
-    found = discover(counting, platform.iris, "desa", "2023", home_region=platform.settings.home_region)  # type: ignore[arg-type]
-    return found.as_dict(), counting.queries
-
-
-def test_discover_ranks_every_cross_agency_pair_by_strength(
-    desa_2023: tuple[dict[str, Any], int], catalogue: InsightCatalogue
-) -> None:
-    found, _ = desa_2023
-    available = [i["indicator"] for i in found["indicators"]]
-    agency = {s: catalogue.indicators[s].agency for s in available}
-    expected = {frozenset(p) for p in itertools.combinations(available, 2) if agency[p[0]] != agency[p[1]]}
-    pairs = found["pairs"]
-    assert {frozenset((p["x"]["indicator"], p["y"]["indicator"])) for p in pairs} == expected
-    assert len(pairs) == len(expected) >= 20
-    assert all(p["x"]["agency"] != p["y"]["agency"] for p in pairs)
-    strengths = [abs(p["pearson_r"]) for p in pairs]
-    assert strengths == sorted(strengths, reverse=True)
-    assert [p["rank"] for p in pairs] == list(range(1, len(pairs) + 1))
-    skipped = {s["indicator"] for s in found["skipped"]}
-    assert "murid-putus-sekolah" in skipped and "murid-putus-sekolah" not in available  # no desa figures
-
-
-def test_discover_reads_the_store_a_few_times_not_once_per_pair(
-    desa_2023: tuple[dict[str, Any], int],
-) -> None:
-    found, queries = desa_2023
-    assert len(found["pairs"]) > 20 and queries <= 12
-
-
-def test_discover_q_values_are_benjamini_hochberg_of_the_pearson_p_values(
-    desa_2023: tuple[dict[str, Any], int],
-) -> None:
-    found, _ = desa_2023
-    pairs = [p for p in found["pairs"] if p["pearson_p"] is not None]
-    # The step-up rule written out: q_(i) = min over j >= i of p_(j) · m / j.
-    order = sorted(range(len(pairs)), key=lambda i: pairs[i]["pearson_p"])
-    m, running, expected = len(pairs), 1.0, [0.0] * len(pairs)
-    for rank in range(m, 0, -1):
-        i = order[rank - 1]
-        running = min(running, pairs[i]["pearson_p"] * m / rank)
-        expected[i] = running
-    assert [p["q_value"] for p in pairs] == pytest.approx(expected, rel=1e-9)
-    for p in pairs:
-        assert p["significant"] == (p["q_value"] <= found["fdr"] and p["n"] >= found["min_n"])
-
-
-def test_the_wawasan_list_keeps_significant_pairs_that_are_not_mere_size(
-    desa_2023: tuple[dict[str, Any], int],
-) -> None:
-    found, _ = desa_2023
-    wawasan = found["wawasan"]
-    key = {(p["x"]["indicator"], p["y"]["indicator"]): p for p in found["pairs"]}
-    assert wawasan and all(key[(w["x"]["indicator"], w["y"]["indicator"])]["significant"] for w in wawasan)
-    assert all(not key[(w["x"]["indicator"], w["y"]["indicator"])]["size_effect"] for w in wawasan)
-    top = wawasan[0]
-    assert {top["x"]["indicator"], top["y"]["indicator"]} == {"prevalensi-stunting", "persen-air-minum-layak"}
-    assert "cenderung" in top["statement"]["id"] and "tend to have lower" in top["statement"]["en"]
-    assert "bukan sebab-akibat" in found["caveat"]["id"] and "not causation" in found["caveat"]["en"]
-    # Two counts of the same desa rise together with desa size: marked, and kept out of the wawasan.
-    assert key[("jumlah-penduduk", "jumlah-rumah-tangga")]["size_effect"] is True
-
-
-def test_small_n_pairs_are_marked_and_never_called_significant(
-    demo: Demo, catalogue: InsightCatalogue
-) -> None:
-    platform, _ = demo
-    home = platform.settings.home_region
-
-    def run(min_n: int) -> dict[str, Any]:
-        return discover(
-            platform.store,
-            platform.iris,
-            "kecamatan",
-            "2023",
-            home_region=home,
-            min_n=min_n,
-            catalogue=catalogue,
-        ).as_dict()
-
-    strict, usual = run(12), run(8)  # 11 kecamatan: every pair is below 12
-    assert strict["pairs"] and all(p["small_n"] and not p["significant"] for p in strict["pairs"])
-    assert strict["wawasan"] == []
-    assert any(p["significant"] for p in usual["pairs"]) and not any(p["small_n"] for p in usual["pairs"])
-    # The same pairs and coefficients either way: only the marking differs.
-    assert [p["pearson_r"] for p in strict["pairs"]] == [p["pearson_r"] for p in usual["pairs"]]
-    same = [p for p in usual["pairs"] if p["same_concept"]]
-    assert {frozenset((p["x"]["indicator"], p["y"]["indicator"])) for p in same} == {
-        frozenset(("jumlah-penduduk", "proyeksi-penduduk"))
-    }
-
-
-def test_discover_refuses_an_unknown_level_and_a_year_without_data(
-    demo: Demo, catalogue: InsightCatalogue
-) -> None:
-    platform, _ = demo
-    home = platform.settings.home_region
-    with pytest.raises(ParameterError) as caught:
-        discover(platform.store, platform.iris, "dusun", None, home_region=home, catalogue=catalogue)
-    assert caught.value.problems[0]["parameter"] == "level"
-    with pytest.raises(ParameterError) as caught:
-        discover(platform.store, platform.iris, "desa", "2010", home_region=home, catalogue=catalogue)
-    assert caught.value.problems[0]["parameter"] == "period" and "2024" in caught.value.problems[0]["allowed"]
-
-
-def test_docstring_examples_run() -> None:
-    import doctest
-
-    import graph.insight.correlate
-
-    assert doctest.testmod(graph.insight.correlate).failed == 0

@@ -13,7 +13,7 @@ from graph.publish.platform import Platform
 
 
 @pytest.fixture(scope="module")
-def linkers(memory_settings):  # type: ignore[no-untyped-def]
+def linkers(memory_settings):
     platform = Platform(memory_settings)
     rules = platform.linker.rules
     yield (
@@ -35,7 +35,7 @@ def linkers(memory_settings):  # type: ignore[no-untyped-def]
         ("Badan Pusat Statistik", "bps"),
     ],
 )
-def test_agency_names_link_to_their_slug(linkers, text: str, slug: str) -> None:  # type: ignore[no-untyped-def]
+def test_agency_names_link_to_their_slug(linkers, text: str, slug: str) -> None:
     assert linkers[0].resolve(text).code == slug
 
 
@@ -49,12 +49,12 @@ def test_agency_names_link_to_their_slug(linkers, text: str, slug: str) -> None:
         ("KPM PKH", "kpm-pkh"),
     ],
 )
-def test_indicator_names_link_to_their_slug(linkers, text: str, slug: str) -> None:  # type: ignore[no-untyped-def]
+def test_indicator_names_link_to_their_slug(linkers, text: str, slug: str) -> None:
     link = linkers[1].resolve(text)
     assert link.code == slug and link.method in {"slug", "label", "aturan-ejaan", "fuzzy"}
 
 
-def test_a_rate_is_not_taken_for_a_count(linkers) -> None:  # type: ignore[no-untyped-def]
+def test_a_rate_is_not_taken_for_a_count(linkers) -> None:
     link = linkers[1].resolve("Angka Putus Sekolah")
     assert link.code is None and "murid-putus-sekolah" in link.problem
 

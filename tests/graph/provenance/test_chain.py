@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from graph.errors import AuditChainError
-from graph.provenance.chain import GENESIS, AuditChain, canonical_json
+from graph.provenance.chain import AuditChain
+from graph.provenance.chain_entries import GENESIS, canonical_json
 from graph.provenance.graph_hash import graph_hash
 from graph.publish.platform import Platform
 from graph.settings import load_settings

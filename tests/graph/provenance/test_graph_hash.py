@@ -10,7 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph.provenance.graph_hash import canonical_nquads, graph_hash, rdfc_sha256
-from graph.store.embedded import EmbeddedStore, QueryResult
+from graph.store.embedded import EmbeddedStore
+from graph.store.interface import QueryResult
 
 VECTORS = Path(__file__).resolve().parents[2] / "fixtures" / "rdfc10"
 G = "https://data.example.org/graph/dataset/uji/v/1"

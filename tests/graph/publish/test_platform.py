@@ -12,7 +12,9 @@ import pytest
 
 from graph.answer.sparql import run_query
 from graph.errors import LoadRejected, SourceError
-from graph.publish.platform import LoadReport, Platform
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
+from graph.rdf.ntriples import NQuadsChunk
 from graph.read.mappings import load_mapping
 from graph.store.embedded import EmbeddedStore
 from graph.store.versions import published_datasets, published_graphs
@@ -195,9 +197,9 @@ def test_observation_traces_back_to_source_file_sheet_row_and_cell(
     found = rows[0]
     # Independently find the same cell in the agency's workbook.
     path = platform.settings.project_dir / "data" / found["file"]
-    rows = sheet_rows(path, found["sheet"], 4)
-    header = rows[0]
-    for number, cells in enumerate(rows[1:], start=5):
+    sheet = sheet_rows(path, found["sheet"], 4)
+    header = sheet[0]
+    for number, cells in enumerate(sheet[1:], start=5):
         record = dict(zip(header, cells, strict=False))
         if record["Desa"] == "Bagelen" and str(record["Tahun"]) == "2022":
             break
@@ -361,8 +363,8 @@ def test_unreadable_file_leaves_the_previous_version_published(platform: Platfor
 class FailingStore(EmbeddedStore):
     """A real in-memory store whose bulk load dies after its first chunk (a crash mid-write)."""
 
-    def bulk_load(self, chunks: Iterable[str]) -> int:
-        def first_then_fail() -> Iterable[str]:
+    def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
+        def first_then_fail() -> Iterable[NQuadsChunk]:
             for i, chunk in enumerate(chunks):
                 if i == 2:
                     raise OSError("disk full (simulated)")

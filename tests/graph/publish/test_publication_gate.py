@@ -8,22 +8,16 @@ import pytest
 
 from graph.answer.sparql import run_query
 from graph.check.acceptances import Acceptances
-from graph.errors import LoadRejected, MappingError
-from graph.publish.platform import LoadReport, Platform
+from graph.errors import LoadRejected, MappingError, NotFound
+from graph.publish.load_report import LoadReport
+from graph.publish.platform import Platform
 from graph.store.versions import draft_datasets, published_datasets, published_graphs
 from tests.conftest import SMALL_MAPPING, write_small_table
+from tests.graph.publish.test_platform import select
 
 OC = "https://w3id.org/onecenter/def#"
 SH = "http://www.w3.org/ns/shacl#"
 FUTURE_RULE = "https://w3id.org/onecenter/shapes#PeriodeTidakDiMasaDepan"
-
-
-def select(platform: Platform, sparql: str) -> list[dict[str, str]]:
-    outcome = run_query(platform.store, platform.iris, sparql, max_rows=100_000, with_prefixes=True)
-    return [
-        {v: t.value for v, t in zip(outcome.variables, row, strict=True) if t is not None}
-        for row in outcome.rows
-    ]
 
 
 def population(platform: Platform) -> dict[tuple[str, str], str]:
@@ -167,7 +161,7 @@ def test_publishing_a_held_draft_needs_a_recorded_reason(
 def test_publishing_without_a_held_draft_is_refused(
     platform: Platform, published: tuple[Path, LoadReport]
 ) -> None:
-    with pytest.raises(LoadRejected, match="tidak ada draf"):
+    with pytest.raises(NotFound, match="tidak ada draf"):
         platform.publish_draft("uji-penduduk")
 
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from graph.errors import SourceError
-from graph.read.mappings import SourceSpec
+from graph.read.mappings import DropRule, SourceSpec
 from graph.read.tables import ROW, normalise_header, read_table
 
 REPO = Path(__file__).resolve().parents[3]
@@ -411,14 +411,14 @@ def test_shipped_dinkes_xlsx_row_numbers_match_the_documented_sheet_rows():
             path=path.name,
             sheet="Stunting",
             header_rows=[4],
-            drop_rows=[{"column": "No", "matches": r"^\s*jumlah\b"}],
+            drop_rows=[DropRule(column="No", matches=r"^\s*jumlah\b")],
         ),
     )
     assert len(table.frame) == 740
     by_row = table.frame.set_index(ROW)
     assert by_row.loc[350, "Jumlah Balita Stunting"] == "223"  # C3
     assert by_row.loc[121, "Jumlah Balita Ditimbang"] == "n.a."  # P1
-    assert by_row.loc[362, "Desa"].strip() == "Kuta Dalom"  # L6
+    assert str(by_row.loc[362, "Desa"]).strip() == "Kuta Dalom"  # L6
     assert by_row.loc[541, "Jumlah Balita Stunting"] == ""  # M1
     assert [d[0] for d in table.dropped] == [745]  # D1
 
@@ -431,8 +431,8 @@ def test_shipped_bps_csv_two_row_header_and_dropped_rows():
             path=path.name,
             header_rows=[3, 4],
             drop_rows=[
-                {"column": "Kecamatan", "matches": r"^\s*(kabupaten|jumlah|total)\b"},
-                {"column": "Kode BPS", "matches": r"^\s*(sumber|catatan)\b"},
+                DropRule(column="Kecamatan", matches=r"^\s*(kabupaten|jumlah|total)\b"),
+                DropRule(column="Kode BPS", matches=r"^\s*(sumber|catatan)\b"),
             ],
         ),
     )

@@ -50,7 +50,7 @@ def region(code: str) -> NamedNode:
     return NamedNode(f"{BASE}id/wilayah/{code}")
 
 
-def objects(store: Store, subject: NamedNode, predicate: NamedNode) -> list:
+def objects(store: Store, subject: NamedNode, predicate: NamedNode) -> list[object]:
     return [q.object for q in store.quads_for_pattern(subject, predicate, None)]
 
 
@@ -163,7 +163,7 @@ def test_every_region_has_exactly_one_kemendagri_notation_equal_to_its_code(stor
             ?s skos:notation ?code . FILTER(DATATYPE(?code) = <{KEMENDAGRI_CODE.value}>)
         }}
     """
-    found = Counter()
+    found: Counter[str] = Counter()
     for row in store.query(query):
         code = row["code"].value
         assert row["s"] == region(code)

@@ -1,0 +1,72 @@
+"""What the Wawasan (``/insight``) and Peta (``/map``) routes share: how an analysis runs, the
+forms' choices, the links to region pages.
+
+Both run ``graph.insight``'s analyses on the service's store, in its query workers, from the
+insight catalogue it keeps until the next publication (``api.shared_reads``); both offer the
+same indicators, grouped by agency, and the same years; both link each region to its page.
+Routers do not import each other, so these live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import Request
+
+from api.pages import root_of
+from api.shared_reads import insight_catalogue
+from graph.insight.catalogue import LEVELS, InsightCatalogue
+from graph.insight.wording import unit_symbol
+from graph.rdf.iris import local_path
+
+__all__ = ["form_choices", "indicator_choices", "region_href", "run_analysis"]
+
+T = TypeVar("T")
+
+
+def run_analysis(request: Request, analysis: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``analysis(store, iris, *args, **kwargs)`` (``correlate``, ``discover``, ``map_values``) for
+    the service's home region, from its kept catalogue, in its query workers."""
+    service = request.app.state.service
+    return analysis(
+        service.store,
+        service.iris,
+        *args,
+        home_region=service.settings.home_region,
+        catalogue=insight_catalogue(service),
+        run=service.run,
+        **kwargs,
+    )
+
+
+def region_href(request: Request, iri: str) -> str:
+    """The region's page on this service (the IRI itself when it is not one of ours)."""
+    path = local_path(request.app.state.service.iris, iri)
+    return root_of(request) + path if path else iri
+
+
+def indicator_choices(cat: InsightCatalogue) -> list[dict[str, Any]]:
+    """Indicators with values, grouped by agency for the forms' ``<optgroup>``s; an indicator with
+    values at one level only says which."""
+    groups: dict[str, dict[str, Any]] = {}
+    for slug, info in sorted(cat.indicators.items(), key=lambda item: item[1].label.id):
+        years = {level: cat.years(slug, level) for level in LEVELS}
+        if not any(years.values()):
+            continue
+        only = [level for level in LEVELS if years[level]]
+        group = groups.setdefault(info.agency, {"label": info.agency_label, "options": []})
+        group["options"].append(
+            {
+                "value": slug,
+                "label": info.label.id,
+                "unit": unit_symbol(info),
+                "only": only[0] if len(only) == 1 else None,
+            }
+        )
+    return sorted(groups.values(), key=lambda g: g["label"]["id"])
+
+
+def form_choices(cat: InsightCatalogue) -> dict[str, Any]:
+    """The forms' ``choices`` (indicators by agency) and ``years`` (latest first)."""
+    return {"choices": indicator_choices(cat), "years": cat.all_years()}

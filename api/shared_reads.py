@@ -1,0 +1,54 @@
+"""Reads of the store that more than one route shows, each computed once per publication.
+
+The catalogue (``/catalog`` and the home page), the coherence report (``/coherence`` and
+the home page) and the insight indicator catalogue (``/insight``, ``/map`` and the home
+page) are read through ``ServiceState.run`` (in the query workers, within the time limit)
+and cached under one key each until the next publication, so every route showing one
+shares a single read. Routes import them from here: a route never imports another route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from api.deps import ServiceState
+from graph.describe.catalog import Catalog, read_catalog
+from graph.describe.coherence import Coherence, read_coherence
+from graph.insight.catalogue import InsightCatalogue, read_catalogue
+from graph.rdf.iris import Iris
+from graph.store.interface import Store
+
+__all__ = ["coherence_report", "home_read", "insight_catalogue", "published_catalog"]
+
+T = TypeVar("T")
+
+
+def home_read(service: ServiceState, key: str, read: Callable[[Store, Iris, str], T]) -> T:
+    """``read(store, iris, home_region)`` in the query workers, kept under ``key`` until the
+    next publication. ``read`` is a module-level function (it is pickled to a worker)."""
+    home = service.settings.home_region
+    return service.cached(key, lambda: service.run(read, service.iris, home))
+
+
+def published_catalog(service: ServiceState) -> Catalog:
+    """The DCAT catalogue of the published datasets."""
+    return home_read(service, "catalog:read", read_catalog)
+
+
+def coherence_report(service: ServiceState) -> Coherence:
+    """The coherence report of the published datasets and held drafts."""
+    return service.cached(
+        "coherence:read",
+        lambda: service.run(
+            read_coherence,
+            service.iris,
+            shapes=service.settings.shapes_path,
+            max_rows=service.settings.max_result_rows,
+        ),
+    )
+
+
+def insight_catalogue(service: ServiceState) -> InsightCatalogue:
+    """The indicators insight can correlate, with their regions and years."""
+    return home_read(service, "insight-catalogue", read_catalogue)

@@ -1,0 +1,251 @@
+"""What the graph holds for insight: its indicators, where they have values, the home region's regions.
+
+``read_catalogue`` asks the published graphs four questions (the indicators with their kind
+of measure, unit, producer and parts; which are published in synthetic datasets; how many
+regions each is observed for per level and year; the desa and kecamatan of the home
+region) and keeps the answers in an ``InsightCatalogue``. Every analysis starts from it: it
+says which indicator has values at which level in which year *under the aggregation
+rules* (``graph.insight.observations``), so a parameter can be refused before any
+observation is read, and a caller may keep it until the next publication.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyoxigraph as ox
+
+from graph.rdf.iris import Iris
+from graph.rdf.namespaces import OC
+from graph.reference.indicators import Indicator
+from graph.store.interface import Store
+from graph.store.public import PublicGraphs
+from graph.text import Text
+
+__all__ = [
+    "LEVELS",
+    "SUMMABLE",
+    "InsightCatalogue",
+    "indicator_json",
+    "indicators_json",
+    "is_year",
+    "read_catalogue",
+]
+
+LEVELS = ("desa", "kecamatan")
+SUMMABLE = frozenset({"count", "area"})  # the ontology: these "can be summed across regions"
+_KINDS = {
+    "kindCount": "count",
+    "kindPercentage": "percentage",
+    "kindRatio": "ratio",
+    "kindArea": "area",
+    "kindCurrency": "currency",
+}
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def is_year(period: str) -> bool:
+    """Whether ``period`` is written as a year, the only period insight compares.
+
+    >>> is_year("2023"), is_year("2023-01"), is_year("dua ribu")
+    (True, False, False)
+    """
+    return bool(_YEAR.match(period))
+
+
+def indicator_json(indicator: Indicator) -> dict[str, Any]:
+    """The indicator as the insight answers describe it (``x``, ``y``, ``indicators``)."""
+    return {
+        "indicator": indicator.slug,
+        "iri": indicator.iri,
+        "label": indicator.label,
+        "unit": indicator.unit,
+        "unit_label": indicator.unit_label,
+        "measure_kind": indicator.kind,
+        "agency": indicator.agency,
+        "agency_label": indicator.agency_label,
+    }
+
+
+@dataclass(frozen=True)
+class InsightCatalogue:
+    """Indicators, and how many regions each is observed for, per level and year."""
+
+    indicators: dict[str, Indicator]
+    observed: dict[tuple[str, str], dict[str, int]]  # (slug, level) -> year -> regions observed
+    regions: pd.DataFrame  # desa and kecamatan of the home region: code (index), iri, label, level, parent
+
+    def coverage(self, slug: str, level: str, _seen: frozenset[str] = frozenset()) -> dict[str, int]:
+        """Year -> regions behind ``slug``'s values at ``level`` under the aggregation rules
+        (for a derived value, the regions of its sources)."""
+        info = self.indicators.get(slug)
+        if info is None or slug in _seen:
+            return {}
+        seen = _seen | {slug}
+        found = dict(self.observed.get((slug, level), {}))
+        if info.kind == "percentage" and info.numerator and info.denominator:
+            num = self.coverage(info.numerator, level, seen)
+            den = self.coverage(info.denominator, level, seen)
+            for year in set(num) & set(den) - set(found):
+                found[year] = min(num[year], den[year])
+        if level == "kecamatan" and info.kind in SUMMABLE:
+            for year, n in self.observed.get((slug, "desa"), {}).items():
+                found.setdefault(year, n)
+        return found
+
+    def years(self, slug: str, level: str) -> list[str]:
+        """Years for which the aggregation rules give ``slug`` values at ``level``."""
+        return sorted(self.coverage(slug, level))
+
+    def all_years(self) -> list[str]:
+        """Every year some indicator has values in at some level, the latest first."""
+        return sorted({y for s in self.indicators for lv in LEVELS for y in self.years(s, lv)}, reverse=True)
+
+    def well_covered(self, slug: str, level: str) -> set[str]:
+        """Years with at least half the regions of the indicator's best-covered year: a stray
+        row (e.g. a mistyped future year) does not make a year the default."""
+        found = self.coverage(slug, level)
+        return {y for y, n in found.items() if 2 * n >= max(found.values())} if found else set()
+
+    def with_data(self, level: str, period: str | None = None) -> list[str]:
+        """Indicator slugs with values at ``level`` (in ``period``, when given)."""
+        return [
+            s
+            for s in sorted(self.indicators)
+            if (ys := self.years(s, level)) and (period is None or period in ys)
+        ]
+
+    def needed(self, slug: str, level: str, period: str) -> list[str]:
+        """The slug and, when it must be recomputed, its numerator and denominator (recursively)."""
+        info = self.indicators[slug]
+        out = [slug]
+        if period not in self.observed.get((slug, level), {}) and info.numerator and info.denominator:
+            for part in (info.numerator, info.denominator):
+                if part in self.indicators:
+                    out += [s for s in self.needed(part, level, period) if s not in out]
+        return out
+
+    def labels(self, level: str | None = None) -> dict[str, str]:
+        """Region code -> name, of the regions of ``level`` (of every level when None)."""
+        regions = self.regions if level is None else self.regions[self.regions["level"] == level]
+        return {str(code): str(label) for code, label in regions["label"].items()}
+
+    def kecamatan_label(self, code: str) -> str:
+        """The name of the kecamatan a desa lies in ("" for a kecamatan or an unknown code)."""
+        parent = self.regions["parent"].get(code)
+        return str(self.regions["label"].get(parent, "")) if isinstance(parent, str) else ""
+
+
+def indicators_json(cat: InsightCatalogue) -> list[dict[str, Any]]:
+    """The indicators with values at some level, each with its years per level (``GET /insight``)."""
+    found = []
+    for slug, info in sorted(cat.indicators.items()):
+        years = {level: cat.years(slug, level) for level in LEVELS}
+        if any(years.values()):
+            found.append({**indicator_json(info), "years": years})
+    return found
+
+
+def _labels(var: str, prop: str) -> str:
+    return "".join(
+        f'OPTIONAL {{ {var} {prop} ?{var[1:]}_{lang} FILTER(lang(?{var[1:]}_{lang}) = "{lang}") }}\n'
+        for lang in ("id", "en")
+    )
+
+
+def _text(row: dict[str, str], var: str, fallback: str) -> Text:
+    return Text.of({"id": row.get(f"{var}_id"), "en": row.get(f"{var}_en")}, fallback)
+
+
+def read_catalogue(store: Store, iris: Iris, home_region: str) -> InsightCatalogue:
+    """The indicators of the published ontology, where they have observations, and the desa and
+    kecamatan of ``home_region`` (four queries; a caller may keep it until the next publication)."""
+    graphs = PublicGraphs(store, iris)
+    indicators = _read_indicators(graphs)
+    return InsightCatalogue(
+        indicators, _read_observed(graphs, indicators), _read_regions(graphs, home_region)
+    )
+
+
+def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
+    iris = graphs.iris
+    indicator_prefix, agency_prefix = iris.indicator(""), iris.agency("")
+    unit_prefix = f"{iris.base}id/satuan/"
+    synthetic = {
+        r["indicator"]
+        for r in graphs.values(
+            """SELECT DISTINCT ?indicator WHERE {
+                 ?ds qb:structure/qb:component/qb:measure ?indicator ; oc:syntheticData true }"""
+        )
+    }
+    indicators: dict[str, Indicator] = {}
+    for r in graphs.values(
+        f"""SELECT * WHERE {{
+              ?indicator a oc:Indicator ; oc:producer ?agency ; oc:unit ?unit .
+              OPTIONAL {{ ?indicator oc:measureKind ?kind }}
+              OPTIONAL {{ ?indicator qb:concept ?concept }}
+              OPTIONAL {{ ?indicator oc:numerator ?numerator }}
+              OPTIONAL {{ ?indicator oc:denominator ?denominator }}
+              {_labels("?indicator", "rdfs:label")}{_labels("?unit", "skos:prefLabel")}
+              {_labels("?agency", "skos:prefLabel")}
+            }}"""
+    ):
+        slug = r["indicator"].removeprefix(indicator_prefix)
+        kind = r.get("kind", "").removeprefix(OC)
+        unit, agency = r["unit"].removeprefix(unit_prefix), r["agency"].removeprefix(agency_prefix)
+        indicators[slug] = Indicator(
+            iri=r["indicator"],
+            slug=slug,
+            label=_text(r, "indicator", slug),
+            unit=unit,
+            unit_iri=r["unit"],
+            unit_label=_text(r, "unit", unit),
+            kind=_KINDS.get(kind, kind or "unknown"),
+            agency=agency,
+            agency_label=_text(r, "agency", agency),
+            concept=r.get("concept"),
+            numerator=r["numerator"].removeprefix(indicator_prefix) if "numerator" in r else None,
+            denominator=r["denominator"].removeprefix(indicator_prefix) if "denominator" in r else None,
+            synthetic=r["indicator"] in synthetic,
+        )
+    return indicators
+
+
+def _read_observed(
+    graphs: PublicGraphs, indicators: dict[str, Indicator]
+) -> dict[tuple[str, str], dict[str, int]]:
+    iris = graphs.iris
+    observed: dict[tuple[str, str], dict[str, int]] = {}
+    for r in graphs.values(
+        """SELECT ?indicator ?level ?period (COUNT(DISTINCT ?region) AS ?regions) WHERE {
+             { SELECT DISTINCT ?indicator ?region ?period WHERE {
+                 ?obs qb:measureType ?indicator ; sdmx-dimension:refArea ?region ;
+                      sdmx-dimension:refPeriod ?period } }
+             ?region oc:regionLevel/skos:notation ?level .
+           } GROUP BY ?indicator ?level ?period"""
+    ):
+        year = r["period"].removeprefix(iris.period_prefix)
+        slug = r["indicator"].removeprefix(iris.indicator(""))
+        if is_year(year) and slug in indicators:
+            observed.setdefault((slug, r["level"]), {})[year] = int(r["regions"])
+    return observed
+
+
+def _read_regions(graphs: PublicGraphs, home_region: str) -> pd.DataFrame:
+    iris = graphs.iris
+    region_rows = graphs.values(
+        """SELECT ?region ?code ?label ?level ?parent ?home WHERE {
+             { ?region skos:broader ?home } UNION { ?region skos:broader/skos:broader ?home }
+             ?region skos:notation ?code ; skos:prefLabel ?label ; skos:broader ?parent ;
+                     oc:regionLevel/skos:notation ?level .
+             FILTER(datatype(?code) = oc:KemendagriCode)
+           }""",
+        home=ox.NamedNode(iris.region(home_region)),
+    )
+    regions = pd.DataFrame(region_rows, columns=["region", "code", "label", "level", "parent"])
+    regions = regions[regions["level"].isin(LEVELS)].sort_values(["code", "parent"])
+    regions = regions.assign(parent=regions["parent"].str.removeprefix(iris.region_prefix))
+    return regions.drop_duplicates("code").set_index("code").rename(columns={"region": "iri"})

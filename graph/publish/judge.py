@@ -1,0 +1,114 @@
+"""The second stage of a load: judge drafts against everything published.
+
+Drafts are validated with the SHACL shapes as if all of them were published at once,
+their findings traced to file, row and cell, and their violations split into those the
+Walidata accepted (standing decisions in ``mappings/publication/accepted_violations.yaml``,
+or one made when publishing) and the open ones that hold a draft back.
+"""
+
+from __future__ import annotations
+
+from graph.check.acceptances import Acceptance, split_violations
+from graph.check.engine import validate
+from graph.check.findings import Finding
+from graph.check.report import SH
+from graph.check.trace import trace_findings
+from graph.publish.draft import Draft
+from graph.publish.instance import Instance
+from graph.publish.load_report import timed
+from graph.rdf.namespaces import OC, PROV
+from graph.store.public import solution_rows
+from graph.store.versions import candidate_graphs, published
+
+__all__ = ["classify", "judge", "recorded_violations"]
+
+# How the activities behind the published versions point to violations on record: those
+# of their validation reports, and those the Walidata accepted when publishing.
+REPORTED = "?activity oc:validationReport/sh:result ?result ."
+ACCEPTED = "?activity oc:acceptedViolations/oc:acceptedResult ?result ."
+
+
+def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
+    """Validate drafts together with everything published; mark those that must be held.
+
+    Drafts are judged as if all of them were published at once. A draft is held by
+    its own violations (focus in its dataset) and by new violations it causes on
+    versions already published (not in their recorded reports); with several drafts
+    the latter cannot be pinned on one, so all of them are held. When one is held,
+    the rest are judged again without it, since a cross-agency rule may have fired
+    only because of the held one. ``extra``: acceptances by dataset slug, beside the
+    standing ones.
+    """
+    pending = list(drafts)
+    while pending:
+        held = _judge_together(instance, pending, extra or {})
+        if not held:
+            return
+        pending = [d for d in pending if d not in held]
+
+
+def _judge_together(
+    instance: Instance, pending: list[Draft], extra: dict[str, list[Acceptance]]
+) -> list[Draft]:
+    """One round: validate the pending drafts as if published together; returns those held."""
+    store = instance.store
+    graphs = candidate_graphs(store, instance.iris, {d.dataset_iri: d.graph for d in pending})
+    reports = [d.report for d in pending]
+    columns = [d.observations for d in pending if d.observations is not None]
+    with timed(reports, "validation"):
+        findings = validate(store, instance.shapes, graphs, drafts=columns)
+    with timed(reports, "tracing findings"):
+        trace_findings(store, graphs, findings, drafts=columns)
+    by_dataset: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        by_dataset.setdefault(f.dataset, []).append(f)
+    caused = _caused(instance, findings, {d.dataset_iri for d in pending})
+    held = []
+    for d in pending:
+        d.findings = by_dataset.get(d.dataset_iri, []) + caused
+        classify(instance, d, extra.get(d.dataset, []))
+        if d.open_violations:
+            held.append(d)
+    return held
+
+
+def _caused(instance: Instance, findings: list[Finding], drafted: set[str]) -> list[Finding]:
+    """Violations on versions already published that their own reports did not have: the
+    drafts caused them (a cross-agency rule), so they hold the drafts too."""
+    caused = [f for f in findings if f.blocks_publication and f.dataset not in drafted]
+    if caused:
+        on_record = recorded_violations(instance, REPORTED)
+        caused = [f for f in caused if (f.focus, f.shape) not in on_record]
+    return caused
+
+
+def classify(instance: Instance, draft: Draft, extra: list[Acceptance]) -> None:
+    """Split a judged draft's violations into open and accepted (standing decisions and
+    ``extra``), without validating again."""
+    accepted = instance.acceptances.for_dataset(draft.dataset) + extra
+    draft.open_violations, draft.accepted = split_violations(draft.dataset, draft.findings, accepted)
+    draft.acceptances = [a for a in accepted if a.key in draft.accepted]
+
+
+def recorded_violations(instance: Instance, link: str = REPORTED) -> set[tuple[str, str]]:
+    """(focus, shape) of violations recorded by the activities behind the published versions,
+    through ``link`` (``REPORTED`` or ``ACCEPTED``)."""
+    iris = instance.iris
+    # Results on restricted datasets' figures are kept in those datasets' own graphs.
+    restricted_graphs = [
+        iris.restricted_provenance_graph(d.slug) for d in published(instance.store, iris) if not d.open
+    ]
+    restricted = "".join(f", <{g}>" for g in restricted_graphs)
+    rows = instance.store.query(
+        f"""PREFIX oc: <{OC}> PREFIX prov: <{PROV}> PREFIX sh: <{SH}>
+SELECT DISTINCT ?focus ?shape WHERE {{
+  GRAPH <{iris.catalog_graph}> {{ ?dataset oc:publishedGraph ?graph }}
+  GRAPH <{iris.provenance_graph}> {{
+    {{ ?activity prov:generated ?graph }} UNION {{ ?activity a oc:Publication ; prov:used ?graph }}
+    {link} }}
+  GRAPH ?reports {{ ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }}
+  FILTER(?reports IN (<{iris.provenance_graph}>{restricted})) }}""",
+        default_graph=[],
+        named_graphs=[iris.catalog_graph, iris.provenance_graph, *restricted_graphs],
+    )
+    return {(row["focus"].value, row["shape"].value) for row in solution_rows(rows)}

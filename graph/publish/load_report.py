@@ -1,0 +1,117 @@
+"""What a load did with every row of its table: the ``LoadReport`` every stage fills in.
+
+The stage counts rows and cells and lists the refused ones, the judge adds the draft's
+findings, settling says what became of it (published, held, rejected); the CLI prints it,
+the staff reports (``graph.publish.reports``) write it out, and the ingest API answers
+with its ``summary``. ``timed`` adds the seconds of each step, for operators.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.check.findings import Finding
+from graph.errors import CellProblem
+from graph.link.links import ReviewItem
+
+__all__ = ["LoadReport", "timed"]
+
+
+@dataclass
+class LoadReport:
+    """What a load did with every row of its table."""
+
+    dataset: str
+    mapping: str
+    source: str
+    outcome: str  # published | held | rejected | failed; for a dry run: checked | would-be-rejected
+    rows_read: int = 0
+    rows_mapped: int = 0
+    rows_rejected: int = 0
+    rows_dropped: int = 0
+    rows_blank: int = 0
+    rows_without_values: int = 0
+    cells_empty: int = 0
+    cells_rejected: int = 0
+    observations: int = 0
+    quads: int = 0
+    seconds: float = 0.0
+    graph: str | None = None
+    message: str = ""
+    problems: list[CellProblem] = field(default_factory=list)
+    dropped: list[tuple[int, str, str, str]] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    link_methods: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # validation of its draft
+    violations_accepted: int = 0
+    # Seconds of each step (read, map + bulk load, validation, ...), for operators and the
+    # benchmarks: on a province table the store's steps dominate and this says which.
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> int:
+        return sum(f.blocks_publication for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity.endswith("#Warning") for f in self.findings)
+
+    @property
+    def rows_accounted(self) -> int:
+        return (
+            self.rows_mapped
+            + self.rows_rejected
+            + self.rows_dropped
+            + self.rows_blank
+            + self.rows_without_values
+        )
+
+    def summary(self, limit: int = 200) -> dict[str, Any]:
+        """The report for an uploader (JSON): counts, then the first ``limit`` problems and findings."""
+        return {
+            "dataset": self.dataset,
+            "outcome": self.outcome,
+            "message": self.message,
+            "rows_read": self.rows_read,
+            "rows_mapped": self.rows_mapped,
+            "rows_rejected": self.rows_rejected,
+            "rows_dropped": self.rows_dropped,
+            "observations": self.observations,
+            "violations": self.violations,
+            "warnings": self.warnings,
+            "violations_accepted": self.violations_accepted,
+            "draft_graph": self.graph,
+            "problems": [p.as_dict() for p in self.problems[:limit]],
+            "problems_total": len(self.problems),
+            "findings": [_finding_summary(f) for f in self.findings[:limit]],
+            "findings_total": len(self.findings),
+            "regions_to_review": len(self.review),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def _finding_summary(finding: Finding) -> dict[str, Any]:
+    return {
+        "shape": finding.shape,
+        "severity": finding.severity.rsplit("#", 1)[-1],
+        "message": finding.message_id or finding.message_en,
+        "row": finding.row,
+        "column": finding.column,
+        "value": finding.raw if finding.raw is not None else finding.value,
+    }
+
+
+@contextmanager
+def timed(reports: Sequence[LoadReport], step: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``step`` of each report."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = time.perf_counter() - started
+        for report in reports:
+            report.step_seconds[step] = report.step_seconds.get(step, 0.0) + seconds

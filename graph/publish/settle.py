@@ -1,0 +1,257 @@
+"""The last stage of a load: publish a judged draft or hold it, and the Walidata's decisions.
+
+``settle`` writes the draft's validation report (bulk-loaded, restricted figures in their
+dataset's own graph), then in one transaction either publishes the draft or holds it
+while the previous version stays published, and chains both steps in the audit log.
+A held draft waits for the Walidata: ``publish_held`` judges it again and publishes it
+(accepting its violations with a reason on record), ``reject_held`` drops it with a reason
+on record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from graph.check.acceptances import Acceptance
+from graph.check.findings import Finding
+from graph.check.report import report_chunks, result_iri
+from graph.errors import LoadRejected, StillViolates
+from graph.provenance.chain_records import load_payload, publication_payload, validation_payload
+from graph.provenance.records import (
+    LoadRecord,
+    PublicationRecord,
+    acceptance_ntriples,
+    load_provenance,
+    new_load_id,
+    now,
+    publication_provenance,
+    rejection_provenance,
+)
+from graph.publish.draft import Draft, generating_load, held_draft
+from graph.publish.instance import Instance
+from graph.publish.judge import classify, judge
+from graph.publish.load_report import LoadReport, timed
+from graph.rdf.namespaces import OC
+from graph.store.versions import hold, publish, published
+
+__all__ = ["AWAITING_DECISION", "held_message", "publish_held", "reject_held", "settle"]
+
+AWAITING_DECISION = (
+    "draf menunggu keputusan Walidata (terbitkan atau tolak); versi terbit sebelumnya tetap berlaku "
+    "/ draft awaits the Walidata's decision (publish or reject); the published version stays"
+)
+
+
+def held_message(violations: list[Finding]) -> str:
+    shapes = sorted({f.shape.rsplit("#", 1)[-1] for f in violations})
+    return (
+        f"draf ditahan: {len(violations)} pelanggaran ({', '.join(shapes)}); versi terbit sebelumnya "
+        f"tetap berlaku / draft held: {len(violations)} violation(s); the published version stays"
+    )
+
+
+def settle(instance: Instance, draft: Draft) -> None:
+    """Publish a judged draft, or hold it; record either with its validation report."""
+    loaded = draft.record
+    assert loaded is not None, "only a freshly staged draft is settled here"
+    draft.observations = None  # judged: its columns are not needed any more
+    report_iri = instance.iris.validation_report(loaded.load_id)
+    with timed([draft.report], "validation report"):
+        acceptance_iris = store_report(instance, report_iri, draft)
+    report = draft.report
+    report.findings = draft.findings
+    report.violations_accepted = draft.violations_accepted
+    report.seconds = (now() - loaded.started).total_seconds()
+    record = replace(loaded, ended=now(), validation_report=report_iri)
+    if draft.open_violations or draft.awaiting_decision:
+        reason = held_message(draft.open_violations) if draft.open_violations else AWAITING_DECISION
+        record = replace(record, outcome="held", message=reason)
+        older = hold(
+            instance.store, instance.iris, draft.dataset_iri, draft.graph, _provenance(instance, record)
+        )
+        unused = [older] if older else []
+    else:
+        record = replace(record, outcome="published", acceptances=acceptance_iris)
+        unused = publish(
+            instance.store, instance.iris, draft.dataset_iri, draft.graph, _provenance(instance, record)
+        )
+    for graph in unused:
+        instance.store.remove_graph(graph)
+    _audit_validation(instance, draft, report_iri)
+    subjects = [draft.dataset_iri, instance.iris.load(record.load_id), draft.graph]
+    kind = "publication" if record.outcome == "published" else "hold"
+    payload = load_payload(record, acceptances=list(record.acceptances))
+    instance.audit(kind, subjects, payload, actor=record.agent)
+    report.outcome = record.outcome
+    if record.outcome == "held":
+        report.message = record.message
+
+
+def _provenance(instance: Instance, record: LoadRecord) -> str:
+    return load_provenance(record, instance.iris)
+
+
+def _audit_validation(instance: Instance, draft: Draft, report_iri: str) -> None:
+    """Chain a draft's validation report (before its publication or hold)."""
+    payload = validation_payload(
+        report_iri, draft.dataset, draft.graph, draft.findings, draft.violations_accepted
+    )
+    instance.audit("validation", [report_iri, draft.graph], payload)
+
+
+def store_report(instance: Instance, report_iri: str, draft: Draft) -> tuple[str, ...]:
+    """Write the draft's sh:ValidationReport and its acceptances into the provenance
+    graph; returns the acceptance IRIs.
+
+    Bulk-loaded, before the transaction that records the load or publication and points
+    to the report: a province draft has ~350,000 findings (3.5 M triples), and inserting
+    them with SPARQL ``INSERT DATA`` took minutes and ~9 GB in Oxigraph's transaction.
+    Until that transaction, nothing refers to the report; a crash in between leaves an
+    unreferenced report, never a half-recorded load.
+    """
+    parts = _report_parts(instance, report_iri, draft, now())
+    # Streamed in pieces: a province report is never one string in memory. N-Triples
+    # lines end in " .\n"; a literal's line breaks are escaped, so this is each line end.
+    instance.store.bulk_load(text.replace(" .\n", f" <{graph}> .\n") for graph, text in parts)
+    return tuple(instance.iris.acceptance(a.key) for a in draft.acceptances)
+
+
+def _report_parts(
+    instance: Instance, report_iri: str, draft: Draft, created: dt.datetime
+) -> Iterator[tuple[str, str]]:
+    """(graph, N-Triples) pieces of the report: the public part, each restricted dataset's
+    part, and the acceptances pointing to the results they accept."""
+    iris = instance.iris
+    restricted = _restricted_datasets(instance, draft)
+
+    def public(f: Finding) -> bool:
+        return f.dataset not in restricted
+
+    def of(dataset_iri: str) -> Callable[[Finding], bool]:
+        return lambda f: f.dataset == dataset_iri
+
+    for text in report_chunks(report_iri, draft.findings, created=created, keep=public):
+        yield iris.provenance_graph, text
+    # What the report says about a restricted dataset's figures (focus, value, message)
+    # goes to that dataset's own graph, read only by those allowed to see the data.
+    for iri, slug in restricted.items():
+        own = iris.restricted_provenance_graph(slug)
+        mine = report_chunks(report_iri, draft.findings, created=created, keep=of(iri), header=False)
+        for text in mine:
+            yield own, text
+    index = {id(f): i for i, f in enumerate(draft.findings)}
+    for a in draft.acceptances:
+        results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
+        yield iris.provenance_graph, acceptance_ntriples(a, iris, results)
+
+
+def _restricted_datasets(instance: Instance, draft: Draft) -> dict[str, str]:
+    """Restricted (terbatas) datasets, IRI -> slug: those published, and the draft if it is."""
+    found = {d.iri: d.slug for d in published(instance.store, instance.iris) if not d.open}
+    level = instance.store.query(
+        f"ASK {{ <{draft.dataset_iri}> <{OC}accessLevel> <{OC}accessOpen> }}", default_graph=[draft.graph]
+    )
+    if not bool(level):
+        found[draft.dataset_iri] = draft.dataset
+    else:
+        found.pop(draft.dataset_iri, None)  # the draft replaces a restricted version
+    return found
+
+
+def publish_held(
+    instance: Instance, dataset: str, *, accept_reason: str | None = None, decided_by: str | None = None
+) -> LoadReport:
+    """Publish the dataset's held draft, judged again against what is published now
+    (``Platform.publish_draft``)."""
+    started = now()
+    dataset_iri, graph = held_draft(instance.store, instance.iris, dataset)
+    load_iri = generating_load(instance.store, instance.iris, graph)
+    draft = Draft(dataset, dataset_iri, graph, None, LoadReport(dataset, "", "", "held", graph=graph))
+    judge(instance, [draft])
+    if draft.open_violations and accept_reason:
+        # The store has not changed since the judgement: its findings are classified
+        # again with the decision (validating again took minutes at province scale).
+        classify(instance, draft, [_acceptance(instance, draft, accept_reason, decided_by, started.date())])
+    if draft.open_violations:
+        raise StillViolates(
+            held_message(draft.open_violations)
+            + '; perbaiki tabelnya dan muat ulang, atau terbitkan dengan --accept-violations "alasan" '
+            '/ fix the table and load again, or publish with --accept-violations "reason"',
+            report=draft.report,
+        )
+    publication_id = new_load_id(started)
+    report_iri = instance.iris.validation_report(publication_id)
+    acceptance_iris = store_report(instance, report_iri, draft)
+    record = PublicationRecord(
+        publication_id=publication_id,
+        dataset=dataset,
+        graph=graph,
+        load_iri=load_iri,
+        started=started,
+        ended=now(),
+        agent=decided_by or instance.settings.agent,
+        validation_report=report_iri,
+        acceptances=acceptance_iris,
+    )
+    unused = publish(
+        instance.store, instance.iris, dataset_iri, graph, publication_provenance(record, instance.iris)
+    )
+    for g in unused:
+        instance.store.remove_graph(g)
+    _audit_validation(instance, draft, report_iri)
+    subjects = [dataset_iri, instance.iris.publication(publication_id), graph]
+    payload = publication_payload(record, accept_reason if draft.accepted else None)
+    instance.audit("publication", subjects, payload, actor=record.agent)
+    report = draft.report
+    report.outcome = "published"
+    report.findings = draft.findings
+    report.violations_accepted = draft.violations_accepted
+    report.seconds = (now() - started).total_seconds()
+    return report
+
+
+def _acceptance(
+    instance: Instance, draft: Draft, reason: str, decided_by: str | None, day: dt.date
+) -> Acceptance:
+    """The Walidata's decision to publish despite the draft's open violations, as an acceptance."""
+    violations = draft.open_violations
+    return Acceptance(
+        dataset=draft.dataset,
+        shapes=tuple(sorted({f.shape for f in violations})),
+        rows=tuple(sorted({f.row for f in violations if f.row is not None})) or None,
+        reason=reason,
+        decided_by=instance.person(decided_by),
+        decided_on=day,
+        source="onecenter publish --accept-violations",
+    )
+
+
+def reject_held(instance: Instance, dataset: str, *, reason: str, decided_by: str | None = None) -> str:
+    """Drop the dataset's held draft, with who and why on record (``Platform.reject_draft``)."""
+    if not reason.strip():
+        raise LoadRejected("alasan penolakan wajib diisi / a reason for the rejection is required")
+    started = now()
+    store, iris = instance.store, instance.iris
+    dataset_iri, graph = held_draft(store, iris, dataset)
+    iri, ntriples = rejection_provenance(
+        new_load_id(started),
+        iris,
+        dataset=dataset,
+        graph=graph,
+        load_iri=generating_load(store, iris, graph),
+        started=started,
+        agent=instance.person(decided_by),
+        reason=reason.strip(),
+    )
+    # One update: the pointer goes and the decision is recorded together.
+    store.update(
+        f"""DELETE DATA {{ GRAPH <{iris.catalog_graph}> {{ <{dataset_iri}> <{OC}draftGraph> <{graph}> }} }} ;
+INSERT DATA {{ GRAPH <{iris.provenance_graph}> {{
+{ntriples}}} }}"""
+    )
+    store.remove_graph(graph)
+    payload = {"dataset": dataset, "graph": graph, "reason": reason.strip()}
+    instance.audit("rejection", [dataset_iri, iri, graph], payload, actor=decided_by)
+    return iri
