@@ -28,7 +28,7 @@ test: $(STAMP)
 
 ## check: the fast loop for developers: unit tests and doctests, no browser, server, fuzz or kill test (under a minute)
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2
 
 # The anchors' own environment: Morph-KGC pins pandas 2 and pyoxigraph 0.3.
 ANCHORS := .venv-anchors/.installed

@@ -66,6 +66,7 @@ def test_variants_are_the_kinds_agencies_write(bench):
     assert bench.compact(" Ds. Gedong-Tataan.") == "dsgedongtataan"
 
 
+@pytest.mark.slow
 def test_script_runs_on_a_tiny_sample(bench, capsys):
     assert bench.main(["--limit", "3", "--variants-per-name", "1", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -83,6 +84,7 @@ def test_script_runs_on_a_tiny_sample(bench, capsys):
     assert sum(m["auto"] for m in methods.values()) == result["overall"]["ours"]["auto"]
 
 
+@pytest.mark.slow
 def test_same_seed_same_cases(bench):
     index = bench.RegionIndex.from_csv(bench.CODES)
     ref = bench.Reference(index)
@@ -94,6 +96,7 @@ def test_same_seed_same_cases(bench):
     assert draw(5) != draw(6)
 
 
+@pytest.mark.slow
 def test_text_report_prints_the_three_systems(bench, capsys):
     assert bench.main(["--limit", "2", "--variants-per-name", "1", "--show", "0"]) == 0
     out = capsys.readouterr().out

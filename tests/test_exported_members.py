@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import graph
 
 
@@ -15,6 +17,7 @@ def test_all_is_sorted_and_names_every_public_import() -> None:
     assert public | {"__version__"} == set(graph.__all__)
 
 
+@pytest.mark.slow
 def test_graph_imports_without_fastapi() -> None:
     import subprocess
     import sys

@@ -18,6 +18,9 @@ from graph.read.mappings import load_mapping
 from graph.settings import load_settings
 from tests.scripts import script_module
 
+# Slow: generates and loads province tables.
+pytestmark = pytest.mark.slow
+
 # Pesawaran carries the demo's problems (a misspelling that waits for review among them);
 # Tulang Bawang Barat has Kec. Pagar Dewa, a name Lampung Barat has too.
 KABUPATEN = ["18.09", "18.12"]

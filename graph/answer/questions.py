@@ -24,6 +24,7 @@ from graph.answer.sparql import syntax_error_position
 from graph.errors import QuestionFileError, UnknownQuestion
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES, XSD
+from graph.read.mappings import Slug
 from graph.read.yaml_lines import parse_yaml, schema_problem
 from graph.text import Text
 
@@ -50,7 +51,6 @@ RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
 
 # Parameter types whose values are codes from the graph's code lists (bound as IRIs).
 CODE_TYPES = ("region", "period", "indicator", "level", "agency")
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -179,7 +179,7 @@ class ColumnarPlan(_Strict):
 class QuestionSpec(_Strict):
     """The metadata of one question (``questions/<id>.yaml``)."""
 
-    id: str = Field(description="Slug; equals the file names <id>.rq and <id>.yaml.")
+    id: Slug = Field(description="Slug; equals the file names <id>.rq and <id>.yaml.")
     title: Text
     description: Text
     parameters: dict[str, ParameterSpec] = Field(
@@ -193,13 +193,6 @@ class QuestionSpec(_Strict):
     columnar: ColumnarPlan | None = Field(
         None, description="Optional: answer from the columnar view of observations (same rows, faster)."
     )
-
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not _SLUG.match(value):
-            raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and '-')")
-        return value
 
     @field_validator("parameters", "columns")
     @classmethod

@@ -42,8 +42,8 @@ from graph.check.constraints import Constraint, ShapeQuery, finding_of
 from graph.check.findings import Finding
 from graph.cube.draft_columns import DraftObservations
 from graph.rdf.namespaces import DCTERMS, OC, QB, RDF_TYPE, SDMX_DIMENSION, XSD
+from graph.rdf.results import solution_values
 from graph.store.interface import Store
-from graph.store.public import solution_rows
 
 __all__ = ["DraftContext", "check", "fingerprint", "trace_on_columns"]
 
@@ -108,10 +108,7 @@ class DraftContext:
 
 def _select(store: Store, graphs: list[str], query: str) -> list[dict[str, str]]:
     """The solutions over the judged graphs (drafts among them) as ``{variable: text}``."""
-    return [
-        {name: term.value for name, term in row.items()}
-        for row in solution_rows(store.query(query, default_graph=graphs))
-    ]
+    return solution_values(store.query(query, default_graph=graphs))
 
 
 def fingerprint(query: str) -> str:

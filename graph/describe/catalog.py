@@ -28,10 +28,10 @@ from graph.describe.catalog_terms import (
     frequency_of,
     measure_kind,
 )
-from graph.describe.labels import languages, texts_by
 from graph.errors import UnknownDataset
 from graph.provenance.activities import Activity, activities
 from graph.rdf.iris import Iris
+from graph.rdf.labels import languages, texts_by
 from graph.rdf.namespaces import DCAT, DCTERMS, OC, QB
 from graph.reference.indicators import Indicator
 from graph.store.interface import Store

@@ -27,9 +27,9 @@ from graph.check.findings import Finding
 from graph.describe.catalog import Catalog
 from graph.describe.coherence import Coherence
 from graph.describe.freshness import Freshness, freshness
-from graph.describe.labels import texts_by
 from graph.insight.discover import Discovery
 from graph.rdf.iris import Iris
+from graph.rdf.labels import texts_by
 from graph.reference.indicators import Indicator
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs

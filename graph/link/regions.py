@@ -156,7 +156,7 @@ class RegionLinker:
         The methods are tried in the order of the module's table; the first that links
         wins, and when none does the link carries the problem and the candidates.
         """
-        if not name.strip():
+        if not self.query_forms(name, level):  # blank, or only punctuation ("-", "."): nothing to look up
             return Link(None, problem="nama wilayah kosong / region name is empty")
         scope = self.home_scope(level)
         parent_code: str | None = None

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.rdf.labels import languages
 from graph.store.public import PublicGraphs
 from graph.text import Text
 
@@ -22,12 +23,7 @@ __all__ = ["observation_record", "region_record", "source_file_record", "source_
 
 def texts_of(rows: list[dict[str, Any]], key: str) -> Text:
     """The literals under ``key`` in some rows as one text (the first of each language)."""
-    languages: dict[str, str] = {}
-    for row in rows:
-        term = row.get(key)
-        if isinstance(term, ox.Literal):
-            languages.setdefault(term.language or "", term.value)
-    return Text.of(languages)
+    return Text.of(languages(row.get(key) for row in rows))
 
 
 def _value(row: dict[str, Any], key: str) -> str | None:

@@ -20,8 +20,9 @@ from graph.provenance.records import LoadRecord
 from graph.publish.load_report import LoadReport
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PROV
+from graph.rdf.results import solution_rows
 from graph.store.interface import Store
-from graph.store.public import PublicGraphs, solution_rows
+from graph.store.public import PublicGraphs
 from graph.store.versions import draft_datasets
 
 __all__ = ["Draft", "HeldDraft", "generating_load", "held_draft", "held_drafts"]

@@ -17,7 +17,7 @@ from graph.publish.draft import Draft
 from graph.publish.instance import Instance
 from graph.publish.load_report import timed
 from graph.rdf.namespaces import OC, PROV
-from graph.store.public import solution_rows
+from graph.rdf.results import solution_rows
 from graph.store.versions import candidate_graphs, published
 
 __all__ = ["classify", "judge", "recorded_violations"]

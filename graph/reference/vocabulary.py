@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from graph.errors import ReferenceDataError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
+from graph.rdf.results import solution_values
 from graph.reference.indicators import Indicator
 from graph.text import Text
 
@@ -50,10 +51,7 @@ class Vocabulary:
                 raise ReferenceDataError(f"{path}: Turtle tidak valid / invalid Turtle: {exc}") from None
 
         def select(query: str) -> list[dict[str, str]]:
-            result = store.query(sparql_prefixes() + query)
-            assert isinstance(result, ox.QuerySolutions)
-            names = [v.value for v in result.variables]
-            return [{n: s[n].value for n in names if s[n] is not None} for s in result]
+            return solution_values(store.query(sparql_prefixes() + query))
 
         def slug(iri: str, prefix: str) -> str:
             return iri[len(prefix) :] if iri.startswith(prefix) else iri

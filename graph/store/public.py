@@ -15,17 +15,11 @@ import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
-from graph.store.interface import Store
+from graph.rdf.results import solution_rows, solution_values
+from graph.store.interface import QueryResult, Store
 from graph.store.versions import PUBLIC, Audience, published_datasets, published_graphs
 
-__all__ = ["PublicGraphs", "solution_rows"]
-
-
-def solution_rows(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> list[dict[str, Any]]:
-    """A SELECT answer as ``{variable: term}`` rows, unbound variables left out."""
-    assert isinstance(result, ox.QuerySolutions), "a SELECT query was expected"
-    names = [v.value for v in result.variables]
-    return [{n: s[n] for n in names if s[n] is not None} for s in result]
+__all__ = ["PublicGraphs"]
 
 
 class PublicGraphs:
@@ -46,14 +40,7 @@ class PublicGraphs:
     ) -> list[dict[str, Any]]:
         """Rows as ``{variable: term}``; ``graphs`` (default: every published graph) are both
         the default graph and the named graphs; ``bindings`` are substituted terms."""
-        chosen = self.graphs if graphs is None else graphs
-        result = self.store.query(
-            sparql_prefixes() + sparql,
-            default_graph=chosen,
-            named_graphs=chosen,
-            substitutions=dict(bindings) or None,
-        )
-        return solution_rows(result)
+        return solution_rows(self._answer(sparql, graphs, bindings))
 
     def values(
         self,
@@ -63,7 +50,15 @@ class PublicGraphs:
         **bindings: ox.NamedNode | ox.Literal,
     ) -> list[dict[str, str]]:
         """Rows as ``{variable: text}`` (an IRI's or literal's value)."""
-        return [
-            {name: term.value for name, term in row.items()}
-            for row in self.select(sparql, graphs=graphs, **bindings)
-        ]
+        return solution_values(self._answer(sparql, graphs, bindings))
+
+    def _answer(
+        self, sparql: str, graphs: list[str] | None, bindings: dict[str, ox.NamedNode | ox.Literal]
+    ) -> QueryResult:
+        chosen = self.graphs if graphs is None else graphs
+        return self.store.query(
+            sparql_prefixes() + sparql,
+            default_graph=chosen,
+            named_graphs=chosen,
+            substitutions=dict(bindings) or None,
+        )

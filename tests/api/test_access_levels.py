@@ -16,6 +16,9 @@ import pytest
 
 from tests.api.test_ingest import SECRET_VALUES, Instance, instance, values_of
 
+# Slow: loads restricted datasets and reads them as each role.
+pytestmark = pytest.mark.slow
+
 __all__ = ["instance"]  # the fixture, shared with the upload tests
 
 QB = "http://purl.org/linked-data/cube#"

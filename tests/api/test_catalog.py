@@ -55,6 +55,7 @@ def test_catalog_negotiates_each_rdf_format(client: TestClient, media_type: str,
     assert (rdflib.URIRef(BASE + "catalog"), RDF.type, DCAT.Catalog) in g
 
 
+@pytest.mark.slow
 def test_every_format_of_the_catalog_holds_the_same_triples(client: TestClient) -> None:
     graphs = [parse(client.get("/catalog", headers={"Accept": m}).content, f) for m, f in FORMATS]
     sizes = {len(g) for g in graphs}
@@ -63,6 +64,7 @@ def test_every_format_of_the_catalog_holds_the_same_triples(client: TestClient) 
     assert len(by_extension) == len(graphs[0])
 
 
+@pytest.mark.slow
 def test_catalog_defaults_to_turtle_and_offers_a_json_listing(client: TestClient) -> None:
     assert client.get("/catalog").headers["content-type"].startswith("text/turtle")
     assert (
@@ -79,6 +81,7 @@ def test_catalog_defaults_to_turtle_and_offers_a_json_listing(client: TestClient
         assert response.headers["content-type"].startswith(media_type)
 
 
+@pytest.mark.slow
 def test_the_served_catalog_conforms_to_dcat_ap_3_0_1(client: TestClient) -> None:
     """As CKAN's harvester reads it: RDF/XML."""
     data = parse(client.get("/catalog", headers={"Accept": "application/rdf+xml"}).content, "xml")
@@ -86,6 +89,7 @@ def test_the_served_catalog_conforms_to_dcat_ap_3_0_1(client: TestClient) -> Non
     assert conforms, report.serialize(format="turtle")
 
 
+@pytest.mark.slow
 def test_every_download_url_in_the_catalog_serves_its_file(client: TestClient, demo: Demo) -> None:
     platform, reports = demo
     observations = {r.dataset: r.observations for r in reports}
@@ -107,6 +111,7 @@ def test_every_download_url_in_the_catalog_serves_its_file(client: TestClient, d
                 assert dataset in triples
 
 
+@pytest.mark.slow
 def test_the_csv_download_has_the_c3_row_in_both_dialects(client: TestClient, demo: Demo) -> None:
     platform, _ = demo
     gerning = platform.settings.home_region + ".03.2010"
@@ -142,6 +147,7 @@ def test_unknown_datasets_and_formats_are_errors_in_the_one_shape(client: TestCl
     assert "text/turtle" in body["error"]
 
 
+@pytest.mark.slow
 def test_a_held_draft_is_neither_listed_nor_served(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     with_future_year(mapping, [str(1000 + i) for i in range(20)])  # a year not yet come: held

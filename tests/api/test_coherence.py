@@ -240,6 +240,7 @@ def test_a_bad_filter_in_the_browser_is_a_400_page_that_says_what_is_allowed(cli
     assert 'id="f-severity" name="severity" aria-invalid="true"' in response.text
 
 
+@pytest.mark.slow
 def test_a_held_draft_is_listed_apart_and_its_findings_are_not_public(
     platform: Platform, tmp_path: Path
 ) -> None:

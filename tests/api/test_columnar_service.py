@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.settings import load_settings
 from tests.api.test_sparql_server import disk_store  # noqa: F401  (the on-disk demo store)
+
+# Slow: builds the columnar view of the demo.
+pytestmark = pytest.mark.slow
 
 QUESTIONS = [
     "/questions/stunting-vs-safe-water.json?region=18.09.05&period=2023",

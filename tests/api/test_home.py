@@ -32,6 +32,7 @@ def page(client: TestClient) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_home_is_html_for_every_client(client: TestClient) -> None:
     for accept in ("application/json", "*/*", ""):
         response = client.get("/", headers={"Accept": accept} if accept else {})
@@ -76,6 +77,7 @@ def test_home_shows_freshness_coherence_per_agency_and_the_strongest_insights(pa
     assert "r = -0,76" in insights and "r = -0.76" in insights
 
 
+@pytest.mark.slow
 def test_the_links_on_home_lead_somewhere(client: TestClient, page: str) -> None:
     correlate = re.search(r'href="(/insight/correlate\?[^"]+)"', page)
     assert correlate is not None

@@ -27,6 +27,9 @@ from graph.settings import PROJECT_DIR, load_settings
 from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, published_datasets
 from tests.conftest import SMALL_MAPPING
 
+# Slow: uploads, judges and publishes tables through the API.
+pytestmark = pytest.mark.slow
+
 DESA = [f"18090120{i:02d}" for i in range(1, 11)]
 
 RESTRICTED_MAPPING = """\

@@ -84,6 +84,7 @@ def test_correlate_returns_the_table_statistics_line_outliers_and_caveat(
     )
 
 
+@pytest.mark.slow
 def test_correlate_csv_opens_in_excel_and_in_programs(
     client: TestClient, stunting_water: dict[str, Any]
 ) -> None:
@@ -129,6 +130,7 @@ def test_correlate_at_kecamatan_level_without_a_period_uses_the_latest_year(clie
     assert "sum over every desa" in body["x"]["aggregation"]["en"]
 
 
+@pytest.mark.slow
 def test_correlate_refuses_bad_parameters_in_the_error_shape(client: TestClient) -> None:
     def get(**changes: str) -> Any:
         return client.get("/insight/correlate", params={**STUNTING_WATER, **changes})
@@ -147,6 +149,7 @@ def test_correlate_refuses_bad_parameters_in_the_error_shape(client: TestClient)
     assert missing.status_code == 422 and missing.json()["errors"][0]["loc"] == ["query", "x"]
 
 
+@pytest.mark.slow
 def test_discover_lists_ranked_cross_agency_pairs_with_q_values_and_wawasan(client: TestClient) -> None:
     response = client.get("/insight/discover", params={"level": "desa", "period": "2023"})
     assert response.status_code == 200, response.text
@@ -162,6 +165,7 @@ def test_discover_lists_ranked_cross_agency_pairs_with_q_values_and_wawasan(clie
     assert body["links"]["csv"].endswith("/insight/discover.csv?level=desa&period=2023&min_n=8&fdr=0.05")
 
 
+@pytest.mark.slow
 def test_discover_csv_and_its_thresholds(client: TestClient) -> None:
     response = client.get(
         "/insight/discover.csv",

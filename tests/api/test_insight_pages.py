@@ -6,7 +6,6 @@ client gets the JSON it always got.
 
 from __future__ import annotations
 
-import doctest
 import html
 import json
 import re
@@ -16,7 +15,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-import graph.insight.wording
 from api.app import create_app
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
@@ -60,6 +58,7 @@ def chart_data(page: str) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 def test_json_clients_get_the_json_they_always_got(client: TestClient) -> None:
     for headers in ({}, {"Accept": "application/json"}, {"Accept": "*/*"}):
         for url, params in (
@@ -74,6 +73,7 @@ def test_json_clients_get_the_json_they_always_got(client: TestClient) -> None:
     assert refused.status_code == 400 and refused.json()["errors"][0]["parameter"] == "x"
 
 
+@pytest.mark.slow
 def test_browsers_get_the_pages_on_the_same_urls(client: TestClient) -> None:
     for url, params in (
         ("/insight", {}),
@@ -139,6 +139,7 @@ def test_the_joined_table_is_sortable_and_complete(correlation_page: str, client
     assert "Rusaba" in text_of(correlation_page[correlation_page.index('id="h-tidak-ikut"') :])
 
 
+@pytest.mark.slow
 def test_the_download_links_give_the_apis_forms(correlation_page: str, client: TestClient) -> None:
     section = correlation_page[
         correlation_page.index('id="h-unduh"') : correlation_page.index('id="h-tabel"')
@@ -166,6 +167,7 @@ def test_a_weak_pair_is_not_dressed_up(client: TestClient) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_refused_parameter_shows_the_form_again_with_the_problem(client: TestClient) -> None:
     response = client.get("/insight/correlate", params={**STUNTING_WATER, "x": "stunting"}, headers=BROWSER)
     assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
@@ -184,6 +186,7 @@ def test_a_refused_parameter_shows_the_form_again_with_the_problem(client: TestC
     assert client.get("/insight/discover", params={"min_n": "2"}).json()["status"] == 422
 
 
+@pytest.mark.slow
 def test_the_form_offers_indicators_by_agency_with_indonesian_labels(client: TestClient) -> None:
     page = client.get("/insight", headers=BROWSER).text
     form = page[page.index('action="/insight/correlate"') : page.index("</form>")]
@@ -197,6 +200,7 @@ def test_the_form_offers_indicators_by_agency_with_indonesian_labels(client: Tes
     assert {chosen["x"], chosen["y"]} == {"prevalensi-stunting", "persen-air-minum-layak"}
 
 
+@pytest.mark.slow
 def test_the_discovered_pairs_show_q_values_small_n_and_link_to_their_correlation(client: TestClient) -> None:
     page = client.get("/insight", headers=BROWSER).text
     assert 'id="pairs-table"' in page and "Benjamini–Hochberg" in page
@@ -212,10 +216,6 @@ def test_the_discovered_pairs_show_q_values_small_n_and_link_to_their_correlatio
     ).text
     assert small.count('class="small-n"') == small.count('class="num q-value"') > 0
     assert "Tidak ada pasangan yang bermakna" in small
-
-
-def test_number_formatting_is_indonesian() -> None:
-    assert doctest.testmod(graph.insight.wording).failed == 0
 
 
 def test_a_graph_without_values_gets_the_page_with_a_note(platform: Platform) -> None:

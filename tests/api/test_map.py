@@ -88,6 +88,7 @@ def test_kecamatan_are_the_home_regions_eleven(client: TestClient) -> None:
     assert all(re.fullmatch(r"/id/wilayah/18\.09\.\d\d", f["properties"]["href"]) for f in features)
 
 
+@pytest.mark.slow
 def test_defaults_pick_a_rate_and_its_latest_year(client: TestClient) -> None:
     body = client.get("/map/data.geojson").json()
     assert len(body["features"]) == 11
@@ -104,6 +105,7 @@ def test_defaults_pick_a_rate_and_its_latest_year(client: TestClient) -> None:
     )
 
 
+@pytest.mark.slow
 def test_bad_parameters_are_refused_in_the_error_shape(client: TestClient) -> None:
     assert (
         "prevalensi-stunting"
@@ -125,6 +127,7 @@ def test_bad_parameters_are_refused_in_the_error_shape(client: TestClient) -> No
     assert "jumlah-murid" not in no_desa["allowed"] and "has no values at desa level" in no_desa["message"]
 
 
+@pytest.mark.slow
 def test_the_page_has_the_form_legend_and_every_figure(client: TestClient) -> None:
     response = client.get("/map", params=STUNTING_DESA, headers=BROWSER)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
@@ -152,6 +155,7 @@ def test_the_page_has_the_form_legend_and_every_figure(client: TestClient) -> No
     assert "ColorBrewer" in text
 
 
+@pytest.mark.slow
 def test_a_map_of_counts_warns_that_it_follows_region_size(client: TestClient) -> None:
     page = client.get("/map", params={"indicator": "jumlah-penduduk"}, headers=BROWSER).text
     assert "besaran mutlak, bukan rasio" in page
@@ -164,6 +168,7 @@ def test_the_page_shows_the_form_again_on_a_refused_parameter(client: TestClient
     assert 'id="map"' not in response.text
 
 
+@pytest.mark.slow
 def test_an_instance_without_boundary_files_says_so(demo: Demo, tmp_path: Path) -> None:
     platform, _ = demo
     # The same graph, but a project folder whose ontology/codes/ ships no boundaries.
@@ -177,6 +182,7 @@ def test_an_instance_without_boundary_files_says_so(demo: Demo, tmp_path: Path) 
         assert data.status_code == 404 and data.json()["ok"] is False
 
 
+@pytest.mark.slow
 def test_a_graph_without_values_gets_a_note_not_an_error(platform: Platform) -> None:
     with TestClient(create_app(platform.settings, platform.store)) as c:
         page = c.get("/map", headers=BROWSER)

@@ -192,6 +192,7 @@ def test_loads_as_csv_for_excel_and_for_programs(client: TestClient) -> None:
     assert {r["published_now"] for r in records} == {"ya"}
 
 
+@pytest.mark.slow
 def test_a_held_draft_is_in_loads_but_its_figures_are_not_exposed(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     assert platform.load(mapping).outcome == "published"

@@ -60,6 +60,7 @@ def textarea(html: str) -> str:
 # --- negotiation --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/json, text/html;q=0.9"])
 def test_clients_that_do_not_prefer_html_get_the_json_they_always_got(
     client: TestClient, accept: str | None

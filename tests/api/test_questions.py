@@ -139,6 +139,7 @@ def test_csv_standard_dialect_is_plain_rfc4180(client: TestClient) -> None:
     assert len(table) == 16
 
 
+@pytest.mark.slow
 def test_rows_are_cut_at_the_row_cap_and_the_answer_says_so(demo: Demo) -> None:
     platform, _ = demo
     settings = load_settings(store_path=":memory:", max_result_rows=5)
@@ -215,6 +216,7 @@ INJECTIONS = [
 ]
 
 
+@pytest.mark.slow
 def test_sparql_injection_through_every_parameter_of_every_question_has_no_effect(
     client: TestClient, catalogue: list[dict[str, Any]], demo: Demo
 ) -> None:

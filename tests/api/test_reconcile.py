@@ -132,6 +132,7 @@ def test_copied_schemas_are_valid_json_schemas() -> None:
 # --- manifest ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_manifest_is_valid_0_2_and_names_the_region_types(client: TestClient) -> None:
     response = client.get("/reconcile")
     assert response.status_code == 200
@@ -179,6 +180,7 @@ def test_endpoint_with_trailing_slash_serves_the_manifest_without_redirect(clien
     check("0.2", "manifest", response.json())
 
 
+@pytest.mark.slow
 def test_openapi_lists_the_routes_with_unique_operation_ids(memory_settings: Settings) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -349,6 +351,7 @@ def test_post_without_queries_is_400(client: TestClient) -> None:
     assert "queries" in body["error"]
 
 
+@pytest.mark.slow
 def test_batch_larger_than_the_announced_batch_size_is_413(client: TestClient) -> None:
     size = client.get("/reconcile").json()["batchSize"]
     queries = {f"q{i}": {"query": "Bagelen"} for i in range(size + 1)}

@@ -192,6 +192,7 @@ def test_an_unoffered_media_type_is_a_406(client: TestClient, demo: Demo) -> Non
     assert response.json()["status"] == 406
 
 
+@pytest.mark.slow
 def test_a_held_drafts_observation_is_a_404(platform: Platform, tmp_path: Path) -> None:
     violation = load_held_draft(platform, tmp_path)
     with TestClient(create_app(platform.settings, platform.store)) as c:
@@ -222,6 +223,7 @@ def test_an_iri_that_itself_ends_in_an_extension_is_found_whole_first(platform: 
 # --- IRIs under the configured base, served anywhere --------------------------------------------
 
 
+@pytest.mark.slow
 def test_iris_resolve_against_the_configured_base_iri_not_the_host() -> None:
     settings = load_settings(store_path=":memory:", base_iri="https://satudata.contoh.example/data/")
     platform = Platform(settings)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 
 import pyoxigraph as ox
 import pytest
 
-import graph.rdf.values_binding
 from graph.errors import QueryError
 from graph.rdf.values_binding import bind_values
 from tests.contract.test_store_contract import HOSTILE
@@ -121,7 +119,3 @@ def test_only_iris_and_literals_can_be_bound() -> None:
         bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": ox.BlankNode("x")})  # type: ignore[dict-item]
     with pytest.raises(ValueError):
         bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"s } ; DROP ALL": B})
-
-
-def test_docstring_examples() -> None:
-    assert doctest.testmod(graph.rdf.values_binding).failed == 0

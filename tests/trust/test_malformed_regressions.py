@@ -85,6 +85,7 @@ def test_damaged_sheet_is_a_source_error(tmp_path: Path, content: bytes | None, 
     assert caught.value.file == str(path)
 
 
+@pytest.mark.slow
 def test_sheet_row_number_past_excel_limit_is_refused_without_padding(tmp_path: Path) -> None:
     # Padding empty rows up to r="4294967296" once took every byte of memory the machine had.
     path = tmp_path / "tabel.xlsx"

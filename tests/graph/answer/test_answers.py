@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import doctest
 import io
 
 import pandas as pd
 import pyoxigraph as ox
 
-import graph.answer.answers
 from graph.answer.answers import Answer
 from tests.graph.answer.demo_answers import XSD, Demo, answer
 
@@ -47,7 +45,3 @@ def test_excel_csv_defuses_text_that_excel_would_run_as_a_formula(demo: Demo) ->
     assert rows[1] == ['\'=HYPERLINK("http://example.org")', "-12"]  # text defused, numbers kept
     standard = list(csv.reader(io.StringIO(crafted.to_csv("standard").decode("utf-8"))))
     assert standard[1] == ['=HYPERLINK("http://example.org")', "-12"]
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(graph.answer.answers).failed == 0

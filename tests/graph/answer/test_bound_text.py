@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pyoxigraph as ox
 import pytest
 
-import graph.answer.bound_text
 from graph.answer.answers import run_question
 from graph.answer.bound_text import bind_into_text, prefix_lines, term_text
 from graph.answer.code_lists import CodeListCache
@@ -41,6 +38,7 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [(q, []) for q in sorted(CATALO
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("question_id", "given"), CASES)
 def test_every_question_written_out_answers_the_same_rows_in_the_same_order(
     demo: Demo, question_id: str, given: list[tuple[str, str]]
@@ -135,7 +133,3 @@ def test_prefix_map_has_the_instance_prefixes(demo: Demo) -> None:
     platform, _ = demo
     prefixes = prefix_map(platform.iris)
     assert prefixes["wilayah"] == platform.iris.region_prefix and prefixes["skos"].endswith("core#")
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(graph.answer.bound_text).failed == 0

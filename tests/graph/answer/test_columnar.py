@@ -13,6 +13,9 @@ from graph.answer.view import ObservationView, read_view
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 
+# Slow: answers every planned question both ways for every region and period.
+pytestmark = pytest.mark.slow
+
 Demo = tuple[Platform, list[LoadReport]]
 
 

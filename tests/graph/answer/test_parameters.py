@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
-import graph.answer.parameters
 from graph.answer.answers import run_question
 from graph.answer.parameters import bind_parameters
 from graph.answer.questions import question_prefixes
@@ -85,6 +83,7 @@ INJECTIONS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("question_id", sorted(CATALOGUE.questions))
 def test_a_hostile_term_bound_past_validation_is_only_a_value(demo: Demo, question_id: str) -> None:
     """Even with the checks bypassed, a bound term cannot change the query: it stays one value."""
@@ -107,7 +106,3 @@ def test_a_hostile_term_bound_past_validation_is_only_a_value(demo: Demo, questi
             assert outcome.variables == list(question.projection)
             assert all(row[outcome.variables.index(name)] == term for row in outcome.rows)
     assert platform.store.count() == before
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(graph.answer.parameters).failed == 0

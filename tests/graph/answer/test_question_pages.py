@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
-import graph.answer.question_pages
 from graph.answer.question_pages import answer_cells, chart_data, form_controls
 from tests.graph.answer.demo_answers import CATALOGUE, Demo, answer, choices
 
@@ -63,7 +60,3 @@ def test_form_controls_offer_the_choices_and_select_the_values(demo: Demo) -> No
     ]
     coverage = form_controls(CATALOGUE.get("agency-coverage"), choices(demo), {})
     assert all(c.options[0].value == "" and c.options[0].selected for c in coverage)  # optional: "all"
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(graph.answer.question_pages).failed == 0

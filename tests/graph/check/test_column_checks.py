@@ -30,6 +30,9 @@ from graph.read.mappings import discover_mappings
 from graph.settings import Settings
 from graph.store.versions import candidate_graphs
 
+# Slow: drafts are judged both ways, on the columns and in the store.
+pytestmark = pytest.mark.slow
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SHAPES = "https://w3id.org/onecenter/shapes#"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import rdflib
 
 from graph.check.engine import validate
@@ -75,6 +76,7 @@ def test_engine_equals_pyshacl_on_the_rule() -> None:
     assert got == expected and len(got) == 2  # both observations come from row 1
 
 
+@pytest.mark.slow
 def test_the_pipeline_keeps_the_stated_kecamatan_and_the_rule_finds_the_row(
     platform: Platform, tmp_path: Path
 ) -> None:

@@ -24,6 +24,9 @@ from graph.settings import PROJECT_DIR
 from graph.store.embedded import EmbeddedStore
 from tests.scripts import import_script
 
+# Slow: each rule is judged by pySHACL and by the engine on its own graphs.
+pytestmark = pytest.mark.slow
+
 SHAPES_DIR = PROJECT_DIR / "shapes"
 SHAPE_FILES = sorted(SHAPES_DIR.glob("*.ttl"))
 OCS = rdflib.Namespace("https://w3id.org/onecenter/shapes#")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from graph.check.engine import validate
 from graph.check.trace import trace_findings
 from graph.store.versions import published_graphs
 
 
+@pytest.mark.slow
 def test_tracing_on_threads_finds_what_one_thread_finds(demo) -> None:
     # Coherence findings of the demo point at observations with their source rows and
     # cells as written; traced in batches of 7 on two threads, or one by one, alike.

@@ -13,6 +13,9 @@ from graph.publish.platform import Platform
 from graph.settings import load_settings
 from tests.conftest import write_small_table
 
+# Slow: builds the demo through the command line.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def log(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -14,6 +14,9 @@ from graph.settings import PROJECT_DIR, load_settings
 from graph.store.versions import draft_datasets, published_datasets
 from tests.conftest import write_small_table
 
+# Slow: builds the demo through the command line.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

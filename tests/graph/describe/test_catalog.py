@@ -45,6 +45,7 @@ def test_a_held_draft_is_not_listed_nor_downloadable(platform: Platform, tmp_pat
         dataset_table(platform.store, platform.iris, "uji-penduduk")
 
 
+@pytest.mark.slow
 def test_a_newer_held_draft_shows_as_last_load_while_the_old_version_stays_listed(
     platform: Platform, tmp_path: Path
 ) -> None:

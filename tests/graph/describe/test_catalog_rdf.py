@@ -20,11 +20,13 @@ SERVICE = "http://example.test/"
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
 
 
+@pytest.mark.slow
 def test_the_catalogue_conforms_to_dcat_ap_3_0_1(catalog: Catalog) -> None:
     conforms, report = validate(as_rdflib(catalog_triples(catalog, SERVICE)))
     assert conforms, report.serialize(format="turtle")
 
 
+@pytest.mark.slow
 def test_the_dcat_ap_shapes_do_catch_a_catalogue_missing_what_they_require(catalog: Catalog) -> None:
     data = as_rdflib(catalog_triples(catalog, SERVICE))
     cat = rdflib.URIRef(SERVICE + "catalog")
@@ -92,6 +94,7 @@ def test_the_catalogue_reads_as_ckan_dcat_harvesters_read_it(catalog: Catalog) -
         assert g.value(ds, DCTERMS.accessRights) is not None
 
 
+@pytest.mark.slow
 def test_an_agency_address_becomes_the_datasets_contact_point(platform: Platform, tmp_path: Path) -> None:
     agency = platform.iris.agency("disdukcapil")
     platform.store.update(

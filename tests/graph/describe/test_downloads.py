@@ -63,6 +63,7 @@ def test_the_excel_dialect_uses_semicolons_decimal_commas_and_indonesian_headers
     assert percentages and all("." not in v for v in percentages) and any("," in v for v in percentages)
 
 
+@pytest.mark.slow
 def test_a_dataset_with_a_dimension_gets_a_column_for_it(demo: Demo) -> None:
     platform, _ = demo
     table = dataset_table(platform.store, platform.iris, "disdukcapil-penduduk-desa")

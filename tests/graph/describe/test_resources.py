@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from graph.check.findings import Finding
 from graph.describe.resources import describe, resolve
@@ -60,14 +61,6 @@ def test_an_invalid_iri_is_not_described(demo: Demo) -> None:
     assert describe(platform.store, platform.iris, "not an iri") is None
     assert describe(platform.store, platform.iris, platform.iris.base + "id/wilayah/99.99.99") is None
     assert resolve(platform.store, platform.iris, ["/id/tidak/ada", "/id/wilayah/<x>"]) is None
-
-
-def test_docstring_examples_run() -> None:
-    import doctest
-
-    import graph.describe.resources
-
-    assert doctest.testmod(graph.describe.resources).failed == 0
 
 
 # --- kinds of resources ----------------------------------------------------------------------
@@ -256,6 +249,7 @@ def load_held_draft(platform: Platform, tmp_path: Path) -> Finding:
     return violation
 
 
+@pytest.mark.slow
 def test_a_held_drafts_observation_is_not_described_until_it_is_published(
     platform: Platform, tmp_path: Path
 ) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 
 import pytest
 
-import graph.insight.choropleth
 from graph.errors import ParameterError
 from graph.insight.choropleth import (
     PALETTES,
@@ -81,6 +79,7 @@ def test_quantile_classes() -> None:
         assert lightness == sorted(lightness, reverse=True)
 
 
+@pytest.mark.slow
 def test_map_values_follow_the_insight_rules(demo: Demo) -> None:
     platform, _ = demo
     home = platform.settings.home_region
@@ -143,7 +142,3 @@ def test_the_join_lists_what_the_map_cannot_show(demo: Demo) -> None:
     assert joined.classes is not None and sum(joined.classes.counts) == 147  # every value, drawn or not
     empty = choropleth(Boundaries("desa", desa.path, ()), values, {}, href=str, describe=str)
     assert empty.features == [] and empty.without_polygon == []
-
-
-def test_docstring_examples() -> None:
-    assert doctest.testmod(graph.insight.choropleth).failed == 0

@@ -116,6 +116,7 @@ def assert_same_stats(found: Correlation, x: np.ndarray, y: np.ndarray) -> None:
 # --- correlate ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_desa_correlation_equals_the_raw_tables_joined_on_codes(
     demo: Demo, catalogue: InsightCatalogue
 ) -> None:
@@ -132,6 +133,7 @@ def test_desa_correlation_equals_the_raw_tables_joined_on_codes(
     assert found.x_rule["en"] == "values as published"
 
 
+@pytest.mark.slow
 def test_stunting_against_safe_water_by_desa_matches_the_name_only_health_table(
     demo: Demo, catalogue: InsightCatalogue
 ) -> None:
@@ -178,6 +180,7 @@ def test_kecamatan_level_sums_desa_counts_and_education_levels(
     )
 
 
+@pytest.mark.slow
 def test_percentage_at_kecamatan_is_recomputed_from_numerator_and_denominator(
     demo: Demo, catalogue: InsightCatalogue
 ) -> None:

@@ -98,6 +98,7 @@ def test_the_wawasan_list_keeps_significant_pairs_that_are_not_mere_size(
     assert key[("jumlah-penduduk", "jumlah-rumah-tangga")]["size_effect"] is True
 
 
+@pytest.mark.slow
 def test_small_n_pairs_are_marked_and_never_called_significant(
     demo: Demo, catalogue: InsightCatalogue
 ) -> None:

@@ -116,6 +116,7 @@ def test_desa_added_in_2022_links_by_kemendagri_code_though_bps_does_not_know_it
 # --- names -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "level", "expected"),
     [
@@ -164,6 +165,7 @@ def test_name_in_two_kecamatan_without_parent_is_ambiguous_naming_both(linker, i
     assert "18.09.02.2011" in problem and "18.09.09.2010" in problem
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("parent", "expected"),
     [
@@ -207,8 +209,10 @@ def test_name_unlike_any_desa_is_sent_to_review_with_candidates(linker):
     assert all(c.code.startswith("18.09.04.") for c in link.candidates)
 
 
-def test_empty_name_is_rejected(linker):
-    problem = refused(linker.resolve_name("  ", None, "desa"))
+@pytest.mark.parametrize("name", ["  ", "-", ".", "--", " . "])
+def test_empty_name_is_rejected(linker, name):
+    # A cell of punctuation only is as empty as a blank one: refused with a reason, the load goes on.
+    problem = refused(linker.resolve_name(name, None, "desa"))
     assert "empty" in problem
 
 
@@ -340,6 +344,7 @@ def test_link_by_name_without_parent_reports_ambiguity_per_row(linker):
     assert "ambig" in linked.problem.iloc[0] and "ambig" in linked.problem.iloc[2]
 
 
+@pytest.mark.slow
 def test_link_with_a_fixed_parent_value_applies_it_to_every_row(linker):
     frame = pd.DataFrame({"Desa": ["Tanjung Rejo", "Bagelen"]}, dtype="string")
     spec = RegionSpec.model_validate(

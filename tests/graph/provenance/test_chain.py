@@ -74,6 +74,7 @@ def test_a_load_appends_reference_decisions_load_validation_and_publication(
     assert entries[4].payload["outcome"] == "published"
 
 
+@pytest.mark.slow
 def test_a_graph_over_the_hash_limit_is_chained_by_its_size(tmp_path: Path) -> None:
     log = tmp_path / "chain.jsonl"
     settings = load_settings(store_path=":memory:", audit_path=str(log), audit_graph_hash_max_quads=50)

@@ -66,6 +66,7 @@ def with_future_year(mapping: Path, values: list[str]) -> None:
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_held_draft_is_in_the_history_but_its_figures_are_not_traced(
     platform: Platform, tmp_path: Path
 ) -> None:

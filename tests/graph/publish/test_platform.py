@@ -84,6 +84,7 @@ def _count_data_records(path: Path, header_row: int, delimiter: str, encoding: s
     return sum(1 for r in records[header_row:] if any(c.strip() for c in r))
 
 
+@pytest.mark.slow
 def test_every_demo_row_is_mapped_or_reported(demo: tuple[Platform, list[LoadReport]]) -> None:
     _, reports = demo
     for report in reports:
@@ -148,6 +149,7 @@ def test_review_queue_lists_candidates_and_a_decision_to_paste(
     assert "variant: 'Rubasa'" in row["usulan_keputusan_yaml"]
 
 
+@pytest.mark.slow
 def test_a_recorded_decision_links_the_reviewed_name_on_the_next_load(
     memory_settings, tmp_path: Path, project_dir: Path
 ) -> None:
@@ -312,6 +314,7 @@ def population(platform: Platform) -> dict[tuple[str, str], str]:
     return {(r["r"], r["p"]): r["v"] for r in rows}
 
 
+@pytest.mark.slow
 def test_reloading_the_same_table_gives_the_same_iris_and_no_duplicates(
     platform: Platform, tmp_path: Path
 ) -> None:
@@ -373,6 +376,7 @@ class FailingStore(EmbeddedStore):
         return super().bulk_load(first_then_fail())
 
 
+@pytest.mark.slow
 def test_crash_while_writing_leaves_previous_version_and_next_load_succeeds(
     memory_settings, tmp_path: Path
 ) -> None:
@@ -402,6 +406,7 @@ def test_crash_while_writing_leaves_previous_version_and_next_load_succeeds(
     assert set(population(healthy).values()) == {"7"}
 
 
+@pytest.mark.slow
 def test_partial_version_graph_is_never_visible_to_queries(platform: Platform, tmp_path: Path) -> None:
     mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
     platform.load(mapping)
@@ -439,6 +444,7 @@ def test_unreadable_cells_are_reported_and_never_become_zero(platform: Platform,
     assert report.cells_empty == 1 and report.cells_rejected == 2
 
 
+@pytest.mark.slow
 def test_on_disk_store_survives_reopening(memory_settings, tmp_path: Path) -> None:
     settings = memory_settings.model_copy(update={"store_path": str(tmp_path / "store")})
     platform = Platform(settings)

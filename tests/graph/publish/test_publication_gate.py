@@ -15,6 +15,9 @@ from graph.store.versions import draft_datasets, published_datasets, published_g
 from tests.conftest import SMALL_MAPPING, write_small_table
 from tests.graph.publish.test_platform import select
 
+# Slow: loads, holds and publishes drafts.
+pytestmark = pytest.mark.slow
+
 OC = "https://w3id.org/onecenter/def#"
 SH = "http://www.w3.org/ns/shacl#"
 FUTURE_RULE = "https://w3id.org/onecenter/shapes#PeriodeTidakDiMasaDepan"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 import random
 import time
 
 import pytest
 
-import graph.rdf.sparql_text
 from graph.rdf.sparql_text import brace_pairs, keywords, projections, query_form, tokenize
 
 PIECES = ["'", '"', "'''", '"""', "\\", "\n", " ", "<", ">", "{", "}", "#", "?", "$", "a", ":", "@", "SELECT"]
@@ -22,6 +20,7 @@ def test_tokens_join_back_into_any_text() -> None:
         assert all(text.startswith(t.text, t.start) for t in tokenize(text))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "hostile",
     [
@@ -65,7 +64,3 @@ def test_projections_tell_plain_variables_from_defined_ones() -> None:
     outer, inner = projections(tokenize(sparql))
     assert outer.plain == {"a", "b"} and outer.defined == {"n"} and not outer.star
     assert inner.star and inner.select > outer.end
-
-
-def test_docstring_examples_hold() -> None:
-    assert doctest.testmod(graph.rdf.sparql_text).failed == 0

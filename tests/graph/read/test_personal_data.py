@@ -168,6 +168,7 @@ def test_no_shipped_region_code_in_any_spelling_looks_personal() -> None:
     assert [c for c in codes if GUARD.find(c) or GUARD.find(c.replace(".", ""))] == []
 
 
+@pytest.mark.slow
 def test_demo_tables_have_no_personal_data() -> None:
     for path in discover_mappings(PROJECT_DIR / "mappings"):
         mapping = load_mapping(path)
@@ -261,6 +262,7 @@ layouts = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(regions, births, st.integers(0, 9999), st.booleans(), layouts)
 def test_every_valid_nik_is_found_in_any_layout(region, born, serial, female, layout) -> None:
@@ -269,6 +271,7 @@ def test_every_valid_nik_is_found_in_any_layout(region, born, serial, female, la
     assert nik(region, born, serial, female=female) not in GUARD.mask(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.sampled_from(["0", "+62 ", "+62", "62 ", "(+62) "]),
@@ -291,6 +294,7 @@ region_codes = st.sampled_from(DESA).flatmap(lambda c: st.sampled_from([c, c.rep
 years = st.integers(1900, 2100).map(str)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(thousands, plain_amounts, decimals, region_codes, years))
 def test_codes_years_and_amounts_are_never_personal(text: str) -> None:
@@ -303,6 +307,7 @@ def test_codes_years_and_amounts_are_never_personal(text: str) -> None:
 bare_62_free = plain_amounts.filter(lambda text: not text.startswith("628"))
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.one_of(thousands, bare_62_free, decimals, years), min_size=1, max_size=20))
 def test_a_column_of_amounts_is_never_personal(values: list[str]) -> None:
@@ -403,6 +408,7 @@ def everything_in(platform: Platform) -> str:
     return out.getvalue().decode("utf-8")
 
 
+@pytest.mark.slow
 def test_declared_personal_columns_are_published_nowhere(platform: Platform, tmp_path: Path) -> None:
     mapping, personal = write_table(tmp_path, declared=True)
     report = platform.load(mapping)
@@ -413,6 +419,7 @@ def test_declared_personal_columns_are_published_nowhere(platform: Platform, tmp
     assert [value for value in personal if value in text] == []  # ...its people are not
 
 
+@pytest.mark.slow
 def test_undeclared_personal_data_is_refused_reported_masked_and_the_published_version_stays(
     platform: Platform, tmp_path: Path
 ) -> None:

@@ -50,6 +50,7 @@ def test_workers_answer_from_their_own_read_only_handle_and_follow_publications(
     assert [count(pool) for _ in range(4)] == [301] * 4  # whichever worker answers
 
 
+@pytest.mark.slow
 def test_a_runaway_call_is_killed_at_the_limit_and_the_pool_keeps_serving(pool: QueryPool) -> None:
     with pytest.raises(QueryTimeout, match="600 ms"):
         pool.run(run_query, IRIS, RUNAWAY, max_rows=10)
