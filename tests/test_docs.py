@@ -60,3 +60,14 @@ def test_every_mapping_key_is_documented() -> None:
     assert {"header_rows", "drop_rows", "system", "semester", "decimal"} <= keys
     for key in sorted(keys):
         assert f"`{key}`" in text or f"{key}:" in text, key
+
+
+def test_every_module_of_graph_is_in_the_architecture_page() -> None:
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    graph = PROJECT_DIR / "graph"
+    modules = [p for p in graph.glob("*/*.py") if p.name != "__init__.py"]
+    assert len(modules) > 50
+    missing = [
+        str(p.relative_to(graph)) for p in modules if f"`{p.relative_to(graph).as_posix()}`" not in text
+    ]
+    assert missing == [], "docs/architecture.md does not list these modules of graph/"

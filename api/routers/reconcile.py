@@ -31,6 +31,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from graph.errors import NotFound
 from graph.link.reconcile import DEFAULT_LEVEL, DEFAULT_LIMIT, LEVEL_NAMES, MAX_LIMIT, Reconciler, RegionQuery
 from graph.link.reconcile_service import (
     BATCH_SIZE,
@@ -367,5 +368,5 @@ def preview(request: Request, code: Annotated[str, Query(alias="id")]) -> HTMLRe
     rec = reconciler(request)
     code = code.strip()
     if not rec.knows(code):
-        raise HTTPException(404, f"kode wilayah {code!r} tidak dikenal / unknown region code {code!r}")
+        raise NotFound(f"kode wilayah {code!r} tidak dikenal / unknown region code {code!r}")
     return HTMLResponse(rec.preview_html(code, request.app.state.service.iris.region(code)))
