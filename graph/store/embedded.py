@@ -27,6 +27,12 @@ class EmbeddedStore(Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        if read_only and path is not None and not (path / "CURRENT").exists():
+            # A reader before the first build: say what to do, not "is another process loading?".
+            raise StoreError(
+                f"belum ada graf di {path}; jalankan `onecenter build` dulu / "
+                f"no graph at {path} yet: run `onecenter build` first"
+            )
         try:
             if path is None:
                 self._store = ox.Store()
