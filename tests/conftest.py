@@ -111,6 +111,16 @@ def write_small_table(folder: Path, values: list[str], codes: list[str] | None =
     return mapping
 
 
+def with_future_year(mapping: Path, values: list[str], row_index: int = 3) -> None:
+    """Rewrite the small table so that one data row says 2031, a year that has not come."""
+    write_small_table(mapping.parent, values)
+    table = mapping.parent / "penduduk.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    code, _, value = lines[row_index].split(";")
+    lines[row_index] = f"{code};2031;{value}"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def project_dir() -> Path:
     return PROJECT_DIR

@@ -20,7 +20,7 @@ def _no_text() -> Text:
     return Text("")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Indicator:
     """An indicator (a measure of the Data Cube) with what the ontology says about it."""
 
@@ -45,8 +45,5 @@ class Indicator:
     def is_integer(self) -> bool:
         return self.datatype.endswith("#integer")
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Indicator) and self.iri == other.iri and self.__dict__ == other.__dict__
-
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # its Text fields are dicts: the IRI names an indicator
         return hash(self.iri)

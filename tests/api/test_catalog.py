@@ -17,8 +17,8 @@ from rdflib.namespace import DCAT, RDF
 from api.app import create_app
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
-from tests.conftest import write_small_table
-from tests.graph.describe.catalog_support import parse, validate, with_future_year
+from tests.conftest import with_future_year, write_small_table
+from tests.graph.describe.catalog_support import parse, validate
 
 Demo = tuple[Platform, list[LoadReport]]
 BASE = "http://testserver/"

@@ -4,7 +4,6 @@ RDF readers, and a small table rewritten so that its load is held."""
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
@@ -12,7 +11,6 @@ import rdflib
 from rdflib.namespace import SH
 
 from graph.settings import PROJECT_DIR
-from tests.conftest import write_small_table
 
 SHAPES = PROJECT_DIR / "tests" / "fixtures" / "dcat-ap"
 DATASETS = [  # the published demo datasets, in the catalogue's order
@@ -54,13 +52,3 @@ def parse(data: bytes, rdflib_format: str) -> rdflib.Graph:
 
 def as_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
     return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-
-
-def with_future_year(mapping: Path, values: list[str]) -> None:
-    """Rewrite the small table so that its third data row says 2031, a year not yet come."""
-    write_small_table(mapping.parent, values)
-    table = mapping.parent / "penduduk.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    code, _, value = lines[3].split(";")
-    lines[3] = f"{code};2031;{value}"
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")

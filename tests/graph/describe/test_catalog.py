@@ -13,8 +13,8 @@ from graph.errors import UnknownDataset
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.read.mappings import discover_mappings, load_mapping
-from tests.conftest import write_small_table
-from tests.graph.describe.catalog_support import as_rdflib, validate, with_future_year
+from tests.conftest import with_future_year, write_small_table
+from tests.graph.describe.catalog_support import as_rdflib, validate
 
 SERVICE = "http://example.test/"
 OC = "https://w3id.org/onecenter/def#"

@@ -12,7 +12,7 @@ from graph.provenance.trace import trace
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR
-from tests.conftest import write_small_table
+from tests.conftest import with_future_year, write_small_table
 
 Demo = tuple[Platform, list[LoadReport]]
 FUTURE_RULE = "https://w3id.org/onecenter/shapes#PeriodeTidakDiMasaDepan"
@@ -54,16 +54,6 @@ def test_bad_load_filters_are_refused_with_what_is_allowed(
 
 
 # --- a held draft ---------------------------------------------------------------------------
-
-
-def with_future_year(mapping: Path, values: list[str]) -> None:
-    """Rewrite the small table so that its third data row says 2031, a year not yet come."""
-    write_small_table(mapping.parent, values)
-    table = mapping.parent / "penduduk.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    code, _, value = lines[3].split(";")
-    lines[3] = f"{code};2031;{value}"
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.mark.slow

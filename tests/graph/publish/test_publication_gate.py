@@ -12,7 +12,7 @@ from graph.errors import LoadRejected, MappingError, NotFound
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.store.versions import draft_datasets, published_datasets, published_graphs
-from tests.conftest import SMALL_MAPPING, write_small_table
+from tests.conftest import SMALL_MAPPING, with_future_year, write_small_table
 from tests.graph.publish.test_platform import select
 
 # Slow: loads, holds and publishes drafts.
@@ -32,16 +32,6 @@ def population(platform: Platform) -> dict[tuple[str, str], str]:
     )
     assert rows, "the published small table must be visible"
     return {(r["r"], r["p"]): r["v"] for r in rows}
-
-
-def with_future_year(mapping: Path, values: list[str], row_index: int = 3) -> None:
-    """Rewrite the small table so that one data row says 2031, a year that has not come."""
-    write_small_table(mapping.parent, values)
-    table = mapping.parent / "penduduk.csv"
-    lines = table.read_text(encoding="utf-8").splitlines()
-    code, _, value = lines[row_index].split(";")
-    lines[row_index] = f"{code};2031;{value}"
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
