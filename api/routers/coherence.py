@@ -68,10 +68,7 @@ Severity = Annotated[
 ]
 Rule = Annotated[
     str | None,
-    Query(
-        description="Aturan / rule: the SHACL shape's local name, e.g. "
-        "`BalitaStuntingTidakMelebihiDitimbang`."
-    ),
+    Query(description="Aturan / rule: the SHACL shape's local name, e.g. `BagianTidakMelebihiKeseluruhan`."),
 ]
 Dialect = Annotated[
     CsvDialect,
@@ -134,7 +131,7 @@ def _json(request: Request, coherence: Coherence, filters: Filters, shown: list[
         "total": len(coherence.findings),
         "count": len(shown),
         "truncated": coherence.truncated,
-        **report_json(coherence, shown),
+        **report_json(coherence, shown, filters.agency),
         "links": _links(request, filters),
     }
     return JSONResponse(body, headers={"X-Truncated": str(coherence.truncated).lower(), "Vary": "Accept"})

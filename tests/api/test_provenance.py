@@ -23,7 +23,7 @@ from tests.conftest import write_small_table
 
 Demo = tuple[Platform, list[LoadReport]]
 OC = rdflib.Namespace("https://w3id.org/onecenter/def#")
-C3_RULE = "https://w3id.org/onecenter/shapes#BalitaStuntingTidakMelebihiDitimbang"
+C3_RULE = "https://w3id.org/onecenter/shapes#BagianTidakMelebihiKeseluruhan"
 DINKES_FILE = PROJECT_DIR / "data" / "dinkes_balita_stunting_desa_2020_2024.xlsx"
 
 

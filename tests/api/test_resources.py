@@ -162,7 +162,7 @@ def test_load_and_validation_report_dereference_with_their_findings(client: Test
     assert (URIRef(load.iri), URIRef(PREFIXES["oc"] + "validationReport"), URIRef(load.report or "")) in graph
     report = client.get(path_of(platform, load.report or ""), headers={"accept": BROWSER})
     assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
-    assert "melebihi jumlah balita ditimbang" in report.text  # the finding's Indonesian message
+    assert "melebihi Balita ditimbang dan diukur" in report.text  # the finding's Indonesian message
     assert path_of(platform, c3_observation(platform)) in report.text
 
 
@@ -297,7 +297,7 @@ def test_an_observation_page_shows_its_provenance_chain(client: TestClient, demo
         '<code class="raw">223</code>',
         "dinkes-stunting-desa.yaml",
         "Dinas Kesehatan",
-        "melebihi jumlah balita ditimbang",
+        "melebihi Balita ditimbang dan diukur",
         "Diterbitkan meski melanggar",
     ):
         assert text in html, text

@@ -156,7 +156,7 @@ def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Pat
         rows = httpx.get(f"{base}/sparql", params={"query": query}, timeout=60).json()
         assert len(rows["results"]["bindings"]) >= 700
         # A load by another process while the server runs is seen on the next request.
-        mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(10)])
+        mapping = write_small_table(tmp_path, [str(5000 + i) for i in range(10)])
         loaded = run_cli("load", str(mapping), env=env)
         assert loaded.returncode == 0, loaded.stderr
         count = httpx.get(

@@ -136,7 +136,7 @@ def test_the_c3_observation_traces_back_to_its_source_cell_load_and_finding(demo
     assert load.report is not None and load.conforms is False
     violations = [f for f in chain.findings if f.severity == SH + "Violation"]
     assert [f.shape for f in violations] == [
-        "https://w3id.org/onecenter/shapes#BalitaStuntingTidakMelebihiDitimbang"
+        "https://w3id.org/onecenter/shapes#BagianTidakMelebihiKeseluruhan"
     ]
     assert violations[0].value == "223" and violations[0].report == load.report
     assert "223" in violations[0].message_id and "223" in violations[0].message.en

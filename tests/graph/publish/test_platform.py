@@ -397,13 +397,13 @@ def test_crash_while_writing_leaves_previous_version_and_next_load_succeeds(
     published = population(healthy)
     assert len(published) == 20
     healthy.store.__class__ = FailingStore
-    write_small_table(tmp_path, ["7"] * 20)
+    write_small_table(tmp_path, ["77"] * 20)
     with pytest.raises(OSError):
         healthy.load(mapping)
     assert population(healthy) == published
     healthy.store.__class__ = EmbeddedStore
     healthy.load(mapping)
-    assert set(population(healthy).values()) == {"7"}
+    assert set(population(healthy).values()) == {"77"}
 
 
 @pytest.mark.slow
