@@ -2,8 +2,10 @@
 forms' choices, the links to region pages.
 
 Both run ``graph.insight``'s analyses on the service's store, in its query workers, from the
-insight catalogue it keeps until the next publication (``api.shared_reads``); both offer the
-same indicators, grouped by agency, and the same years; both link each region to its page.
+insight catalogue it keeps until the next publication (``api.shared_reads``), with the datasets
+the request asks for (``sumber`` or ``dataset``, repeatable: used instead of an indicator's
+authoritative dataset where they publish it); both offer the same indicators, grouped by
+agency, and the same years; both link each region to its page.
 Routers do not import each other, so these live here.
 """
 
@@ -20,7 +22,13 @@ from graph.insight.catalogue import LEVELS, InsightCatalogue
 from graph.insight.wording import unit_symbol
 from graph.rdf.iris import local_path
 
-__all__ = ["form_choices", "indicator_choices", "region_href", "run_analysis"]
+__all__ = ["SOURCE_HELP", "asked_sources", "form_choices", "indicator_choices", "region_href", "run_analysis"]
+
+SOURCE_HELP = (
+    "Dataset sumber / source dataset (slug), repeatable; alias `dataset`. Left out: each indicator's "
+    "authoritative dataset (oc:authoritativeDataset). Given: its figures are used for the indicators "
+    "it publishes. Figures of different datasets are never summed; the others are shown beside."
+)
 
 T = TypeVar("T")
 
@@ -36,8 +44,14 @@ def run_analysis(request: Request, analysis: Callable[..., T], *args: Any, **kwa
         home_region=service.settings.home_region,
         catalogue=insight_catalogue(service),
         run=service.run,
+        sources=asked_sources(request),
         **kwargs,
     )
+
+
+def asked_sources(request: Request) -> tuple[str, ...]:
+    """The datasets the request asks for (``sumber`` or ``dataset``, each may repeat), in order."""
+    return tuple(v for k, v in request.query_params.multi_items() if k in ("sumber", "dataset") and v)
 
 
 def region_href(request: Request, iri: str) -> str:

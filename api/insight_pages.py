@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.insight_forms import form_choices, region_href
+from api.insight_forms import asked_sources, form_choices, region_href
 from api.pages import id_number, render, root_of
 from api.shared_reads import insight_catalogue
 from graph.insight.correlate import Correlation
@@ -84,8 +84,14 @@ def index_page(
 
 def correlation_page(request: Request, c: Correlation) -> Response:
     """``/insight/correlate``: the correlation in words, its chart, outliers and tables."""
-    params = urlencode({"x": c.x.slug, "y": c.y.slug, "level": c.level, "period": c.period})
+    form = {"x": c.x.slug, "y": c.y.slug, "level": c.level, "period": c.period}
+    params = urlencode([*form.items(), *(("sumber", s) for s in asked_sources(request))])
     root = root_of(request)
+    # The same correlation with another dataset for x or y ("": the authoritative ones).
+    switch = {"": f"{root}/insight/correlate?{urlencode(form)}"}
+    for use in c.sources.values():
+        for other in use.others:
+            switch[other.slug] = f"{root}/insight/correlate?{urlencode({**form, 'sumber': other.slug})}"
     rows = [{**r, "href": region_href(request, r["region"])} for r in c.records()]
     kecamatan = {r["code"]: r.get("kecamatan", "") for r in rows}
     outliers = [
@@ -104,6 +110,7 @@ def correlation_page(request: Request, c: Correlation) -> Response:
         "discover": f"{root}/insight/discover?{urlencode({'level': c.level, 'period': c.period})}",
         "map_x": f"{root}/map?{urlencode({'indicator': c.x.slug, 'level': c.level, 'period': c.period})}",
         "map_y": f"{root}/map?{urlencode({'indicator': c.y.slug, 'level': c.level, 'period': c.period})}",
+        "source": switch,
     }
     return page(
         request,

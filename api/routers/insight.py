@@ -39,7 +39,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import error_body
-from api.insight_forms import run_analysis
+from api.insight_forms import SOURCE_HELP, asked_sources, run_analysis
 from api.insight_pages import correlation_page, discovery_page, form_again, index_page
 from api.pages import wants_html
 from api.shared_reads import insight_catalogue
@@ -163,6 +163,8 @@ Fdr = Annotated[
 ]
 
 
+Sumber = Annotated[list[str] | None, Query(description=SOURCE_HELP)]
+
 # The pages' download links: a browser asking for the JSON by address (its Accept says HTML).
 Format = Annotated[Literal["json"] | None, Query(alias="_format", include_in_schema=False)]
 
@@ -232,6 +234,7 @@ def insight_correlate(
     y: Annotated[str, IndicatorSlug],
     level: Level = "desa",
     period: Period = None,
+    sumber: Sumber = None,
     format_: Format = None,
 ) -> Response:
     """Korelasikan dua indikator antarwilayah / correlate two indicators across regions.
@@ -239,11 +242,17 @@ def insight_correlate(
     The joined table (region IRI, code, label, x, y and the observations behind each value),
     Pearson and Spearman coefficients with n and p-values, the least-squares line of y on x
     (slope, intercept, r²), outliers (|externally studentized residual| > 2.5), the regions
-    left out and why, and the caveat (correlation is not causation; area-level only).
+    left out and why, and the caveat (correlation is not causation; area-level only). Each
+    indicator's figures come from its authoritative dataset (or a `sumber`); `x.source` and
+    `y.source` name it and the other datasets, whose values each row gives beside
+    (`x_other_sources`, `y_other_sources`), never mixed in.
     """
 
     def links(c: Correlation) -> dict[str, str]:
-        params = urlencode({"x": c.x.slug, "y": c.y.slug, "level": c.level, "period": c.period})
+        asked = [("sumber", s) for s in asked_sources(request)]
+        params = urlencode(
+            [("x", c.x.slug), ("y", c.y.slug), ("level", c.level), ("period", c.period), *asked]
+        )
         base = str(request.url_for("insight_correlate"))
         discover_base = request.url_for("insight_discover")
         return {
@@ -269,6 +278,7 @@ def insight_correlate_csv(
     y: Annotated[str, IndicatorSlug],
     level: Level = "desa",
     period: Period = None,
+    sumber: Sumber = None,
     dialect: Dialect = "excel",
 ) -> Response:
     """Tabel gabungan sebagai CSV / the joined table as CSV (with studentized residuals and outliers)."""
@@ -283,6 +293,7 @@ def insight_discover(
     period: Period = None,
     min_n: MinN = DEFAULT_MIN_N,
     fdr: Fdr = DEFAULT_FDR,
+    sumber: Sumber = None,
     format_: Format = None,
 ) -> Response:
     """Wawasan: semua pasangan indikator antarinstansi / every cross-agency pair, ranked by |r|.
@@ -295,7 +306,10 @@ def insight_discover(
     """
 
     def links(d: Discovery) -> dict[str, str]:
-        params = urlencode({"level": d.level, "period": d.period, "min_n": d.min_n, "fdr": d.fdr})
+        asked = [("sumber", s) for s in asked_sources(request)]
+        params = urlencode(
+            [("level", d.level), ("period", d.period), ("min_n", d.min_n), ("fdr", d.fdr), *asked]
+        )
         base = str(request.url_for("insight_discover"))
         return {"self": f"{base}?{params}", "csv": f"{base}.csv?{params}"}
 
@@ -316,6 +330,7 @@ def insight_discover_csv(
     period: Period = None,
     min_n: MinN = DEFAULT_MIN_N,
     fdr: Fdr = DEFAULT_FDR,
+    sumber: Sumber = None,
     dialect: Dialect = "excel",
 ) -> Response:
     """Pasangan berperingkat sebagai CSV / the ranked pairs as CSV."""

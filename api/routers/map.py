@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.insight_forms import form_choices, region_href, run_analysis
+from api.insight_forms import SOURCE_HELP, asked_sources, form_choices, region_href, run_analysis
 from api.pages import id_number, render, root_of
 from api.shared_reads import insight_catalogue
 from graph.errors import NotFound, ParameterError
@@ -62,6 +62,7 @@ LevelParam = Annotated[
         json_schema_extra={"enum": list(LEVELS)},
     ),
 ]
+SumberParam = Annotated[list[str] | None, Query(description=SOURCE_HELP)]
 PeriodParam = Annotated[
     str | None,
     Query(description="Tahun / year, e.g. `2023`. Left out: the indicator's latest well-covered year."),
@@ -120,6 +121,7 @@ def map_data(
     indicator: IndicatorParam = None,
     level: LevelParam = "kecamatan",
     period: PeriodParam = None,
+    sumber: SumberParam = None,
 ) -> Response:
     """Poligon dengan nilai indikator / the polygons with the indicator's values (GeoJSON).
 
@@ -142,6 +144,7 @@ def map_page(
     indicator: IndicatorParam = None,
     level: LevelParam = "kecamatan",
     period: PeriodParam = None,
+    sumber: SumberParam = None,
 ) -> Response:
     """Peta / the choropleth page (HTML): form, map, legend and the table of values."""
     cat = insight_catalogue(request.app.state.service)
@@ -164,7 +167,12 @@ def map_page(
             request, "map.html", form=form, errors=[], result=None, **{**common, "empty_note": note}
         )
     form = {"indicator": values.indicator.slug, "level": values.level, "period": values.period}
-    query = urlencode(form)
+    query = urlencode([*form.items(), *(("sumber", s) for s in asked_sources(request))])
+    # The same map from another dataset publishing the indicator ("": its authoritative one).
+    switch = {"": f"{root_of(request)}/map?{urlencode(form)}"}
+    if values.source is not None:
+        for other in values.source.others:
+            switch[other.slug] = f"{root_of(request)}/map?{urlencode({**form, 'sumber': other.slug})}"
     boundaries = _boundaries(request, values.level)
     joined = _join(request, values, boundaries) if boundaries is not None else None
     classes = joined.classes if joined is not None else None
@@ -182,6 +190,7 @@ def map_page(
             "geojson": f"{root}/map/data.geojson?{query}",
             "insight": f"{root}/insight",
             "self": f"{root}/map?{query}",
+            "source": switch,
         },
         "with_value": sum(1 for r in rows if r["value"] is not None),
     }

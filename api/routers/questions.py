@@ -136,6 +136,12 @@ def _answer(request: Request, question_id: str, *, exclude: set[str]) -> Answer:
     )
 
 
+def _with_source(params: dict[str, str], name: str | None, slug: str) -> dict[str, str]:
+    """``params`` with the dataset parameter ``name`` (``sumber``) set to ``slug`` ("": left out)."""
+    kept = {k: v for k, v in params.items() if k != name}
+    return {**kept, name: slug} if slug and name else kept
+
+
 def _url(request: Request, question: Question) -> str:
     return str(request.url_for("question", question_id=question.id))
 
@@ -209,7 +215,15 @@ def _render_question(
     if answer is not None:
         root = root_of(request)
         canonical = answer.canonical
+        here = f"{root}/questions/{question.id}"
+        others = {o.slug for use in answer.sources for o in use.others} | {""}
+        chooser = next((n for n, p in question.spec.parameters.items() if p.type == "dataset"), None)
         page.update(
+            # The same answer with another dataset (sumber) for the indicators it publishes.
+            source_links={
+                slug: _links(here, _with_source(canonical, chooser, slug))["self"]
+                for slug in (others if chooser else ())
+            },
             links=_links(f"{root}/questions/{question.id}", canonical),
             share=_links(_url(request, question), canonical)["self"],
             sparql_href=f"{root}/sparql?{urlencode({'question': question.id, **canonical})}",

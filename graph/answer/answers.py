@@ -6,6 +6,10 @@ for it and the view is ready (the same rows, in milliseconds), else by its SPARQ
 through a ``Runner`` so that the service runs it in its query workers within the time
 limit. The ``Answer`` keeps the table with the parameters used and the SPARQL that ran,
 and writes itself as JSON-ready records or as CSV (``graph.spreadsheet``).
+
+Each indicator's figures come from one dataset (the authoritative one, or the one a
+``sumber`` parameter asks for); ``Answer.sources`` says which, why, and which other datasets
+publish the indicator, so that a page can show them beside the answer and switch to them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.answer.authoritative import SourceUse
 from graph.answer.code_lists import CodeLists
 from graph.answer.columnar import answer_rows
 from graph.answer.parameters import BoundParameter, bind_parameters
@@ -50,13 +55,23 @@ class Answer:
 
     @property
     def bindings(self) -> dict[str, str]:
-        """Each bound variable and its term in SPARQL/N-Triples syntax."""
-        return {n: str(p.term) for n, p in self.parameters.items() if p.term is not None}
+        """Each bound variable (source variables too) and its term in SPARQL/N-Triples syntax."""
+        return {n: str(p.term) for n, p in self.parameters.items() if p.term is not None and p.variable}
 
     @property
     def canonical(self) -> dict[str, str]:
-        """Every parameter that has a value, defaults included: a link that keeps its meaning."""
-        return {n: p.value for n, p in self.parameters.items() if p.value is not None}
+        """Every parameter that has a value, defaults included: a link that keeps its meaning
+        (the source variables follow from them, and are left out)."""
+        return {n: p.value for n, p in self.parameters.items() if p.value is not None and p.source is None}
+
+    @property
+    def sources(self) -> list[SourceUse]:
+        """Each indicator's dataset, why it was chosen, and the other datasets publishing it."""
+        found: dict[str, SourceUse] = {}
+        for p in self.parameters.values():
+            if p.source is not None:
+                found.setdefault(p.source.indicator, p.source)
+        return list(found.values())
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as JSON-ready objects: numbers as numbers, IRIs and other terms as text."""
@@ -100,7 +115,7 @@ def run_question(
     """
     pairs = list(given.items()) if isinstance(given, Mapping) else list(given)
     bound = bind_parameters(question, pairs, lists)
-    substitutions = {n: p.term for n, p in bound.items() if p.term is not None}
+    substitutions = {n: p.term for n, p in bound.items() if p.term is not None and p.variable}
     sparql = question_prefixes(iris) + question.sparql
     if (
         view is not None

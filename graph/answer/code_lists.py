@@ -1,10 +1,12 @@
 """The choices a question's code parameters offer, read from the published code lists.
 
-A region, period, indicator, level or agency given to a question must be one the published
-graph knows: a region of the home region, a period or indicator that has observations, a
-level of the region scheme, an agency that publishes datasets. ``read_code_lists`` reads
-them (with their labels, Indonesian first); ``CodeListCache`` keeps them until the next
-publication, so that a form or a check of parameters does not read them again.
+A region, period, indicator, level, agency or dataset given to a question must be one the
+published graph knows: a region of the home region, a period or indicator that has
+observations, a level of the region scheme, an agency that publishes datasets, a published
+dataset (a ``sumber``: which dataset's figures to use, ``graph.answer.authoritative``).
+``read_code_lists`` reads them (with their labels, Indonesian first); ``CodeListCache``
+keeps them until the next publication, so that a form or a check of parameters does not read
+them again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from graph.answer.authoritative import Sources, sources_of
 from graph.answer.questions import ParameterSpec
 from graph.answer.runners import Runner, run_here
 from graph.answer.view import ObservationView
@@ -48,6 +51,10 @@ class CodeLists:
     indicator: tuple[Choice, ...]
     level: tuple[Choice, ...]
     agency: tuple[Choice, ...]
+    dataset: tuple[Choice, ...] = ()
+    # The published datasets as sources of each indicator: what a dataset parameter chooses
+    # among, and the authoritative dataset bound to a question's source variables by default.
+    sources: Sources = Sources({})
 
     def for_parameter(self, spec: ParameterSpec) -> tuple[Choice, ...]:
         choices: tuple[Choice, ...] = getattr(self, spec.type)
@@ -112,12 +119,17 @@ def read_code_lists(
     from the store. Without it they come from one scan of the observations.
     """
     graphs = PublicGraphs(store, iris)
+    sources = sources_of(graphs)
     return CodeLists(
         _regions(graphs, home_region),
         _periods(graphs, view),
         _indicators(graphs, view),
         _levels(graphs),
         _agencies(graphs),
+        tuple(
+            Choice(d.slug, d.title, d.iri) for d in sorted(sources.datasets.values(), key=lambda d: d.slug)
+        ),
+        sources,
     )
 
 

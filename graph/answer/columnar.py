@@ -10,6 +10,9 @@ order), so that an answer never depends on which way it was computed.
 SPARQL semantics kept here on purpose:
 
 * regions are ``?region`` itself and every region under it (``skos:broader*``);
+* a measure reads the figures of one dataset: the one bound to the question's source
+  variable for its indicator (``sources`` in the YAML; ``graph.answer.authoritative``), as
+  ``qb:dataSet ?source`` does in SPARQL;
 * a measure without ``sum`` joins every observation (two observations of one region and
   period give two rows, as the SPARQL join does);
 * ``SUM`` of integers is an integer, of decimals a decimal;
@@ -51,7 +54,7 @@ def answer_rows(
         areas = list(view.children.get(region.value, ()))
     else:
         areas = _at_or_under(view, region.value)
-    measures = _measures(view, iris, plan, bound, areas)
+    measures = _measures(view, iris, question, plan, bound, areas)
     records = _records(view, plan, measures)
     for record in records:
         for column, ratio in plan.ratios.items():
@@ -81,13 +84,29 @@ def _indicator(plan: ColumnarPlan, iris: Iris, bound: dict[str, Any], n: int) ->
     return iris.base + "id/indikator/" + measure.indicator
 
 
+def _dataset(question: Question, bound: dict[str, Any], indicator: str) -> str | None:
+    """The IRI of the dataset bound to the source variable of a measure's indicator (None:
+    the question has no source variable for it, and every dataset's figures are read)."""
+    for variable, of in question.spec.sources.items():
+        if of == indicator and variable in bound:
+            return str(bound[variable].value)
+    return None
+
+
 def _measures(
-    view: ObservationView, iris: Iris, plan: ColumnarPlan, bound: dict[str, Any], areas: list[str]
+    view: ObservationView,
+    iris: Iris,
+    question: Question,
+    plan: ColumnarPlan,
+    bound: dict[str, Any],
+    areas: list[str],
 ) -> _Measures:
     """Each measure's values in the areas, for the bound period."""
     measures: _Measures = {}
     for n, (column, measure) in enumerate(plan.measures.items()):
-        found = view.values.get((_indicator(plan, iris, bound, n), bound["period"].value), {})
+        key = (_indicator(plan, iris, bound, n), bound["period"].value)
+        dataset = _dataset(question, bound, measure.indicator)
+        found = view.values.get(key, {}) if dataset is None else view.sourced.get((*key, dataset), {})
         by_area = {a: found[a] for a in areas if a in found}
         if measure.sum:
             by_area = {a: [_sparql_sum(v)] for a, v in by_area.items()}

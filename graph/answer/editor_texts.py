@@ -26,13 +26,13 @@ def question_sparql(question: Question, parameters: Mapping[str, BoundParameter]
     """The question's SPARQL with the values of ``parameters`` written in: a text that runs
     as it is on ``/sparql``, with a header naming the values (see ``graph.answer.bound_text``)."""
     prefixes = prefix_map(iris)
-    values = {n: p.term for n, p in parameters.items() if p.term is not None}
+    values = {n: p.term for n, p in parameters.items() if p.term is not None and p.variable}
     body = bind_into_text(
         question.sparql,
         values,
         prefixes=prefixes,
         columns=question.columns,
-        parameters=list(question.spec.parameters),
+        parameters=[*question.spec.parameters, *question.spec.sources],
     )
     title = question.spec.title
     lines = [f"# {_one_line(title.id)} / {_one_line(title.en)}"]

@@ -4,6 +4,11 @@ A value given by a person is checked against its parameter's type (a code among 
 choices of ``graph.answer.code_lists``, or a number within its range) and becomes the RDF
 term bound to the query variable (``substitutions``). Every refused value is named with
 what is allowed, all of them at once, in one ``ParameterError``.
+
+A question's *source variables* (``sources`` in its YAML) are bound here too, each to the
+dataset its indicator's figures are taken from (``graph.answer.authoritative``): the one a
+``dataset`` parameter (``sumber``) asks for when it publishes the indicator, else the
+authoritative one. So figures of two datasets are never summed in one answer.
 """
 
 from __future__ import annotations
@@ -17,12 +22,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.answer.authoritative import SourceUse, asked_problems
 from graph.answer.code_lists import CodeLists
 from graph.answer.questions import CODE_TYPES, ParameterSpec, Question
 from graph.errors import ParameterError
 from graph.rdf.namespaces import XSD
 
-__all__ = ["BoundParameter", "bind_parameters"]
+__all__ = ["NO_SOURCE", "BoundParameter", "bind_parameters"]
+
+# Bound to a source variable whose indicator no published dataset holds: it matches nothing.
+NO_SOURCE = "urn:onecenter:tanpa-sumber"
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,14 @@ class BoundParameter:
     label: str | None
     term: ox.NamedNode | ox.Literal | None
     from_default: bool
+    # A source variable: the dataset chosen for its indicator (value: the dataset's slug).
+    source: SourceUse | None = None
+    chooses: bool = False  # a dataset parameter: it chooses sources, it is no variable itself
+
+    @property
+    def variable(self) -> bool:
+        """Whether the term is bound to a variable of the query."""
+        return not self.chooses
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -68,9 +85,42 @@ def bind_parameters(
             bound[name] = _bind_one(name, spec, raw.strip(), lists, from_default)
         except _Refused as refused:
             problems.append(refused.problem)
+    if not problems:
+        problems += _bind_sources(question, bound, lists)
     if problems:
         raise ParameterError(problems)
     return bound
+
+
+def _bind_sources(
+    question: Question, bound: dict[str, BoundParameter], lists: CodeLists
+) -> list[dict[str, Any]]:
+    """Bind each source variable to its indicator's dataset; the problems of datasets asked for."""
+    sources = lists.sources
+    asked = {n: p.value for n, p in bound.items() if p.chooses and p.value is not None}
+    indicators: dict[str, str] = {}
+    for variable, of in question.spec.sources.items():
+        name, _, part = of.removeprefix("?").partition(".")
+        if not of.startswith("?"):
+            indicators[variable] = sources.namespace + of
+        elif (chosen := bound.get(name)) is not None and isinstance(chosen.term, ox.NamedNode):
+            iri = sources.part(chosen.term.value, part) if part else chosen.term.value
+            if iri is not None:
+                indicators[variable] = iri
+    problems = [
+        p
+        for name, value in asked.items()
+        for p in asked_problems(name, [value], sources, set(indicators.values()))
+    ]
+    for variable, indicator in indicators.items():
+        use = sources.choose(indicator, list(asked.values()))
+        if use.dataset is None:
+            bound[variable] = BoundParameter(variable, None, None, ox.NamedNode(NO_SOURCE), True, use)
+        else:
+            term = ox.NamedNode(use.dataset.iri)
+            label = use.dataset.title.id
+            bound[variable] = BoundParameter(variable, use.dataset.slug, label, term, use.how != "asked", use)
+    return problems
 
 
 def _given_values(
@@ -80,7 +130,9 @@ def _given_values(
     problems: list[dict[str, Any]] = []
     params = question.spec.parameters
     values: dict[str, str] = {}
+    aliases = {p.alias: n for n, p in params.items() if p.alias}
     for name, value in given:
+        name = aliases.get(name, name)
         if name not in params:
             known = ", ".join(params) or "(tidak ada / none)"
             problems.append(
@@ -169,7 +221,9 @@ def _bind_code(
                 allowed=[c.value for c in choices],
             )
         )
-    return BoundParameter(name, chosen.value, chosen.label.id, ox.NamedNode(chosen.iri), from_default)
+    term = ox.NamedNode(chosen.iri)
+    chooses = spec.type == "dataset"
+    return BoundParameter(name, chosen.value, chosen.label.id, term, from_default, chooses=chooses)
 
 
 def _number(raw: str, kind: str) -> Decimal | None:

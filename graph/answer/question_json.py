@@ -2,9 +2,10 @@
 
 The catalogue lists each question with its parameters and their choices (from the code
 lists), so that a program can build a request without reading the YAML; an answer carries
-the question, the parameters used (defaults included), the columns with their labels, the
-rows, and the SPARQL that ran with its bindings. The service adds the links (they need the
-request's address).
+the question, the parameters used (defaults included), the dataset each indicator's figures
+come from with the other datasets publishing it (``sources``), the columns with their labels,
+the rows, and the SPARQL that ran with its bindings (the source variables' too). The service
+adds the links (they need the request's address).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "ok": True,
         "question": question_meta(answer.question),
-        "parameters": {n: p.as_dict() for n, p in answer.parameters.items()},
+        "parameters": {n: p.as_dict() for n, p in answer.parameters.items() if p.source is None},
+        "sources": [use.as_dict() for use in answer.sources],
         "columns": _columns(answer.question, answer.columns),
         "rows": answer.records(),
         "row_count": len(answer.rows),

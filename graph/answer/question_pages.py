@@ -236,7 +236,8 @@ def form_controls(
         choices = lists.for_parameter(spec)
         if value not in {c.value for c in choices}:
             value = default
-        options = [Option("", "— Semua —", value == "")] if spec.optional else []
+        everything = "— Dataset utama / authoritative —" if spec.type == "dataset" else "— Semua —"
+        options = [Option("", everything, value == "")] if spec.optional else []
         options += [Option(c.value, c.label.id, c.value == value) for c in choices]
         controls.append(Control(name, "select", spec, tuple(options), invalid=name in refused))
     return controls
@@ -273,7 +274,13 @@ def question_page(
     }
     if answer is not None:
         cells = answer_cells(answer, iris)
+        labels = {c.iri: c.label.id for c in lists.indicator}
         page.update(
+            # Each indicator's dataset, why, and the others publishing it (links switch to them).
+            sources_used=[
+                {"indicator": labels.get(u.indicator, u.indicator.removeprefix(iris.indicator(""))), "use": u}
+                for u in answer.sources
+            ],
             cells=cells,
             # A column of numbers is right-aligned, its heading too.
             numeric=[any(row[i].numeric for row in cells) for i in range(len(answer.columns))],

@@ -45,13 +45,16 @@ __all__ = [
     "question_prefixes",
 ]
 
-ParameterType = Literal["region", "period", "indicator", "level", "agency", "integer", "decimal"]
+ParameterType = Literal["region", "period", "indicator", "level", "agency", "dataset", "integer", "decimal"]
 ChartKind = Literal["bar", "line", "scatter", "table", "map"]
 RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
 
 # Parameter types whose values are codes from the graph's code lists (bound as IRIs).
-CODE_TYPES = ("region", "period", "indicator", "level", "agency")
+CODE_TYPES = ("region", "period", "indicator", "level", "agency", "dataset")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# What a source variable follows: an indicator slug, an indicator parameter, or its numerator
+# or denominator (``?indicator.numerator``).
+_SOURCE_OF = re.compile(r"^(?:[a-z0-9][a-z0-9-]*|\?[a-z][a-z0-9_]*(?:\.(?:numerator|denominator))?)$")
 
 
 # --- the metadata schema ------------------------------------------------------------------
@@ -80,6 +83,9 @@ class ParameterSpec(_Strict):
     )
     min: float | None = None
     max: float | None = None
+    alias: str | None = Field(
+        None, description="Another name the parameter is accepted by (e.g. 'dataset' for 'sumber')."
+    )
 
     @model_validator(mode="after")
     def _options_fit_the_type(self) -> ParameterSpec:
@@ -89,6 +95,8 @@ class ParameterSpec(_Strict):
             raise ValueError(f"'min' and 'max' are for integer and decimal parameters, not {self.type}")
         if self.optional and self.default is not None:
             raise ValueError("an optional parameter has no default (left out, it means 'all')")
+        if self.type == "dataset" and not self.optional:
+            raise ValueError("a dataset parameter is optional: left out, the authoritative dataset is used")
         return self
 
 
@@ -193,8 +201,24 @@ class QuestionSpec(_Strict):
     columnar: ColumnarPlan | None = Field(
         None, description="Optional: answer from the columnar view of observations (same rows, faster)."
     )
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="Variable -> the indicator whose dataset it is bound to: a slug, '?indicator' "
+        "(a parameter's), or '?indicator.numerator' / '?indicator.denominator'.",
+    )
 
-    @field_validator("parameters", "columns")
+    @field_validator("sources")
+    @classmethod
+    def _source_indicators(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, indicator in value.items():
+            if not _SOURCE_OF.match(indicator):
+                raise ValueError(
+                    f"{name}: {indicator!r} is an indicator slug, '?parameter' or '?parameter.numerator' "
+                    "/ '?parameter.denominator'"
+                )
+        return value
+
+    @field_validator("parameters", "columns", "sources")
     @classmethod
     def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
         for name in value:
@@ -315,14 +339,18 @@ def load_question(query_file: Path, meta_file: Path) -> Question:
             f"berkas tidak dapat dibaca / cannot read file: {exc}", file=query_file
         ) from None
     projection = _projection(sparql, spec, query_file)
-    for name in spec.parameters:
+    _check_sources(spec, meta_file, lines)
+    for name, parameter in spec.parameters.items():
+        if parameter.type == "dataset":
+            continue  # it chooses the datasets bound to the source variables; not a variable itself
         if name not in projection:  # Oxigraph refuses this too; say it in the author's terms
             raise QuestionFileError(
                 f"parameter {name!r}: ?{name} harus ada di SELECT teratas / must be in the top-level "
                 "SELECT (a bound variable must be projected)",
                 file=query_file,
             )
-    expected = [v for v in projection if v not in spec.parameters or v in spec.columns]
+    hidden = set(spec.parameters) | set(spec.sources)
+    expected = [v for v in projection if v not in hidden or v in spec.columns]
     if list(spec.columns) != expected:
         raise QuestionFileError(
             f"columns {list(spec.columns)} berbeda dari SELECT kueri / differ from the query's SELECT; "
@@ -341,6 +369,29 @@ def load_question(query_file: Path, meta_file: Path) -> Question:
                     line=lines.get(("chart", key)),
                 )
     return Question(spec, sparql, query_file, meta_file, projection)
+
+
+def _check_sources(spec: QuestionSpec, meta_file: Path, lines: dict[tuple[Any, ...], int]) -> None:
+    """A source variable follows an indicator parameter that exists; a dataset parameter needs
+    source variables to choose for."""
+    for name, indicator in spec.sources.items():
+        parameter = indicator[1:].split(".")[0] if indicator.startswith("?") else None
+        if parameter is not None and (
+            parameter not in spec.parameters or spec.parameters[parameter].type != "indicator"
+        ):
+            raise QuestionFileError(
+                f"sources.{name}: {indicator!r} bukan parameter indikator / is not an indicator parameter",
+                file=meta_file,
+                line=lines.get(("sources", name)),
+            )
+    for name, spec_of in spec.parameters.items():
+        if spec_of.type == "dataset" and not spec.sources:
+            raise QuestionFileError(
+                f"parameter {name!r}: parameter dataset memerlukan 'sources' / a dataset parameter "
+                "needs 'sources' (the variables bound to the datasets it chooses)",
+                file=meta_file,
+                line=lines.get(("parameters", name)),
+            )
 
 
 def _read_spec(path: Path) -> tuple[QuestionSpec, dict[tuple[Any, ...], int]]:
@@ -363,8 +414,9 @@ def _projection(sparql: str, spec: QuestionSpec, query_file: Path) -> tuple[str,
     every parameter bound, which parses it and checks the parameters are projected."""
     prefixes = question_prefixes(Iris("http://example.org/"))
     dummies: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-        ox.Variable(name): _dummy(p.type) for name, p in spec.parameters.items()
+        ox.Variable(name): _dummy(p.type) for name, p in spec.parameters.items() if p.type != "dataset"
     }
+    dummies.update({ox.Variable(name): _dummy("dataset") for name in spec.sources})
     try:
         result = ox.Store().query(prefixes + sparql, substitutions=dummies or None)
     except (SyntaxError, RuntimeError) as exc:  # RuntimeError: a bound variable not projected
@@ -372,7 +424,7 @@ def _projection(sparql: str, spec: QuestionSpec, query_file: Path) -> tuple[str,
         position = syntax_error_position(message)
         line = position[0] - prefixes.count("\n") if position else None
         if "SELECT projection" in message:
-            message += " — every parameter must be a variable of the top-level SELECT"
+            message += " — every parameter and source variable must be a variable of the top-level SELECT"
         raise QuestionFileError(
             f"SPARQL tidak valid / invalid SPARQL: {message}",
             file=query_file,

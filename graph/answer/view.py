@@ -15,7 +15,7 @@ answers from SPARQL until the new view is ready.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -29,8 +29,8 @@ __all__ = ["ObservationView", "RegionNames", "read_view"]
 _OBSERVATIONS = f"""
 PREFIX qb: <{PREFIXES["qb"]}>
 PREFIX sdmx-dimension: <{PREFIXES["sdmx-dimension"]}>
-SELECT ?indicator ?area ?period ?value WHERE {{
-  ?o qb:measureType ?indicator ; ?indicator ?value ;
+SELECT ?indicator ?area ?period ?value ?dataset WHERE {{
+  ?o qb:measureType ?indicator ; ?indicator ?value ; qb:dataSet ?dataset ;
      sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period .
 }}"""
 
@@ -74,7 +74,9 @@ class ObservationView:
     code/name pair (a region with two names gives two, as a SPARQL join would).
     ``children[area]``: the regions directly under it. ``units[indicator]``: the Indonesian
     names of the indicator's unit. ``levels[area]``: the notation of the region's level
-    (desa, kecamatan, ...), which the questions' code lists read.
+    (desa, kecamatan, ...), which the questions' code lists read. ``sourced[(indicator,
+    period, dataset)][area]``: the same literals by the dataset publishing them, which a plan
+    reads (one indicator's figures come from one dataset, ``graph.answer.authoritative``).
     """
 
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
@@ -83,6 +85,7 @@ class ObservationView:
     observation_count: int
     units: dict[str, list[ox.Literal]]
     levels: dict[str, str]
+    sourced: dict[tuple[str, str, str], dict[str, list[ox.Literal]]] = field(default_factory=dict)
 
     def periods(self) -> list[str]:
         """The periods (IRIs) that have observations."""
@@ -103,13 +106,18 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
     rows = store.query(_OBSERVATIONS, default_graph=graphs)
     assert isinstance(rows, ox.QuerySolutions)
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]] = {}
+    sourced: dict[tuple[str, str, str], dict[str, list[ox.Literal]]] = {}
+    datasets: dict[str, str] = {}  # one string per dataset, however many observations name it
     count = 0
     for s in rows:
         value = s["value"]
         if not isinstance(value, ox.Literal):
             continue
         key = (s["indicator"].value, s["period"].value)
-        values.setdefault(key, {}).setdefault(s["area"].value, []).append(value)
+        area = s["area"].value
+        dataset = datasets.setdefault(s["dataset"].value, s["dataset"].value)
+        values.setdefault(key, {}).setdefault(area, []).append(value)
+        sourced.setdefault((*key, dataset), {}).setdefault(area, []).append(value)
         count += 1
     found = store.query(_REGIONS, default_graph=graphs)
     assert isinstance(found, ox.QuerySolutions)
@@ -128,4 +136,5 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
     leveled = store.query(_LEVELS, default_graph=graphs)
     assert isinstance(leveled, ox.QuerySolutions)
     levels = {s["area"].value: s["level"].value for s in leveled}
-    return ObservationView(values, regions, {k: sorted(v) for k, v in children.items()}, count, units, levels)
+    children_sorted = {k: sorted(v) for k, v in children.items()}
+    return ObservationView(values, regions, children_sorted, count, units, levels, sourced)

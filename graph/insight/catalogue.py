@@ -7,17 +7,23 @@ region) and keeps the answers in an ``InsightCatalogue``. Every analysis starts 
 says which indicator has values at which level in which year *under the aggregation
 rules* (``graph.insight.observations``), so a parameter can be refused before any
 observation is read, and a caller may keep it until the next publication.
+
+Where two datasets publish one indicator, each region's figures are counted per dataset, and
+an analysis uses those of the indicator's chosen dataset (``graph.answer.authoritative``: the
+authoritative one, or one asked for with ``sumber``; ``InsightCatalogue.choose``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 import pyoxigraph as ox
 
+from graph.answer.authoritative import Sources, SourceUse, asked_problems, sources_of
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC
 from graph.reference.indicators import Indicator
@@ -77,6 +83,35 @@ class InsightCatalogue:
     indicators: dict[str, Indicator]
     observed: dict[tuple[str, str], dict[str, int]]  # (slug, level) -> year -> regions observed
     regions: pd.DataFrame  # desa and kecamatan of the home region: code (index), iri, label, level, parent
+    sources: Sources = field(default_factory=lambda: Sources({}))
+    # (slug, level) -> dataset IRI -> year -> regions observed; ``observed`` counts the chosen one's
+    by_dataset: dict[tuple[str, str], dict[str, dict[str, int]]] = field(default_factory=dict)
+    asked: tuple[str, ...] = ()  # dataset slugs asked for (``sumber``); empty: the authoritative ones
+
+    def source(self, slug: str) -> SourceUse:
+        """The dataset ``slug``'s figures are taken from, why, and the others publishing it."""
+        return self.sources.choose(self.indicators[slug].iri, self.asked)
+
+    def choose(self, asked: Sequence[str]) -> InsightCatalogue:
+        """The catalogue counting the figures of the datasets asked for (by slug) where they
+        publish an indicator, and of the authoritative ones elsewhere."""
+        if tuple(asked) == self.asked:
+            return self
+        chosen = replace(self, asked=tuple(asked))
+        return replace(chosen, observed=_chosen_counts(chosen))
+
+    def asked_problems(self, asked: Sequence[str], slugs: Sequence[str]) -> list[dict[str, Any]]:
+        """Why datasets asked for cannot be used for these indicators (their numerators and
+        denominators count too); empty when they can."""
+        iris = set()
+        for slug in slugs:
+            info = self.indicators.get(slug)
+            if info is not None:
+                iris.add(info.iri)
+                for part in (info.numerator, info.denominator):
+                    if part in self.indicators:
+                        iris.add(self.indicators[part].iri)
+        return asked_problems("sumber", list(asked), self.sources, iris)
 
     def coverage(self, slug: str, level: str, _seen: frozenset[str] = frozenset()) -> dict[str, int]:
         """Year -> regions behind ``slug``'s values at ``level`` under the aggregation rules
@@ -161,13 +196,29 @@ def _text(row: dict[str, str], var: str, fallback: str) -> Text:
 
 
 def read_catalogue(store: Store, iris: Iris, home_region: str) -> InsightCatalogue:
-    """The indicators of the published ontology, where they have observations, and the desa and
-    kecamatan of ``home_region`` (four queries; a caller may keep it until the next publication)."""
+    """The indicators of the published ontology, where they have observations (per dataset), the
+    desa and kecamatan of ``home_region`` and the datasets as sources (six queries; a caller may
+    keep it until the next publication)."""
     graphs = PublicGraphs(store, iris)
     indicators = _read_indicators(graphs)
-    return InsightCatalogue(
-        indicators, _read_observed(graphs, indicators), _read_regions(graphs, home_region)
+    cat = InsightCatalogue(
+        indicators,
+        {},
+        _read_regions(graphs, home_region),
+        sources_of(graphs),
+        _read_observed(graphs, indicators),
     )
+    return replace(cat, observed=_chosen_counts(cat))
+
+
+def _chosen_counts(cat: InsightCatalogue) -> dict[tuple[str, str], dict[str, int]]:
+    """(slug, level) -> year -> regions observed, in the dataset chosen for each indicator."""
+    observed = {}
+    for (slug, level), by_dataset in cat.by_dataset.items():
+        use = cat.source(slug)
+        if use.dataset is not None and use.dataset.iri in by_dataset:
+            observed[(slug, level)] = dict(by_dataset[use.dataset.iri])
+    return observed
 
 
 def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
@@ -216,21 +267,22 @@ def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
 
 def _read_observed(
     graphs: PublicGraphs, indicators: dict[str, Indicator]
-) -> dict[tuple[str, str], dict[str, int]]:
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
     iris = graphs.iris
-    observed: dict[tuple[str, str], dict[str, int]] = {}
+    observed: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     for r in graphs.values(
-        """SELECT ?indicator ?level ?period (COUNT(DISTINCT ?region) AS ?regions) WHERE {
-             { SELECT DISTINCT ?indicator ?region ?period WHERE {
-                 ?obs qb:measureType ?indicator ; sdmx-dimension:refArea ?region ;
+        """SELECT ?indicator ?dataset ?level ?period (COUNT(DISTINCT ?region) AS ?regions) WHERE {
+             { SELECT DISTINCT ?indicator ?dataset ?region ?period WHERE {
+                 ?obs qb:measureType ?indicator ; qb:dataSet ?dataset ; sdmx-dimension:refArea ?region ;
                       sdmx-dimension:refPeriod ?period } }
              ?region oc:regionLevel/skos:notation ?level .
-           } GROUP BY ?indicator ?level ?period"""
+           } GROUP BY ?indicator ?dataset ?level ?period"""
     ):
         year = r["period"].removeprefix(iris.period_prefix)
         slug = r["indicator"].removeprefix(iris.indicator(""))
         if is_year(year) and slug in indicators:
-            observed.setdefault((slug, r["level"]), {})[year] = int(r["regions"])
+            by_dataset = observed.setdefault((slug, r["level"]), {})
+            by_dataset.setdefault(r["dataset"], {})[year] = int(r["regions"])
     return observed
 
 

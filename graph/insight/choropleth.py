@@ -8,7 +8,9 @@ nearest area around it, and keeps the home region's features. ``map_values``
 obtains an indicator's value per region with the aggregation rules of
 ``graph.insight.observations`` (no second observation reader), and ``choropleth`` joins
 the two and puts each value in a quantile class of a ColorBrewer palette. A refused map
-parameter is a ``ParameterError`` naming what is allowed.
+parameter is a ``ParameterError`` naming what is allowed. The map colours one dataset's
+figures (the indicator's authoritative dataset, or one asked for with ``sumber``); the table
+of values shows the other datasets' figures beside them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graph.answer.authoritative import SourceUse
 from graph.answer.runners import Runner, run_here
 from graph.errors import ParameterError
 from graph.insight.catalogue import InsightCatalogue, read_catalogue
@@ -31,6 +34,7 @@ from graph.insight.observations import (
     IndicatorValues,
     indicator_values,
     insight_inputs,
+    other_sources,
     read_observations,
 )
 from graph.insight.refusals import level_problems, problem
@@ -139,6 +143,8 @@ class MapValues:
     values: pd.Series  # region code -> value
     rule: Text
     missing: dict[str, Text] = field(default_factory=dict)  # region code -> reason
+    source: SourceUse | None = None  # the dataset whose figures are mapped
+    others: dict[str, pd.Series] = field(default_factory=dict)  # other dataset slug -> its values
 
 
 def _default_indicator(cat: InsightCatalogue, level: str) -> str | None:
@@ -215,28 +221,36 @@ def map_values(
     home_region: str,
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
+    sources: Sequence[str] = (),
 ) -> MapValues:
     """The indicator's value per region of ``level`` in ``period`` by the aggregation rules.
 
     ``indicator`` None: the one with values for the most regions; ``period`` None: its latest
     well-covered year. ``run`` runs the store work (the service's query workers).
+    ``sources``: dataset slugs (``sumber``) to map instead of the authoritative dataset.
 
     Raises:
-        ParameterError: an unknown level or indicator, one without values at the level, or a
-            year without values.
+        ParameterError: an unknown level, indicator or dataset, one without values at the
+            level, a dataset not publishing the indicator, or a year without values.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
-    cat = catalogue or runner(read_catalogue, iris, home_region)
+    cat = (catalogue or runner(read_catalogue, iris, home_region)).choose(sources)
+    if sources and indicator in cat.indicators:
+        refused = cat.asked_problems(sources, [indicator])
+        if refused:
+            raise ParameterError(refused)
     slug, period = _check(cat, indicator, level, period)
     observations = runner(read_observations, iris, period, tuple(cat.needed(slug, level, period)))
     inputs = insight_inputs(cat, period, observations)
     found = indicator_values(inputs, cat.indicators, slug, level)
     info = cat.indicators[slug]
+    use = cat.source(slug)
     if not isinstance(found, IndicatorValues):  # the catalogue promised values: the data changed
-        return MapValues(info, level, period, pd.Series(dtype=float), found)
+        return MapValues(info, level, period, pd.Series(dtype=float), found, source=use)
     finite = found.values[np.isfinite(found.values.astype(float))]
-    return MapValues(info, level, period, finite.astype(float), found.rule, dict(found.missing))
+    others = {d: v.values.astype(float) for d, v in other_sources(inputs, cat, slug, level).items()}
+    return MapValues(info, level, period, finite.astype(float), found.rule, dict(found.missing), use, others)
 
 
 # --- classes --------------------------------------------------------------------------------------
@@ -370,7 +384,8 @@ def value_table(
     values: MapValues, cat: InsightCatalogue, classes: Classes | None, *, href: Callable[[str], str]
 ) -> list[dict[str, Any]]:
     """Every region of the level, by code: its name (and kecamatan, for a desa), its value or why it
-    has none, its class and ``href`` (code -> link to the region's page)."""
+    has none, its class, ``href`` (code -> link to the region's page) and ``others``: what the
+    other datasets publishing the indicator say (slug -> value)."""
     rows: list[dict[str, Any]] = []
     for code, label in sorted(cat.labels(values.level).items()):
         value = float(values.values[code]) if code in values.values.index else None
@@ -383,6 +398,11 @@ def value_table(
                 "reason": values.missing.get(code),
                 "href": href(code),
                 "class": classes.index(value) if classes is not None and value is not None else None,
+                "others": {
+                    slug: float(series[code])
+                    for slug, series in values.others.items()
+                    if code in series.index
+                },
             }
         )
     return rows

@@ -6,16 +6,22 @@ gives Pearson and Spearman coefficients with n and p-values, the least-squares l
 the regions far from it (``graph.insight.statistics``), the regions left out and why, and
 the caveat (``graph.insight.wording``). A refused parameter is a ``ParameterError`` naming
 what is allowed (``graph.insight.refusals``); see ``docs/insight.md``.
+
+Each indicator's values come from one dataset (the authoritative one, or one asked for with
+``sumber``); what the other datasets publishing it say for the same regions is given beside
+each row (``x_other_sources``), never mixed into the values.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from graph.answer.authoritative import SourceUse
 from graph.answer.runners import Runner, run_here
 from graph.errors import ParameterError
 from graph.insight.catalogue import InsightCatalogue, indicator_json, read_catalogue
@@ -25,6 +31,7 @@ from graph.insight.observations import (
     InsightInputs,
     indicator_values,
     insight_inputs,
+    other_sources,
     read_observations,
 )
 from graph.insight.refusals import level_problems, period_problem, problem, unknown_indicator
@@ -63,6 +70,17 @@ class Correlation:
     stats: Stats | None
     min_n: int
     outlier_threshold: float
+    sources: dict[str, SourceUse] = field(default_factory=dict)  # "x", "y" -> the dataset used
+    # "x", "y" -> other dataset slug -> its values by region code (shown beside, never mixed in)
+    others: dict[str, dict[str, pd.Series]] = field(default_factory=dict)
+
+    def other_values(self, name: str, code: str) -> dict[str, float | None]:
+        """What the other datasets publishing ``x`` or ``y`` say for one region (slug -> value)."""
+        return {
+            slug: finite(series[code])
+            for slug, series in self.others.get(name, {}).items()
+            if code in series.index
+        }
 
     @property
     def small_n(self) -> bool:
@@ -89,6 +107,8 @@ class Correlation:
                 "outlier": bool(row.outlier),
                 "x_observations": row.x_sources,
                 "y_observations": row.y_sources,
+                "x_other_sources": self.other_values("x", str(row.code)),
+                "y_other_sources": self.other_values("y", str(row.code)),
             }
             if self.level == "desa":
                 record["kecamatan"] = row.kecamatan
@@ -136,8 +156,8 @@ class Correlation:
         return {
             "level": self.level,
             "period": self.period,
-            "x": {**indicator_json(self.x), "aggregation": self.x_rule},
-            "y": {**indicator_json(self.y), "aggregation": self.y_rule},
+            "x": {**indicator_json(self.x), "aggregation": self.x_rule, **self._source("x")},
+            "y": {**indicator_json(self.y), "aggregation": self.y_rule, **self._source("y")},
             "n": len(self.table),
             "small_n": self.small_n,
             "min_n": self.min_n,
@@ -149,6 +169,10 @@ class Correlation:
             "synthetic": self.synthetic,
             "caveat": self.caveat,
         }
+
+    def _source(self, name: str) -> dict[str, Any]:
+        use = self.sources.get(name)
+        return {} if use is None else {"source": use.as_dict()}
 
     def to_csv(self, dialect: CsvDialect = "excel") -> bytes:
         """The joined table as CSV (``excel``: BOM, ';', decimal comma, Indonesian headers;
@@ -197,21 +221,27 @@ def correlate(
     outlier_threshold: float = OUTLIER_THRESHOLD,
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
+    sources: Sequence[str] = (),
 ) -> Correlation:
     """Join indicators ``x`` and ``y`` per region of ``level`` for year ``period`` and correlate them.
 
     ``period`` None: the latest year both have values at the level. ``run`` runs the
     store work (in the query workers, within the time limit); ``catalogue`` is
-    ``read_catalogue``'s answer when the caller keeps one.
+    ``read_catalogue``'s answer when the caller keeps one. ``sources``: dataset slugs
+    (``sumber``) to take an indicator's figures from where they publish it, instead of its
+    authoritative dataset.
 
     Raises:
-        ParameterError: an unknown indicator or level, x equal to y, or a period
-            that is not a year or in which an indicator has no values at the level.
+        ParameterError: an unknown indicator, level or dataset, x equal to y, a dataset
+            publishing neither indicator, or a period that is not a year or in which an
+            indicator has no values at the level.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
-    cat = catalogue or runner(read_catalogue, iris, home_region)
-    problems = _problems(cat, x, y, level)
+    cat = (catalogue or runner(read_catalogue, iris, home_region)).choose(sources)
+    known = [s for s in (x, y) if s in cat.indicators]
+    problems = cat.asked_problems(sources, known) if sources and known else []
+    problems = problems or _problems(cat, x, y, level)
     if problems:
         raise ParameterError(problems)
     period = _period(cat, x, y, level, period)
@@ -219,7 +249,12 @@ def correlate(
     observations = runner(read_observations, iris, period, tuple(dict.fromkeys(needed)))
     inputs = insight_inputs(cat, period, observations)
     xv, yv = (_values(inputs, cat, name, slug, level) for name, slug in (("x", x), ("y", y)))
-    return _join(inputs, level, cat.indicators[x], cat.indicators[y], xv, yv, min_n, outlier_threshold)
+    found = _join(inputs, level, cat.indicators[x], cat.indicators[y], xv, yv, min_n, outlier_threshold)
+    others = {
+        name: {d: v.values for d, v in other_sources(inputs, cat, slug, level).items()}
+        for name, slug in (("x", x), ("y", y))
+    }
+    return replace(found, sources={"x": cat.source(x), "y": cat.source(y)}, others=others)
 
 
 def _problems(cat: InsightCatalogue, x: str, y: str, level: str) -> list[dict[str, Any]]:

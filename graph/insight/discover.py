@@ -6,11 +6,14 @@ level and year, controls the false-discovery rate with Benjamini–Hochberg and 
 one concept nor two sizes that grow with the region, each said in one sentence. The
 observations of the year are read once for all indicators (two queries), joined into one
 region × indicator table, and each pair is two of its columns; see ``docs/insight.md``.
+Each indicator's values come from one dataset (its authoritative one, or one asked for with
+``sumber``); every indicator entry names it and the other datasets publishing the indicator.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +113,7 @@ def discover(
     fdr: float = DEFAULT_FDR,
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
+    sources: Sequence[str] = (),
 ) -> Discovery:
     """Correlate every pair of indicators from different agencies at ``level`` in ``period``.
 
@@ -118,13 +122,16 @@ def discover(
     Benjamini–Hochberg (``scipy.stats.false_discovery_control``). A pair is
     significant when q ≤ ``fdr`` and n ≥ ``min_n``; smaller pairs are marked ``small_n``.
 
+    ``sources``: dataset slugs (``sumber``) whose figures are used for the indicators they
+    publish, instead of the authoritative datasets.
+
     Raises:
-        ParameterError: an unknown level, or a period that is not a year with values.
+        ParameterError: an unknown level or dataset, or a period that is not a year with values.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
-    cat = catalogue or runner(read_catalogue, iris, home_region)
-    problems = level_problems(level)
+    cat = (catalogue or runner(read_catalogue, iris, home_region)).choose(sources)
+    problems = level_problems(level) or cat.asked_problems(sources, sorted(cat.indicators))
     if problems:
         raise ParameterError(problems)
     period = _period(cat, level, period)
@@ -143,7 +150,12 @@ def discover(
     for rank, p in enumerate(pairs, start=1):
         p["rank"] = rank
     indicators = [
-        {**indicator_json(cat.indicators[s]), "aggregation": v.rule, "regions": len(v.values)}
+        {
+            **indicator_json(cat.indicators[s]),
+            "aggregation": v.rule,
+            "regions": len(v.values),
+            "source": cat.source(s).as_dict(),
+        }
         for s, v in found.items()
     ]
     synthetic = any(cat.indicators[s].synthetic for s in found)

@@ -17,6 +17,11 @@ A region left out says why. Observations are read once per (period, indicator) w
 one query each (all indicators in one query for ``discover``) and joined in pandas; no
 query is issued per pair. The correlation, the discovered pairs and the map all take
 their values from here, so the three always agree.
+
+Each indicator's values come from one dataset: the one the catalogue chose for it
+(``InsightCatalogue.source``: the authoritative one, or one asked for). Figures of two
+datasets are never summed or averaged; ``other_sources`` gives, by the same rules, what
+each other dataset publishing the indicator says, to be shown beside.
 """
 
 from __future__ import annotations
@@ -40,15 +45,16 @@ __all__ = [
     "InsightInputs",
     "indicator_values",
     "insight_inputs",
+    "other_sources",
     "read_observations",
 ]
 
 NO_OBSERVATION = Text("tidak ada observasi", "no observation")
 
-_OBSERVATIONS = """SELECT ?indicator ?period ?obs ?region ?value WHERE {
+_OBSERVATIONS = """SELECT ?indicator ?period ?obs ?region ?value ?dataset WHERE {
   { SELECT ?obs ?indicator ?region ?period WHERE {
       ?obs sdmx-dimension:refPeriod ?period ; qb:measureType ?indicator ; sdmx-dimension:refArea ?region } }
-  ?obs ?indicator ?value .
+  ?obs ?indicator ?value ; qb:dataSet ?dataset .
 }"""
 _DIMENSIONS = """SELECT ?indicator ?period ?obs ?dimension ?code WHERE {
   ?obs sdmx-dimension:refPeriod ?period ; qb:measureType ?indicator ; ?dimension ?code .
@@ -63,19 +69,20 @@ class InsightInputs:
 
     period: str
     regions: pd.DataFrame  # code (index), iri, label, level, parent (kecamatan code for a desa)
-    observations: pd.DataFrame  # indicator, code, level, dims, value, obs
+    observations: pd.DataFrame  # indicator, code, level, dims, value, obs, dataset: the chosen datasets'
     computed: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
+    others: pd.DataFrame | None = None  # the same columns: other datasets' observations of the indicators
 
 
 def read_observations(
     store: Store, iris: Iris, period: str, indicators: tuple[str, ...] | None
 ) -> pd.DataFrame:
-    """Observations of ``period`` (indicator, code, dims, value, obs): of the given indicator
-    slugs (two queries each), or of every indicator (two queries in all)."""
+    """Observations of ``period`` (indicator, code, dims, value, obs, dataset): of the given
+    indicator slugs (two queries each), or of every indicator (two queries in all)."""
     graphs = PublicGraphs(store, iris)
     values = _select(graphs, _OBSERVATIONS, period, indicators)
     dimensions = _select(graphs, _DIMENSIONS, period, indicators)
-    obs = pd.DataFrame(values, columns=["indicator", "obs", "region", "value"], dtype=object)
+    obs = pd.DataFrame(values, columns=["indicator", "obs", "region", "value", "dataset"], dtype=object)
     dims = pd.DataFrame(dimensions, columns=["obs", "dimension", "code"], dtype=object)
     dims["part"] = (
         dims["dimension"].str.rsplit("/", n=1).str[-1] + "=" + dims["code"].str.rsplit("/", n=1).str[-1]
@@ -88,7 +95,7 @@ def read_observations(
         value=pd.to_numeric(obs["value"], errors="coerce"),
         dims=obs["obs"].map(keys).astype(object).fillna(""),
     )
-    return obs[["indicator", "code", "dims", "value", "obs"]].reset_index(drop=True)
+    return obs[["indicator", "code", "dims", "value", "obs", "dataset"]].reset_index(drop=True)
 
 
 def _select(
@@ -105,12 +112,56 @@ def _select(
     ]
 
 
+def _uses(observations: set[str]) -> Any:
+    """Whether a value's observations include one of ``observations``."""
+    return lambda used: any(o in observations for o in used)
+
+
 def insight_inputs(cat: InsightCatalogue, period: str, observations: pd.DataFrame) -> InsightInputs:
-    """The observations of the catalogue's regions (the home region's), each with its region's level."""
+    """The observations of the catalogue's regions (the home region's), each with its region's
+    level: those of each indicator's chosen dataset, and apart, those of the other datasets."""
     obs = observations[observations["code"].isin(cat.regions.index)]
     obs = obs.assign(level=obs["code"].map(cat.regions["level"]))
-    columns = ["indicator", "code", "level", "dims", "value", "obs"]
-    return InsightInputs(period, cat.regions, obs[columns].reset_index(drop=True))
+    columns = ["indicator", "code", "level", "dims", "value", "obs", "dataset"]
+    chosen = {
+        slug: (use.dataset.iri if (use := cat.source(slug)).dataset is not None else None)
+        for slug in set(obs["indicator"])
+        if slug in cat.indicators
+    }
+    mine = obs["dataset"] == obs["indicator"].map(chosen)
+    return InsightInputs(
+        period,
+        cat.regions,
+        obs.loc[mine, columns].reset_index(drop=True),
+        others=obs.loc[~mine, columns].reset_index(drop=True),
+    )
+
+
+def other_sources(
+    inputs: InsightInputs, cat: InsightCatalogue, slug: str, level: str
+) -> dict[str, IndicatorValues]:
+    """Dataset slug -> the indicator's values at ``level`` from another dataset publishing it, by
+    the same rules (its own observations only: never added to the chosen dataset's)."""
+    found: dict[str, IndicatorValues] = {}
+    others = inputs.others
+    if others is None or others.empty:
+        return found
+    mine = others[others["indicator"] == slug]
+    for dataset in sorted(set(mine["dataset"])):
+        rest = inputs.observations[inputs.observations["indicator"] != slug]
+        theirs = mine[mine["dataset"] == dataset]
+        alone = InsightInputs(inputs.period, inputs.regions, pd.concat([rest, theirs]))
+        values = indicator_values(alone, cat.indicators, slug, level)
+        if not isinstance(values, IndicatorValues):
+            continue
+        # Only what rests on this dataset's figures (a percentage it does not publish at the
+        # level would be recomputed from the chosen parts: that is no other source).
+        keep = values.sources.map(_uses(set(theirs["obs"]))).astype(bool)
+        if keep.any():
+            source = cat.sources.datasets.get(dataset)
+            kept = IndicatorValues(values.values[keep], values.sources[keep], values.rule, values.missing)
+            found[source.slug if source is not None else dataset] = kept
+    return found
 
 
 # --- values per region, by the aggregation rules -------------------------------------------
@@ -178,10 +229,10 @@ def _observed(inputs: InsightInputs, info: Indicator, level: str) -> IndicatorVa
         )
     missing: dict[str, Text] = {}
     doubled = obs.duplicated(["code", "dims"], keep=False)
-    for code in sorted(set(obs.loc[doubled, "code"])):
+    for code in sorted(set(obs.loc[doubled, "code"])):  # one dataset, two figures: neither is chosen
         missing[code] = Text(
-            "lebih dari satu nilai untuk wilayah ini (beberapa dataset)",
-            "more than one value for this region (several datasets)",
+            "lebih dari satu nilai untuk wilayah ini dalam satu dataset",
+            "more than one value for this region in one dataset",
         )
     obs = obs[~obs["code"].isin(missing)]
     totals = obs[obs["dims"] == ""].set_index("code")

@@ -209,10 +209,11 @@ def test_openapi_describes_the_insight_parameters_and_errors(client: TestClient)
     } <= set(paths)
     correlate = paths["/insight/correlate"]["get"]
     params = {p["name"]: p for p in correlate["parameters"]}
-    assert set(params) == {"x", "y", "level", "period"}
+    assert set(params) == {"x", "y", "level", "period", "sumber"}
+    assert "authoritative" in params["sumber"]["description"]
     assert params["x"]["required"] is True and params["x"]["description"]
     assert params["level"]["schema"]["enum"] == ["desa", "kecamatan"]
     assert {"400", "422", "503"} <= set(correlate["responses"])
     assert "allowed" in str(correlate["responses"]["400"])
     discover = {p["name"] for p in paths["/insight/discover"]["get"]["parameters"]}
-    assert discover == {"level", "period", "min_n", "fdr"}
+    assert discover == {"level", "period", "min_n", "fdr", "sumber"}

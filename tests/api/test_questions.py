@@ -191,7 +191,7 @@ def test_refused_parameters_are_400_naming_parameter_value_and_what_is_allowed(c
     body = response.json()
     assert_error_shape(body, 400)
     problems = {e["parameter"]: e for e in body["errors"]}
-    assert problems["tahun"]["allowed"] == ["region", "indicator", "period"]
+    assert problems["tahun"]["allowed"] == ["region", "indicator", "period", "sumber"]
     assert problems["region"]["value"] == "18.09.99" and "18.09.02" in problems["region"]["allowed"]
     assert problems["period"]["allowed"] == ["2020", "2021", "2022", "2023", "2024", "2027"]
     assert (

@@ -37,7 +37,7 @@ def refused(demo: Demo, question_id: str, **params: str) -> list[dict[str, Any]]
 
 def test_unknown_parameter_is_named_with_the_known_ones(demo: Demo) -> None:
     [problem] = refused(demo, "population-density", tahun="2024")
-    assert problem["parameter"] == "tahun" and problem["allowed"] == ["period"]
+    assert problem["parameter"] == "tahun" and problem["allowed"] == ["period", "sumber"]
     assert str(problem["message"]).startswith("parameter 'tahun' tidak dikenal")
     assert "/ unknown parameter 'tahun'" in str(problem["message"])
 
@@ -89,16 +89,18 @@ def test_a_hostile_term_bound_past_validation_is_only_a_value(demo: Demo, questi
     """Even with the checks bypassed, a bound term cannot change the query: it stays one value."""
     platform, _ = demo
     question = CATALOGUE.get(question_id)
-    defaults = {
-        n: p.term for n, p in bind_parameters(question, [], choices(demo)).items() if p.term is not None
-    }
+    bound = bind_parameters(question, [], choices(demo))
+    defaults = {n: p.term for n, p in bound.items() if p.term is not None and p.variable}
     before = platform.store.count()
     sparql = question_prefixes(platform.iris) + question.sparql
     hostile: list[ox.NamedNode | ox.Literal] = [
         ox.Literal(" ".join(INJECTIONS)),
         ox.NamedNode("urn:x:" + re.sub(r"\W", "_", INJECTIONS[0])),
     ]
-    for name in question.spec.parameters:
+    # Every variable bound from outside: parameters (a dataset parameter is none: it chooses the
+    # datasets the source variables are bound to) and source variables.
+    variables = [n for n, p in question.spec.parameters.items() if p.type != "dataset"]
+    for name in variables + list(question.spec.sources):
         for term in hostile:
             outcome = run_query(
                 platform.store, platform.iris, sparql, max_rows=50, substitutions={**defaults, name: term}

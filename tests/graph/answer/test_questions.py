@@ -68,8 +68,11 @@ def test_catalogue_has_at_least_twelve_questions_with_bilingual_metadata() -> No
         assert spec.title.id != spec.title.en and spec.description.id != spec.description.en
         assert question.query_file.stem == question.meta_file.stem == spec.id
         assert question.columns == list(spec.columns)
-        for name in spec.parameters:
-            assert name in question.projection, (spec.id, name)
+        for name, parameter in spec.parameters.items():
+            # A dataset parameter (sumber) chooses the datasets of the source variables instead.
+            assert (name in question.projection) != (parameter.type == "dataset"), (spec.id, name)
+        for name in spec.sources:
+            assert name in question.projection and name not in question.columns, (spec.id, name)
 
 
 def test_every_code_parameter_type_is_used_and_every_chart_kind_suggested() -> None:

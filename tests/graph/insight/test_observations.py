@@ -50,7 +50,7 @@ def test_aggregation_rules_on_a_constructed_table() -> None:
         ("den", "D2", "", 0),
         ("den", "D3", "", 5),
         ("dup", "D1", "", 4),
-        ("dup", "D1", "", 5),  # two datasets give the same figure differently
+        ("dup", "D1", "", 5),  # one dataset gives the same figure twice, differently
         ("dup", "D2", "", 6),
         ("rate", "D1", "jenjang=SD", 0.5),  # a ratio broken down, without a total
         ("rate", "D1", "jenjang=SMP", 0.7),
@@ -101,7 +101,8 @@ def test_aggregation_rules_on_a_constructed_table() -> None:
         "K2": 0.0,
     }  # 100 × (1 + 2) / (10 + 0)
     dup = values("dup", "desa")
-    assert dup.values.to_dict() == {"D2": 6.0} and "several datasets" in dup.missing["D1"]["en"]
+    assert dup.values.to_dict() == {"D2": 6.0}
+    assert dup.missing["D1"]["en"] == "more than one value for this region in one dataset"
     refused = indicator_values(inputs, indicators, "rate", "desa")
     assert isinstance(refused, dict) and "cannot be summed" in refused["en"]
     assert isinstance(
