@@ -10,16 +10,15 @@ has no internet).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.negotiation import negotiate
+from graph.text import id_number
 
 __all__ = ["TEMPLATES", "id_number", "render", "root_of", "wants_html"]
 
@@ -32,32 +31,6 @@ TEMPLATES = Environment(
 )
 
 HTML = "text/html"
-
-
-def id_number(value: object, digits: int | None = None) -> str:
-    """A number written the Indonesian way for people: ``1.234,5``, ``−0,71``; ``—`` for none.
-
-    Accepts numbers and numeric strings (an RDF literal's lexical form). ``digits`` None:
-    at most three decimals, trailing zeros dropped (a figure keeps the precision it was
-    published with); a number: exactly that many decimals. The minus is the typographic
-    one (U+2212). Text that is not a number is returned as it is. In templates: ``|id_number``.
-
-    >>> id_number(-0.7124, 2), id_number("12345.5"), id_number(148.0), id_number(None), id_number("abc")
-    ('−0,71', '12.345,5', '148', '—', 'abc')
-    """
-    if value is None:
-        return "—"
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        return str(value)
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    if not number.is_finite():
-        return "—" if not isinstance(value, str) else str(value)
-    pattern = "#,##0." + ("#" * 3 if digits is None else "0" * digits) if digits != 0 else "#,##0"
-    text = format_decimal(abs(number), format=pattern, locale="id_ID")
-    return ("\u2212" if number < 0 and text.strip("0,.") else "") + text
 
 
 TEMPLATES.filters["id_number"] = id_number

@@ -112,7 +112,8 @@ def _ingest(service: ServiceState, user: User, dataset: str, upload: UploadFile)
             path.unlink()  # never read, nothing recorded: nothing to keep
             raise
         report = platform.load(mapping_path, source=path, publish=False, agent=user.name)
-    return {**report.summary(), "upload": display_name(upload.filename), "ok": True}
+    # A Produsen Data never reads another agency's restricted figures in its report.
+    return {**report.summary(reader=user.audience), "upload": display_name(upload.filename), "ok": True}
 
 
 @router.post(

@@ -113,8 +113,12 @@ async def resource(request: Request, path: str) -> Response:
     }
     # Rendering a large page takes a few milliseconds: keep it off the event loop.
     if media_type == HTML:
+        # ?sumber=<dataset> (or ?dataset=): prefer that dataset's figures where it publishes them.
+        asked = [v for k, v in request.query_params.multi_items() if k in ("sumber", "dataset") and v]
         figures = (
-            await run_in_threadpool(service.run, region_figures, service.iris, description.iri)
+            await run_in_threadpool(
+                service.run, region_figures, service.iris, description.iri, sources=tuple(asked)
+            )
             if description.kind[0] == "region"
             else None
         )

@@ -136,13 +136,18 @@ class Acceptances:
 def split_violations(
     dataset: str, findings: Iterable[Finding], acceptances: list[Acceptance]
 ) -> tuple[list[Finding], dict[str, list[Finding]]]:
-    """(violations nobody accepted, acceptance key -> the violations it covers)."""
+    """(violations nobody accepted, acceptance key -> the violations it covers).
+
+    A decision covers a violation of ``dataset``'s draft, or one on a figure of the
+    decision's own dataset wherever it appears (a cross-dataset rule reports it to others).
+    """
     open_: list[Finding] = []
     covered: dict[str, list[Finding]] = {}
     for finding in findings:
         if not finding.blocks_publication:
             continue
-        match = next((a for a in acceptances if a.dataset == dataset and a.covers(finding)), None)
+        owners = (dataset, finding.dataset_id)
+        match = next((a for a in acceptances if a.dataset in owners and a.covers(finding)), None)
         if match is None:
             open_.append(finding)
         else:

@@ -17,9 +17,12 @@ import rdflib
 from rdflib.namespace import SH
 
 from graph.check.findings import Finding
+from graph.check.solutions import tsv_value
 from graph.errors import ReferenceDataError
+from graph.text import figure_text
 
 __all__ = [
+    "KEMENDAGRI_CODE",
     "SH_NS",
     "SUBCLASS",
     "SUBCLASS_OF",
@@ -29,6 +32,7 @@ __all__ = [
     "ShapeQuery",
     "finding_of",
     "local_name",
+    "message_values",
     "messages_of",
     "n3",
     "severity_of",
@@ -152,9 +156,16 @@ class ShapeQuery:
 
 
 def finding_of(
-    c: Constraint, focus: str, path: str | None, value: str | None, bound: dict[str, str | None]
+    c: Constraint,
+    focus: str,
+    path: str | None,
+    value: str | None,
+    bound: dict[str, str | None],
+    bound_en: dict[str, str | None] | None = None,
+    other_dataset: str | None = None,
 ) -> Finding:
-    """The finding of constraint ``c`` on ``focus``, its messages filled from ``bound``."""
+    """The finding of constraint ``c`` on ``focus``, its messages filled from ``bound``
+    (the English one from ``bound_en`` when given: ``message_values``)."""
     return Finding(
         shape=c.shape,
         focus=focus,
@@ -163,5 +174,63 @@ def finding_of(
         path=path,
         value=value,
         message_id=c.fill_id.fill(bound),
-        message_en=c.fill_en.fill(bound),
+        message_en=c.fill_en.fill(bound if bound_en is None else bound_en),
+        other_dataset=other_dataset,
     )
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {
+    _XSD + t
+    for t in (
+        "integer decimal double float long int short byte nonNegativeInteger positiveInteger "
+        "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+}
+KEMENDAGRI_CODE = "https://w3id.org/onecenter/def#KemendagriCode"
+_BARE_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _datatype(cell: str) -> str | None:
+    """The datatype IRI of a SPARQL TSV cell holding a typed literal (``None`` otherwise)."""
+    if cell.startswith('"') and cell.endswith(">") and '"^^<' in cell:
+        return cell[cell.rindex('"^^<') + 4 : -1]
+    return None
+
+
+def message_values(
+    cells: dict[str, str], names: dict[str, str] | None = None
+) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """The values a message shows, from a solution's TSV cells: (Indonesian, English).
+
+    A number is written as each language writes it (``figure_text``: 42.943 and 42,943;
+    14,3 and 14.3), except a year; a Kemendagri code gets its region's name beside it
+    (``names``: code -> name); anything else is shown as it is.
+
+    >>> code = f'"12.34.05.2002"^^<{KEMENDAGRI_CODE}>'
+    >>> message_values({"value": "42943", "other": "14.3", "year": "2027", "code": code},
+    ...                {"12.34.05.2002": "Banjar Negeri"})  # doctest: +NORMALIZE_WHITESPACE
+    ({'value': '42.943', 'other': '14,3', 'year': '2027', 'code': '12.34.05.2002 (Banjar Negeri)'},
+     {'value': '42,943', 'other': '14.3', 'year': '2027', 'code': '12.34.05.2002 (Banjar Negeri)'})
+    """
+    indonesian: dict[str, str | None] = {}
+    english: dict[str, str | None] = {}
+    for name, cell in cells.items():
+        text = tsv_value(cell)
+        indonesian[name] = english[name] = text
+        if text is None or _is_year(name):
+            continue
+        datatype = _datatype(cell)
+        if datatype in _NUMERIC or (datatype is None and _BARE_NUMBER.match(cell)):
+            written = figure_text(text)
+            if written is not None:
+                indonesian[name], english[name] = written.id, written.en
+        elif datatype == KEMENDAGRI_CODE and names and text in names:
+            indonesian[name] = english[name] = f"{text} ({names[text]})"
+    return indonesian, english
+
+
+def _is_year(variable: str) -> bool:
+    """A variable that holds a year (``?year``, ``?lastYear``, ``?tahun``): never grouped."""
+    lowered = variable.lower()
+    return lowered.endswith("year") or "tahun" in lowered

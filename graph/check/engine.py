@@ -27,11 +27,22 @@ import time
 from collections.abc import Sequence
 
 from graph.check.column_checks import DraftContext, check
-from graph.check.constraints import SUBCLASS, SUBCLASS_OF, TYPE, Constraint, ShapeQuery, finding_of
+from graph.check.constraints import (
+    KEMENDAGRI_CODE,
+    SUBCLASS,
+    SUBCLASS_OF,
+    TYPE,
+    Constraint,
+    ShapeQuery,
+    finding_of,
+    message_values,
+)
 from graph.check.findings import Finding
 from graph.check.shapes import Shapes
 from graph.check.solutions import on_threads, tsv_table, tsv_value
 from graph.cube.draft_columns import DraftObservations
+from graph.rdf.namespaces import SKOS
+from graph.rdf.results import solution_rows
 from graph.store.interface import Store
 
 __all__ = ["validate"]
@@ -118,8 +129,10 @@ def _run(store: Store, graphs: list[str], text: str, query: ShapeQuery) -> list[
         return _read_counts(rows, column, query.constraints)
     c = query.constraints[0]
     path_at, value_at = column.get("path"), column.get("value")
+    other_at = column.get("otherDataset")  # a rule comparing two datasets names the other one
     # Message templates name the variables they show: only those are read.
     shown = [(v, column[v]) for v in dict.fromkeys(c.fill_id.names + c.fill_en.names) if v in column]
+    region_names = _region_names(store, graphs, rows, [i for _, i in shown])
     findings: list[Finding] = []
     seen: set[tuple[str, str | None, str | None]] = set()
     for row in rows:
@@ -131,9 +144,29 @@ def _run(store: Store, graphs: list[str], text: str, query: ShapeQuery) -> list[
         if (focus, path, value) in seen:
             continue
         seen.add((focus, path, value))
-        bound = {v: tsv_value(row[i]) for v, i in shown}
-        findings.append(finding_of(c, focus, path or c.path, value, bound))
+        bound, bound_en = message_values({v: row[i] for v, i in shown}, region_names)
+        other = tsv_value(row[other_at]) if other_at is not None else None
+        findings.append(finding_of(c, focus, path or c.path, value, bound, bound_en, other))
     return findings
+
+
+def _region_names(store: Store, graphs: list[str], rows: list[list[str]], shown: list[int]) -> dict[str, str]:
+    """Kemendagri code -> the region's name, for the codes a query's messages show."""
+    typed = f"^^<{KEMENDAGRI_CODE}>"
+    codes = {tsv_value(row[i]) or "" for row in rows for i in shown if row[i].endswith(typed)}
+    if not codes:
+        return {}
+    values = " ".join(f'"{code}"^^<{KEMENDAGRI_CODE}>' for code in sorted(codes) if '"' not in code)
+    names: dict[str, str] = {}
+    for solution in solution_rows(
+        store.query(
+            f"""SELECT ?code ?name WHERE {{ VALUES ?code {{ {values} }}
+  ?region <{SKOS}notation> ?code ; <{SKOS}prefLabel> ?name . FILTER(LANG(?name) = "id") }}""",
+            default_graph=graphs,
+        )
+    ):
+        names[solution["code"].value] = solution["name"].value
+    return names
 
 
 def _read_counts(rows: list[list[str]], column: dict[str, int], counted: list[Constraint]) -> list[Finding]:

@@ -6,12 +6,12 @@ row, column, the cell as written), and the readers of a report kept in the graph
 (coherence, resource pages) read them back, with the result's IRI, its report, the
 activity that ran the check and the decisions that accepted it.
 
->>> f = Finding("https://w3id.org/onecenter/shapes#PersentaseAntara0Dan100", "https://x.test/id/observasi/1",
+>>> f = Finding("https://w3id.org/onecenter/shapes#NilaiDalamBatas", "https://x.test/id/observasi/1",
 ...             SH + "MaxInclusiveConstraintComponent", SH + "Violation",
 ...             message_id="Persentase di atas 100", message_en="Percentage above 100",
 ...             agency="https://x.test/id/organisasi/dpupr")
 >>> f.rule, f.severity_key, f.agency_slug, f.accepted
-('PersentaseAntara0Dan100', 'violation', 'dpupr', False)
+('NilaiDalamBatas', 'violation', 'dpupr', False)
 >>> f.message.joined()
 'Persentase di atas 100 / Percentage above 100'
 """
@@ -23,15 +23,21 @@ from typing import Any
 
 from graph.text import Text
 
-__all__ = ["SEVERITIES", "SH", "Finding", "local_name"]
+__all__ = ["SEVERITIES", "SEVERITY_LABELS", "SH", "Finding", "local_name"]
 
 SH = "http://www.w3.org/ns/shacl#"
 # Severity keys (filters, CSS classes, JSON) -> sh: severities, most serious first.
 SEVERITIES = {"violation": SH + "Violation", "warning": SH + "Warning", "info": SH + "Info"}
+# ... and as people read them, Indonesian first.
+SEVERITY_LABELS = {
+    "violation": Text("Pelanggaran", "Violation"),
+    "warning": Text("Peringatan", "Warning"),
+    "info": Text("Info", "Info"),
+}
 # What validation writes (``as_dict``, the hash chain, reports): the read-back fields stay out.
 _VALIDATION_FIELDS = (
     "shape", "focus", "component", "severity", "path", "value", "message_id", "message_en",
-    "dataset", "agency", "file", "sheet", "row", "column", "raw",
+    "dataset", "agency", "file", "sheet", "row", "column", "raw", "other_dataset", "other_agency",
 )  # fmt: skip
 
 
@@ -61,6 +67,10 @@ class Finding:
     value: str | None = None
     message_id: str = ""
     message_en: str = ""
+    # A rule comparing figures of two datasets: the dataset of the other figure (its
+    # ``?otherDataset``), and, once traced, that dataset's agency. Both agencies hear of it.
+    other_dataset: str | None = None
+    other_agency: str | None = None
     # Filled by trace_findings() (IRIs of the dataset and agency):
     dataset: str | None = None
     agency: str | None = None
@@ -96,6 +106,11 @@ class Finding:
         return self.severity[self.severity.rfind("#") + 1 :].lower() or "info"
 
     @property
+    def severity_label(self) -> Text:
+        """The severity as people read it: ``Pelanggaran`` / ``Violation``, ``Peringatan``, ``Info``."""
+        return SEVERITY_LABELS.get(self.severity_key, SEVERITY_LABELS["info"])
+
+    @property
     def agency_slug(self) -> str | None:
         """The last segment of the agency's IRI (``dinkes``)."""
         return local_name(self.agency) if self.agency else None
@@ -104,6 +119,20 @@ class Finding:
     def dataset_id(self) -> str | None:
         """The last segment of the dataset's IRI (``dinkes-stunting-desa``)."""
         return local_name(self.dataset) if self.dataset else None
+
+    @property
+    def other_agency_slug(self) -> str | None:
+        """The last segment of the other dataset's agency IRI, for a cross-dataset rule."""
+        return local_name(self.other_agency) if self.other_agency else None
+
+    @property
+    def other_dataset_id(self) -> str | None:
+        """The last segment of the other dataset's IRI, for a cross-dataset rule."""
+        return local_name(self.other_dataset) if self.other_dataset else None
+
+    def involves(self, agency_slug: str) -> bool:
+        """Whether the agency's data is in it: the figure's own, or the other one compared."""
+        return agency_slug in (self.agency_slug, self.other_agency_slug)
 
     @property
     def accepted(self) -> bool:

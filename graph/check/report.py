@@ -44,6 +44,9 @@ def report_ntriples(
 ) -> str:
     """N-Triples of one report: sh:conforms, one sh:result per finding, counts by severity.
 
+    A result of a rule that compares two datasets names the other dataset with
+    ``dcterms:references``, so its agency finds it in its own coherence report too.
+
     ``keep`` writes only some results (their IRIs keep their place in the whole report) and
     ``header=False`` leaves out the report's own statements: a report is split this way
     between the public provenance graph and a restricted dataset's own graph.
@@ -97,6 +100,8 @@ def report_chunks(
             lines.append(f"{r} <{SH}resultMessage> {lang_literal(f.message_id, 'id')}")
         if f.message_en:
             lines.append(f"{r} <{SH}resultMessage> {lang_literal(f.message_en, 'en')}")
+        if f.other_dataset:  # a rule comparing two datasets: the other one it compared with
+            lines.append(f"{r} <{DCTERMS}references> <{f.other_dataset}>")
         written += 1
         if written % results_per_chunk == 0:
             yield "".join(line + " .\n" for line in lines)

@@ -99,6 +99,8 @@ def _report_findings(reports: list[LoadReport], settings: Settings) -> None:
         paths = write_findings(findings, settings.resolve(settings.reports_dir))
         console.print(f"Laporan validasi / validation reports: {', '.join(str(p) for p in paths)}")
     for r in reports:
+        for note in r.notes:  # checks that could not be made (a held dataset never published)
+            console.print(f"[yellow]{r.dataset}:[/yellow] {note.joined()}")
         if r.outcome == "held":
             console.print(
                 f"[yellow]{r.dataset}:[/yellow] {r.message}. Perbaiki tabel lalu muat ulang, atau "
@@ -304,7 +306,7 @@ def check() -> None:
         table.add_column(name)
     counts: dict[tuple[str, str, str], int] = {}
     for f in findings:
-        key = ((f.agency or "-").rsplit("/", 1)[-1], f.shape.rsplit("#", 1)[-1], f.as_dict()["severity"])
+        key = ((f.agency or "-").rsplit("/", 1)[-1], f.shape.rsplit("#", 1)[-1], f.severity_label.joined())
         counts[key] = counts.get(key, 0) + 1
     for (agency, rule, severity), n in sorted(counts.items()):
         table.add_row(agency, rule, severity, str(n))

@@ -10,6 +10,7 @@ import datetime as dt
 
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import (
+    CSVW,
     DCAT,
     DCTERMS,
     OC,
@@ -20,7 +21,7 @@ from graph.rdf.namespaces import (
     SDMX_DIMENSION,
 )
 from graph.rdf.ntriples import lang_literal, literal
-from graph.read.mappings import Mapping
+from graph.read.mappings import Mapping, normalise_header
 from graph.reference.vocabulary import Vocabulary
 
 __all__ = ["dataset_quads", "period_lines", "periods_ntriples"]
@@ -153,5 +154,43 @@ def dataset_quads(
     for slug in indicators:
         component(f"ukuran-{slug}", "measure", vocab.indicators[slug].iri)
     component("satuan", "attribute", SDMX_ATTRIBUTE + "unitMeasure")
+    lines += _table_schema(mapping, vocab, ds, f"<{iris.structure(meta.id)}/tabel>")
     g = f" <{graph}> .\n"
     return "".join(line + g for line in lines)
+
+
+def _table_schema(mapping: Mapping, vocab: Vocabulary, dataset: str, schema: str) -> list[str]:
+    """Which column of the agency's table holds the region, the period and each dimension
+    (W3C CSVW: ``csvw:title`` the header, ``csvw:propertyUrl`` the dimension it gives).
+
+    A finding about a row's region or period is traced to that cell (the code cell, the
+    Tahun cell) instead of to every figure of the row (``graph.check.trace``). A period
+    given per measure, or a fixed value, names no column.
+    """
+    region = mapping.region
+    # (header, what the cell holds: csvw:name, the dimension it gives)
+    columns: list[tuple[str, str, str]] = []
+    area = SDMX_DIMENSION + "refArea"
+    if region.code is not None:
+        columns.append((region.code.column, f"kode-{region.code.system}", area))
+    elif region.name is not None and region.name.column:
+        columns.append((region.name.column, "nama-wilayah", area))
+    if mapping.period is not None and mapping.period.year.column:
+        columns.append((mapping.period.year.column, "tahun", SDMX_DIMENSION + "refPeriod"))
+    for name, spec in sorted(mapping.dimensions.items()):
+        if spec.column:
+            columns.append((spec.column, f"dimensi-{name}", vocab.dimensions[name].iri))
+    if not columns:
+        return []
+    t = f"<{RDF_TYPE}>"
+    lines = [f"{dataset} <{CSVW}tableSchema> {schema}", f"{schema} {t} <{CSVW}Schema>"]
+    for i, (header, name, prop) in enumerate(columns, start=1):
+        column = f"<{schema[1:-1]}/kolom/{i}>"
+        lines += [
+            f"{schema} <{CSVW}column> {column}",
+            f"{column} {t} <{CSVW}Column>",
+            f"{column} <{CSVW}title> {literal(normalise_header(header))}",
+            f"{column} <{CSVW}name> {literal(name)}",
+            f"{column} <{CSVW}propertyUrl> {literal(prop, _XSD + 'anyURI')}",
+        ]
+    return lines

@@ -59,6 +59,8 @@ class Prepared:
 
     tidy: pd.DataFrame
     problems: list[CellProblem] = field(default_factory=list)
+    # Rows that total others (row, column, value, why): left out and counted as dropped.
+    total_rows: list[tuple[int, str, str, str]] = field(default_factory=list)
     rows_read: int = 0
     rows_blank: int = 0
     rows_dropped: int = 0
@@ -136,7 +138,16 @@ class _Preparation:
         shown = frame[region_column] if region_column in frame else self.linked.code.fillna("")
         if "parent" in columns and "code" not in columns:
             shown = frame[columns["parent"]].fillna("") + " / " + frame[columns["name"]].fillna("")
-        self.report(~self.row_ok, region_column, shown, self.linked.problem)
+        # A total row ("JUMLAH", "Kabupaten X") is left out as such, not refused.
+        total = self.linked.total & ~self.row_ok
+        self.report(~self.row_ok & ~total, region_column, shown, self.linked.problem)
+        self.total_rows = [
+            (int(row), region_column, str(value), str(why))
+            for row, value, why in zip(
+                frame.loc[total, ROW], shown[total], self.linked.problem[total], strict=True
+            )
+        ]
+        self.total_mask = total
         self.stated_parent, self.stated_parent_name = _stated_parents(region, frame, columns, self.linker)
 
     def read_table_period(self) -> None:
@@ -244,15 +255,18 @@ class _Preparation:
 
     def without_duplicates(self, tidy: pd.DataFrame) -> pd.DataFrame:
         """Two rows giving the same observation (same region, period, indicator and
-        dimensions) would break the cube (IC-12): the first is kept, later ones reported."""
+        dimensions) would break the cube (IC-12): the first is kept, later ones reported
+        with both values and which one is published."""
         key = ["region", "period", "indicator", "dims"]
         duplicate = tidy.duplicated(key, keep="first")
         if not duplicate.any():
             return tidy
-        first_row = tidy[~duplicate].set_index(key)["row"]
+        first = tidy[~duplicate].set_index(key)
+        first_row, first_raw = first["row"], first["raw"]
         rec: Any  # a named tuple of the tidy columns
         for rec in tidy[duplicate].itertuples(index=False):
-            first = first_row.loc[(rec.region, rec.period, rec.indicator, rec.dims)]
+            at = (rec.region, rec.period, rec.indicator, rec.dims)
+            kept_row, kept_raw = first_row.loc[at], first_raw.loc[at]
             self.problems.append(
                 CellProblem(
                     self.table.path.name,
@@ -260,8 +274,7 @@ class _Preparation:
                     int(rec.row),
                     rec.column,
                     str(rec.raw),
-                    f"duplikat baris {first} / duplicate of row {first} (same region, period, "
-                    "indicator and dimensions)",
+                    _duplicate_reason(int(kept_row), str(kept_raw), str(rec.raw)),
                 )
             )
         self.cells_rejected += int(duplicate.sum())
@@ -272,21 +285,39 @@ class _Preparation:
         frame, table = self.frame, self.table
         mapped_rows = set(tidy["row"].astype(int))
         data_rows = set(frame[ROW].astype(int))
-        rejected_rows = set(frame.loc[~self.row_ok, ROW].astype(int))
+        rejected_rows = set(frame.loc[~self.row_ok & ~self.total_mask, ROW].astype(int))
+        total_rows = {row for row, *_ in self.total_rows}
         return Prepared(
             tidy=tidy,
             problems=sorted(self.problems, key=lambda p: (p.row, p.column)),
+            total_rows=self.total_rows,
             rows_read=table.rows_read,
             rows_blank=len(table.blank_rows),
-            rows_dropped=len(table.dropped),
+            rows_dropped=len(table.dropped) + len(total_rows),
             rows_rejected=len(rejected_rows),
             rows_mapped=len(mapped_rows),
-            rows_without_values=len(data_rows - mapped_rows - rejected_rows),
+            rows_without_values=len(data_rows - mapped_rows - rejected_rows - total_rows),
             cells_empty=self.cells_empty,
             cells_rejected=self.cells_rejected,
             review=self.linked.review,
             link_methods={str(k): int(v) for k, v in self.linked.method.value_counts().items()},
         )
+
+
+def _duplicate_reason(kept_row: int, kept: str, dropped: str) -> str:
+    """Why a duplicate row's cell is refused: both values, and which one is published.
+
+    >>> _duplicate_reason(12, "120", "130").split(" / ")[0]
+    'duplikat baris 12: baris 12 memberi 120, baris ini 130; yang dipakai dan diterbitkan: baris 12 (120)'
+    """
+    same = kept.strip() == dropped.strip()
+    values_id = f"nilainya sama ({kept})" if same else f"baris {kept_row} memberi {kept}, baris ini {dropped}"
+    values_en = f"the same value ({kept})" if same else f"row {kept_row} gives {kept}, this row {dropped}"
+    return (
+        f"duplikat baris {kept_row}: {values_id}; yang dipakai dan diterbitkan: baris {kept_row} ({kept}) "
+        f"/ duplicate of row {kept_row} (same region, period, indicator and dimensions): {values_en}; "
+        f"row {kept_row} ({kept}) is the one used and published"
+    )
 
 
 def _dimension_suffix(

@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.check.acceptances import Acceptance
-from graph.check.findings import SEVERITIES, SH, Finding, local_name
+from graph.check.findings import SEVERITIES, SEVERITY_LABELS, SH, Finding, local_name
 from graph.check.trace import trace_findings
 from graph.describe.acceptance_records import recorded_acceptances
 from graph.provenance.activities import Activity, activities
@@ -34,7 +34,6 @@ from graph.rdf.namespaces import PREFIXES, RDF_TYPE
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.store.versions import draft_datasets
-from graph.text import Text
 
 __all__ = [
     "SEVERITY_LABELS",
@@ -47,11 +46,6 @@ __all__ = [
 
 _RDFS_LABEL = PREFIXES["rdfs"] + "label"
 _SHAPE_CLASSES = {SH + "NodeShape", SH + "PropertyShape"}
-SEVERITY_LABELS = {
-    "violation": Text("Pelanggaran", "Violation"),
-    "warning": Text("Peringatan", "Warning"),
-    "info": Text("Info", "Info"),
-}
 
 
 def _tail(iri: str | None, prefix: str) -> str | None:
@@ -124,8 +118,10 @@ class Coherence:
     truncated: bool  # more results than max_rows were recorded
 
     def agency_slugs(self) -> list[str]:
-        """Agencies a filter may name: publishers of published datasets, and any in a finding."""
+        """Agencies a filter may name: publishers of published datasets, and any in a finding
+        (the other agency of a cross-dataset rule too)."""
         found = {d.agency for d in self.datasets} | {f.agency_slug for f in self.findings}
+        found |= {f.other_agency_slug for f in self.findings}
         return sorted(a for a in found if a)
 
 
@@ -210,6 +206,7 @@ def _finding(record: dict[str, Any], activity: Activity) -> Finding:
         value=record["value"],
         message_id=message.get("id") or message.get("") or "",
         message_en=message.get("en") or "",
+        other_dataset=record.get("other_dataset"),
         result=record["result"],
         report=record["report"],
         activity=activity.iri,

@@ -40,14 +40,21 @@ CSV_COLUMNS = [
     ("accepted_by", "Diterima oleh"),
     ("accepted_reason", "Alasan penerimaan"),
     ("result", "Hasil validasi (IRI)"),
+    ("other_dataset", "Dibandingkan dengan dataset"),
+    ("other_agency", "Instansi dataset pembanding"),
 ]
 
 
-def finding_json(f: Finding, coherence: Coherence) -> dict[str, Any]:
-    """One finding as the JSON answer gives it (agency and dataset by slug, severity by key)."""
+def finding_json(f: Finding, coherence: Coherence, agency: str | None = None) -> dict[str, Any]:
+    """One finding as the JSON answer gives it (agency and dataset by slug, severity by key).
+
+    ``agency``: the agency the report was filtered by; ``involving_your_data`` is true for a
+    finding on another agency's figure that a rule compared with that agency's data.
+    """
     return {
         "result": f.result,
         "severity": f.severity_key,
+        "severity_label": f.severity_label,
         "rule": f.rule,
         "shape": f.shape,
         "component": f.component or None,
@@ -68,6 +75,9 @@ def finding_json(f: Finding, coherence: Coherence) -> dict[str, Any]:
         "focus_label": f.focus_label,
         "accepted": f.accepted,
         "rule_label": coherence.rules.get(f.rule, {}).get("label", {}),
+        "other_dataset": f.other_dataset_id,
+        "other_agency": f.other_agency_slug,
+        "involving_your_data": agency is not None and f.agency_slug != agency and f.involves(agency),
     }
 
 
@@ -84,14 +94,17 @@ def acceptance_json(a: Acceptance) -> dict[str, Any]:
     }
 
 
-def coherence_json(coherence: Coherence, findings: list[Finding] | None = None) -> dict[str, Any]:
-    """JSON-ready; ``findings`` (default: all) are the ones to list."""
+def coherence_json(
+    coherence: Coherence, findings: list[Finding] | None = None, agency: str | None = None
+) -> dict[str, Any]:
+    """JSON-ready; ``findings`` (default: all) are the ones to list, ``agency`` the agency
+    they were chosen for (``finding_json``)."""
     shown = coherence.findings if findings is None else findings
     noted = sorted({a for f in shown for a in f.accepted_by})
     return {
         "summary": summary(shown),
         "counts": [asdict(c) for c in count_by_agency_and_rule(shown)],
-        "findings": [finding_json(f, coherence) for f in shown],
+        "findings": [finding_json(f, coherence, agency) for f in shown],
         "acceptances": [
             acceptance_json(coherence.acceptances[a]) for a in noted if a in coherence.acceptances
         ],
@@ -106,7 +119,7 @@ def _csv_row(f: Finding, coherence: Coherence, excel: bool) -> list[Any]:
     notes = [coherence.acceptances[a] for a in f.accepted_by if a in coherence.acceptances]
     label = coherence.rules.get(f.rule, {}).get("label", {})
     return [
-        f.severity_key,
+        f.severity_label.id if excel else f.severity_key,  # Excel is for people: Pelanggaran
         f.rule,
         label.get("id") or label.get("en") or "",
         f.agency_slug,
@@ -125,6 +138,8 @@ def _csv_row(f: Finding, coherence: Coherence, excel: bool) -> list[Any]:
         ", ".join(n.decided_by for n in notes),
         " | ".join(n.reason for n in notes),
         f.result,
+        f.other_dataset_id,
+        f.other_agency_slug,
     ]
 
 

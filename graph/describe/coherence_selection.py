@@ -84,6 +84,9 @@ def select_findings(
 ) -> tuple[Filters, list[Finding]]:
     """The findings that match every given filter (an empty value is no filter).
 
+    An agency's findings are those on its figures and those of a rule that compared
+    another figure with its data (``Finding.involves``): each agency involved hears of it.
+
     Raises:
         ParameterError: an agency, severity or rule the report cannot have.
     """
@@ -94,7 +97,7 @@ def select_findings(
     shown = [
         f
         for f in coherence.findings
-        if (chosen.agency is None or f.agency_slug == chosen.agency)
+        if (chosen.agency is None or f.involves(chosen.agency))
         and (chosen.severity is None or f.severity_key == chosen.severity)
         and (chosen.rule is None or f.rule == chosen.rule)
     ]
@@ -135,7 +138,7 @@ def page_figures(coherence: Coherence, shown: list[Finding]) -> dict[str, Any]:
     """What the page shows beside the findings: counts, the decisions and their numbers."""
     noted = sorted({a for f in shown for a in f.accepted_by})
     rules = Counter(f.rule for f in coherence.findings)
-    agencies = Counter(f.agency_slug for f in coherence.findings)
+    agencies = Counter(a for f in coherence.findings for a in {f.agency_slug, f.other_agency_slug} if a)
     return {
         "counts": count_by_agency_and_rule(shown),
         "summary": summary(shown),

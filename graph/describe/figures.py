@@ -4,15 +4,23 @@ A region page answers "what do the agencies say about this desa?": each observat
 whose ``refArea`` is the region, with its indicator, period, breakdown (sex, school
 level ...), value, unit, dataset and agency, and a link to the observation's own page,
 which carries its provenance chain. Only the published graphs are read (``PublicGraphs``).
+
+Where two datasets publish one indicator, the figure shown is the one of the indicator's
+chosen dataset (``graph.answer.authoritative``: the authoritative one, or the one asked for
+with ``sumber``), with the other datasets' figures of the same period and breakdown beside
+it (``Figure.others``); nothing is summed. A figure only another dataset publishes is still
+listed, marked as from another source (``Figure.main`` false).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
 
+from graph.answer.authoritative import SourceUse, sources_of
 from graph.rdf.iris import Iris
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
@@ -72,6 +80,10 @@ class Figure:
     dataset_label: str
     agency: str | None
     agency_label: str | None
+    # Whether the figure is from its indicator's chosen dataset (else the chosen one has no
+    # figure for this period and breakdown), and the other datasets' figures shown beside it.
+    main: bool = True
+    others: tuple[Figure, ...] = ()
 
     @property
     def number(self) -> float | None:
@@ -84,21 +96,68 @@ class Figure:
 
 @dataclass(frozen=True)
 class RegionFigures:
-    figures: list[Figure]
+    figures: list[Figure]  # one per indicator, period and breakdown, the others beside it
     truncated: bool
+    sources: tuple[SourceUse, ...] = ()  # the indicators published by more than one dataset
+
+    def indicator_label(self, indicator: str) -> str:
+        """An indicator's Indonesian label, as its figures carry it."""
+        return next((f.indicator_label for f in self.figures if f.indicator == indicator), indicator)
+
+    @property
+    def other_sources(self) -> bool:
+        """Whether some figure has another dataset's figure beside it, or is one."""
+        return any(f.others or not f.main for f in self.figures)
 
     @property
     def agencies(self) -> list[str]:
-        """The agencies that report about the region, by label."""
-        return sorted({f.agency_label or f.dataset_label for f in self.figures})
+        """The agencies that report about the region, by label (other sources' too)."""
+        every = [*self.figures, *(o for f in self.figures for o in f.others)]
+        return sorted({f.agency_label or f.dataset_label for f in every})
 
 
-def region_figures(store: Store, iris: Iris, region: str, *, limit: int = MAX_FIGURES) -> RegionFigures:
-    """Every published observation of ``region`` (its own figures, not its children's)."""
+def region_figures(
+    store: Store, iris: Iris, region: str, *, limit: int = MAX_FIGURES, sources: Sequence[str] = ()
+) -> RegionFigures:
+    """Every published observation of ``region`` (its own figures, not its children's), each
+    indicator's from its chosen dataset with the other datasets' beside it.
+
+    ``sources``: dataset slugs (``sumber``) preferred for the indicators they publish.
+    """
     # One more than the limit tells whether the list was cut.
     query = _QUERY + f"LIMIT {int(limit) + 1}\n"
-    rows = PublicGraphs(store, iris).select(query, region=ox.NamedNode(region))
-    return RegionFigures([_figure(row) for row in rows[:limit]], len(rows) > limit)
+    graphs = PublicGraphs(store, iris)
+    rows = graphs.select(query, region=ox.NamedNode(region))
+    figures = [_figure(row) for row in rows[:limit]]
+    known = sources_of(graphs)
+    uses = {i: known.choose(i, sources) for i in {f.indicator for f in figures}}
+    several = tuple(u for _, u in sorted(uses.items()) if u.others)
+    return RegionFigures(_beside(figures, uses), len(rows) > limit, several)
+
+
+def _beside(figures: list[Figure], uses: dict[str, SourceUse]) -> list[Figure]:
+    """The chosen datasets' figures, each with the others of its indicator, period and
+    breakdown beside it; another dataset's figure without a chosen one stays, marked."""
+
+    def key(f: Figure) -> tuple[str, str, str | None]:
+        return (f.indicator, f.period, f.breakdown)
+
+    def chosen(f: Figure) -> bool:
+        dataset = uses[f.indicator].dataset
+        return dataset is None or dataset.iri == f.dataset
+
+    beside: dict[tuple[str, str, str | None], list[Figure]] = {}
+    for f in figures:
+        if not chosen(f):
+            beside.setdefault(key(f), []).append(f)
+    mains = {key(f) for f in figures if chosen(f)}
+    shown = []
+    for f in figures:
+        if chosen(f):
+            shown.append(replace(f, others=tuple(beside.get(key(f), ()))))
+        elif key(f) not in mains:
+            shown.append(replace(f, main=False))
+    return shown
 
 
 def _figure(row: dict[str, Any]) -> Figure:

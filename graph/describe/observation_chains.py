@@ -75,6 +75,7 @@ def finding_from_triples(
         value=first_object(triples, SH + "value"),
         message_id=messages.get("id") or messages.get(None) or "",
         message_en=messages.get("en") or "",
+        other_dataset=first_object(triples, DCTERMS + "references"),
         result=iri,
         report=report,
         activity=activity,

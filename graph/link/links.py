@@ -36,6 +36,7 @@ class Link:
     decision: str | None = None
     problem: str | None = None
     candidates: tuple[Candidate, ...] = ()
+    total: bool = False  # the row totals others ("JUMLAH", the kecamatan's name): not a region of its level
 
 
 @dataclass
@@ -61,6 +62,7 @@ class LinkedRegions:
     decision: pd.Series
     problem: pd.Series
     review: list[ReviewItem]
+    total: pd.Series  # bool: a total row (its problem says so), never sent to review
 
 
 def similarity(a: str, b: str) -> float:

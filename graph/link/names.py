@@ -23,6 +23,8 @@ __all__ = ["Decision", "Decisions", "NameRules"]
 
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
 TERM = "term"  # the rules' "level" for agency and indicator names
+# First words (normalised) of a row that totals the others in an agency's table.
+_TOTAL_WORDS = frozenset({"jumlah", "jml", "total", "subtotal", "rekapitulasi", "rekap", "grand"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,18 @@ class NameRules:
                 shorter = pattern.sub("", text)
                 text = shorter or text
         return text
+
+    def starts_a_total(self, name: str, level: str) -> bool:
+        """Whether ``name`` opens as a row that totals others does ("JUMLAH", "Total Kec. X").
+
+        >>> rules = NameRules({}, "", ".")
+        >>> rules.starts_a_total("JUMLAH", "desa"), rules.starts_a_total("Sub Total", "desa")
+        (True, True)
+        >>> rules.starts_a_total("Jati Baru", "desa")
+        False
+        """
+        words = self.normalise(name, level, strip=False).split()
+        return bool(words) and (words[0] in _TOTAL_WORDS or words[:2] == ["sub", "total"])
 
     def spelling_key(self, normalised: str) -> str:
         """A key that spelling variants of one name share (old spelling, vowels, spaces)."""

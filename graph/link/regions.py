@@ -17,6 +17,10 @@ Names are looked up within the parent region when the table gives one, else
 within the home region; a name that fits several regions, or none well enough,
 is not linked but sent to review with its candidates. The code system is never
 guessed from the digits. Each distinct reference is resolved once.
+
+A *total row* ("JUMLAH", "TOTAL", or the name of a region above the column's level, such
+as "Kabupaten X" or "Kecamatan Y" in a desa column) is not a region of its
+level: it is called a total row, never linked, and never sent to review with candidates.
 """
 
 from __future__ import annotations
@@ -158,6 +162,8 @@ class RegionLinker:
         """
         if not self.query_forms(name, level):  # blank, or only punctuation ("-", "."): nothing to look up
             return Link(None, problem="nama wilayah kosong / region name is empty")
+        if self.rules.starts_a_total(name, level):
+            return self._total(name, level, None)
         scope = self.home_scope(level)
         parent_code: str | None = None
         if parent is not None and parent.strip() and level != "provinsi":
@@ -182,7 +188,37 @@ class RegionLinker:
             link = method(query)
             if link is not None:
                 return link
+        above = self._region_above(name, level)
+        if above is not None:  # "Kecamatan Way Lima" in a desa column: the kecamatan's total
+            return self._total(name, level, above)
         return self._unlinked(query)
+
+    def _region_above(self, name: str, level: str) -> str | None:
+        """The region above ``level`` that ``name`` names by its official name, if any."""
+        for higher in LEVELS[: LEVELS.index(level)]:
+            link = self.resolve_name(name, None, higher)
+            if link.code is not None and link.method in (METHOD_NAME, METHOD_DECISION):
+                return link.code
+        return None
+
+    def _total(self, name: str, level: str, above: str | None) -> Link:
+        """The link of a total row: no code, no candidates, a problem that calls it so."""
+        written = name.strip()
+        of_id = f" {self.index.label(above)} ({above})" if above else ""
+        of_en = f" of {self.index.label(above)} ({above})" if above else ""
+        return Link(
+            None,
+            problem=f"baris total{of_id} ({written!r}), bukan {level}: tidak dimuat / a total row{of_en} "
+            f"({written!r}), not a {level}: not loaded",
+            total=True,
+        )
+
+    def total_row(self, name: str, level: str) -> Link | None:
+        """The link of a total row when a row naming ``name`` in a column of ``level`` regions is one."""
+        if self.rules.starts_a_total(name, level):
+            return self._total(name, level, None)
+        link = self.resolve_name(name, None, level)
+        return link if link.total else None
 
     def _official_name(self, query: _NameQuery) -> Link | None:
         """nama-baku: the name, less one or all prefixes, is an official name of one region."""
@@ -298,6 +334,10 @@ class RegionLinker:
             keys = frame[columns["code"]].fillna("").astype(str)
             system = spec.code.system
             resolved = {k: self.resolve_code(k, system, spec.level) for k in keys.unique()}
+            total_code = {
+                k for k, v in resolved.items() if not v.code and self.rules.starts_a_total(k, spec.level)
+            }
+            resolved.update({k: self._total(k, spec.level, None) for k in total_code})  # "JUMLAH" as code
             shown = {k: (k, None) for k in resolved}
         else:
             assert spec.name is not None
@@ -316,14 +356,25 @@ class RegionLinker:
             values = {k: get(v) for k, v in resolved.items()}
             return keys.map(values).astype(dtype)
 
-        unlinked = {k for k, v in resolved.items() if v.code is None}
+        problem = column(lambda v: v.problem, pd.StringDtype())
+        total = keys.map({k: v.total for k, v in resolved.items()}).astype(bool)
+        if spec.code is not None and "name" in columns:
+            # A code cell left empty beside "JUMLAH" or "Kecamatan Way Lima" in the name column.
+            names = frame[columns["name"]].fillna("").astype(str)
+            failed = problem.notna() & ~total
+            named = {n: self.total_row(n, spec.level) for n in names[failed].unique()}
+            totals = {n: link.problem for n, link in named.items() if link is not None}
+            by_name = failed & names.isin(list(totals))
+            problem = problem.mask(by_name, names.map(totals).astype(pd.StringDtype()))
+            total = total | by_name
+        unlinked = {k for k, v in resolved.items() if v.code is None and not v.total}
         rows_of: dict[object, list[int]] = defaultdict(list)
         if unlinked and ROW in frame:
-            for key, row in zip(keys, frame[ROW], strict=True):
-                if key in unlinked:
+            for key, row, is_total in zip(keys, frame[ROW], total, strict=True):
+                if key in unlinked and not is_total:
                     rows_of[key].append(int(row))
         review = []
-        for key in unlinked:
+        for key in (k for k in unlinked if rows_of[k] or ROW not in frame):
             link = resolved[key]
             n, p = shown[key]
             review.append(
@@ -343,8 +394,9 @@ class RegionLinker:
             score=column(lambda v: v.score if v.code else None, pd.Float64Dtype()),
             runner_up=column(lambda v: v.runner_up, pd.StringDtype()),
             decision=column(lambda v: v.decision, pd.StringDtype()),
-            problem=column(lambda v: v.problem, pd.StringDtype()),
+            problem=problem,
             review=review,
+            total=total,
         )
 
 

@@ -22,7 +22,8 @@ __all__ = ["acceptances_of", "findings_about", "report_findings"]
 # The parts of a result every reader shows (each optional in the graph).
 _RESULT_PARTS = """OPTIONAL { ?result sh:resultSeverity ?severity } OPTIONAL { ?result sh:sourceShape ?shape }
   OPTIONAL { ?result sh:sourceConstraintComponent ?component } OPTIONAL { ?result sh:resultPath ?path }
-  OPTIONAL { ?result sh:value ?value } OPTIONAL { ?result sh:resultMessage ?message }"""
+  OPTIONAL { ?result sh:value ?value } OPTIONAL { ?result sh:resultMessage ?message }
+  OPTIONAL { ?result dcterms:references ?other }"""
 
 
 def _result(result: str, focus: str, group: list[dict[str, Any]]) -> dict[str, Any]:
@@ -42,6 +43,7 @@ def _result(result: str, focus: str, group: list[dict[str, Any]]) -> dict[str, A
         "path": value("path"),
         "value": value("value"),
         "message": texts_of(group, "message"),
+        "other_dataset": value("other"),  # a cross-dataset rule: the dataset compared with
     }
 
 
@@ -60,8 +62,8 @@ def report_findings(
     out: list[dict[str, Any]] = []
     for report in reports:
         rows = view.select(
-            f"""SELECT ?iri ?result ?focus ?severity ?shape ?component ?path ?value ?message ?acceptance
-WHERE {{
+            f"""SELECT ?iri ?result ?focus ?severity ?shape ?component ?path ?value ?message ?other
+       ?acceptance WHERE {{
   ?iri sh:result ?result . ?result sh:focusNode ?focus .
   {_RESULT_PARTS}
   OPTIONAL {{ ?acceptance oc:acceptedResult ?result }} }}""",
@@ -98,7 +100,7 @@ def findings_about(
         node = ox.NamedNode(iri)
         rows = view.select(
             f"""SELECT ?iri ?result ?report ?activity ?started ?severity ?shape ?component ?path ?value
-       ?message WHERE {{ ?result sh:focusNode ?iri . ?report sh:result ?result .
+       ?message ?other WHERE {{ ?result sh:focusNode ?iri . ?report sh:result ?result .
   ?activity oc:validationReport ?report ; prov:startedAtTime ?started .
   {_RESULT_PARTS} }}""",
             graphs=[view.iris.provenance_graph],

@@ -3,7 +3,13 @@
 Drafts are validated with the SHACL shapes as if all of them were published at once,
 their findings traced to file, row and cell, and their violations split into those the
 Walidata accepted (standing decisions in ``mappings/publication/accepted_violations.yaml``,
-or one made when publishing) and the open ones that hold a draft back.
+or one made when publishing) and the open ones that hold a draft back. A finding on
+another dataset's figure is judged with that dataset's standing decisions too (a
+restricted one's as well), wherever it appears.
+
+A dataset whose draft is held takes part with its published version; one that was never
+published cannot, and the report of every draft judged without it says which checks
+against it could not be made (``LoadReport.notes``).
 """
 
 from __future__ import annotations
@@ -18,14 +24,17 @@ from graph.publish.instance import Instance
 from graph.publish.load_report import timed
 from graph.rdf.namespaces import OC, PROV
 from graph.rdf.results import solution_rows
-from graph.store.versions import candidate_graphs, published
+from graph.store.versions import candidate_graphs, draft_datasets, published
+from graph.text import Text
 
 __all__ = ["classify", "judge", "recorded_violations"]
 
 # How the activities behind the published versions point to violations on record: those
-# of their validation reports, and those the Walidata accepted when publishing.
-REPORTED = "?activity oc:validationReport/sh:result ?result ."
-ACCEPTED = "?activity oc:acceptedViolations/oc:acceptedResult ?result ."
+# of their validation reports, and those the Walidata accepted when publishing; (what the
+# provenance graph says, what the graph holding the result says). A restricted dataset's
+# results, and their link to the report, are kept in that dataset's own graph.
+REPORTED = ("?activity oc:validationReport ?report .", "?report sh:result ?result .")
+ACCEPTED = ("?activity oc:acceptedViolations/oc:acceptedResult ?result .", "")
 
 
 def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
@@ -39,12 +48,50 @@ def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Accepta
     only because of the held one. ``extra``: acceptances by dataset slug, beside the
     standing ones.
     """
+    store, iris = instance.store, instance.iris
+    judged = {d.dataset_iri for d in drafts}
+    # Drafts held by earlier loads take no part; nor does one held in an earlier round here.
+    absent = {iri: iri.removeprefix(iris.dataset("")) for iri in draft_datasets(store, iris)}
+    absent = {iri: slug for iri, slug in absent.items() if iri not in judged}
+    without: dict[int, dict[str, str]] = {}  # id(draft) -> the held datasets its last round lacked
+    seen: list[Finding] = []  # every round's findings: which rules compared with whom
     pending = list(drafts)
     while pending:
         held = _judge_together(instance, pending, extra or {})
+        for d in pending:
+            without[id(d)] = dict(absent)
+            seen += d.findings
         if not held:
-            return
+            break
+        absent.update({d.dataset_iri: d.dataset for d in held})
         pending = [d for d in pending if d not in held]
+    in_force = {d.iri for d in published(store, iris)}
+    for d in drafts:
+        d.report.notes = [
+            _judged_without(d, iri, slug, iri in in_force, seen)
+            for iri, slug in without.get(id(d), {}).items()
+        ]
+
+
+def _judged_without(draft: Draft, dataset: str, slug: str, has_version: bool, seen: list[Finding]) -> Text:
+    """What a draft's report says of a held dataset it was judged without."""
+    mine = draft.dataset_iri
+    rules = sorted(
+        {f.rule for f in seen if f.other_dataset and {f.dataset, f.other_dataset} == {mine, dataset}}
+    )
+    named = f" ({', '.join(rules)})" if rules else ""
+    if has_version:
+        return Text(
+            f"Draf {slug} ditahan: aturan lintas dataset{named} diperiksa terhadap versi terbitnya.",
+            f"The draft of {slug} is held: cross-dataset rules{named} were checked against its "
+            "published version.",
+        )
+    return Text(
+        f"Pemeriksaan lintas dataset terhadap {slug}{named} tidak dapat dilakukan: {slug} ditahan "
+        "dan belum pernah terbit. Aturan itu diperiksa lagi setelah datanya terbit.",
+        f"Cross-dataset checks against {slug}{named} could not be made: {slug} is held and was "
+        "never published. They are checked again once its data is published.",
+    )
 
 
 def _judge_together(
@@ -53,6 +100,7 @@ def _judge_together(
     """One round: validate the pending drafts as if published together; returns those held."""
     store = instance.store
     graphs = candidate_graphs(store, instance.iris, {d.dataset_iri: d.graph for d in pending})
+    restricted = {d.iri: d.agency for d in published(store, instance.iris) if not d.open}
     reports = [d.report for d in pending]
     columns = [d.observations for d in pending if d.observations is not None]
     with timed(reports, "validation"):
@@ -66,6 +114,7 @@ def _judge_together(
     held = []
     for d in pending:
         d.findings = by_dataset.get(d.dataset_iri, []) + caused
+        d.report.restricted = {iri: agency for iri, agency in restricted.items() if iri != d.dataset_iri}
         classify(instance, d, extra.get(d.dataset, []))
         if d.open_violations:
             held.append(d)
@@ -84,13 +133,20 @@ def _caused(instance: Instance, findings: list[Finding], drafted: set[str]) -> l
 
 def classify(instance: Instance, draft: Draft, extra: list[Acceptance]) -> None:
     """Split a judged draft's violations into open and accepted (standing decisions and
-    ``extra``), without validating again."""
+    ``extra``), without validating again.
+
+    A violation on another dataset's figure (a cross-dataset rule) is also covered by that
+    dataset's standing decisions, restricted or not: the Walidata's decision on a figure
+    holds wherever the figure's finding appears.
+    """
+    others = sorted({f.dataset_id for f in draft.findings if f.dataset_id and f.dataset != draft.dataset_iri})
     accepted = instance.acceptances.for_dataset(draft.dataset) + extra
+    accepted += [a for slug in others for a in instance.acceptances.for_dataset(slug)]
     draft.open_violations, draft.accepted = split_violations(draft.dataset, draft.findings, accepted)
     draft.acceptances = [a for a in accepted if a.key in draft.accepted]
 
 
-def recorded_violations(instance: Instance, link: str = REPORTED) -> set[tuple[str, str]]:
+def recorded_violations(instance: Instance, link: tuple[str, str] = REPORTED) -> set[tuple[str, str]]:
     """(focus, shape) of violations recorded by the activities behind the published versions,
     through ``link`` (``REPORTED`` or ``ACCEPTED``)."""
     iris = instance.iris
@@ -105,8 +161,9 @@ SELECT DISTINCT ?focus ?shape WHERE {{
   GRAPH <{iris.catalog_graph}> {{ ?dataset oc:publishedGraph ?graph }}
   GRAPH <{iris.provenance_graph}> {{
     {{ ?activity prov:generated ?graph }} UNION {{ ?activity a oc:Publication ; prov:used ?graph }}
-    {link} }}
-  GRAPH ?reports {{ ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }}
+    {link[0]} }}
+  GRAPH ?reports {{ {link[1]}
+    ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }}
   FILTER(?reports IN (<{iris.provenance_graph}>{restricted})) }}""",
         default_graph=[],
         named_graphs=[iris.catalog_graph, iris.provenance_graph, *restricted_graphs],

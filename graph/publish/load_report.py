@@ -17,8 +17,10 @@ from typing import Any
 from graph.check.findings import Finding
 from graph.errors import CellProblem
 from graph.link.links import ReviewItem
+from graph.store.versions import Audience
+from graph.text import Text
 
-__all__ = ["LoadReport", "timed"]
+__all__ = ["WITHHELD", "LoadReport", "timed"]
 
 
 @dataclass
@@ -48,6 +50,11 @@ class LoadReport:
     link_methods: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # validation of its draft
     violations_accepted: int = 0
+    # What judging could not do, said plainly (a held dataset it could not be compared with).
+    notes: list[Text] = field(default_factory=list)
+    # Restricted (terbatas) datasets other than its own, IRI -> agency IRI: a finding on their
+    # figures is shown only to those who may read them (``summary``).
+    restricted: dict[str, str | None] = field(default_factory=dict)
     # Seconds of each step (read, map + bulk load, validation, ...), for operators and the
     # benchmarks: on a province table the store's steps dominate and this says which.
     step_seconds: dict[str, float] = field(default_factory=dict)
@@ -70,8 +77,22 @@ class LoadReport:
             + self.rows_without_values
         )
 
-    def summary(self, limit: int = 200) -> dict[str, Any]:
-        """The report for an uploader (JSON): counts, then the first ``limit`` problems and findings."""
+    def summary(self, limit: int = 200, reader: Audience | None = None) -> dict[str, Any]:
+        """The report for an uploader (JSON): counts, then the first ``limit`` problems and findings.
+
+        ``reader``: who reads it (None: the operator, who sees all). A finding on a
+        restricted dataset that ``reader`` may not read, or comparing with one, is listed
+        without its figure, row, cell or message: only that a rule found something there.
+        """
+
+        def unreadable(dataset: str | None) -> bool:
+            if reader is None or dataset not in self.restricted or reader.all_restricted:
+                return False
+            return self.restricted[dataset or ""] not in reader.restricted_agencies
+
+        def withheld(f: Finding) -> bool:  # its figure, or the other one its message shows
+            return unreadable(f.dataset) or unreadable(f.other_dataset)
+
         return {
             "dataset": self.dataset,
             "outcome": self.outcome,
@@ -87,22 +108,37 @@ class LoadReport:
             "draft_graph": self.graph,
             "problems": [p.as_dict() for p in self.problems[:limit]],
             "problems_total": len(self.problems),
-            "findings": [_finding_summary(f) for f in self.findings[:limit]],
+            "findings": [_finding_summary(f, withheld(f)) for f in self.findings[:limit]],
             "findings_total": len(self.findings),
+            "notes": list(self.notes),
             "regions_to_review": len(self.review),
             "seconds": round(self.seconds, 2),
         }
 
 
-def _finding_summary(finding: Finding) -> dict[str, Any]:
-    return {
+# What an uploader reads instead of a finding on another agency's restricted figures.
+WITHHELD = Text(
+    "Temuan pada data terbatas instansi lain: nilai dan baris tidak ditampilkan.",
+    "A finding on another agency's restricted data: its figures and rows are not shown.",
+)
+
+
+def _finding_summary(finding: Finding, withheld: bool = False) -> dict[str, Any]:
+    shown = {
         "shape": finding.shape,
         "severity": finding.severity.rsplit("#", 1)[-1],
+        "severity_label": finding.severity_label,
         "message": finding.message_id or finding.message_en,
+        "message_en": finding.message_en or finding.message_id,
         "row": finding.row,
         "column": finding.column,
         "value": finding.raw if finding.raw is not None else finding.value,
+        "dataset": finding.dataset_id,
+        "other_dataset": finding.other_dataset_id,
     }
+    if withheld:
+        shown.update(message=WITHHELD.id, message_en=WITHHELD.en, row=None, column=None, value=None)
+    return shown
 
 
 @contextmanager

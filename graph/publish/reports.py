@@ -33,6 +33,8 @@ FINDING_COLUMNS = [
     "pesan",
     "message",
     "fokus",
+    "dataset",
+    "dibandingkan_dengan",
 ]
 
 
@@ -94,7 +96,11 @@ def _review_row(report: LoadReport, item: ReviewItem) -> list[object]:
 
 
 def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
-    """The coherence report: all findings as JSON, and one CSV per agency to act on."""
+    """The coherence report: all findings as JSON, and one CSV per agency to act on.
+
+    A finding of a rule comparing two datasets is in the CSV of both agencies: the other
+    agency's reads which of its datasets was compared (``dibandingkan_dengan``).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "koherensi.json"]
     ordered = sorted(findings, key=lambda f: (f.agency or "", f.file or "", f.row or 0, f.shape))
@@ -103,7 +109,11 @@ def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
     )
     by_agency: dict[str, list[Finding]] = {}
     for f in ordered:
-        by_agency.setdefault((f.agency or "tanpa-instansi").rsplit("/", 1)[-1], []).append(f)
+        agency = f.agency_slug or "tanpa-instansi"
+        by_agency.setdefault(agency, []).append(f)
+        other = f.other_agency_slug
+        if other and other != agency:
+            by_agency.setdefault(other, []).append(f)
     for agency, items in by_agency.items():
         rows = [_finding_row(f) for f in items]
         written.append(write_csv(folder / f"koherensi-{agency}.csv", FINDING_COLUMNS, rows))
@@ -112,7 +122,7 @@ def write_findings(findings: list[Finding], folder: Path) -> list[Path]:
 
 def _finding_row(f: Finding) -> list[object]:
     return [
-        f.as_dict()["severity"],
+        f.severity_label.id,
         f.shape.rsplit("#", 1)[-1],
         f.file or "",
         f.sheet or "",
@@ -122,4 +132,6 @@ def _finding_row(f: Finding) -> list[object]:
         f.message_id,
         f.message_en,
         f.focus,
+        f.dataset_id or "",
+        f.other_dataset_id or "",
     ]

@@ -126,11 +126,15 @@ def _report_parts(
     iris = instance.iris
     restricted = _restricted_datasets(instance, draft)
 
+    # A finding of a rule comparing with a restricted dataset shows that dataset's figure in
+    # its message: it is kept with that dataset's restricted results, never in public.
     def public(f: Finding) -> bool:
-        return f.dataset not in restricted
+        return f.dataset not in restricted and f.other_dataset not in restricted
 
     def of(dataset_iri: str) -> Callable[[Finding], bool]:
-        return lambda f: f.dataset == dataset_iri
+        return lambda f: (
+            f.dataset == dataset_iri or (f.dataset not in restricted and f.other_dataset == dataset_iri)
+        )
 
     for text in report_chunks(report_iri, draft.findings, created=created, keep=public):
         yield iris.provenance_graph, text

@@ -89,7 +89,7 @@ def _report(mapping: Mapping, source: Path, table: Table, prepared: Prepared, sh
         cells_rejected=prepared.cells_rejected,
         observations=len(prepared.tidy),
         problems=prepared.problems,
-        dropped=table.dropped,
+        dropped=table.dropped + prepared.total_rows,
         review=prepared.review,
         link_methods=prepared.link_methods,
     )

@@ -39,6 +39,8 @@ DCTERMS = PREFIXES["dcterms"]
 DCAT = PREFIXES["dcat"]
 SDMX_DIMENSION = PREFIXES["sdmx-dimension"]
 SDMX_ATTRIBUTE = PREFIXES["sdmx-attribute"]
+# W3C CSV on the Web: which column of the agency's table holds a dimension (``graph.cube.metadata``).
+CSVW = "http://www.w3.org/ns/csvw#"
 
 
 def sparql_prefixes(*names: str) -> str:

@@ -117,7 +117,7 @@ def test_threads_do_not_change_the_findings_or_their_order() -> None:
 
 
 def test_sparql_targets_that_repeat_their_rule_are_not_run_again() -> None:
-    # A shape whose SHACL-AF target is its constraint's own query (koherensi.ttl, data-cube.ttl)
+    # A shape whose SHACL-AF target is its constraint's own query (deklarasi.ttl, koherensi.ttl, data-cube.ttl)
     # is one query: joining the target would evaluate the same query twice.
     shapes = Shapes.load(PROJECT_DIR / "shapes")
     graph = shapes.graph

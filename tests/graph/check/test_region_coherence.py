@@ -98,6 +98,12 @@ def test_the_pipeline_keeps_the_stated_kecamatan_and_the_rule_finds_the_row(
     )
     report = platform.load(mapping)
     assert report.outcome == "published"  # a warning does not hold the table back
+    # One finding for the row, at its code cell (the code as read: the cell says 1809012002).
     [finding] = [f for f in report.findings if f.shape == str(RULE)]
-    assert (finding.file, finding.row, finding.raw) == ("penduduk.csv", 3, "1100")
+    assert (finding.file, finding.row, finding.column, finding.raw) == (
+        "penduduk.csv",
+        3,
+        "kode_desa",
+        "18.09.01.2002",
+    )
     assert "Negeri Katon" in finding.message_id and "Gedong Tataan" in finding.message_id

@@ -13,6 +13,7 @@ from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, load_settings
 from graph.store.versions import draft_datasets, published_datasets
 from tests.conftest import write_small_table
+from tests.graph.publish.test_judging import agency_table
 
 # Slow: builds the demo through the command line.
 pytestmark = pytest.mark.slow
@@ -103,3 +104,19 @@ def test_validate_fails_on_a_violation_nobody_accepted(store: Path, tmp_path: Pa
     result = runner.invoke(app, ["validate"], env={"ONECENTER_PROJECT_DIR": str(tmp_path / "proyek")})
     assert result.exit_code == 1, result.output
     assert "of which accepted: 0" in result.output
+
+
+def test_load_says_which_checks_a_held_never_published_dataset_kept_from_being_made(
+    store: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    held = agency_table(
+        tmp_path / "a", "uji-dukcapil", "disdukcapil", "jumlah-penduduk", [1000, 1010], future_row=0
+    )
+    assert runner.invoke(app, ["load", str(held)]).exit_code == 1
+    other = agency_table(tmp_path / "b", "uji-bps", "bps", "jumlah-penduduk", [1500, 1510])
+    loaded = runner.invoke(app, ["load", str(other)])
+    assert loaded.exit_code == 0, loaded.output
+    said = " ".join(loaded.output.split())
+    assert "uji-bps: Pemeriksaan lintas dataset terhadap uji-dukcapil tidak dapat dilakukan" in said
+    assert "belum pernah terbit" in said and "never published" in said

@@ -206,11 +206,11 @@ def test_the_demo_publishes_every_dataset_and_records_each_accepted_violation(
     platform, reports = demo
     assert {r.outcome for r in reports} == {"published"}
     accepted = {r.dataset: r.violations_accepted for r in reports if r.violations_accepted}
-    # data/README.md C3, C4, C5 (two observations of one row), C7 and C8.
+    # data/README.md C3, C4, C5 (one finding for its row, at the Tahun cell), C7 and C8.
     assert accepted == {
         "dinkes-stunting-desa": 1,
         "disdik-sekolah-kecamatan": 1,
-        "dinsos-kpm-desa": 2,
+        "dinsos-kpm-desa": 1,
         "dpupr-air-sanitasi-desa": 2,
     }
     rows = select(
