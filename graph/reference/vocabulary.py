@@ -16,6 +16,7 @@ from graph.errors import ReferenceDataError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
 from graph.rdf.results import solution_values
+from graph.reference.declarations import declaration_problems, shortener
 from graph.reference.indicators import Indicator
 from graph.text import Text
 
@@ -56,6 +57,12 @@ class Vocabulary:
         def slug(iri: str, prefix: str) -> str:
             return iri[len(prefix) :] if iri.startswith(prefix) else iri
 
+        problems = declaration_problems(select, shortener(iris.base))
+        if problems:
+            raise ReferenceDataError(
+                "deklarasi indikator tidak sah / unsound indicator declarations (ontology/*.ttl):\n- "
+                + "\n- ".join(problems)
+            )
         agency_prefix = iris.agency("")
         unit_prefix = f"{iris.base}id/satuan/"
         agencies = {

@@ -51,7 +51,8 @@ ind:persen-petani-muda rdfs:label "Persentase petani muda"@id , "Share of young 
     oc:numerator ind:petani-muda ; oc:denominator ind:jumlah-petani ; oc:absoluteTolerance 1.0 .
 ind:luas-sawah rdfs:label "Luas sawah"@id , "Rice-field area"@en ;
     oc:unit satuan:ha ; oc:aggregation oc:aggregationSum ;
-    oc:plausibleRange [ oc:rangeLevel oc:levelDesa ; oc:minValue 5 ; oc:maxValue 3000 ] .
+    oc:plausibleRange [ oc:rangeLevel oc:levelDesa ; oc:minValue 5 ; oc:maxValue 3000 ] ;
+    oc:maxPeerRatio 20 .
 """
 
 # slug: (unit, datatype)
@@ -66,7 +67,7 @@ INDICATORS = {
 
 
 def reference() -> str:
-    """The declarations, a kecamatan K with desa D1 and D2, periods and one breakdown (sex)."""
+    """The declarations, kecamatan K (desa D1, D2) and K2 (E1–E4), periods, one breakdown (sex)."""
     lines = [PREFIXES, DECLARATIONS]
     for slug, (unit, dtype) in INDICATORS.items():
         lines.append(
@@ -85,6 +86,12 @@ def reference() -> str:
     for desa in ("D1", "D2"):
         lines.append(
             f"w:{desa} a skos:Concept ; skos:inScheme {scheme} ; oc:regionLevel oc:levelDesa ; skos:broader w:K ."
+        )
+    # A second kecamatan whose four desa are peers of one another (K's two are too few).
+    lines.append(f"w:K2 a skos:Concept ; skos:inScheme {scheme} ; oc:regionLevel oc:levelKecamatan .")
+    for desa in ("E1", "E2", "E3", "E4"):
+        lines.append(
+            f"w:{desa} a skos:Concept ; skos:inScheme {scheme} ; oc:regionLevel oc:levelDesa ; skos:broader w:K2 ."
         )
     for year in range(2019, 2025):
         lines.append(f"per:{year} a oc:Period ; oc:year {year} ; oc:periodType oc:periodYear .")
@@ -302,6 +309,26 @@ CASES: list[tuple[Any, ...]] = [
         ],
         {"p": ds("tani")},
         "persen-petani-muda",
+    ),
+    (
+        "a desa twenty times its peers' mean",
+        "NilaiSesuaiWilayahSebaya",
+        SH.Warning,
+        [
+            obs(f"s{d}", "tani", "luas-sawah", d, 2023, v)
+            for d, v in (("E1", 2900), ("E2", 100), ("E3", 120), ("E4", 110))
+        ],
+        [
+            obs(f"s{d}", "tani", "luas-sawah", d, 2023, v)
+            for d, v in (("E1", 2000), ("E2", 100), ("E3", 120), ("E4", 110))
+        ]
+        # K's desa are only two: no peers to judge by.
+        + [
+            obs("d1", "tani", "luas-sawah", "D1", 2023, 2900),
+            obs("d2", "tani", "luas-sawah", "D2", 2023, 100),
+        ],
+        {"sE1": None},
+        "luas-sawah",
     ),
     (
         "a year out of its own series",
