@@ -24,6 +24,8 @@ from graph.answer.editor_texts import question_sparql
 from graph.answer.questions import load_catalogue, question_prefixes
 from graph.answer.sparql import run_query
 from graph.answer.view import read_view
+from graph.describe.coherence import read_coherence
+from graph.describe.coherence_selection import select_findings
 from graph.describe.figures import region_figures
 from graph.errors import ParameterError
 from graph.insight.catalogue import read_catalogue
@@ -384,3 +386,20 @@ def test_the_demo_declares_an_authoritative_dataset_for_every_indicator_it_publi
     sources = read_sources(two.store, two.iris)
     for indicator in {m for d in sources.datasets.values() for m in d.measures}:
         assert sources.choose(indicator).how == "declared", indicator
+
+
+def test_a_disagreement_between_the_two_sources_is_a_finding_for_both_agencies(two: Platform) -> None:
+    """The survey's prevalence (90 % and more) disagrees with Dinkes': the survey's load finds it on
+    each of its figures, names Dinkes' dataset, and both agencies' coherence lists hold it."""
+    coherence = read_coherence(two.store, two.iris, shapes=two.settings.shapes_path, max_rows=100_000)
+    survey = two.iris.dataset(SURVEY)
+    dinkes = two.iris.dataset("dinkes-stunting-desa")
+    prevalence = two.iris.indicator("prevalensi-stunting")
+    between = [f for f in coherence.findings if f.rule == "BesaranSamaSesuaiAntarSumber"]
+    assert {(f.dataset, f.other_dataset, f.path) for f in between} == {(survey, dinkes, prevalence)}
+    assert len(between) == 2 * len(DESA)  # each desa, both years
+    for agency in ("bps", "dinkes"):
+        _, shown = select_findings(coherence, agency=agency, rule="BesaranSamaSesuaiAntarSumber")
+        assert shown == between, agency
+    _, others = select_findings(coherence, agency="dpupr", rule="BesaranSamaSesuaiAntarSumber")
+    assert others == []
