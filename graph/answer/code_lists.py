@@ -37,6 +37,7 @@ class Choice:
     label: Text
     iri: str
     levels: tuple[str, ...] = ()  # region: its level; indicator: levels it is observed at
+    categorical: bool = False  # indicator: its values are concepts of a code list
 
     def as_dict(self) -> dict[str, Any]:
         return {"value": self.value, "label": self.label}
@@ -55,9 +56,13 @@ class CodeLists:
     # The published datasets as sources of each indicator: what a dataset parameter chooses
     # among, and the authoritative dataset bound to a question's source variables by default.
     sources: Sources = Sources({})
+    # The categories of published categorical indicators, as "status-idm/maju" (id/kode/...).
+    category: tuple[Choice, ...] = ()
 
     def for_parameter(self, spec: ParameterSpec) -> tuple[Choice, ...]:
         choices: tuple[Choice, ...] = getattr(self, spec.type)
+        if spec.categorical is not None:
+            choices = tuple(c for c in choices if c.categorical == spec.categorical)
         if spec.levels is None:
             return choices
         if spec.type == "level":
@@ -130,6 +135,7 @@ def read_code_lists(
             Choice(d.slug, d.title, d.iri) for d in sorted(sources.datasets.values(), key=lambda d: d.slug)
         ),
         sources,
+        _categories(graphs),
     )
 
 
@@ -207,6 +213,7 @@ def _indicators(graphs: PublicGraphs, view: ObservationView | None) -> tuple[Cho
                   {_labelled("?i", "rdfs:label")}
                 }} ORDER BY ?i"""
         )
+    coded = {r["i"] for r in graphs.values("SELECT ?i WHERE { ?i a oc:Indicator ; qb:codeList ?l }")}
     namespace = graphs.iris.indicator("")
     indicators = {
         r["i"]: Choice(
@@ -214,10 +221,27 @@ def _indicators(graphs: PublicGraphs, view: ObservationView | None) -> tuple[Cho
             Text(r.get("lid", r["i"]), r.get("len", r.get("lid", r["i"]))),
             r["i"],
             tuple(sorted(levels[r["i"]])),
+            r["i"] in coded,
         )
         for r in rows
     }
     return tuple(indicators.values())
+
+
+def _categories(graphs: PublicGraphs) -> tuple[Choice, ...]:
+    """The concepts of the code lists of categorical indicators, in rank (else code) order."""
+    rows = graphs.values(
+        f"""SELECT DISTINCT ?c ?lid ?len ?rank WHERE {{
+              ?i a oc:Indicator ; qb:codeList ?l . ?c skos:inScheme ?l .
+              OPTIONAL {{ ?c oc:categoryRank ?rank }}
+              {_labelled("?c")}
+            }} ORDER BY ?l ?rank ?c"""
+    )
+    namespace = graphs.iris.base + "id/kode/"
+    return tuple(
+        Choice(r["c"].removeprefix(namespace), Text(r.get("lid", r["c"]), r.get("len", r["c"])), r["c"])
+        for r in rows
+    )
 
 
 def _levels(graphs: PublicGraphs) -> tuple[Choice, ...]:

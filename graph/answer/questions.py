@@ -45,12 +45,14 @@ __all__ = [
     "question_prefixes",
 ]
 
-ParameterType = Literal["region", "period", "indicator", "level", "agency", "dataset", "integer", "decimal"]
+ParameterType = Literal[
+    "region", "period", "indicator", "level", "agency", "dataset", "category", "integer", "decimal"
+]
 ChartKind = Literal["bar", "line", "scatter", "table", "map"]
 RegionLevel = Literal["provinsi", "kabupaten", "kecamatan", "desa"]
 
 # Parameter types whose values are codes from the graph's code lists (bound as IRIs).
-CODE_TYPES = ("region", "period", "indicator", "level", "agency", "dataset")
+CODE_TYPES = ("region", "period", "indicator", "level", "agency", "dataset", "category")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # What a source variable follows: an indicator slug, an indicator parameter, or its numerator
 # or denominator (``?indicator.numerator``).
@@ -81,6 +83,7 @@ class ParameterSpec(_Strict):
         description="region: the levels offered; indicator: indicators observed at these levels; "
         "level: the levels offered.",
     )
+    categorical: bool | None = Field(None, description="indicator: categorical or numeric ones only.")
     min: float | None = None
     max: float | None = None
     alias: str | None = Field(
@@ -91,6 +94,8 @@ class ParameterSpec(_Strict):
     def _options_fit_the_type(self) -> ParameterSpec:
         if self.levels is not None and self.type not in ("region", "indicator", "level"):
             raise ValueError(f"'levels' is for region, indicator and level parameters, not {self.type}")
+        if self.categorical is not None and self.type != "indicator":
+            raise ValueError(f"'categorical' is for indicator parameters, not {self.type}")
         if (self.min is not None or self.max is not None) and self.type not in ("integer", "decimal"):
             raise ValueError(f"'min' and 'max' are for integer and decimal parameters, not {self.type}")
         if self.optional and self.default is not None:

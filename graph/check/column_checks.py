@@ -72,6 +72,7 @@ class DraftContext:
     dimensions: set[str] = field(default_factory=set)  # dimensions over those DSDs
     measures: dict[str, set[str]] = field(default_factory=dict)  # DSD -> its measures
     ranges: dict[str, set[str]] = field(default_factory=dict)  # indicator -> rdfs:range
+    coded: set[str] = field(default_factory=set)  # indicators with a qb:codeList (categorical)
 
     @classmethod
     def read(cls, store: Store, graphs: list[str], draft: DraftObservations) -> DraftContext:
@@ -103,6 +104,10 @@ class DraftContext:
             )
             for row in rows:
                 context.ranges.setdefault(row["m"], set()).add(row["range"])
+            coded = _select(
+                store, graphs, f"SELECT DISTINCT ?m WHERE {{ VALUES ?m {{ {values} }} ?m <{QB}codeList> ?l }}"
+            )
+            context.coded = {row["m"] for row in coded}
         return context
 
 
@@ -291,7 +296,8 @@ def _ic16_one_measure(c: Constraint, draft: DraftObservations, context: DraftCon
 def _measure_value_in_range(
     c: Constraint, draft: DraftObservations, context: DraftContext
 ) -> list[Finding] | None:
-    """The value is there, a number, and of its indicator's rdfs:range.
+    """The value is there, a number, and of its indicator's rdfs:range (categorical
+    indicators, with a qb:codeList, are left to NilaiKategoriDalamDaftarKode).
 
     Decided here only where the indicator has one range and the value was written with it
     as datatype: a value flagged for its datatype alone would be shown in Oxigraph's
@@ -301,7 +307,7 @@ def _measure_value_in_range(
     measure, datatype = draft.measure, draft.datatype
     for indicator in pc.unique(measure).drop_null().to_pylist():
         ranges = context.ranges.get(indicator, set())
-        if not ranges:
+        if not ranges or indicator in context.coded:
             continue
         at = _where(pc.equal(measure, indicator))
         datatypes = set(pc.unique(pc.take(datatype, at)).to_pylist())
@@ -376,5 +382,5 @@ _CHECKS: dict[str, tuple[str, Check]] = {
     _SHAPES + "IC-14-UkuranDalamDSD": ("2f3706b7a63a9f20", _ic14_measure_in_structure),
     _SHAPES + "IC-15-NilaiUkuranAda": ("2e6a34a805d752b4", _ic15_value_present),
     _SHAPES + "IC-16-SatuUkuran": ("e9c6b9a5c6129690", _ic16_one_measure),
-    _SHAPES + "NilaiUkuranSesuaiRange": ("14b6c3e48e3abd09", _measure_value_in_range),
+    _SHAPES + "NilaiUkuranSesuaiRange": ("a55685a7d0b6b721", _measure_value_in_range),
 }

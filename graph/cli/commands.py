@@ -24,7 +24,12 @@ from graph.errors import AccountError
 from graph.publish.accounts import Accounts
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
-from graph.publish.reports import write_findings, write_problems, write_review_queue
+from graph.publish.reports import (
+    write_category_review_queue,
+    write_findings,
+    write_problems,
+    write_review_queue,
+)
 from graph.rdf.iris import Iris
 from graph.reference.vocabulary import Vocabulary
 from graph.settings import Settings, load_settings
@@ -109,6 +114,15 @@ def _report_findings(reports: list[LoadReport], settings: Settings) -> None:
             )
 
 
+def _category_queue(reports: list[LoadReport], folder: Path) -> None:
+    """Write the category review queue and say where it is."""
+    queue, entries = write_category_review_queue(reports, folder)
+    console.print(
+        f"Antrean tinjauan kategori / category review queue: {entries} nilai — {queue}"
+        + (" (tambahkan ke / add to measures[].codes di pemetaan / in the mapping)" if entries else "")
+    )
+
+
 def _linking_summary(reports: list[LoadReport]) -> RichTable:
     """Rows linked per method and names left for review, per dataset."""
     methods = sorted({m for r in reports for m in r.link_methods})
@@ -166,6 +180,7 @@ def build() -> None:
         f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}"
         + (" (tambahkan keputusan ke / add decisions to mappings/linking/aliases.yaml)" if entries else "")
     )
+    _category_queue(reports, folder)
     _report_findings(reports, settings)
     for path, exc in failures:
         console.print(f"[red]{path.name}:[/red] {exc}")
@@ -207,6 +222,8 @@ def load(
     if report.review:
         queue, entries = write_review_queue([report], settings.resolve(settings.reports_dir))
         console.print(f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}")
+    if report.category_review:
+        _category_queue([report], settings.resolve(settings.reports_dir))
     if dry_run:
         console.print(
             f"[red]akan ditolak / would be refused:[/red] {report.message}"

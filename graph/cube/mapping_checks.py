@@ -111,6 +111,7 @@ def _check_measure(mapping: Mapping, vocab: Vocabulary, i: int, measure: Measure
             i,
             "unit",
         )
+    _check_codes(mapping, vocab, i, measure)
     for name, notation in measure.dimensions.items():
         dimension = vocab.dimensions.get(name)
         if dimension is None or notation not in dimension.codes:
@@ -120,6 +121,33 @@ def _check_measure(mapping: Mapping, vocab: Vocabulary, i: int, measure: Measure
                 i,
                 "dimensions",
                 name,
+            )
+
+
+def _check_codes(mapping: Mapping, vocab: Vocabulary, i: int, measure: MeasureSpec) -> None:
+    """A measure's ``codes`` map is for a categorical indicator, onto concepts of its list."""
+    if not measure.codes:
+        return
+    assert isinstance(measure.indicator, str)
+    code_list = vocab.code_lists.get(measure.indicator)
+    if code_list is None:
+        raise mapping.error(
+            f"indikator {measure.indicator!r} bukan kategori; 'codes' hanya untuk indikator kategori / "
+            "not a categorical indicator; 'codes' is only for categorical indicators",
+            "measures",
+            i,
+            "codes",
+        )
+    notations = [c.notation for c in code_list.categories]
+    for text, notation in measure.codes.items():
+        if notation not in notations:
+            raise mapping.error(
+                f"kode {notation!r} (for {text!r}) tidak ada di daftar kode {measure.indicator} / not "
+                f"a code of its list; codes: {', '.join(notations)}",
+                "measures",
+                i,
+                "codes",
+                text,
             )
 
 

@@ -22,12 +22,13 @@ import pandas as pd
 
 from graph.cube.mapping_checks import check_mapping
 from graph.errors import CellProblem
+from graph.link.categories import CategoryReviewItem, link_categories
 from graph.link.links import ReviewItem
 from graph.link.names import LEVELS
 from graph.link.regions import RegionLinker
 from graph.link.terms import TermLinker
 from graph.read.mappings import ColumnOrValue, Mapping, MeasureSpec, PeriodSpec, RegionSpec
-from graph.read.numbers import parse_numbers
+from graph.read.numbers import ParsedNumbers, parse_numbers
 from graph.read.periods import period_keys
 from graph.read.tables import ROW, Table, normalise_header
 from graph.reference.vocabulary import Vocabulary
@@ -70,6 +71,7 @@ class Prepared:
     cells_empty: int = 0
     cells_rejected: int = 0
     review: list[ReviewItem] = field(default_factory=list)  # unlinked references
+    category_review: list[CategoryReviewItem] = field(default_factory=list)  # unknown category texts
     link_methods: dict[str, int] = field(default_factory=dict)  # rows linked per method
 
     @property
@@ -114,6 +116,7 @@ class _Preparation:
         self.row_ok = pd.Series(True, index=self.frame.index)  # no whole-row problem yet
         self.table_period: pd.Series | None = None
         self.dimension_codes: dict[str, pd.Series] = {}
+        self.category_review: list[CategoryReviewItem] = []
 
     def report(self, mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series) -> None:
         """A problem for each row of ``mask``: its cell in ``column``, its value and reason."""
@@ -205,6 +208,7 @@ class _Preparation:
             assert self.table_period is not None
             period, ok = self.table_period, self.row_ok
         ok = ok & indicator_ok
+        parsed = self._categories(measure, column, raw, slug, ok, parsed)
         self.cells_empty += int((parsed.missing & ok).sum())
         bad_cell = parsed.problem.notna() & ok
         self.cells_rejected += int(bad_cell.sum())
@@ -229,6 +233,37 @@ class _Preparation:
             }
         )
         return block[ok & parsed.lexical.notna()]
+
+    def _categories(
+        self,
+        measure: MeasureSpec,
+        column: str,
+        raw: pd.Series,
+        slug: pd.Series,
+        ok: pd.Series,
+        parsed: ParsedNumbers,
+    ) -> ParsedNumbers:
+        """``parsed`` with the cells of categorical indicators read as concepts of their code
+        list (the concept IRI as value) instead of numbers; unknown texts go to review."""
+        lists = self.vocab.code_lists
+        for indicator in [s for s in slug.dropna().unique() if s in lists]:
+            at = ok & (slug == indicator)
+            if not at.any():
+                continue
+            linked = link_categories(
+                raw[at],
+                self.frame.loc[at, ROW],
+                lists[indicator],
+                indicator=indicator,
+                column=column,
+                codes=measure.codes,
+                missing=self.mapping.source.missing,
+            )
+            parsed.lexical = parsed.lexical.mask(at, linked.iri.reindex(raw.index))
+            parsed.missing = parsed.missing.mask(at, linked.missing.reindex(raw.index, fill_value=False))
+            parsed.problem = parsed.problem.mask(at, linked.problem.reindex(raw.index))
+            self.category_review += linked.review
+        return parsed
 
     def _indicators(self, measure: MeasureSpec) -> tuple[pd.Series, pd.Series]:
         """Each row's indicator slug, and which rows have one (a column may name unknown ones)."""
@@ -300,6 +335,7 @@ class _Preparation:
             cells_empty=self.cells_empty,
             cells_rejected=self.cells_rejected,
             review=self.linked.review,
+            category_review=self.category_review,
             link_methods={str(k): int(v) for k, v in self.linked.method.value_counts().items()},
         )
 

@@ -118,6 +118,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
     indicator_iri = {s: i.iri for s, i in vocab.indicators.items()}
     datatype = {s: i.datatype for s, i in vocab.indicators.items()}
     unit = {s: i.unit_iri for s, i in vocab.indicators.items()}
+    categorical = [s for s, i in vocab.indicators.items() if i.is_categorical]
     dimension_iri = {d.slug: d.iri for d in vocab.dimensions.values()}
     code_iri = {(d.slug, n): c for d in vocab.dimensions.values() for n, c in d.codes.items()}
 
@@ -130,7 +131,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
         subject = _lines(obs_prefix, region, "/", period, "/", ind, dims, ">")
         ind_iri = _lines("<", _lookup(ind, indicator_iri), ">")
         row = _lines(row_prefix, text_of(part["row"]), ">")
-        value = string_column(part["value"])
+        value = _value_terms(ind, string_column(part["value"]), datatype, categorical)
         # All ten lines of an observation in one kernel: one buffer per chunk, no joins.
         lines = [
             _lines(
@@ -139,7 +140,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
                 subject, f" <{SDMX_DIMENSION}refArea> ", region_prefix, region, ">", g,
                 subject, f" <{SDMX_DIMENSION}refPeriod> ", period_prefix, period, ">", g,
                 subject, f" <{QB}measureType> ", ind_iri, g,
-                subject, " ", ind_iri, ' "', value, '"^^<', _lookup(ind, datatype), ">", g,
+                subject, " ", ind_iri, " ", value, g,
                 subject, f" <{SDMX_ATTRIBUTE}unitMeasure> <", _lookup(ind, unit), ">", g,
                 subject, f" <{OC}sourceRow> ", row, g,
                 subject, f' <{OC}sourceColumn> "', _escaped(string_column(part["column"])), '"', g,
@@ -180,6 +181,20 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
     tasks = [partial(observations, start) for start in range(0, len(tidy), chunk_rows)]
     tasks += [partial(source_rows, start) for start in range(0, len(unique_rows), chunk_rows)]
     yield from _in_threads(tasks)
+
+
+def _value_terms(
+    ind: pa.Array, value: pa.Array, datatype: dict[str, str], categorical: list[str]
+) -> pa.Array:
+    """Each value as an N-Triples term: a literal of its indicator's datatype, or, for a
+    categorical indicator, the IRI of its concept (the tidy value is the concept's IRI)."""
+    literal = _lines('"', value, '"^^<', _lookup(ind, datatype), ">")
+    if not categorical:
+        return literal
+    is_concept = pc.fill_null(pc.is_in(ind, value_set=pa.array(categorical, type=pa.string())), False)
+    if not pc.any(is_concept).as_py():
+        return literal
+    return pc.if_else(is_concept, _lines("<", value, ">"), literal)
 
 
 def _dimension_lines(

@@ -49,6 +49,7 @@ _KINDS = {
     "kindRatio": "ratio",
     "kindArea": "area",
     "kindCurrency": "currency",
+    "kindCategorical": "categorical",  # values are concepts of a code list, never numbers
 }
 _YEAR = re.compile(r"^\d{4}$")
 

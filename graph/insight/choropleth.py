@@ -153,6 +153,7 @@ def _default_indicator(cat: InsightCatalogue, level: str) -> str | None:
     best = [
         (cat.indicators[s].kind not in RATES, -max(cat.coverage(s, level).values()), s)
         for s in cat.with_data(level)
+        if cat.indicators[s].kind != "categorical"  # no numeric classes for categories (issue 17)
     ]
     return min(best)[2] if best else None
 

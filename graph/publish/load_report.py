@@ -16,6 +16,7 @@ from typing import Any
 
 from graph.check.findings import Finding
 from graph.errors import CellProblem
+from graph.link.categories import CategoryReviewItem
 from graph.link.links import ReviewItem
 from graph.store.versions import Audience
 from graph.text import Text
@@ -47,6 +48,7 @@ class LoadReport:
     problems: list[CellProblem] = field(default_factory=list)
     dropped: list[tuple[int, str, str, str]] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    category_review: list[CategoryReviewItem] = field(default_factory=list)  # unknown category texts
     link_methods: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # validation of its draft
     violations_accepted: int = 0
@@ -112,6 +114,7 @@ class LoadReport:
             "findings_total": len(self.findings),
             "notes": list(self.notes),
             "regions_to_review": len(self.review),
+            "categories_to_review": len(self.category_review),
             "seconds": round(self.seconds, 2),
         }
 

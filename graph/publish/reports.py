@@ -1,4 +1,5 @@
-"""Reports for agency staff: rejected cells per dataset, the region review queue, coherence.
+"""Reports for agency staff: rejected cells per dataset, the region and category review queues,
+coherence.
 
 Every CSV is written by ``graph.spreadsheet.write_csv`` in its ``excel`` dialect
 (semicolons, a byte-order mark, decimal comma), so that Excel with an Indonesian locale
@@ -16,9 +17,17 @@ from graph.link.links import ReviewItem
 from graph.publish.load_report import LoadReport
 from graph.spreadsheet import as_written, write_csv
 
-__all__ = ["REVIEW_FILE", "write_findings", "write_problems", "write_review_queue"]
+__all__ = [
+    "CATEGORY_REVIEW_FILE",
+    "REVIEW_FILE",
+    "write_category_review_queue",
+    "write_findings",
+    "write_problems",
+    "write_review_queue",
+]
 
 REVIEW_FILE = "tinjauan-wilayah.csv"
+CATEGORY_REVIEW_FILE = "tinjauan-kategori.csv"
 _CANDIDATES = 3
 
 PROBLEM_COLUMNS = ["berkas", "lembar", "baris", "kolom", "nilai", "jenis", "alasan"]
@@ -93,6 +102,40 @@ def _review_row(report: LoadReport, item: ReviewItem) -> list[object]:
         "decided_by: NAMA, decided_on: YYYY-MM-DD}"
     )
     return row
+
+
+def write_category_review_queue(reports: list[LoadReport], folder: Path) -> tuple[Path, int]:
+    """Every cell text of a categorical column that fits no category, with candidates.
+
+    Like the region queue: one line per distinct text of a column, its rows, the closest
+    categories and, last, a line for the measure's ``codes:`` in the mapping once the
+    agency or the Walidata has chosen. Written (with its header) even when empty.
+    """
+    header = ["dataset", "berkas", "indikator", "kolom", "nilai", "jumlah_baris", "baris", "alasan"]
+    for i in range(1, _CANDIDATES + 1):
+        header += [f"calon{i}_kode", f"calon{i}_nama", f"calon{i}_skor"]
+    header.append("usulan_codes_yaml")
+    rows: list[list[object]] = []
+    for report in reports:
+        for item in report.category_review:
+            row: list[object] = [
+                report.dataset,
+                report.source,
+                item.indicator,
+                item.column,
+                item.value,
+                len(item.rows),
+                " ".join(str(r) for r in item.rows[:50]),
+                item.reason,
+            ]
+            for j in range(_CANDIDATES):
+                c = item.candidates[j] if j < len(item.candidates) else None
+                row += [c.code, c.name, f"{c.score:.0f}"] if c else ["", "", ""]
+            best = item.candidates[0].code if item.candidates else "KODE"
+            # Indented, as under the measure's ``codes:``; it also keeps Excel from a formula.
+            row.append(f"    {item.value!r}: {best}")
+            rows.append(row)
+    return write_csv(folder / CATEGORY_REVIEW_FILE, header, rows), len(rows)
 
 
 def write_findings(findings: list[Finding], folder: Path) -> list[Path]:

@@ -91,6 +91,7 @@ def _report(mapping: Mapping, source: Path, table: Table, prepared: Prepared, sh
         problems=prepared.problems,
         dropped=table.dropped + prepared.total_rows,
         review=prepared.review,
+        category_review=prepared.category_review,
         link_methods=prepared.link_methods,
     )
 

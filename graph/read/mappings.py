@@ -228,6 +228,11 @@ class MeasureSpec(_Strict):
     )
     period: PeriodSpec | None = Field(None, description="Overrides the table's period.")
     decimal: DecimalStyle | None = None
+    codes: dict[str, str] = Field(
+        default_factory=dict,
+        description="For a categorical indicator: the table's wording -> the notation of a "
+        "concept of its code list, for spellings its labels do not cover.",
+    )
 
 
 class Mapping(_Strict):

@@ -66,9 +66,10 @@ _RULES: tuple[tuple[str, str], ...] = (
              ?indicator oc:partOf ?whole ; oc:unit ?unit .
              ?whole oc:unit ?wholeUnit .
              FILTER(?unit != ?wholeUnit) }""",
-        "{indicator} oc:partOf {whole}: satuannya berbeda ({unit}, {wholeUnit}); bagian dan keseluruhan dihitung "
-        "dalam satuan yang sama, gunakan oc:atMost untuk satuan lain (keluarga ≤ jiwa) / their units "
-        "differ ({unit}, {wholeUnit}); a part and its whole count the same unit, use oc:atMost across units",
+        "{indicator} oc:partOf {whole}: satuannya berbeda ({unit}, {wholeUnit}); bagian dan "
+        "keseluruhan dihitung dalam satuan yang sama, gunakan oc:atMost untuk satuan lain "
+        "(keluarga ≤ jiwa) / their units differ ({unit}, {wholeUnit}); a part and its whole count "
+        "the same unit, use oc:atMost across units",
     ),
     (
         """SELECT ?indicator WHERE {

@@ -40,6 +40,12 @@ class Indicator:
     numerator: str | None = None  # slugs, for a percentage
     denominator: str | None = None
     synthetic: bool = False  # published in a dataset marked oc:syntheticData
+    code_list: str | None = None  # IRI of its qb:codeList, for a categorical indicator
+
+    @property
+    def is_categorical(self) -> bool:
+        """Its values are concepts of a code list, not numbers."""
+        return self.code_list is not None
 
     @property
     def is_integer(self) -> bool:

@@ -16,6 +16,7 @@ from graph.errors import ReferenceDataError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
 from graph.rdf.results import solution_values
+from graph.reference.categories import CodeList, read_code_lists
 from graph.reference.declarations import declaration_problems, shortener
 from graph.reference.indicators import Indicator
 from graph.text import Text
@@ -38,6 +39,7 @@ class Vocabulary:
     units: dict[str, str]  # slug -> IRI
     files: tuple[Path, ...]
     labels: dict[str, list[str]] = field(default_factory=dict)  # IRI -> labels, abbreviations
+    code_lists: dict[str, CodeList] = field(default_factory=dict)  # categorical indicator slug -> list
 
     @classmethod
     def load(cls, folder: Path, iris: Iris) -> Vocabulary:
@@ -71,6 +73,7 @@ class Vocabulary:
             if r["a"].startswith(agency_prefix)
         }
         units = {slug(r["u"], unit_prefix): r["u"] for r in select("SELECT ?u WHERE { ?u a oc:Unit }")}
+        code_lists = read_code_lists(select)
         indicators = {}
         for r in select(
             """SELECT ?i ?lid ?len ?u ?dt ?p WHERE {
@@ -88,6 +91,7 @@ class Vocabulary:
                 unit_iri=r["u"],
                 datatype=r["dt"],
                 agency=slug(r["p"], agency_prefix),
+                code_list=code_lists[r["i"]].iri if r["i"] in code_lists else None,
             )
         dimension_prefix = f"{iris.base}id/dimensi/"
         codes: dict[str, dict[str, str]] = {}
@@ -111,7 +115,8 @@ class Vocabulary:
             labels.setdefault(r["x"], [])
             if r["l"] not in labels[r["x"]]:
                 labels[r["x"]].append(r["l"])
-        return cls(indicators, dimensions, agencies, units, files, labels)
+        categorical = {s: code_lists[i.iri] for s, i in indicators.items() if i.iri in code_lists}
+        return cls(indicators, dimensions, agencies, units, files, labels, categorical)
 
     def term_labels(self, kind: str) -> dict[str, list[str]]:
         """Every agency's or indicator's slug with its labels (Indonesian, English, abbreviations)."""

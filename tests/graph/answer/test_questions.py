@@ -82,6 +82,10 @@ def test_every_code_parameter_type_is_used_and_every_chart_kind_suggested() -> N
     assert kinds == {"bar", "line", "scatter", "table", "map"}
 
 
+# The demo has no categorical indicator yet: the real IDM status table comes with issue 18.
+WITHOUT_DEMO_DATA = {"category-count"}
+
+
 @pytest.mark.parametrize("question_id", sorted(CATALOGUE.questions))
 def test_every_question_answers_the_demo_graph_with_its_declared_columns(
     demo: Demo, question_id: str
@@ -89,6 +93,9 @@ def test_every_question_answers_the_demo_graph_with_its_declared_columns(
     result = answer(demo, question_id)
     spec = CATALOGUE.get(question_id).spec
     assert result.columns == list(spec.columns)
+    if question_id in WITHOUT_DEMO_DATA:  # answered on its own table in test_category_count.py
+        assert not result.rows
+        return
     assert result.rows and not result.truncated
     assert all(len(row) == len(result.columns) for row in result.rows)
     for column in spec.chart.y + ([spec.chart.value] if spec.chart.value else []):

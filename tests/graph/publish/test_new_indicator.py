@@ -144,7 +144,7 @@ def population(platform: Platform) -> dict[str, int]:
               ?desa <http://www.w3.org/2004/02/skos/core#broader> <{platform.iris.region(KECAMATAN)}> ;
                  <http://www.w3.org/2004/02/skos/core#notation> ?code .
               FILTER(DATATYPE(?code) = <https://w3id.org/onecenter/def#KemendagriCode>)
-            }} GROUP BY ?code ORDER BY ?code"""
+            }} GROUP BY ?code ORDER BY ?code""",
     )
     return {row["code"]: int(float(row["total"])) for row in rows}
 
@@ -158,7 +158,9 @@ def write_desa_table(folder: Path, farmers: dict[str, str], area: dict[str, str]
     return mapping
 
 
-def test_a_new_agency_table_is_checked_by_its_declarations(instance: tuple[Platform, Path], tmp_path: Path) -> None:
+def test_a_new_agency_table_is_checked_by_its_declarations(
+    instance: tuple[Platform, Path], tmp_path: Path
+) -> None:
     platform, _ = instance
     people = population(platform)
     assert len(people) > 5  # every desa of the kecamatan has a Dukcapil figure in the demo
@@ -174,7 +176,9 @@ def test_a_new_agency_table_is_checked_by_its_declarations(instance: tuple[Platf
     # 2. BPS's kecamatan table: young farmers above all the desa's farmers (part > whole across
     #    levels) and a census count twice the desa sum (same quantity across levels).
     table = tmp_path / "petani-kecamatan.csv"
-    table.write_text(f"kode_kecamatan;tahun;petani_muda;petani_sensus\n{KECAMATAN};{YEAR};{total + 500};{2 * total}\n")
+    table.write_text(
+        f"kode_kecamatan;tahun;petani_muda;petani_sensus\n{KECAMATAN};{YEAR};{total + 500};{2 * total}\n"
+    )
     (tmp_path / "bps-petani-kecamatan.yaml").write_text(KECAMATAN_MAPPING, encoding="utf-8")
     second = platform.load(tmp_path / "bps-petani-kecamatan.yaml")
     assert second.outcome == "held"
@@ -208,6 +212,6 @@ def test_a_new_agency_table_is_checked_by_its_declarations(instance: tuple[Platf
     kept = select(
         platform,
         f"SELECT ?v WHERE {{ ?o <http://purl.org/linked-data/cube#dataSet> <{distan}> ;"
-        f' <{platform.iris.indicator("luas-sawah")}> ?v }}',
+        f" <{platform.iris.indicator('luas-sawah')}> ?v }}",
     )
     assert sorted(float(r["v"]) for r in kept) == sorted(100.5 + i for i in range(len(people)))

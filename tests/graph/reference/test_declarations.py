@@ -36,8 +36,14 @@ def test_the_projects_own_declarations_are_sound(tmp_path: Path) -> None:
     [
         ("ind:balita-stunting oc:partOf ind:balita-ditimbang-x .", "ind:balita-ditimbang-x bukan indikator"),
         ("ind:jumlah-penduduk oc:partOf ind:balita-stunting .", "kembali ke dirinya sendiri"),
-        ("ind:jumlah-penduduk oc:maxYearlyChange -0.3 .", "oc:maxYearlyChange -0.3: harus angka tidak negatif"),
-        ("ind:jumlah-murid oc:minValue 10 ; oc:maxValue 5 .", "oc:minValue 10 lebih besar daripada oc:maxValue 5"),
+        (
+            "ind:jumlah-penduduk oc:maxYearlyChange -0.3 .",
+            "oc:maxYearlyChange -0.3: harus angka tidak negatif",
+        ),
+        (
+            "ind:jumlah-murid oc:minValue 10 ; oc:maxValue 5 .",
+            "oc:minValue 10 lebih besar daripada oc:maxValue 5",
+        ),
         ("ind:jumlah-murid oc:plausibleRange [ oc:minValue 1 ] .", "rentang wajar perlu oc:rangeLevel"),
         (
             "ind:jumlah-murid oc:plausibleRange [ oc:rangeLevel oc:levelDesa ; oc:minValue 1 ; oc:maxValue 9 ] ,"
@@ -46,10 +52,15 @@ def test_the_projects_own_declarations_are_sound(tmp_path: Path) -> None:
         ),
         ("ind:kpm-pkh oc:partOf ind:jumlah-penduduk .", "satuannya berbeda (satuan:keluarga, satuan:jiwa)"),
         ("ind:jumlah-murid oc:numerator ind:murid-putus-sekolah .", "perlu oc:numerator dan oc:denominator"),
-        ("ind:prevalensi-stunting oc:aggregation oc:aggregationSum .", "satuannya satuan:persen adalah rasio"),
+        (
+            "ind:prevalensi-stunting oc:aggregation oc:aggregationSum .",
+            "satuannya satuan:persen adalah rasio",
+        ),
     ],
 )
-def test_an_unsound_declaration_is_refused_with_what_to_fix(tmp_path: Path, turtle: str, expected: str) -> None:
+def test_an_unsound_declaration_is_refused_with_what_to_fix(
+    tmp_path: Path, turtle: str, expected: str
+) -> None:
     with pytest.raises(ReferenceDataError) as refused:
         vocabulary_with(tmp_path, turtle)
     message = str(refused.value)

@@ -52,7 +52,10 @@ EXPECTED_INDICATORS = {
     "rt-sanitasi-layak": ("rumah-tangga", "integer", "dpupr", "kindCount"),
     "persen-air-minum-layak": ("persen", "decimal", "dpupr", "kindPercentage"),
 }
+# Categorical indicators (values from a code list, issue 17): slug -> (code list, producer).
+CATEGORICAL_INDICATORS = {"status-idm": ("status-idm", "dpmd")}
 REGIONAL_AGENCIES = {
+    "dpmd",
     "disdukcapil",
     "dinkes",
     "disdik",
@@ -271,7 +274,21 @@ def test_every_concept_scheme_lists_its_top_concepts_both_ways_with_notations(
 
 def test_the_indicator_list_is_the_agreed_one(store: Store) -> None:
     slugs = {i.value.removeprefix(Iris(BASE).indicator("")) for i in _indicators(store)}
-    assert slugs == set(EXPECTED_INDICATORS)
+    assert slugs == set(EXPECTED_INDICATORS) | set(CATEGORICAL_INDICATORS)
+
+
+@pytest.mark.parametrize("slug", sorted(CATEGORICAL_INDICATORS))
+def test_a_categorical_indicator_names_its_code_list_of_ranked_concepts(store: Store, slug: str) -> None:
+    code_list, producer = CATEGORICAL_INDICATORS[slug]
+    node = NamedNode(Iris(BASE).indicator(slug))
+    scheme = NamedNode(f"{BASE}id/kode/{code_list}")
+    assert _values(store, node, _rdfs("range")) == [NamedNode(PREFIXES["skos"] + "Concept")]
+    assert _values(store, node, PREFIXES["qb"] + "codeList") == [scheme]
+    assert _values(store, node, OC + "measureKind") == [NamedNode(OC + "kindCategorical")]
+    assert _values(store, node, OC + "producer") == [NamedNode(Iris(BASE).agency(producer))]
+    concepts = _subjects(store, PREFIXES["skos"] + "inScheme", scheme)
+    ranks = sorted(int(getattr(_values(store, c, OC + "categoryRank")[0], "value", "0")) for c in concepts)
+    assert ranks == list(range(1, len(concepts) + 1)) and len(concepts) >= 2
 
 
 @pytest.mark.parametrize("slug", sorted(EXPECTED_INDICATORS))
@@ -304,7 +321,13 @@ def test_every_indicator_is_a_measure_with_unit_range_concept_and_declared_produ
         assert _is_a(store, unit, OC + "Unit") and _values(store, unit, _skos("notation"))
         assert _langs(store, unit, _skos("prefLabel")) >= {"id", "en"}, unit
         (datatype,) = _values(store, indicator, _rdfs("range"))
-        assert datatype in {NamedNode(XSD + "integer"), NamedNode(XSD + "decimal")}, indicator
+        coded = bool(_values(store, indicator, PREFIXES["qb"] + "codeList"))  # categorical: concepts
+        allowed = (
+            {NamedNode(_skos("Concept"))}
+            if coded
+            else {NamedNode(XSD + "integer"), NamedNode(XSD + "decimal")}
+        )
+        assert datatype in allowed, indicator
         (producer,) = _values(store, indicator, OC + "producer")
         assert _is_a(store, producer, PREFIXES["org"] + "Organization"), producer
         (kind,) = _values(store, indicator, OC + "measureKind")
