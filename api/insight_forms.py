@@ -60,11 +60,14 @@ def region_href(request: Request, iri: str) -> str:
     return root_of(request) + path if path else iri
 
 
-def indicator_choices(cat: InsightCatalogue) -> list[dict[str, Any]]:
+def indicator_choices(cat: InsightCatalogue, categorical: bool | None = False) -> list[dict[str, Any]]:
     """Indicators with values, grouped by agency for the forms' ``<optgroup>``s; an indicator with
-    values at one level only says which."""
+    values at one level only says which. Numeric ones only by default (what Wawasan correlates);
+    ``categorical`` None: every one (the map colours categories too)."""
     groups: dict[str, dict[str, Any]] = {}
     for slug, info in sorted(cat.indicators.items(), key=lambda item: item[1].label.id):
+        if categorical is not None and cat.is_categorical(slug) != categorical:
+            continue
         years = {level: cat.years(slug, level) for level in LEVELS}
         if not any(years.values()):
             continue
@@ -81,6 +84,7 @@ def indicator_choices(cat: InsightCatalogue) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: g["label"]["id"])
 
 
-def form_choices(cat: InsightCatalogue) -> dict[str, Any]:
-    """The forms' ``choices`` (indicators by agency) and ``years`` (latest first)."""
-    return {"choices": indicator_choices(cat), "years": cat.all_years()}
+def form_choices(cat: InsightCatalogue, categorical: bool | None = False) -> dict[str, Any]:
+    """The forms' ``choices`` (indicators by agency) and ``years`` (latest first): of numeric
+    indicators by default, of every one with ``categorical`` None (the map)."""
+    return {"choices": indicator_choices(cat, categorical), "years": cat.all_years(categorical)}

@@ -128,7 +128,9 @@ def map_data(
     A FeatureCollection of the home region's kecamatan or desa; each feature's properties:
     `kode`, `nama`, `value` (null without one), `label` (the value for people, Indonesian
     number format and unit), `class` (quantile class, 0 = lowest), `fill` (its colour) and
-    `href` (the region's page).
+    `href` (the region's page). For a categorical indicator (e.g. `status-idm`) `value` is the
+    category's code, `label` its Indonesian / English name and `class` its place in the code
+    list (0 = lowest rank); nothing is aggregated.
     """
     values = _values(request, indicator, level, period)
     boundaries = _boundaries(request, values.level)
@@ -151,7 +153,7 @@ def map_page(
     form = {"indicator": indicator or "", "level": level, "period": period or ""}
     common: dict[str, Any] = {
         "active": "map",
-        **form_choices(cat),
+        **form_choices(cat, categorical=None),  # the map colours categorical indicators too
         "num": id_number,
         "no_data_colour": NO_DATA_COLOUR,
         "empty_note": None,
@@ -185,7 +187,9 @@ def map_page(
         "boundaries": boundaries,
         "map": joined,
         "classes": classes,
-        "legend": _legend(classes, values) if classes is not None else [],
+        "categorical": values.categorical,
+        "ordinal": values.categorical and all(c.rank is not None for c in values.categories),
+        "legend": _legend(classes, values) if classes is not None else _category_legend(values),
         "links": {
             "geojson": f"{root}/map/data.geojson?{query}",
             "insight": f"{root}/insight",
@@ -195,6 +199,12 @@ def map_page(
         "with_value": sum(1 for r in rows if r["value"] is not None),
     }
     return render(request, "map.html", form=form, errors=[], result=result, **common)
+
+
+def _category_legend(values: MapValues) -> list[dict[str, Any]]:
+    """One entry per category of the code list, lowest rank first, with the regions having it
+    (empty for a numeric indicator without values)."""
+    return [c.as_dict() for c in values.categories]
 
 
 def _legend(classes: Classes, values: MapValues) -> list[dict[str, Any]]:

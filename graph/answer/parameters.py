@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.answer.authoritative import SourceUse, asked_problems
-from graph.answer.code_lists import CodeLists
+from graph.answer.code_lists import Choice, CodeLists
 from graph.answer.questions import CODE_TYPES, ParameterSpec, Question
 from graph.errors import ParameterError
 from graph.rdf.namespaces import XSD
@@ -207,6 +207,8 @@ def _bind_code(
 ) -> BoundParameter:
     choices = lists.for_parameter(spec)
     chosen = next((c for c in choices if c.value == raw), None)
+    if chosen is None and spec.categorical is not None:
+        _refuse_kind(name, spec, raw, lists, choices)
     if chosen is None:
         whose = " (nilai bawaan / the default)" if from_default else ""
         shown = ", ".join(c.value for c in choices[:12])
@@ -224,6 +226,30 @@ def _bind_code(
     term = ox.NamedNode(chosen.iri)
     chooses = spec.type == "dataset"
     return BoundParameter(name, chosen.value, chosen.label.id, term, from_default, chooses=chooses)
+
+
+def _refuse_kind(
+    name: str, spec: ParameterSpec, raw: str, lists: CodeLists, choices: tuple[Choice, ...]
+) -> None:
+    """Refuse, saying why, an indicator of the other kind than the parameter takes (issue 17):
+    a categorical one where numbers are needed, or a numeric one where categories are."""
+    other = next((c for c in lists.indicator if c.value == raw and c.categorical != spec.categorical), None)
+    if other is None:
+        return
+    allowed = [c.value for c in choices]
+    if other.categorical:
+        message = (
+            f"parameter {name!r}: {raw!r} adalah indikator kategori (nilainya kategori, bukan angka); "
+            f"pertanyaan ini menghitung angka. Gunakan pertanyaan category-count atau peta "
+            f"(/map?indicator={raw}) / {raw!r} is a categorical indicator (its values are categories, "
+            f"not numbers) and this question works in numbers; use the category-count question or the map"
+        )
+    else:
+        message = (
+            f"parameter {name!r}: {raw!r} adalah indikator angka, bukan kategori / {raw!r} is a numeric "
+            f"indicator, not a categorical one"
+        )
+    raise _Refused(_problem(name, raw, f"{message}; allowed: {', '.join(allowed) or '(none)'}", allowed))
 
 
 def _number(raw: str, kind: str) -> Decimal | None:

@@ -11,6 +11,10 @@ observation is read, and a caller may keep it until the next publication.
 Where two datasets publish one indicator, each region's figures are counted per dataset, and
 an analysis uses those of the indicator's chosen dataset (``graph.answer.authoritative``: the
 authoritative one, or one asked for with ``sumber``; ``InsightCatalogue.choose``).
+
+A categorical indicator (values from a SKOS code list, ``graph.reference.categories``) has its
+code list here; ``with_data`` leaves it out unless asked (only the map shows categories), so the
+numeric analyses neither offer nor compute it.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import pyoxigraph as ox
 from graph.answer.authoritative import Sources, SourceUse, asked_problems, sources_of
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC
+from graph.reference.categories import CodeList
+from graph.reference.categories import read_code_lists as read_category_lists
 from graph.reference.indicators import Indicator
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
@@ -88,6 +94,14 @@ class InsightCatalogue:
     # (slug, level) -> dataset IRI -> year -> regions observed; ``observed`` counts the chosen one's
     by_dataset: dict[tuple[str, str], dict[str, dict[str, int]]] = field(default_factory=dict)
     asked: tuple[str, ...] = ()  # dataset slugs asked for (``sumber``); empty: the authoritative ones
+    code_lists: dict[str, CodeList] = field(default_factory=dict)  # categorical indicator slug -> its list
+
+    def is_categorical(self, slug: str) -> bool:
+        """Whether ``slug``'s values are categories of a code list: never numbers, so never correlated,
+        summed or classed (the map colours them by category; ``category-count`` counts them)."""
+        return slug in self.code_lists or (
+            slug in self.indicators and self.indicators[slug].kind == "categorical"
+        )
 
     def source(self, slug: str) -> SourceUse:
         """The dataset ``slug``'s figures are taken from, why, and the others publishing it."""
@@ -136,9 +150,11 @@ class InsightCatalogue:
         """Years for which the aggregation rules give ``slug`` values at ``level``."""
         return sorted(self.coverage(slug, level))
 
-    def all_years(self) -> list[str]:
-        """Every year some indicator has values in at some level, the latest first."""
-        return sorted({y for s in self.indicators for lv in LEVELS for y in self.years(s, lv)}, reverse=True)
+    def all_years(self, categorical: bool | None = None) -> list[str]:
+        """Every year some indicator has values in at some level, the latest first (``categorical``:
+        of categorical or numeric indicators only; None: of any)."""
+        slugs = [s for s in self.indicators if categorical is None or self.is_categorical(s) == categorical]
+        return sorted({y for s in slugs for lv in LEVELS for y in self.years(s, lv)}, reverse=True)
 
     def well_covered(self, slug: str, level: str) -> set[str]:
         """Years with at least half the regions of the indicator's best-covered year: a stray
@@ -146,12 +162,18 @@ class InsightCatalogue:
         found = self.coverage(slug, level)
         return {y for y, n in found.items() if 2 * n >= max(found.values())} if found else set()
 
-    def with_data(self, level: str, period: str | None = None) -> list[str]:
-        """Indicator slugs with values at ``level`` (in ``period``, when given)."""
+    def with_data(
+        self, level: str, period: str | None = None, *, categorical: bool | None = False
+    ) -> list[str]:
+        """Indicator slugs with values at ``level`` (in ``period``, when given): numeric ones by
+        default, as every analysis but the map needs; ``categorical`` True: categorical ones only,
+        None: both."""
         return [
             s
             for s in sorted(self.indicators)
-            if (ys := self.years(s, level)) and (period is None or period in ys)
+            if (categorical is None or self.is_categorical(s) == categorical)
+            and (ys := self.years(s, level))
+            and (period is None or period in ys)
         ]
 
     def needed(self, slug: str, level: str, period: str) -> list[str]:
@@ -176,9 +198,12 @@ class InsightCatalogue:
 
 
 def indicators_json(cat: InsightCatalogue) -> list[dict[str, Any]]:
-    """The indicators with values at some level, each with its years per level (``GET /insight``)."""
+    """The numeric indicators with values at some level, each with its years per level (``GET
+    /insight``: what can be correlated; a categorical one is for the map and ``category-count``)."""
     found = []
     for slug, info in sorted(cat.indicators.items()):
+        if cat.is_categorical(slug):
+            continue
         years = {level: cat.years(slug, level) for level in LEVELS}
         if any(years.values()):
             found.append({**indicator_json(info), "years": years})
@@ -198,16 +223,21 @@ def _text(row: dict[str, str], var: str, fallback: str) -> Text:
 
 def read_catalogue(store: Store, iris: Iris, home_region: str) -> InsightCatalogue:
     """The indicators of the published ontology, where they have observations (per dataset), the
-    desa and kecamatan of ``home_region`` and the datasets as sources (six queries; a caller may
-    keep it until the next publication)."""
+    desa and kecamatan of ``home_region``, the datasets as sources and the code lists of
+    categorical indicators (seven queries; a caller may keep it until the next publication)."""
     graphs = PublicGraphs(store, iris)
-    indicators = _read_indicators(graphs)
+    by_iri = read_category_lists(graphs.values)
+    indicators = {
+        s: replace(i, code_list=by_iri[i.iri].iri) if i.iri in by_iri else i
+        for s, i in _read_indicators(graphs).items()
+    }
     cat = InsightCatalogue(
         indicators,
         {},
         _read_regions(graphs, home_region),
         sources_of(graphs),
         _read_observed(graphs, indicators),
+        code_lists={s: by_iri[i.iri] for s, i in indicators.items() if i.iri in by_iri},
     )
     return replace(cat, observed=_chosen_counts(cat))
 

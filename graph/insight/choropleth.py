@@ -1,13 +1,11 @@
-"""Region boundaries for the choropleth map: the shipped GeoJSON, one indicator's values, classes.
+"""The choropleth map: one indicator's values per region, their classes, joined to the polygons.
 
-The polygons are files in ``ontology/codes/`` named by the area they cover
-(``boundaries_kecamatan_PP.geojson``: every kecamatan of province PP;
-``boundaries_desa_PP.KK.geojson``: the desa of kabupaten PP.KK; see ``SOURCES.md``).
-``load_boundaries`` finds the file for an instance's home region, or for the
-nearest area around it, and keeps the home region's features. ``map_values``
-obtains an indicator's value per region with the aggregation rules of
-``graph.insight.observations`` (no second observation reader), and ``choropleth`` joins
-the two and puts each value in a quantile class of a ColorBrewer palette. A refused map
+The polygons are the shipped files read by ``graph.insight.boundaries`` (``load_boundaries``,
+re-exported here). ``map_values`` obtains an indicator's value per region with the aggregation
+rules of ``graph.insight.observations`` (no second observation reader), and ``choropleth`` joins
+the two and puts each value in a quantile class of a ColorBrewer palette. A categorical
+indicator is mapped by category instead (``graph.insight.category_map``: each region's category
+as published, one colour per category, the legend counting the regions of each). A refused map
 parameter is a ``ParameterError`` naming what is allowed. The map colours one dataset's
 figures (the indicator's authoritative dataset, or one asked for with ``sumber``); the table
 of values shows the other datasets' figures beside them.
@@ -15,11 +13,8 @@ of values shows the other datasets' figures beside them.
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,10 +23,19 @@ import pandas as pd
 from graph.answer.authoritative import SourceUse
 from graph.answer.runners import Runner, run_here
 from graph.errors import ParameterError
+from graph.insight.boundaries import Boundaries, boundary_file, load_boundaries
 from graph.insight.catalogue import InsightCatalogue, read_catalogue
+from graph.insight.category_map import (
+    CategoryClass,
+    category_classes,
+    category_others,
+    category_painter,
+    category_values,
+)
 from graph.insight.observations import (
     NO_OBSERVATION,
     IndicatorValues,
+    InsightInputs,
     indicator_values,
     insight_inputs,
     other_sources,
@@ -72,62 +76,6 @@ PALETTES: dict[int, tuple[str, ...]] = {
 NO_DATA_COLOUR = "#bdbdbd"  # grey (the page hatches it too, so it does not read as a class)
 MAX_CLASSES = 5
 RATES = frozenset({"percentage", "ratio"})  # comparable across regions of any size
-_CODE_PARTS = {"kecamatan": 3, "desa": 4}  # PP.KK.CC is a kecamatan, PP.KK.CC.DDDD a desa
-
-
-# --- the shipped polygons ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Boundaries:
-    """The home region's polygons at one level, as in the shipped file."""
-
-    level: str
-    path: Path
-    features: tuple[dict[str, Any], ...]
-
-    @property
-    def codes(self) -> list[str]:
-        return [str(f["properties"]["kode"]) for f in self.features]
-
-
-def boundary_file(codes_dir: Path, home_region: str, level: str) -> Path | None:
-    """The file of ``level`` polygons covering ``home_region``: its own, or the nearest enclosing area's.
-
-    >>> d = Path(__file__).resolve().parents[2] / "ontology" / "codes"
-    >>> boundary_file(d, "11.01", "desa") is None  # no desa polygons shipped for 11.01
-    True
-    """
-    parts = home_region.split(".")
-    for size in range(len(parts), 0, -1):
-        path = codes_dir / f"boundaries_{level}_{'.'.join(parts[:size])}.geojson"
-        if path.is_file():
-            return path
-    return None
-
-
-@functools.lru_cache(maxsize=8)
-def _features(path: Path) -> tuple[dict[str, Any], ...]:
-    # Shipped, read-only files: read once per process. Callers never change the dicts.
-    with path.open(encoding="utf-8") as handle:
-        collection = json.load(handle)
-    return tuple(collection["features"])
-
-
-def load_boundaries(codes_dir: Path, home_region: str, level: str) -> Boundaries | None:
-    """The polygons of the home region's ``level`` regions, or None when no file covers it."""
-    path = boundary_file(codes_dir, home_region, level)
-    if path is None:
-        return None
-    prefix = home_region + "."
-    parts = _CODE_PARTS[level]
-    kept = tuple(
-        f
-        for f in _features(path)
-        if str(f["properties"]["kode"]).startswith(prefix)
-        and str(f["properties"]["kode"]).count(".") == parts - 1
-    )
-    return Boundaries(level, path, kept)
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -145,15 +93,21 @@ class MapValues:
     missing: dict[str, Text] = field(default_factory=dict)  # region code -> reason
     source: SourceUse | None = None  # the dataset whose figures are mapped
     others: dict[str, pd.Series] = field(default_factory=dict)  # other dataset slug -> its values
+    # A categorical indicator: its categories in rank order (the legend); values are concept IRIs.
+    categories: tuple[CategoryClass, ...] = ()
+
+    @property
+    def categorical(self) -> bool:
+        return bool(self.categories)
 
 
 def _default_indicator(cat: InsightCatalogue, level: str) -> str | None:
     """A rate before a count (a map of counts mostly shows which regions are big), then the
-    indicator covering the most regions of the level in its best year, then by slug."""
+    indicator covering the most regions of the level in its best year, then by slug. Numeric
+    ones only: a categorical indicator is mapped when asked for (issue 17)."""
     best = [
         (cat.indicators[s].kind not in RATES, -max(cat.coverage(s, level).values()), s)
         for s in cat.with_data(level)
-        if cat.indicators[s].kind != "categorical"  # no numeric classes for categories (issue 17)
     ]
     return min(best)[2] if best else None
 
@@ -163,7 +117,7 @@ def _check(cat: InsightCatalogue, indicator: str | None, level: str, period: str
     problems = level_problems(level)
     if problems:
         raise ParameterError(problems)
-    allowed = cat.with_data(level)
+    allowed = cat.with_data(level, categorical=None)
     slug = indicator or _default_indicator(cat, level)
     if slug is None:
         raise ParameterError(
@@ -244,6 +198,8 @@ def map_values(
     slug, period = _check(cat, indicator, level, period)
     observations = runner(read_observations, iris, period, tuple(cat.needed(slug, level, period)))
     inputs = insight_inputs(cat, period, observations)
+    if slug in cat.code_lists:  # categories: as published, never aggregated
+        return _categories(inputs, cat, slug, level)
     found = indicator_values(inputs, cat.indicators, slug, level)
     info = cat.indicators[slug]
     use = cat.source(slug)
@@ -252,6 +208,20 @@ def map_values(
     finite = found.values[np.isfinite(found.values.astype(float))]
     others = {d: v.values.astype(float) for d, v in other_sources(inputs, cat, slug, level).items()}
     return MapValues(info, level, period, finite.astype(float), found.rule, dict(found.missing), use, others)
+
+
+def _categories(inputs: InsightInputs, cat: InsightCatalogue, slug: str, level: str) -> MapValues:
+    """A categorical indicator's category per region (concept IRIs), with the legend's classes."""
+    info, code_list, use = cat.indicators[slug], cat.code_lists[slug], cat.source(slug)
+    found = category_values(inputs, info, code_list, level)
+    if not isinstance(found, IndicatorValues):  # the catalogue promised values: the data changed
+        empty = pd.Series(dtype=object)
+        classes = category_classes(code_list, empty)
+        return MapValues(info, level, inputs.period, empty, found, source=use, categories=classes)
+    others = category_others(inputs, cat, slug, level)
+    classes = category_classes(code_list, found.values)
+    missing = dict(found.missing)
+    return MapValues(info, level, inputs.period, found.values, found.rule, missing, use, others, classes)
 
 
 # --- classes --------------------------------------------------------------------------------------
@@ -335,10 +305,12 @@ def choropleth(
     """Join ``values`` to the polygons and classify them.
 
     ``labels``: region code -> name (the region code list's; the file's ``nama`` otherwise);
-    ``href``: code -> link to the region's page; ``describe``: value -> text for people.
+    ``href``: code -> link to the region's page; ``describe``: value -> text for people. A
+    categorical indicator's feature has its category's code as ``value``, its labels as
+    ``label`` and its place in the legend as ``class``; ``classes`` is then None.
     """
-    series = values.values
-    classes = classify(series.to_list())
+    classes = None if values.categorical else classify(values.values.to_list())
+    paint = _painter(values, classes, describe)
     features = []
     without_value = []
     drawn = set()
@@ -347,8 +319,7 @@ def choropleth(
         code = str(props["kode"])
         drawn.add(code)
         name = labels.get(code, str(props["nama"]))
-        value = float(series[code]) if code in series.index else None
-        index = classes.index(value) if classes is not None and value is not None else None
+        value, label, index, fill = paint(code)
         features.append(
             {
                 "type": "Feature",
@@ -357,9 +328,9 @@ def choropleth(
                     "kode": code,
                     "nama": name,
                     "value": value,
-                    "label": describe(value) if value is not None else None,
+                    "label": label,
                     "class": index,
-                    "fill": classes.colours[index] if classes is not None and index is not None else None,
+                    "fill": fill,
                     "href": href(code),
                 },
             }
@@ -371,8 +342,8 @@ def choropleth(
         {
             "code": code,
             "label": labels[code],
-            "value": float(series[code]) if code in series.index else None,
-            "value_label": describe(float(series[code])) if code in series.index else None,
+            "value": paint(code)[0],
+            "value_label": paint(code)[1],
             "reason": values.missing.get(code),
             "href": href(code),
         }
@@ -381,28 +352,59 @@ def choropleth(
     return Choropleth(features, classes, without_value, without_polygon)
 
 
+Painted = tuple[Any, str | None, int | None, str | None]  # value, label, class, colour
+
+
+def _painter(
+    values: MapValues, classes: Classes | None, describe: Callable[[float], str]
+) -> Callable[[str], Painted]:
+    """Region code -> its value, the value for people, its class and colour (all None without one)."""
+    series = values.values
+    category = category_painter(values.categories) if values.categorical else None
+
+    def paint(code: str) -> Painted:
+        if code not in series.index:
+            return None, None, None, None
+        if category is not None:
+            return category(series[code])
+        value = float(series[code])
+        index = classes.index(value) if classes is not None else None
+        return (
+            value,
+            describe(value),
+            index,
+            classes.colours[index] if classes is not None and index is not None else None,
+        )
+
+    return paint
+
+
 def value_table(
     values: MapValues, cat: InsightCatalogue, classes: Classes | None, *, href: Callable[[str], str]
 ) -> list[dict[str, Any]]:
     """Every region of the level, by code: its name (and kecamatan, for a desa), its value or why it
-    has none, its class, ``href`` (code -> link to the region's page) and ``others``: what the
-    other datasets publishing the indicator say (slug -> value)."""
+    has none (a categorical indicator: its category's code, and ``category`` its legend entry),
+    its class, ``href`` (code -> link to the region's page) and ``others``: what the other
+    datasets publishing the indicator say (slug -> value; a category's labels)."""
     rows: list[dict[str, Any]] = []
+    paint = _painter(values, classes, str)
+    categories = {c.iri: c for c in values.categories}
     for code, label in sorted(cat.labels(values.level).items()):
-        value = float(values.values[code]) if code in values.values.index else None
+        value, _, index, _ = paint(code)
+        theirs = {slug: series[code] for slug, series in values.others.items() if code in series.index}
         rows.append(
             {
                 "code": code,
                 "label": label,
                 "kecamatan": cat.kecamatan_label(code) if values.level == "desa" else "",
                 "value": value,
+                "category": values.categories[index] if values.categorical and index is not None else None,
                 "reason": values.missing.get(code),
                 "href": href(code),
-                "class": classes.index(value) if classes is not None and value is not None else None,
-                "others": {
-                    slug: float(series[code])
-                    for slug, series in values.others.items()
-                    if code in series.index
+                "class": index,
+                "others": {  # a category by its labels (its IRI when it is none of the list)
+                    slug: (categories[v].label if v in categories else v) if values.categorical else float(v)
+                    for slug, v in theirs.items()
                 },
             }
         )

@@ -34,7 +34,13 @@ from graph.insight.observations import (
     other_sources,
     read_observations,
 )
-from graph.insight.refusals import level_problems, period_problem, problem, unknown_indicator
+from graph.insight.refusals import (
+    categorical_problem,
+    level_problems,
+    period_problem,
+    problem,
+    unknown_indicator,
+)
 from graph.insight.statistics import (
     DEFAULT_MIN_N,
     OUTLIER_THRESHOLD,
@@ -232,8 +238,8 @@ def correlate(
     authoritative dataset.
 
     Raises:
-        ParameterError: an unknown indicator, level or dataset, x equal to y, a dataset
-            publishing neither indicator, or a period that is not a year or in which an
+        ParameterError: an unknown or categorical indicator, level or dataset, x equal to y, a
+            dataset publishing neither indicator, or a period that is not a year or in which an
             indicator has no values at the level.
         QueryError, StoreError: the store failed or ran past the time limit.
     """
@@ -263,6 +269,9 @@ def _problems(cat: InsightCatalogue, x: str, y: str, level: str) -> list[dict[st
     problems = level_problems(level)
     problems += [
         unknown_indicator(name, slug, cat, level) for name, slug in asked if slug not in cat.indicators
+    ]
+    problems += [
+        categorical_problem(name, slug, cat, level) for name, slug in asked if cat.is_categorical(slug)
     ]
     if problems:
         return problems

@@ -1,9 +1,10 @@
 """Discover related pairs: every pair of indicators from different agencies, ranked, with q-values.
 
-``discover`` correlates every pair of indicators produced by *different* agencies at one
-level and year, controls the false-discovery rate with Benjamini–Hochberg and writes the
-*wawasan* (insight) list: the significant pairs that are neither two producers' figures of
-one concept nor two sizes that grow with the region, each said in one sentence. The
+``discover`` correlates every pair of numeric indicators (a categorical one has no numbers and
+is left out) produced by *different* agencies at one level and year, controls the
+false-discovery rate with Benjamini–Hochberg and writes the *wawasan* (insight) list: the
+significant pairs that are neither two producers' figures of one concept nor two sizes that
+grow with the region, each said in one sentence. The
 observations of the year are read once for all indicators (two queries), joined into one
 region × indicator table, and each pair is two of its columns; see ``docs/insight.md``.
 Each indicator's values come from one dataset (its authoritative one, or one asked for with
@@ -165,12 +166,13 @@ def discover(
 def _period(cat: InsightCatalogue, level: str, period: str | None) -> str:
     """The year asked for, when it has values; left out, the latest year in which indicators of
     two agencies or more are well covered (else the latest with values)."""
-    years = sorted({yr for s in cat.indicators for yr in cat.years(s, level)})
+    numeric = [s for s in cat.indicators if not cat.is_categorical(s)]
+    years = sorted({yr for s in numeric for yr in cat.years(s, level)})
     if period is None:
         agencies: dict[str, set[str]] = {}
-        for slug, info in cat.indicators.items():
+        for slug in numeric:
             for year in cat.well_covered(slug, level):
-                agencies.setdefault(year, set()).add(info.agency)
+                agencies.setdefault(year, set()).add(cat.indicators[slug].agency)
         broad = [yr for yr in years if len(agencies.get(yr, ())) >= 2]
         period = (broad or years)[-1] if years else None
     if period is None or period not in years:
@@ -181,10 +183,11 @@ def _period(cat: InsightCatalogue, level: str, period: str | None) -> str:
 def _values(
     inputs: InsightInputs, cat: InsightCatalogue, level: str
 ) -> tuple[dict[str, IndicatorValues], list[dict[str, Any]]]:
-    """Each indicator's values at the level, and the indicators without any (and why)."""
+    """Each numeric indicator's values at the level, and those without any (and why); categorical
+    ones are no numbers to correlate and are left out (the map and ``category-count`` show them)."""
     found: dict[str, IndicatorValues] = {}
     skipped = []
-    for slug in sorted(cat.indicators):
+    for slug in sorted(s for s in cat.indicators if not cat.is_categorical(s)):
         values = indicator_values(inputs, cat.indicators, slug, level)
         if isinstance(values, IndicatorValues) and len(values.values):
             found[slug] = values

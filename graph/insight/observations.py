@@ -69,7 +69,9 @@ class InsightInputs:
 
     period: str
     regions: pd.DataFrame  # code (index), iri, label, level, parent (kecamatan code for a desa)
-    observations: pd.DataFrame  # indicator, code, level, dims, value, obs, dataset: the chosen datasets'
+    observations: (
+        pd.DataFrame
+    )  # indicator, code, level, dims, value, term, obs, dataset: the chosen datasets'
     computed: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
     others: pd.DataFrame | None = None  # the same columns: other datasets' observations of the indicators
 
@@ -77,8 +79,9 @@ class InsightInputs:
 def read_observations(
     store: Store, iris: Iris, period: str, indicators: tuple[str, ...] | None
 ) -> pd.DataFrame:
-    """Observations of ``period`` (indicator, code, dims, value, obs, dataset): of the given
-    indicator slugs (two queries each), or of every indicator (two queries in all)."""
+    """Observations of ``period`` (indicator, code, dims, value, term, obs, dataset): of the given
+    indicator slugs (two queries each), or of every indicator (two queries in all). ``value`` is
+    the number; ``term`` the value that is none (a category's IRI), else missing."""
     graphs = PublicGraphs(store, iris)
     values = _select(graphs, _OBSERVATIONS, period, indicators)
     dimensions = _select(graphs, _DIMENSIONS, period, indicators)
@@ -89,13 +92,16 @@ def read_observations(
     )
     keys = dims.drop_duplicates(["obs", "part"]).sort_values("part").groupby("obs")["part"].agg(" ".join)
     keys = keys.astype(object)  # an empty Series would be float
+    numbers = pd.to_numeric(obs["value"], errors="coerce")
     obs = obs.assign(
         indicator=obs["indicator"].str.removeprefix(iris.indicator("")),
         code=obs["region"].str.removeprefix(iris.region_prefix),
-        value=pd.to_numeric(obs["value"], errors="coerce"),
+        value=numbers,
+        # A value that is no number (a categorical indicator's concept IRI), kept as it is.
+        term=obs["value"].where(numbers.isna()),
         dims=obs["obs"].map(keys).astype(object).fillna(""),
     )
-    return obs[["indicator", "code", "dims", "value", "obs", "dataset"]].reset_index(drop=True)
+    return obs[["indicator", "code", "dims", "value", "term", "obs", "dataset"]].reset_index(drop=True)
 
 
 def _select(
@@ -122,7 +128,7 @@ def insight_inputs(cat: InsightCatalogue, period: str, observations: pd.DataFram
     level: those of each indicator's chosen dataset, and apart, those of the other datasets."""
     obs = observations[observations["code"].isin(cat.regions.index)]
     obs = obs.assign(level=obs["code"].map(cat.regions["level"]))
-    columns = ["indicator", "code", "level", "dims", "value", "obs", "dataset"]
+    columns = ["indicator", "code", "level", "dims", "value", "term", "obs", "dataset"]
     chosen = {
         slug: (use.dataset.iri if (use := cat.source(slug)).dataset is not None else None)
         for slug in set(obs["indicator"])

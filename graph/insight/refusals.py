@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.insight.catalogue import LEVELS, InsightCatalogue, is_year
 
-__all__ = ["level_problems", "period_problem", "problem", "unknown_indicator"]
+__all__ = ["categorical_problem", "level_problems", "period_problem", "problem", "unknown_indicator"]
 
 
 def problem(name: str, value: str | None, message: str, allowed: list[Any] | None = None) -> dict[str, Any]:
@@ -51,6 +51,22 @@ def unknown_indicator(name: str, slug: str, cat: InsightCatalogue, level: str) -
         slug,
         f"parameter {name!r}: indikator {slug!r} tidak dikenal / unknown indicator {slug!r}; "
         f"allowed: {', '.join(allowed)}",
+        allowed,
+    )
+
+
+def categorical_problem(name: str, slug: str, cat: InsightCatalogue, level: str) -> dict[str, Any]:
+    """``slug`` is categorical: its values are categories, not numbers, so they cannot be correlated;
+    say where they can be seen, and offer the numeric indicators with values at the level."""
+    allowed = cat.with_data(level) if level in LEVELS else sorted(cat.indicators)
+    return problem(
+        name,
+        slug,
+        f"parameter {name!r}: {slug!r} adalah indikator kategori (nilainya kategori, bukan angka) dan "
+        f"tidak dapat dihitung sebagai angka; lihat sebarannya dengan pertanyaan category-count "
+        f"(/questions/category-count) atau di peta (/map?indicator={slug}) / {slug!r} is a categorical "
+        f"indicator (its values are categories, not numbers) and cannot be used as a number; see it "
+        f"with the category-count question or on the map; numeric indicators: {', '.join(allowed)}",
         allowed,
     )
 

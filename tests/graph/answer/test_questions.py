@@ -324,3 +324,14 @@ def test_every_question_and_metadata_key_is_documented() -> None:
         assert f"`{key}`" in text, key
     for kind in ("region", "period", "indicator", "level", "agency", "integer", "decimal"):
         assert f"`{kind}`" in text, kind
+
+
+def test_every_indicator_parameter_says_whether_it_takes_categories() -> None:
+    # A numeric question offered a categorical indicator would compute on category IRIs (issue 17).
+    undecided = [
+        f"{q.id}.{name}"
+        for q in CATALOGUE.questions.values()
+        for name, spec in q.spec.parameters.items()
+        if spec.type == "indicator" and spec.categorical is None
+    ]
+    assert not undecided, f"say categorical: true or false for {undecided}"
