@@ -45,7 +45,7 @@ from graph.rdf.namespaces import DCTERMS, OC, QB, RDF_TYPE, SDMX_DIMENSION, XSD
 from graph.rdf.results import solution_values
 from graph.store.interface import Store
 
-__all__ = ["DraftContext", "check", "fingerprint", "trace_on_columns"]
+__all__ = ["DraftContext", "check", "fingerprint", "numeric", "trace_on_columns"]
 
 log = logging.getLogger("onecenter.draft_checks")
 
@@ -315,14 +315,14 @@ def _measure_value_in_range(
             return None
         (range_,) = ranges
         values = pc.take(draft.value, at)
-        numeric = _numeric(values, range_)
-        bad = pc.or_(pc.is_null(values), pc.invert(numeric))
+        numbers = numeric(values, range_)
+        bad = pc.or_(pc.is_null(values), pc.invert(numbers))
         rows = pc.filter(at, pc.fill_null(bad, True))
         found += _findings(c, draft, rows, indicator, draft.value, {"range": range_})
     return found
 
 
-def _numeric(values: pa.Array, datatype: str) -> pa.Array:
+def numeric(values: pa.Array, datatype: str) -> pa.Array:
     """Whether each lexical form, typed ``datatype``, is a number to Oxigraph (isNumeric)."""
     numeric = pc.fill_null(pc.match_substring_regex(values, _NUMERIC[datatype]), False)
     long = pc.fill_null(pc.greater(pc.utf8_length(values), _SURELY_IN_RANGE), False)

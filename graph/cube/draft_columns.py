@@ -154,6 +154,16 @@ class DraftObservations:
         nothing = pa.nulls(len(self), pa.string())
         return pc.if_else(pc.equal(self.measure, predicate), self.value, nothing)
 
+    def breakdowns(self, dimensions: set[str]) -> pa.Array:
+        """Each observation's extra dimensions among ``dimensions`` as one key: "dim=code"
+        IRI pairs, sorted, space-separated ("" for none), as the declared rules compare them."""
+        keys = [
+            " ".join(sorted(f"{dim}={codes[text]}" for dim, codes in self._dimensions.items()
+                            if dim in dimensions and text in codes))
+            for text in self._dims.dictionary.to_pylist()
+        ]  # fmt: skip
+        return pc.take(pa.array(keys, pa.string()), self._dims.indices)
+
     def _constant(self, text: str) -> pa.Array:
         return pa.repeat(pa.scalar(text, pa.string()), len(self))
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyoxigraph as ox
 import pytest
 
-from graph.check.column_checks import _CHECKS, DraftContext, _numeric, check, fingerprint, trace_on_columns
+from graph.check.column_checks import _CHECKS, DraftContext, check, fingerprint, numeric, trace_on_columns
 from graph.check.engine import _narrow_class_targets, validate
 from graph.check.findings import Finding
 from graph.check.shapes import Shapes
@@ -308,7 +308,7 @@ def test_numbers_read_as_oxigraph_reads_them(datatype: str) -> None:
     answers = ox.Store().query(f"SELECT ?v (isNumeric(?v) AS ?n) WHERE {{ VALUES ?v {{ {literals} }} }}")
     assert isinstance(answers, ox.QuerySolutions)
     expected = [s["n"].value == "true" for s in answers]
-    assert _numeric(pa.array(values), XSD + datatype).to_pylist() == expected
+    assert numeric(pa.array(values), XSD + datatype).to_pylist() == expected
 
 
 def test_two_rows_of_one_observation_leave_the_judging_to_the_store(platform: Platform) -> None:
