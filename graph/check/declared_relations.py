@@ -1,7 +1,7 @@
 """The declared rules that relate two indicators, answered on the figures table.
 
 Each function is the hand translation of one rule of shapes/deklarasi.ttl (named after it),
-for the solutions that involve a draft's figure (``Figures``: why that split is exact).
+over every figure of the judged graphs (``Figures``).
 Comparisons are made on floats, where the store compares decimals exactly: a figure equal to
 its bound to the fifteenth digit could be judged apart. ``tests/graph/check/test_declared_columns.py``
 holds each equal to its query, finding for finding.
@@ -44,13 +44,6 @@ def _side(frame: pd.DataFrame, indicators: object, prefix: str) -> pd.DataFrame:
     return side.add_prefix(prefix)
 
 
-def _involving_draft(hits: pd.DataFrame, *flags: str) -> pd.DataFrame:
-    keep = hits["draft"].to_numpy().copy()
-    for flag in flags:
-        keep |= hits[flag].to_numpy()
-    return hits[keep]
-
-
 def _other_cells(hits: pd.DataFrame, value: str, datatype: str) -> pd.Series:
     return pd.Series(
         [value_cell(t, d) for t, d in zip(hits[value], hits[datatype], strict=True)],
@@ -73,7 +66,6 @@ def part_within_whole(c: Constraint, figures: Figures) -> list[Finding]:
     hits = parts.merge(
         wholes, left_on=["b", "area", "period"], right_on=["w_indicator", "w_area", "w_period"]
     )
-    hits = _involving_draft(hits, "w_draft")
     hits = hits[hits["value"] > hits["w_value"]]
     hits = hits[subset_of(hits["w_breakdown"], hits["breakdown"])]
     hits = hits.assign(other=_other_cells(hits, "w_text", "w_datatype"), other_dataset=hits["w_dataset"])
@@ -101,10 +93,9 @@ def _sums(figures: Figures, indicators: object, by_parent: bool, breakdown: str 
         other=("value", "sum"),
         decimal=("decimal", "any"),
         covered=("area", "nunique"),
-        s_draft=("draft", "any"),
     ).reset_index()
     sums["other_cell"] = [number_cell(v, not d) for v, d in zip(sums["other"], sums["decimal"], strict=True)]
-    return sums.add_prefix("s_").rename(columns={"s_s_draft": "s_draft"})
+    return sums.add_prefix("s_")
 
 
 def part_within_breakdown_sum(c: Constraint, figures: Figures) -> list[Finding]:
@@ -117,7 +108,6 @@ def part_within_breakdown_sum(c: Constraint, figures: Figures) -> list[Finding]:
     hits = parts.merge(
         sums, left_on=["b", "area", "period"], right_on=["s_indicator", "s_region", "s_period"]
     )
-    hits = _involving_draft(hits, "s_draft")
     hits = hits[hits["value"] > hits["s_other"]]
     hits = hits.assign(other=hits["s_other_cell"], other_dataset=hits["s_dataset"])
     return emit(c, figures, _labels(hits, figures, "b"))
@@ -136,7 +126,6 @@ def part_within_sum_below(c: Constraint, figures: Figures) -> list[Finding]:
     hits = parts.merge(
         sums, left_on=["b", "area", "period"], right_on=["s_indicator", "s_region", "s_period"]
     )
-    hits = _involving_draft(hits, "s_draft")
     hits = hits[hits["value"] > hits["s_other"]]
     hits = hits.assign(other=hits["s_other_cell"], other_dataset=hits["s_dataset"])
     return emit(c, figures, _labels(hits, figures, "b"))
@@ -154,7 +143,6 @@ def whole_above_sum_below(c: Constraint, figures: Figures) -> list[Finding]:
     hits = wholes.merge(
         sums, left_on=["a", "area", "period"], right_on=["s_indicator", "s_region", "s_period"]
     )
-    hits = _involving_draft(hits, "s_draft")
     hits = hits[hits["value"] < hits["s_other"]]
     hits = hits.assign(other=hits["s_other_cell"], other_dataset=hits["s_dataset"])
     return emit(c, figures, _labels(hits, figures, "a"))
@@ -210,7 +198,6 @@ def same_quantity_between_sources(c: Constraint, figures: Figures) -> list[Findi
     mine = frame.merge(pairs, on="indicator")
     others = _side(frame, pairs["p"].unique(), "o_")
     hits = mine.merge(others, left_on=["p", "area", "period"], right_on=["o_indicator", "o_area", "o_period"])
-    hits = _involving_draft(hits, "o_draft")
     hits = hits[(hits["dataset"] != hits["o_dataset"]) & (hits["breakdown"] == hits["o_breakdown"])]
     hits = hits[_tolerated(hits, figures, "indicator", "p", "o_value")] if len(hits) else hits
     hits = hits.assign(other=_other_cells(hits, "o_text", "o_datatype"), other_dataset=hits["o_dataset"])
@@ -230,7 +217,7 @@ def same_quantity_sum_below(c: Constraint, figures: Figures) -> list[Finding]:
     sums = _sums(figures, table["p"].unique(), True, None)
     sums = sums[sums["s_covered"] == sums["s_region"].map(figures.children)]
     hits = mine.merge(sums, left_on=["p", "area", "period"], right_on=["s_indicator", "s_region", "s_period"])
-    hits = _involving_draft(hits, "s_draft").rename(columns={"s_other": "o_value"})
+    hits = hits.rename(columns={"s_other": "o_value"})
     hits = hits[_tolerated(hits, figures, "indicator", "p", "o_value")] if len(hits) else hits
     hits = hits.assign(other=hits["s_other_cell"], other_dataset=hits["s_dataset"])
     return emit(c, figures, _labels(hits, figures, "p"))
@@ -262,7 +249,6 @@ def _ratios(figures: Figures) -> pd.DataFrame:
         left_on=["d", "area", "period", "n_dataset"],
         right_on=["d_indicator", "d_area", "d_period", "d_dataset"],
     )
-    hits = _involving_draft(hits, "n_draft", "d_draft")
     hits = hits[(hits["breakdown"] == hits["n_breakdown"]) & (hits["breakdown"] == hits["d_breakdown"])]
     expected = hits["scale"] * hits["n_value"] / hits["d_value"]
     relative = {

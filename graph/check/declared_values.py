@@ -2,8 +2,7 @@
 range of its region level, its own series and its peers, answered on the figures table.
 
 As in ``graph.check.declared_relations``: each function translates one rule of
-shapes/deklarasi.ttl, for the findings on a draft's figures (every figure compared here is
-of the focus's own dataset, so a draft's findings involve only its figures), on floats.
+shapes/deklarasi.ttl, over every figure of the judged graphs, on floats.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ def within_bounds(c: Constraint, figures: Figures) -> list[Finding]:
     limits = pd.DataFrame(sorted(set(rows), key=str), columns=["indicator", "lower", "upper"])
     limits["low"] = limits["lower"].map(lambda x: _number(x) if isinstance(x, str) else None).astype(float)
     limits["high"] = limits["upper"].map(lambda x: _number(x) if isinstance(x, str) else None).astype(float)
-    hits = figures.frame[figures.frame["draft"]].merge(limits, on="indicator")
+    hits = figures.frame.merge(limits, on="indicator")
     below = hits["low"].notna() & (hits["value"] < hits["low"])
     above = hits["high"].notna() & (hits["value"] > hits["high"])
     hits = hits[below | above]
@@ -61,11 +60,7 @@ def plausible_for_level(c: Constraint, figures: Figures) -> list[Finding]:
         [(region, level) for region, found in figures.levels.items() for level in found],
         columns=["area", "level"],
     )
-    hits = (
-        figures.frame[figures.frame["draft"]]
-        .merge(ranges, on="indicator")
-        .merge(levels, on=["area", "level"])
-    )
+    hits = figures.frame.merge(ranges, on="indicator").merge(levels, on=["area", "level"])
     low, high = hits["min"].map(_number).astype(float), hits["max"].map(_number).astype(float)
     hits = hits[(hits["value"] < low) | (hits["value"] > high)]
     names = pd.DataFrame(
@@ -95,7 +90,7 @@ def series(c: Constraint, figures: Figures) -> list[Finding]:
     )
     frame = figures.frame[figures.frame["indicator"].isin(changes["indicator"])].merge(years, on="period")
     keys = ["indicator", "dataset", "area", "type"]
-    mine = frame[frame["draft"]].merge(changes, on="indicator")
+    mine = frame.merge(changes, on="indicator")
     before = frame[keys + ["year", "value", "breakdown"]].rename(
         columns={"year": "b_year", "value": "b_value", "breakdown": "b_breakdown"}
     )
@@ -137,11 +132,7 @@ def peers(c: Constraint, figures: Figures) -> list[Finding]:
         .agg(total=("value", "sum"), count=("value", "size"))
         .reset_index()
     )
-    hits = (
-        plain[plain["draft"]]
-        .merge(ratios, on="indicator")
-        .merge(groups, on=["indicator", "dataset", "parent", "period"])
-    )
+    hits = plain.merge(ratios, on="indicator").merge(groups, on=["indicator", "dataset", "parent", "period"])
     hits = hits[hits["count"] >= 4]
     mean = (hits["total"] - hits["value"]) / (hits["count"] - 1)
     ratio = hits["ratio_value"].astype(float)

@@ -11,11 +11,8 @@ took 133 s where the hand-written rules naming two indicators each took 12 s
   graphs (none at all when nothing is published);
 - the declarations, labels, region hierarchy and periods, a few small queries.
 
-``graph.check.declared_rules`` answers the rules on it for every finding that involves a
-draft's figure; the store still answers, over the other graphs, the findings among published
-figures only. Why that split is exact: a figure belongs to one dataset and a validation sees
-one version graph per dataset, so each side of a comparison (a figure, or a sum over one
-dataset) lies wholly in a draft or wholly outside.
+``graph.check.declared_rules`` answers the rules on it, for every figure of the judged graphs;
+the store does not run them when a load judges its drafts on columns.
 """
 
 from __future__ import annotations
