@@ -155,7 +155,10 @@ def validate_in_store(args: argparse.Namespace, folder: Path) -> StoreRun:
         platform.store, shapes, graphs, drafts=[draft.observations], workers=args.workers, timings=timings
     )
     ours_s = time.perf_counter() - t1
-    print(f"as a load judges: {ours_s:.2f} s, {len(findings):,} findings, peak {peak_rss_mb():,.0f} MB", flush=True)
+    print(
+        f"as a load judges: {ours_s:.2f} s, {len(findings):,} findings, peak {peak_rss_mb():,.0f} MB",
+        flush=True,
+    )
     # Every shape in the store: the engine alone, and what the columns must agree with.
     store_s, same, store_findings = float("nan"), "not compared (--skip-store-run)", 0
     if not args.skip_store_run:
