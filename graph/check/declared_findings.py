@@ -16,7 +16,7 @@ import re
 import pandas as pd
 import pyoxigraph as ox
 
-from graph.check.constraints import Constraint, finding_of, message_values
+from graph.check.constraints import Constraint, MessageTemplate, message_values
 from graph.check.figures import Figures
 from graph.check.findings import Finding
 from graph.rdf.namespaces import XSD
@@ -122,12 +122,30 @@ def emit(c: Constraint, figures: Figures, hits: pd.DataFrame) -> list[Finding]:
             [formatted[cell][0][name] for cell in cells],
             [formatted[cell][1][name] for cell in cells],
         )
-    found = []
-    for k, (iri, path) in enumerate(zip(focus, hits["indicator"].tolist(), strict=True)):
-        bound = {name: ids[k] for name, (ids, _) in shown.items()}
-        bound_en = {name: ens[k] for name, (_, ens) in shown.items()}
-        found.append(finding_of(c, iri, path, values[k][0], bound, bound_en, others[k]))
+    # The messages filled column by column (as MessageTemplate.fill fills one), not row by row.
+    messages_id = _filled(c.fill_id, {name: ids for name, (ids, _) in shown.items()}, len(hits))
+    messages_en = _filled(c.fill_en, {name: ens for name, (_, ens) in shown.items()}, len(hits))
+    found = [
+        Finding(c.shape, iri, c.component, c.severity, path, value[0], message, message_en, other)
+        for iri, path, value, message, message_en, other in zip(
+            focus, hits["indicator"].tolist(), values, messages_id, messages_en, others, strict=True
+        )
+    ]
     return one_per_focus(found)
+
+
+def _filled(template: MessageTemplate, columns: dict[str, list[str | None]], n: int) -> list[str]:
+    """``template.fill`` of each row: a variable without a value keeps its placeholder."""
+    parts = template.parts
+    out = [parts[0]] * n
+    for k in range(1, len(parts), 3):
+        placeholder, name, text = parts[k : k + 3]
+        column = columns.get(name)
+        if column is None:
+            out = [head + placeholder + text for head in out]
+        else:
+            out = [head + (v or placeholder) + text for head, v in zip(out, column, strict=True)]
+    return out
 
 
 def _canonical(values: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
