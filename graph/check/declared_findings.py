@@ -18,10 +18,10 @@ import pyoxigraph as ox
 
 from graph.check.constraints import Constraint, MessageTemplate, message_values
 from graph.check.figures import Figures
-from graph.check.findings import Finding
+from graph.check.findings import Finding, one_per_focus
 from graph.rdf.namespaces import XSD
 
-__all__ = ["emit", "labelled", "number_cell", "one_per_focus", "subset_of", "value_cell"]
+__all__ = ["cell_number", "emit", "labelled", "number_cell", "subset_of", "value_cell"]
 
 _INTEGER, _DECIMAL = XSD + "integer", XSD + "decimal"
 # Lexical forms Oxigraph writes back unchanged.
@@ -31,26 +31,6 @@ _CANONICAL = {
 }
 
 
-def one_per_focus(findings: list[Finding]) -> list[Finding]:
-    """One finding per (focus, path, value), the same one whichever order they came in.
-
-    A rule's query may give one observation several solutions (a part above two wholes, from
-    two agencies): the engine reports the observation once, with the first message in the
-    order of (message, other dataset), so the store and the columns agree on which.
-    """
-    chosen: dict[tuple[str, str | None, str | None], Finding] = {}
-    for f in findings:
-        key = (f.focus, f.path, f.value)
-        held = chosen.get(key)
-        if held is None or _order(f) < _order(held):
-            chosen[key] = f
-    return list(chosen.values())
-
-
-def _order(f: Finding) -> tuple[str, str, str]:
-    return (f.message_id, f.message_en, f.other_dataset or "")
-
-
 def number_cell(value: float, integer: bool) -> str:
     """A computed number as Oxigraph writes it: an integer, or a decimal without trailing
     zeros (12.5, 30, 33.333333333); a long fraction is rounded in messages anyway."""
@@ -58,6 +38,15 @@ def number_cell(value: float, integer: bool) -> str:
         return str(ox.Literal(str(int(round(value))), datatype=ox.NamedNode(_INTEGER)))
     text = f"{round(value, 9):.9f}".rstrip("0").rstrip(".")
     return str(ox.Literal("0" if text in ("", "-0") else text, datatype=ox.NamedNode(_DECIMAL)))
+
+
+def cell_number(cell: str) -> float | None:
+    """The number in a TSV cell of a declaration ("0.3"^^xsd:decimal, or bare); None if none."""
+    text = cell[1 : cell.rindex('"')] if cell.startswith('"') else cell
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def sparql_round(value: float) -> float:

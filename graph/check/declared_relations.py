@@ -9,13 +9,14 @@ holds each equal to its query, finding for finding.
 
 from __future__ import annotations
 
+from itertools import product
 from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from graph.check.constraints import Constraint
-from graph.check.declared_findings import emit, labelled, number_cell, subset_of, value_cell
+from graph.check.declared_findings import cell_number, emit, labelled, number_cell, subset_of, value_cell
 from graph.check.figures import Figures
 from graph.check.findings import Finding
 from graph.rdf.namespaces import XSD
@@ -102,15 +103,7 @@ def part_within_breakdown_sum(c: Constraint, figures: Figures) -> list[Finding]:
     """BagianTidakMelebihiJumlahRincian: a part without breakdown above its whole summed over
     the whole's breakdown, within one dataset."""
     pairs = _pairs(figures, "atMost", "partOf")
-    frame = figures.frame
-    parts = frame[frame["breakdown"] == ""].merge(pairs, left_on="indicator", right_on="a")
-    sums = _sums(figures, pairs["b"].unique(), False, "with")
-    hits = parts.merge(
-        sums, left_on=["b", "area", "period"], right_on=["s_indicator", "s_region", "s_period"]
-    )
-    hits = hits[hits["value"] > hits["s_other"]]
-    hits = hits.assign(other=hits["s_other_cell"], other_dataset=hits["s_dataset"])
-    return emit(c, figures, _labels(hits, figures, "b"))
+    return _part_above_sum(c, figures, pairs, _sums(figures, pairs["b"].unique(), False, "with"))
 
 
 def part_within_sum_below(c: Constraint, figures: Figures) -> list[Finding]:
@@ -119,10 +112,18 @@ def part_within_sum_below(c: Constraint, figures: Figures) -> list[Finding]:
     summed = figures.summed()
     pairs = _pairs(figures, "atMost", "partOf")
     pairs = pairs[pairs["b"].isin(summed)]
+    sums = _sums(figures, pairs["b"].unique(), True, None)
+    return _part_above_sum(
+        c, figures, pairs, sums[sums["s_covered"] == sums["s_region"].map(figures.children)]
+    )
+
+
+def _part_above_sum(
+    c: Constraint, figures: Figures, pairs: pd.DataFrame, sums: pd.DataFrame
+) -> list[Finding]:
+    """A part's figures without breakdown above its whole's ``sums`` (pairs: a part of b)."""
     frame = figures.frame
     parts = frame[frame["breakdown"] == ""].merge(pairs, left_on="indicator", right_on="a")
-    sums = _sums(figures, pairs["b"].unique(), True, None)
-    sums = sums[sums["s_covered"] == sums["s_region"].map(figures.children)]
     hits = parts.merge(
         sums, left_on=["b", "area", "period"], right_on=["s_indicator", "s_region", "s_period"]
     )
@@ -154,32 +155,26 @@ def _tolerated(hits: pd.DataFrame, figures: Figures, own: str, other: str, scale
     query's OPTIONALs give them), decided per distinct pair of indicators on whole columns."""
 
     def declared(indicator: str, prop: str) -> list[float | None]:
-        return [_float(cell) for cell in figures.objects(indicator, prop)] or [None]
+        return [cell_number(cell) for cell in figures.objects(indicator, prop)] or [None]
 
     beyond = pd.Series(False, index=hits.index)
     gap = (hits["value"] - hits["o_value"]).abs()
     for key, rows in hits.groupby([own, other], sort=False).groups.items():
         a, b = cast(tuple[str, str], key)
-        for rel in declared(a, "relativeTolerance"):
-            for other_rel in declared(b, "relativeTolerance"):
-                for absolute in declared(a, "absoluteTolerance"):
-                    for other_abs in declared(b, "absoluteTolerance"):
-                        share = _first(rel, other_rel) * hits.loc[rows, scale].abs()
-                        allowed = np.maximum(share, _first(absolute, other_abs))
-                        beyond.loc[rows] |= gap.loc[rows] > allowed
+        for rel, other_rel, absolute, other_abs in product(
+            declared(a, "relativeTolerance"),
+            declared(b, "relativeTolerance"),
+            declared(a, "absoluteTolerance"),
+            declared(b, "absoluteTolerance"),
+        ):
+            share = _first(rel, other_rel) * hits.loc[rows, scale].abs()
+            allowed = np.maximum(share, _first(absolute, other_abs))
+            beyond.loc[rows] |= gap.loc[rows] > allowed
     return beyond
 
 
 def _first(*values: float | None) -> float:
     return next((v for v in values if v is not None), 0.0)
-
-
-def _float(cell: str) -> float | None:
-    text = cell[1 : cell.rindex('"')] if cell.startswith('"') else cell
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def _same_pairs(figures: Figures) -> list[tuple[str, str]]:
@@ -231,7 +226,7 @@ def _ratios(figures: Figures) -> pd.DataFrame:
         for path, n in figures.pairs("numerator")
         for d in figures.objects(path, "denominator")
         for scale in (
-            [_float(s) for u in figures.objects(path, "unit") for s in figures.objects(u, "ratioScale")]
+            [cell_number(s) for u in figures.objects(path, "unit") for s in figures.objects(u, "ratioScale")]
             or [1.0]
         )
     ]
@@ -252,10 +247,12 @@ def _ratios(figures: Figures) -> pd.DataFrame:
     hits = hits[(hits["breakdown"] == hits["n_breakdown"]) & (hits["breakdown"] == hits["d_breakdown"])]
     expected = hits["scale"] * hits["n_value"] / hits["d_value"]
     relative = {
-        p: _first(*[_float(x) for x in figures.objects(p, "relativeTolerance")]) for p in ratios["indicator"]
+        p: _first(*[cell_number(x) for x in figures.objects(p, "relativeTolerance")])
+        for p in ratios["indicator"]
     }
     points = {
-        p: _first(*[_float(x) for x in figures.objects(p, "absoluteTolerance")]) for p in ratios["indicator"]
+        p: _first(*[cell_number(x) for x in figures.objects(p, "absoluteTolerance")])
+        for p in ratios["indicator"]
     }
     allowed = np.maximum(
         hits["indicator"].map(relative).astype(float) * expected.abs(),

@@ -11,21 +11,13 @@ import pandas as pd
 import pyoxigraph as ox
 
 from graph.check.constraints import Constraint
-from graph.check.declared_findings import emit, labelled, number_cell, sparql_round
+from graph.check.declared_findings import cell_number, emit, labelled, number_cell, sparql_round
 from graph.check.figures import Figures
 from graph.check.findings import Finding
 
 __all__ = ["peers", "plausible_for_level", "series", "within_bounds"]
 
 _ELLIPSIS = '"…"'
-
-
-def _number(cell: str) -> float | None:
-    text = cell[1 : cell.rindex('"')] if cell.startswith('"') else cell
-    try:
-        return float(text)
-    except ValueError:
-        return None
 
 
 def within_bounds(c: Constraint, figures: Figures) -> list[Finding]:
@@ -43,8 +35,12 @@ def within_bounds(c: Constraint, figures: Figures) -> list[Finding]:
                 if low is not None or high is not None:
                     rows.append((indicator, low, high))
     limits = pd.DataFrame(sorted(set(rows), key=str), columns=["indicator", "lower", "upper"])
-    limits["low"] = limits["lower"].map(lambda x: _number(x) if isinstance(x, str) else None).astype(float)
-    limits["high"] = limits["upper"].map(lambda x: _number(x) if isinstance(x, str) else None).astype(float)
+    limits["low"] = (
+        limits["lower"].map(lambda x: cell_number(x) if isinstance(x, str) else None).astype(float)
+    )
+    limits["high"] = (
+        limits["upper"].map(lambda x: cell_number(x) if isinstance(x, str) else None).astype(float)
+    )
     hits = figures.frame.merge(limits, on="indicator")
     below = hits["low"].notna() & (hits["value"] < hits["low"])
     above = hits["high"].notna() & (hits["value"] > hits["high"])
@@ -61,7 +57,7 @@ def plausible_for_level(c: Constraint, figures: Figures) -> list[Finding]:
         columns=["area", "level"],
     )
     hits = figures.frame.merge(ranges, on="indicator").merge(levels, on=["area", "level"])
-    low, high = hits["min"].map(_number).astype(float), hits["max"].map(_number).astype(float)
+    low, high = hits["min"].map(cell_number).astype(float), hits["max"].map(cell_number).astype(float)
     hits = hits[(hits["value"] < low) | (hits["value"] > high)]
     names = pd.DataFrame(
         [
@@ -79,7 +75,8 @@ def series(c: Constraint, figures: Figures) -> list[Finding]:
     """NilaiSesuaiDeretWaktu: far from the mean of the year before and after, which agree."""
     changes = (
         pd.DataFrame(
-            [(s, _number(o)) for s, o in figures.pairs("maxYearlyChange")], columns=["indicator", "change"]
+            [(s, cell_number(o)) for s, o in figures.pairs("maxYearlyChange")],
+            columns=["indicator", "change"],
         )
         .dropna()
         .drop_duplicates()
@@ -118,7 +115,7 @@ def peers(c: Constraint, figures: Figures) -> list[Finding]:
     ratios = pd.DataFrame(
         figures.pairs("maxPeerRatio"), columns=["indicator", "ratio_cell"]
     ).drop_duplicates()
-    ratios["ratio_value"] = ratios["ratio_cell"].map(_number)
+    ratios["ratio_value"] = ratios["ratio_cell"].map(cell_number)
     parents = pd.DataFrame(
         [(child, parent) for child, found in figures.broader.items() for parent in found],
         columns=["area", "parent"],

@@ -37,10 +37,9 @@ from graph.check.constraints import (
     finding_of,
     message_values,
 )
-from graph.check.declared_findings import one_per_focus
 from graph.check.declared_rules import answer, answers
 from graph.check.figures import Figures
-from graph.check.findings import Finding
+from graph.check.findings import Finding, one_per_focus
 from graph.check.shapes import Shapes
 from graph.check.solutions import on_threads, tsv_table, tsv_value
 from graph.cube.draft_columns import DraftObservations

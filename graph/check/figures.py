@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyoxigraph as ox
 
 from graph.check.column_checks import numeric
 from graph.check.solutions import tsv_table, tsv_value
@@ -299,8 +298,3 @@ def _datatype(cell: str) -> str:
 
 def _select(store: Store, graphs: list[str], query: str) -> list[dict[str, str]]:
     return solution_values(store.query(query, default_graph=graphs))
-
-
-def literal_cell(text: str, datatype: str) -> str:
-    """A literal as a TSV cell, for message_values."""
-    return str(ox.Literal(text, datatype=ox.NamedNode(datatype)))

@@ -23,7 +23,7 @@ from typing import Any
 
 from graph.text import Text
 
-__all__ = ["SEVERITIES", "SEVERITY_LABELS", "SH", "Finding", "local_name"]
+__all__ = ["SEVERITIES", "SEVERITY_LABELS", "SH", "Finding", "local_name", "one_per_focus"]
 
 SH = "http://www.w3.org/ns/shacl#"
 # Severity keys (filters, CSS classes, JSON) -> sh: severities, most serious first.
@@ -149,3 +149,23 @@ class Finding:
         out["severity"] = self.severity.rsplit("#", 1)[-1]
         out["component"] = self.component.rsplit("#", 1)[-1]
         return out
+
+
+def one_per_focus(findings: list[Finding]) -> list[Finding]:
+    """One finding per (focus, path, value), the same one whichever order they came in.
+
+    A rule's query may give one observation several solutions (a part above two wholes, from
+    two agencies): the engine reports the observation once, with the first message in the
+    order of (message, other dataset), so the store and the columns agree on which.
+    """
+    chosen: dict[tuple[str, str | None, str | None], Finding] = {}
+    for f in findings:
+        key = (f.focus, f.path, f.value)
+        held = chosen.get(key)
+        if held is None or _order(f) < _order(held):
+            chosen[key] = f
+    return list(chosen.values())
+
+
+def _order(f: Finding) -> tuple[str, str, str]:
+    return (f.message_id, f.message_en, f.other_dataset or "")

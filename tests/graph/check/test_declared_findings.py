@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.check.declared_findings import _canonical, number_cell, one_per_focus, sparql_round
-from graph.check.findings import Finding
+from graph.check.declared_findings import _canonical, number_cell, sparql_round
+from graph.check.findings import Finding, one_per_focus
 from graph.rdf.namespaces import XSD
 
 FORMS = ["100.0", "007", "-0", "+5", "1.50", "0.0", "-0.5", "0", "12", "-12", "3.25", ".5", "5.", "-0.0"]
