@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.errors import install_error_handlers
+from api.request_limits import RequestLimits
 from api.routers import (
     audit,
     catalog,
@@ -28,6 +29,7 @@ from api.routers import (
     resources,
     sparql,
 )
+from api.security_headers import SecurityHeaders
 from graph.settings import Settings, load_settings
 from graph.store.interface import Store
 from graph.version import __version__
@@ -59,6 +61,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.state.service = service
     install_error_handlers(app)
+    # Middleware added later wraps what was added before: sizes and the upload gate innermost,
+    # so even their refusals carry CORS and the security headers.
+    app.add_middleware(RequestLimits, service=service)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -78,6 +83,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         vary = response.headers.get("Vary")
         response.headers["Vary"] = f"{vary}, Authorization" if vary else "Authorization"
         return response
+
+    app.add_middleware(SecurityHeaders)
 
     # In this order: a route of an earlier router wins where two paths could match.
     for routes in (

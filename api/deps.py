@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+from api.query_slots import ClientSlots
 from graph.answer.view import ObservationView, read_view
 from graph.publish.accounts import Accounts, User
 from graph.rdf.iris import Iris
@@ -53,6 +54,10 @@ class ServiceState:
         self._agencies: dict[str, str] | None = None
         # Uploads write to the store one at a time (a load is long; a second waits).
         self.write_lock = threading.Lock()
+        # /sparql queries per client at once; others wait as long as a query may run (>= 5 s).
+        self.query_slots = ClientSlots(
+            settings.query_slots_per_client, max(settings.query_timeout_ms / 1000, 5.0)
+        )
         # A SPARQL server keeps its own time: the client's timeout is the query time limit.
         self._remote = (
             connect_store(settings, read_only=True, timeout_s=settings.query_timeout_ms / 1000)

@@ -4,8 +4,10 @@ Queries by GET ``?query=``, POST form-encoded or POST ``application/sparql-query
 the dataset by ``default-graph-uri`` / ``named-graph-uri`` (published graphs only);
 the result format by ``Accept`` (or ``?format=``); a SPARQL Service Description
 with VoID counts on a GET without a query. Updates and ``SERVICE`` are refused
-(403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.store.pool``)
-and ``max_result_rows`` (``X-Truncated`` header, ``truncated`` in SPARQL JSON).
+(403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.store.pool``),
+``max_result_rows`` (``X-Truncated`` header, ``truncated`` in SPARQL JSON), ``query_max_bytes``
+(413/414, also before the body is read: ``api.request_limits``), a nesting depth (400) and
+``query_slots_per_client`` (``api.query_slots``). The query text is only read off the event loop.
 Developer documentation: docs/sparql.md.
 
 A browser that opens ``/sparql`` without a query (it prefers HTML to every type the
@@ -26,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import audience_of, current_user
 from api.deps import ServiceState
-from api.errors import error_body
+from api.errors import clip, error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
 from api.question_catalogue import catalogue, code_lists
@@ -103,9 +105,15 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": _ERROR,
     },
     403: {"description": "Update atau SERVICE ditolak / update or SERVICE refused", "content": _ERROR},
+    413: {"description": "Kueri terlalu panjang / query longer than query_max_bytes", "content": _ERROR},
+    414: {"description": "URL terlalu panjang / query (GET) too long", "content": _ERROR},
     406: {"description": "Format tidak tersedia / no offered format is acceptable", "content": _ERROR},
     415: {"description": "Content-Type POST tidak didukung / unsupported POST body", "content": _ERROR},
-    503: {"description": "Batas waktu kueri / query stopped at its time limit", "content": _ERROR},
+    503: {
+        "description": "Batas waktu kueri / query stopped at its time limit, or it waited too long "
+        "for a worker or for the client's earlier queries",
+        "content": _ERROR,
+    },
 }
 
 _QUERY_DOC = "Kueri SPARQL / the SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); absent: service description"
@@ -227,11 +235,15 @@ async def _answer(
             400, "berikan tepat satu parameter 'query' / give exactly one non-empty 'query' parameter"
         )
     sparql = queries[0]
-    form = query_form(sparql)
-    if form in UPDATE_OPERATIONS:
-        raise HTTPException(403, READ_ONLY)
-    if await run_in_threadpool(uses_service, sparql):  # a scan of the whole text: not in the event loop
-        raise HTTPException(403, NO_SERVICE)
+    service: ServiceState = request.app.state.service
+    limit = service.settings.query_max_bytes
+    if len(sparql) > limit or len(sparql.encode("utf-8", "surrogatepass")) > limit:
+        status = 414 if request.method == "GET" else 413
+        raise HTTPException(
+            status,
+            f"kueri terlalu panjang / the query is longer than {limit:,} bytes (setting query_max_bytes)",
+        )
+    form = await run_in_threadpool(_screen, sparql)  # scans of the whole text: not in the event loop
     accept = request.headers.get("accept")
     results_type = _choose(accept, formats, RESULT_TYPES, RESULT_NAMES)
     graph_type = _choose(accept, formats, GRAPH_TYPES, GRAPH_NAMES)
@@ -239,7 +251,6 @@ async def _answer(
         return _not_acceptable(RESULT_TYPES, formats, RESULT_NAMES)
     if form in {"CONSTRUCT", "DESCRIBE"} and graph_type is None:
         return _not_acceptable(GRAPH_TYPES, formats, GRAPH_NAMES)
-    service: ServiceState = request.app.state.service
     protocol = ProtocolQuery(
         sparql,
         max_rows=service.settings.max_result_rows,
@@ -249,9 +260,22 @@ async def _answer(
         graph_type=graph_type or _TURTLE,
         audience=audience,
     )
-    answer = await run_in_threadpool(answer_request, service.run, service.iris, protocol)
+    client = request.client.host if request.client else ""
+    async with service.query_slots.held(client):  # waits here, holding no worker and no thread
+        answer = await run_in_threadpool(answer_request, service.run, service.iris, protocol)
     headers = {"X-Truncated": "true" if answer.truncated else "false", "Vary": "Accept"}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def _screen(sparql: str) -> str | None:
+    """The query's form, once it is known to be a read without SERVICE (``answer_request``
+    checks its nesting, before a worker sees it)."""
+    form = query_form(sparql)
+    if form in UPDATE_OPERATIONS:
+        raise HTTPException(403, READ_ONLY)
+    if uses_service(sparql):
+        raise HTTPException(403, NO_SERVICE)
+    return form
 
 
 def _choose(
@@ -273,7 +297,7 @@ def _choose(
 def _not_acceptable(offers: list[str], formats: Sequence[str], names: dict[str, str]) -> JSONResponse:
     if formats:
         message = (
-            f"format {', '.join(formats)!s} tidak tersedia / not offered for this query; use one of "
+            f"format {clip(', '.join(formats))!s} tidak tersedia / not offered for this query; use one of "
             + ", ".join(sorted(names))
         )
     else:

@@ -24,12 +24,14 @@ from graph.answer.runners import Runner
 from graph.errors import ParameterError, QueryError, QueryTimeout, StoreError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES, sparql_prefixes
-from graph.rdf.sparql_text import keywords
+from graph.rdf.sparql_text import keywords, nesting
 from graph.spreadsheet import csv_bytes
 from graph.store.interface import Store
 from graph.store.versions import PUBLIC, Audience, published_graphs
 
 __all__ = [
+    "EXCERPT_CHARS",
+    "MAX_NESTING",
     "NO_SERVICE",
     "QUERY_FORMS",
     "READ_ONLY",
@@ -39,6 +41,7 @@ __all__ = [
     "QueryOutcome",
     "answer_query",
     "answer_request",
+    "check_nesting",
     "graph_sizes",
     "run_query",
     "syntax_error_position",
@@ -149,6 +152,11 @@ NO_SERVICE = (
     "this server makes no requests on a client's behalf; federate from your own endpoint instead"
 )
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+# An error quotes at most this much of a client's text (a line of the query, a graph IRI).
+EXCERPT_CHARS = 200
+# Deeper queries are refused before they reach a worker: Oxigraph's parser descends once per
+# level and overflows a worker's stack at a few thousand (a 20 KB query killed one).
+MAX_NESTING = 100
 # A quoted token (kept) or a bracketed character class such as ['0' ..= '9' | '_'] (dropped).
 _CHARACTER_CLASS = re.compile(r"""("(?:[^"\\]|\\.)*")|,?\s*\[(?:'(?:[^'\\]|\\.)*'|[^\]'"])*\]""")
 
@@ -177,22 +185,62 @@ def syntax_problem(message: str, sparql: str) -> dict[str, Any] | None:
     if position is None:
         return None
     line, column = position
-    detail = message.split("error at", 1)[-1].split(":", 2)[-1].strip()
-    lines = sparql.splitlines()
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    detail = _clip(message.split("error at", 1)[-1].split(":", 2)[-1].strip(), 5 * EXCERPT_CHARS)
     # Oxigraph also lists the Unicode ranges a name may use; the tokens are what helps.
     short = _CHARACTER_CLASS.sub(lambda m: m.group(1) or "", detail).strip(" ,")
     if short != detail:
         short += ", or a name"
-    return {
-        "message": f"SPARQL tidak valid pada baris {line} kolom {column} / invalid SPARQL at line {line}, "
-        f"column {column}: {short}",
-        "line": line,
-        "column": column,
-        "text": text,
-        "marker": " " * (column - 1) + "^",
-        "detail": detail,
-    }
+    message = (
+        f"SPARQL tidak valid pada baris {line} kolom {column} / invalid SPARQL at line {line}, "
+        f"column {column}: {short}"
+    )
+    return {**_where(sparql, line, column, message), "detail": detail}
+
+
+def check_nesting(sparql: str) -> None:
+    """Refuse a query nested deeper than ``MAX_NESTING`` (one linear scan, no parse).
+
+    Raises:
+        ParameterError: a problem naming where the query gets too deep.
+    """
+    depth, offset = nesting(sparql)
+    if depth <= MAX_NESTING:
+        return
+    line = sparql.count("\n", 0, offset) + 1
+    column = offset - (sparql.rfind("\n", 0, offset) + 1) + 1
+    message = (
+        f"kueri bersarang terlalu dalam / the query nests too deep: {depth} levels at line {line}, "
+        f"column {column}; at most {MAX_NESTING} are allowed (braces, brackets, parentheses and "
+        "runs of !, +, -, ^ each count one)"
+    )
+    raise ParameterError([_where(sparql, line, column, message)])
+
+
+def _where(sparql: str, line: int, column: int, message: str) -> dict[str, Any]:
+    """A problem at (line, column): its message, the line (at most ``EXCERPT_CHARS`` of it,
+    around the column) and a marker under the column."""
+    start = 0
+    for _ in range(line - 1):  # the line's start, without splitting the whole text
+        found = sparql.find("\n", start)
+        if found < 0:
+            start = len(sparql)
+            break
+        start = found + 1
+    end = sparql.find("\n", start)
+    text = sparql[start : end if end >= 0 else len(sparql)].rstrip("\r")
+    at = min(max(column - 1, 0), len(text))
+    width = EXCERPT_CHARS - 2  # room for an ellipsis at each end
+    if len(text) > EXCERPT_CHARS:
+        first = max(0, min(at - width // 2, len(text) - width))
+        cut = text[first : first + width]
+        text = ("…" if first else "") + cut + ("…" if first + width < len(text) else "")
+        at = at - first + (1 if first else 0)
+    return {"message": message, "line": line, "column": column, "text": text, "marker": " " * at + "^"}
+
+
+def _clip(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text``, cut to ``limit`` characters (marked with an ellipsis)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass(frozen=True)
@@ -247,6 +295,7 @@ def answer_request(run: Runner, iris: Iris, request: ProtocolQuery) -> Answer:
         ParameterError: the query has a syntax error; the problem names its line and column.
         QueryError, QueryTimeout, StoreError: as ``answer_query``, or the time limit passed.
     """
+    check_nesting(request.sparql)
     try:
         return run(answer_query, iris, request)
     except QueryTimeout:
@@ -311,7 +360,8 @@ def _dataset(
         # The same answer whether the graph is a draft or does not exist: drafts stay unseen.
         raise QueryError(
             "graf tidak diterbitkan / not a published graph: "
-            + ", ".join(f"<{g}>" for g in unknown)
+            + ", ".join(f"<{_clip(g)}>" for g in unknown[:5])
+            + (f" (+{len(unknown) - 5})" if len(unknown) > 5 else "")
             + ". The service description (GET /sparql) lists the published graphs."
         )
     return default, named

@@ -39,6 +39,10 @@ PathOption = Annotated[
 
 def _chain(path: Path | None) -> AuditChain:
     if path is not None:
+        if not path.is_file():  # a log named by hand must be there: nothing read is no proof
+            what = "sebuah folder / a folder" if path.is_dir() else "tidak ada / not found"
+            console.print(f"[red]Bukan berkas log / not a log file[/red]: {path} ({what})")
+            raise typer.Exit(2)
         return AuditChain(path)
     with exit_codes():
         location = load_settings().audit_location

@@ -22,6 +22,7 @@ call the function directly there (the API does, without a time limit).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import pickle
@@ -44,7 +45,7 @@ from graph.rdf.ntriples import NQuadsChunk
 from graph.store.embedded import EmbeddedStore
 from graph.store.interface import Bindings, Dataset, QueryResult, Store
 
-__all__ = ["FollowingReader", "FollowingStore", "QueryPool"]
+__all__ = ["FollowingReader", "FollowingStore", "QueryPool", "job_digest"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -59,6 +60,9 @@ _MIN_WAIT_S = 5.0
 # removes files under them, and the first pause between tries (doubling, at most 0.5 s).
 _STALE_WAIT_S = 15.0
 _STALE_PAUSE_S = 0.02
+# A worker answers on a thread with this stack: Oxigraph descends once per chained BIND, UNION
+# or operator, and 10,000 of them (100 KB) overflow a main thread's 8 MB. Pages are used as touched.
+_WORKER_STACK_BYTES = 256 * 1024 * 1024
 
 
 class FollowingReader:
@@ -227,7 +231,7 @@ class QueryPool:
             answered = worker.conn.poll(limit_s)
             reply = worker.conn.recv() if answered else None
         except (EOFError, OSError):
-            self._replace(worker)
+            self._died(worker, fn, args, kwargs)
             raise StoreError(
                 "pekerja kueri berhenti tiba-tiba / a query worker died while answering; try again"
             ) from None
@@ -302,6 +306,18 @@ class QueryPool:
                 "that starts the service must keep its code under `if __name__ == '__main__':`"
             )
 
+    def _died(self, worker: _Worker, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
+        """Log a worker that died while answering (never the query, only its digest); replace it."""
+        worker.process.join(timeout=1)
+        log.error(
+            "pekerja kueri mati / a query worker died while answering %s: exit code %s, query "
+            "sha256 %s (of the SPARQL text, first 16 hex digits)",
+            getattr(fn, "__name__", "?"),
+            worker.process.exitcode,
+            job_digest(args, kwargs),
+        )
+        self._replace(worker)
+
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker now; start its successor in the background."""
         worker.process.kill()
@@ -341,9 +357,25 @@ def _context() -> SpawnContext | ForkServerContext:
     return context
 
 
+def job_digest(args: Any, kwargs: Any) -> str:
+    """What a log says of a call instead of its query: the SHA-256 (16 hex digits) of its SPARQL
+    text (its ``str`` arguments and the ``sparql`` of the others, joined by newlines)."""
+    texts = [v if isinstance(v, str) else getattr(v, "sparql", None) for v in [*args, *kwargs.values()]]
+    joined = "\n".join(t for t in texts if isinstance(t, str))
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def _serve(location: str, conn: Connection) -> None:
-    """A worker's life: open the store, then answer calls until told to stop."""
+    """A worker's life: open the store, then answer calls until told to stop (on a thread
+    with a large stack, see ``_WORKER_STACK_BYTES``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
+    threading.stack_size(_WORKER_STACK_BYTES)
+    answering = threading.Thread(target=_answer_calls, args=(location, conn), name="onecenter-answering")
+    answering.start()
+    answering.join()
+
+
+def _answer_calls(location: str, conn: Connection) -> None:
     reader = FollowingReader(Path(location))
     try:
         reader.current()

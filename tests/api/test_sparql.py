@@ -44,7 +44,9 @@ def client(demo: tuple[Platform, list[LoadReport]]) -> Iterator[TestClient]:
 
 def test_health_reports_published_datasets(client: TestClient) -> None:
     body = client.get("/health").json()
-    assert body["ok"] is True and body["datasets_published"] == 6
+    assert (
+        body["ok"] is True and body["datasets_published"] == 7
+    )  # six synthetic tables and the real IDM 2024 (dpmd-idm-desa)
 
 
 def test_get_query_answers_sparql_json(client: TestClient, demo: tuple[Platform, list[LoadReport]]) -> None:
@@ -167,7 +169,9 @@ def test_cli_build_then_serve_answers_cross_agency_query_over_http(tmp_path: Pat
             timeout=60,
         ).json()
         assert count["results"]["bindings"][0]["n"]["value"] == "10"
-        assert httpx.get(f"{base}/health", timeout=60).json()["datasets_published"] == 7
+        assert (
+            httpx.get(f"{base}/health", timeout=60).json()["datasets_published"] == 8
+        )  # the demo's seven and this one
     finally:
         server.terminate()
         server.wait(timeout=10)
