@@ -133,6 +133,13 @@ class Settings(BaseSettings):
         "Where files uploaded through POST /ingest/{dataset} are kept, under names "
         "the server chooses (never the uploader's); relative to project_dir.",
     )
+    refused_upload_keep_days: float = Field(
+        0.0,
+        ge=0,
+        description="Days a refused upload (personal data, too many rejected rows, an unsafe file) is "
+        "kept under uploads_dir/.ditolak/, readable by the service alone, for whoever looks into "
+        "the refusal; 0 deletes it at once. Every upload is written with mode 0600.",
+    )
     upload_max_bytes: int = Field(
         50 * 1024 * 1024,
         gt=0,
@@ -187,6 +194,22 @@ class Settings(BaseSettings):
         description="Worker processes that answer SPARQL queries for the API, each with its own "
         "read-only handle on the on-disk store; this many queries run at once, others wait for a "
         "free worker.",
+    )
+    query_max_bytes: int = Field(
+        128 * 1024,
+        gt=0,
+        description="Longest SPARQL query the API accepts, in bytes of UTF-8 (GET ?query=, a POST "
+        "body or form field); a longer one is refused (413, 414 for a GET) before it is read or "
+        "parsed, and a POST whose Content-Length says it is longer is refused unread.",
+    )
+    query_slots_per_client: int = Field(
+        1,
+        gt=0,
+        description="SPARQL queries one client (by its address, with or without a token) may run "
+        "at once through /sparql; its further queries wait their turn (as long as a query may run, "
+        "at least 5 s, then 503), so one client's runaway queries never hold every query worker. "
+        "Behind a reverse proxy the address is the proxy's unless uvicorn trusts its "
+        "X-Forwarded-For (it does for a proxy on 127.0.0.1).",
     )
     columnar_view: bool = Field(
         True,

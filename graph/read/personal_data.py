@@ -30,6 +30,7 @@ import phonenumbers
 from graph.errors import CellProblem
 from graph.read.mappings import Mapping, normalise_header
 from graph.read.tables import ROW, Table
+from graph.read.visible_text import NOT_PLAIN, fold
 from graph.reference.regions import RegionIndex
 
 __all__ = ["Detection", "Hit", "PersonalDataGuard", "refusal_message"]
@@ -59,6 +60,13 @@ _NIK = re.compile(
 # digits keep the region, the birth date and 3 of the 4 serial digits, so it still points at
 # one person. Shorter forms (1.80901E+15) keep only the kecamatan and identify nobody.
 _NIK_FLOAT = re.compile(r"(?<![\d.,])(\d)[.,](\d{14,15})[eE]\+?15(?!\d)")
+# A NIK written as a number, as the number reader takes it: with leading zeros, a decimal part
+# ("1809011505900001.000") or thousands separators ("1.809.011.505.900.001", "1,809,…,001.00",
+# Excel's "#,##0" display of a NIK typed as a number). 16 digits are one digit and five
+# groups of three; a decimal part after the same separator is a longer number instead.
+_NIK_NUMBER = re.compile(
+    r"(?<![\d.,])0*(?:\d{16}|\d(?P<sep>[.,' ])\d{3}(?:(?P=sep)\d{3}){4})(?P<fraction>[.,]\d+)?(?!\d)"
+)
 # A mobile number: 0 8.. / +62 8.. / (+62) 8.. / 62 8.., groups split by spaces, dots or hyphens.
 # A leading 0 is never followed by a separator ("0.8123456789" is a fraction), and a number
 # never starts inside another ("5.088.712.345.688" is an amount).
@@ -84,9 +92,11 @@ _MOBILE, _MOBILE_LENGTHS = _mobile_numbers()
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 # A first pass over whole columns (Arrow's RE2, so no look-arounds): every text the patterns
 # above can match matches this too, and most cells of a statistics table do not.
+# Sixteen digits with at most one character between two covers every layout of a NIK;
+# a text that is not plain ASCII is folded first (``graph.read.visible_text``), so any
+# such cell is a candidate.
 _CANDIDATE = (
-    r"(?:^|[^\d.,])(?:\d{6}[ .\-]?\d{6}[ .\-]?\d{4}|\d{2}\.\d{2}\.\d{2}[ .\-]\d{6}"
-    r"|\d{4}[ .\-]\d{4}[ .\-]\d{4}[ .\-]\d{4})(?:\D|$)"
+    r"\d(?:[^0-9]?\d){15}"
     r"|\d[.,]\d{14,15}[eE]"
     r"|(?:^|\D)(?:\(?\+?62\)?[ .\-]?|0)8\d"
 )
@@ -217,9 +227,24 @@ class PersonalDataGuard:
         return _valid_birth_date(digits[6:12])
 
     def find(self, text: str) -> list[Hit]:
-        """The NIKs and mobile numbers in one cell's text."""
+        """The NIKs and mobile numbers in one cell's text, wherever they are hidden.
+
+        The text is matched as it reads (``fold``): fullwidth or other digits, invisible
+        characters and odd spaces inside an identifier do not hide it. The hits are spans of
+        the original text.
+        """
+        folded = fold(text)
+        hits = self._find_plain(folded.text)
+        return [Hit(h.kind, *folded.span(h.start, h.end), ambiguous=h.ambiguous) for h in hits]
+
+    def _find_plain(self, text: str) -> list[Hit]:
         if not _CANDIDATE_RE.search(text):
             return []
+        hits = self._niks(text)
+        hits += self._phones(text, hits)
+        return sorted(hits, key=lambda h: h.start)
+
+    def _niks(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
         for m in _NIK.finditer(text):
             if self.is_nik(_NON_DIGIT.sub("", m.group())):
@@ -227,8 +252,19 @@ class PersonalDataGuard:
         for m in _NIK_FLOAT.finditer(text):
             if self.is_nik((m.group(1) + m.group(2)).ljust(16, "0")):
                 hits.append(Hit("nik", m.start(), m.end()))
+        for m in _NIK_NUMBER.finditer(text):
+            fraction, separator = m.group("fraction"), m.group("sep")
+            if separator and fraction and fraction[0] == separator:
+                continue  # a longer number in thousands: 1.809.011.505.900.001.234
+            whole = m.group()[: -len(fraction)] if fraction else m.group()
+            if not _overlaps(m, hits) and self.is_nik(_NON_DIGIT.sub("", whole).lstrip("0")):
+                hits.append(Hit("nik", m.start(), m.end()))
+        return hits
+
+    def _phones(self, text: str, niks: list[Hit]) -> list[Hit]:
+        hits: list[Hit] = []
         for m in _PHONE.finditer(text):
-            if any(h.start < m.end() and m.start() < h.end for h in hits):
+            if _overlaps(m, niks):
                 continue  # digits of a NIK already found
             country, national = m.group("country"), _NON_DIGIT.sub("", m.group("national"))
             if not 9 <= len(national) <= 12:
@@ -238,13 +274,13 @@ class PersonalDataGuard:
             if _is_mobile(national):
                 bare = country == "62" and m.group().isdigit()
                 hits.append(Hit("telepon", m.start(), m.end(), ambiguous=bare))
-        return sorted(hits, key=lambda h: h.start)
+        return hits
 
     def mask(self, text: str, hits: Iterable[Hit] | None = None) -> str:
-        """The text with every identifier in it masked."""
+        """The text with every identifier in it masked (written with ASCII digits, nothing invisible)."""
         out, last = [], 0
         for h in hits if hits is not None else self.find(text):
-            out += [text[last : h.start], _mask_digits(text[h.start : h.end])]
+            out += [text[last : h.start], _mask_digits(fold(text[h.start : h.end]).text)]
             last = h.end
         return "".join(out) + text[last:]
 
@@ -269,7 +305,11 @@ class PersonalDataGuard:
         texts = {c: frame[c].fillna("").astype(str).tolist() for c in columns}
         found: dict[tuple[int, str], list[Hit]] = {}  # (position, column) -> hits
         for column in columns:
-            candidate = frame[column].str.contains(_CANDIDATE, regex=True, na=False).to_numpy(bool)
+            cells = frame[column]
+            candidate = (
+                cells.str.contains(_CANDIDATE, regex=True, na=False)
+                | cells.str.contains(NOT_PLAIN, regex=True, na=False)
+            ).to_numpy(bool)
             positions = candidate.nonzero()[0].tolist()
             # Tables repeat values (codes, years): each distinct text is looked at once.
             by_text = {text: self.find(text) for text in {texts[column][i] for i in positions}}
@@ -320,9 +360,12 @@ class PersonalDataGuard:
     def screen(self, mapping: Mapping, table: Table) -> list[CellProblem]:
         """Look for personal data in a table; mask what is found *in the table itself*.
 
-        Masking in place means no later step (mapping, row problems, dropped rows) can
-        carry a full identifier into a report, a log or provenance. The load is refused
-        when anything is found, so the masked cells are never published either.
+        Every cell the mapping can read is looked at: every column of the table (region,
+        period, dimensions, measures, and those nothing reads yet) and the cells the drop
+        rules read in the rows they dropped. Masking in place means no later step (mapping,
+        row problems, dropped rows) can carry a full identifier into a report, a log or
+        provenance. The load is refused when anything is found, so the masked cells are
+        never published either.
         """
         # Drop rules and the declaration itself read columns without publishing them.
         mapped = {normalise_header(c) for loc, c in mapping.column_references() if loc[0] != "source"}
@@ -335,8 +378,26 @@ class PersonalDataGuard:
                     if d.column == column:
                         values[positions[d.row]] = d.masked
                 table.frame[column] = pd.Series(values, index=table.frame.index, dtype="string")
-        table.dropped = [(row, col, self.mask(value), why) for row, col, value, why in table.dropped]
+        detections += self._screen_dropped(table)
+        detections.sort(key=lambda d: (d.row, d.column))
         return [d.problem(table.path.name, table.sheet) for d in detections]
+
+    def _screen_dropped(self, table: Table) -> list[Detection]:
+        """The identifiers in the cells drop rules read (masked there too); the other cells
+        of a dropped row are never read."""
+        found, dropped = [], []
+        for row, column, value, why in table.dropped:
+            hits = [h for h in self.find(value) if not h.ambiguous]
+            masked = self.mask(value, hits)
+            if hits:
+                found.append(Detection(row, column, hits[0].kind, masked, mapped=False))
+            dropped.append((row, column, masked, why))
+        table.dropped = dropped
+        return found
+
+
+def _overlaps(m: re.Match[str], hits: list[Hit]) -> bool:
+    return any(h.start < m.end() and m.start() < h.end for h in hits)
 
 
 def _is_mobile(national: str) -> bool:

@@ -18,26 +18,40 @@ Before the table reader opens a file:
 
 Formulas are never evaluated: the reader takes the values Excel saved
 (``data_only=True``), and openpyxl parses the XML with defusedxml.
+
+An upload may hold what must not be kept: a table refused for personal data holds the
+NIKs it was refused for. Every upload is written readable by the service alone (mode
+0600, in folders of mode 0700), and ``on_trial`` holds it while it is checked and loaded:
+an upload that becomes a draft is kept; one refused for any reason (personal data, too
+many rejected rows, an unsafe file, a broken mapping) is deleted, or, when
+``refused_upload_keep_days`` is set, moved to ``uploads_dir/.ditolak/<dataset>/`` for that
+many days and deleted by the next upload after them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
+import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from graph.errors import UploadRejected
 
-__all__ = ["UploadRejected", "check_upload", "save_upload"]
+__all__ = ["REFUSED_FOLDER", "UploadRejected", "check_upload", "on_trial", "remove_expired", "save_upload"]
 
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx"}
 MAX_MEMBERS = 10_000
 MAX_RATIO = 200
 UNPACKED_FACTOR = 20
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
+REFUSED_FOLDER = ".ditolak"  # under uploads_dir; a dataset id never starts with a dot
+_PRIVATE_FILE = 0o600
+_PRIVATE_FOLDER = 0o700
 
 
 def display_name(name: str | None) -> str:
@@ -54,13 +68,13 @@ def save_upload(chunks: Iterable[bytes], folder: Path, dataset: str, fmt: str, m
     """
     if fmt not in SUFFIXES:
         raise UploadRejected(f"format {fmt!r} tidak didukung / unsupported format; use csv or xlsx")
-    target = folder / dataset
-    target.mkdir(parents=True, exist_ok=True)
+    target = _private_folder(folder / dataset)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     path = target / f"{stamp}-{secrets.token_hex(6)}{SUFFIXES[fmt]}"
     written = 0
     try:
-        with path.open("xb") as out:
+        # Created readable by the service alone, whatever the umask: it may hold personal data.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE_FILE), "wb") as out:
             for chunk in chunks:
                 written += len(chunk)
                 if written > max_bytes:
@@ -76,6 +90,53 @@ def save_upload(chunks: Iterable[bytes], folder: Path, dataset: str, fmt: str, m
         path.unlink(missing_ok=True)
         raise
     return path
+
+
+def _private_folder(folder: Path) -> Path:
+    """A folder of uploads (never uploads_dir itself, which may be shared), for the service alone."""
+    folder.mkdir(mode=_PRIVATE_FOLDER, parents=True, exist_ok=True)
+    with suppress(PermissionError):  # not ours: its files are private all the same
+        folder.chmod(_PRIVATE_FOLDER)  # also one made before uploads were private
+    return folder
+
+
+@contextmanager
+def on_trial(path: Path, folder: Path, keep_refused_days: float) -> Iterator[Path]:
+    """Hold a saved upload (``save_upload``) while it is checked and loaded.
+
+    When the block raises (the file or the table is refused, the store is busy), the file is
+    deleted, or moved to ``folder/.ditolak/<dataset>/`` for ``keep_refused_days`` days when
+    that is more than 0; the exception goes on. Refused uploads kept past their days are
+    deleted first.
+    """
+    remove_expired(folder, keep_refused_days)
+    try:
+        yield path
+    except BaseException:
+        _refused(path, folder, keep_refused_days)
+        raise
+
+
+def _refused(path: Path, folder: Path, keep_days: float) -> None:
+    if keep_days <= 0 or not path.exists():
+        path.unlink(missing_ok=True)
+        return
+    kept = _private_folder(_private_folder(folder / REFUSED_FOLDER) / path.parent.name) / path.name
+    os.replace(path, kept)
+    kept.chmod(_PRIVATE_FILE)
+    os.utime(kept)  # its days count from the refusal
+
+
+def remove_expired(folder: Path, keep_days: float) -> list[Path]:
+    """Delete the refused uploads kept longer than ``keep_days``; returns them."""
+    refused = folder / REFUSED_FOLDER
+    if not refused.is_dir():
+        return []
+    oldest = time.time() - keep_days * 86400
+    gone = [p for p in refused.glob("*/*") if p.is_file() and p.stat().st_mtime <= oldest]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
 
 
 def check_upload(path: Path, fmt: str, max_bytes: int) -> None:

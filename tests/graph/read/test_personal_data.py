@@ -285,8 +285,12 @@ def test_every_mobile_number_is_found(prefix, operator, rest, separator) -> None
     assert kinds(text) == ["telepon"], text
 
 
-thousands = st.integers(1_000, 10**18).flatmap(
-    lambda n: st.sampled_from([f"{n:,}", f"{n:,}".replace(",", "."), f"Rp {n:,}".replace(",", ".")])
+# A 16-digit amount whose digits are a valid NIK is taken for one, however it is written
+# (tests/trust/test_personal_data_bypass.py): such amounts are left out here.
+thousands = (
+    st.integers(1_000, 10**18)
+    .filter(lambda n: not GUARD.is_nik(str(n)))
+    .flatmap(lambda n: st.sampled_from([f"{n:,}", f"{n:,}".replace(",", "."), f"Rp {n:,}".replace(",", ".")]))
 )
 plain_amounts = st.integers(0, 10**15 - 1).map(str)  # up to 15 digits: 16 may be a NIK
 decimals = st.floats(0, 10**9, allow_nan=False).map(lambda x: f"{x:.2f}".replace(".", ","))
