@@ -40,7 +40,7 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
-__all__ = ["Text", "en_number", "figure_text", "id_number"]
+__all__ = ["Text", "en_number", "figure_text", "id_number", "published_decimals"]
 
 
 class Text(dict[str, str]):
@@ -110,6 +110,22 @@ def id_number(value: object, digits: int | None = None) -> str:
     ('−0,71', '12.345,5', '148', '—', 'abc')
     """
     return _written(value, digits, "id_ID")
+
+
+def published_decimals(lexical: str, most: int = 4) -> int | None:
+    """The decimals a figure was published with, when ``id_number``'s default three would cut
+    them and they are at most ``most`` (an index on 0–1 such as an IDM score of 0.6719); else
+    None, ``id_number``'s default (a computed value's long fraction is still cut at three).
+
+    >>> published_decimals("0.6719"), published_decimals("13.8"), published_decimals("3.81234567")
+    (4, None, None)
+    >>> id_number("0.6719", published_decimals("0.6719")), published_decimals("abc")
+    ('0,6719', None)
+    """
+    whole, point, fraction = lexical.strip().partition(".")
+    if not point or not fraction.isdigit() or not whole.lstrip("+-").isdigit():
+        return None
+    return len(fraction) if 3 < len(fraction) <= most else None
 
 
 def en_number(value: object, digits: int | None = None) -> str:

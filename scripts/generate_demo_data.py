@@ -785,9 +785,15 @@ def dinkes_desa_name(
         return d.nama, True
     if d.kode in plants.dinkes_spelling and y in plants.dinkes_spelling[d.kode][1]:
         desa_name = plants.dinkes_spelling[d.kode][0]
-        rejected = d.kode in plants.dinkes_review
+        # The kecamatan's own name in the desa column is never guessed to be the desa.
+        kecamatan_name = desa_name.casefold() == k.nama.casefold()
+        rejected = d.kode in plants.dinkes_review or kecamatan_name
         finding = (
-            f"misspelt desa (no exact match in Kec. {k.nama}): linked to "
+            f"the kecamatan's own name in the desa column, beside the desa {d.nama} ({d.kode}): "
+            f"never linked, the row is rejected and listed in the review queue with {d.nama} as "
+            "a candidate"
+            if kecamatan_name
+            else f"misspelt desa (no exact match in Kec. {k.nama}): linked to "
             f"{d.nama} ({d.kode}) by the spelling rules or fuzzy matching with "
             "its score and runner-up recorded, or listed in the review queue "
             f"with {d.nama} as a candidate"
@@ -1193,7 +1199,7 @@ WRITERS = (write_dukcapil, write_dinkes, write_disdik, write_dinsos, write_bps, 
 README_HEAD = """\
 # Demo agency tables — Kabupaten Pesawaran (18.09)
 
-> **VALUES ARE SYNTHETIC. CODES ARE REAL.** Every number in these six tables is made up by
+> **VALUES ARE SYNTHETIC. CODES ARE REAL.** Every number in the six tables below is made up by
 > `scripts/generate_demo_data.py` (seeded, `numpy.random.default_rng({seed})`). The region codes
 > and names are the real Kemendagri 2025 codes/names and the real BPS codes, taken from
 > `ontology/codes/wilayah_lampung.csv` (11 kecamatan, 148 desa). Puskesmas names and
@@ -1201,8 +1207,35 @@ README_HEAD = """\
 > Only the 2024 kabupaten population total (501,047 = 257,325 L + 243,722 P) is the real
 > Dukcapil figure, used to scale the synthetic desa numbers.
 
+**One table is real**: `dpmd_idm_desa_2024.xlsx` (below) holds Kemendesa's published
+figures, not the generator's.
+
 This file is written by the generator — edit `scripts/generate_demo_data.py`, not this file,
 then run `.venv/bin/python scripts/generate_demo_data.py` (same bytes every run).
+
+## Real data: `dpmd_idm_desa_2024.xlsx`
+
+Mapping: `mappings/dpmd-idm-desa.yaml` (dataset `dpmd-idm-desa`, `synthetic: false`).
+**Real figures** of Kementerian Desa, Pembangunan Daerah Tertinggal, dan Transmigrasi
+(Kemendesa PDTT): *Rekomendasi Indeks Desa Membangun (IDM) Tahun 2024 per Desa*, Provinsi
+Lampung, published by the ministry on its IDM portal; the copy used is the public GitHub
+repository `geraldolst/tubesdatnal-k01_3`, `data/raw/rekomendasi_provinsi/REKOMENDASI_IDM_PROVINSI_18_2024.xlsx`
+(commit 0ad6a41c). No licence is stated there; the figures are the ministry's public
+statistics: **cite Kemendesa PDTT** when you use them. For 10 desa of Kec. Negeri Katon the
+scores were checked (to 4 decimals) against the ministry's own per-desa API.
+
+`scripts/derive_idm.py` keeps the rows of Kabupaten Pesawaran (KODE KAB 1809) in the
+ministry's own layout, as DPMD would hold them: sheet `Worksheet`, title on row 2, header on
+row 4, data from row 5; 148 desa rows, each followed by **continuation rows** whose region
+cells are blank and which carry only the ministry's recommendation for that desa
+(KETERANGAN, KEGIATAN YANG DAPAT DILAKUKAN, NILAI, PUSAT … MASYARAKAT): 2,805 rows below the
+header in all. Codes are Kemendagri codes **without dots, stored as numbers** (KODE DESA
+1809012001). Per desa: IKS 2024, IKE 2024, IKL 2024 (the social, economic and environmental
+resilience indices, 0–1), NILAI IDM 2024 (their mean, 0–1), STATUS IDM 2024 and TARGET IDM 2025
+(MANDIRI / MAJU / BERKEMBANG / TERTINGGAL / SANGAT TERTINGGAL). Pesawaran in 2024: 28 desa
+MANDIRI, 49 MAJU, 71 BERKEMBANG; IDM from 0.603 to 0.961. The mapping drops the continuation
+rows by their blank KODE DESA (`drop_rows: blank: true`); the recommendations themselves are
+text, not figures, and are not loaded.
 
 ## How the values hang together
 

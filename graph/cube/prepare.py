@@ -66,8 +66,10 @@ class Prepared:
     rows_blank: int = 0
     rows_dropped: int = 0
     rows_rejected: int = 0  # the whole row could not be used (region, period, dimension)
+    rows_outside: int = 0  # of the rejected: the region lies outside the table's scope
     rows_mapped: int = 0  # at least one observation came from the row
     rows_without_values: int = 0  # every value cell empty or unreadable
+    rows_without_values_refused: int = 0  # of those: at least one value cell was refused
     cells_empty: int = 0
     cells_rejected: int = 0
     review: list[ReviewItem] = field(default_factory=list)  # unlinked references
@@ -128,6 +130,14 @@ class _Preparation:
     def link_regions(self) -> None:
         """Each row's region; a row whose region cannot be linked is rejected whole."""
         region, frame = self.mapping.region, self.frame
+        if region.scope is not None and not self.linker.within(self.linker.home, region.scope):
+            raise self.mapping.error(
+                f"region.scope {region.scope!r} bukan wilayah asal {self.linker.home} atau wilayah "
+                f"yang mencakupnya / is neither the home region {self.linker.home} nor a region that "
+                "contains it (a dotted Kemendagri code, e.g. '18')",
+                "region",
+                "scope",
+            )
         columns = {}
         if region.code is not None:
             columns["code"] = normalise_header(region.code.column)
@@ -322,6 +332,7 @@ class _Preparation:
         data_rows = set(frame[ROW].astype(int))
         rejected_rows = set(frame.loc[~self.row_ok & ~self.total_mask, ROW].astype(int))
         total_rows = {row for row, *_ in self.total_rows}
+        without_values = data_rows - mapped_rows - rejected_rows - total_rows
         return Prepared(
             tidy=tidy,
             problems=sorted(self.problems, key=lambda p: (p.row, p.column)),
@@ -330,8 +341,10 @@ class _Preparation:
             rows_blank=len(table.blank_rows),
             rows_dropped=len(table.dropped) + len(total_rows),
             rows_rejected=len(rejected_rows),
+            rows_outside=0 if self.linked.outside is None else int(self.linked.outside.sum()),
             rows_mapped=len(mapped_rows),
-            rows_without_values=len(data_rows - mapped_rows - rejected_rows - total_rows),
+            rows_without_values=len(without_values),
+            rows_without_values_refused=len(without_values & {p.row for p in self.problems}),
             cells_empty=self.cells_empty,
             cells_rejected=self.cells_rejected,
             review=self.linked.review,

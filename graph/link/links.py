@@ -37,6 +37,7 @@ class Link:
     problem: str | None = None
     candidates: tuple[Candidate, ...] = ()
     total: bool = False  # the row totals others ("JUMLAH", the kecamatan's name): not a region of its level
+    outside: bool = False  # a region outside the table's scope: refused, nothing to review
 
 
 @dataclass
@@ -63,6 +64,7 @@ class LinkedRegions:
     problem: pd.Series
     review: list[ReviewItem]
     total: pd.Series  # bool: a total row (its problem says so), never sent to review
+    outside: pd.Series | None = None  # bool: refused as outside the table's scope
 
 
 def similarity(a: str, b: str) -> float:

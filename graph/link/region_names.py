@@ -22,6 +22,7 @@ from graph.reference.regions import LEVELS, RegionIndex
 __all__ = ["RegionNames"]
 
 _NAME_COLUMNS = ("nama", "nama_2022", "nama_bps_2024", "nama_bps_2018")
+_DECREE = ("nama", "nama_2022")
 
 # (parent code, key) -> the codes of the regions under that parent with that key.
 NameIndex = dict[tuple[str, str], set[str]]
@@ -39,7 +40,7 @@ class RegionNames:
         """Build every index now, and the parents within ``scopes`` (level -> scope)."""
         # Reading each cached property builds it.
         _ = (self.names, self.by_name, self.by_spelling, self.by_compact, self.children)
-        _ = (self.former_parent, self.former_code)
+        _ = (self.former_parent, self.former_code, self.decree_names)
         for level in LEVELS:
             self.parents_in(scopes[level], level)
 
@@ -57,6 +58,22 @@ class RegionNames:
             names = {self.rules.normalise(getattr(row, c), row.tingkat, strip=strip) for c in _NAME_COLUMNS}
             out[row.kode] = sorted(n for n in names if n)
         return out
+
+    @cached_property
+    def decree_names(self) -> dict[str, set[str]]:
+        """Code -> its normalised names in the Kemendagri decrees (2025, 2022), not BPS spellings."""
+        out: dict[str, set[str]] = {}
+        row: Any
+        for row in self.index.frame.itertuples(index=False):
+            strip = row.tingkat in self.rules.strip_official
+            names = {self.rules.normalise(getattr(row, c), row.tingkat, strip=strip) for c in _DECREE}
+            out[row.kode] = {n for n in names if n}
+        return out
+
+    def decree_named(self, forms: list[str], parents: frozenset[str]) -> set[str]:
+        """The regions under ``parents`` that a decree names by one of ``forms``."""
+        found = set().union(*(self.codes(self.by_name, parents, form) for form in forms))
+        return {code for code in found if self.decree_names[code] & set(forms)}
 
     def _indexed(self, key_of: Callable[[str], str]) -> NameIndex:
         found: NameIndex = defaultdict(set)

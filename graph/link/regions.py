@@ -26,19 +26,17 @@ level: it is called a total row, never linked, and never sent to review with can
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from graph.errors import ReferenceDataError
-from graph.link.links import Candidate, Link, LinkedRegions, ReviewItem
+from graph.link.links import Candidate, Link, LinkedRegions
 from graph.link.names import Decisions, NameRules
+from graph.link.region_columns import link_columns
 from graph.link.region_names import RegionNames
 from graph.read.mappings import RegionSpec
-from graph.read.tables import ROW
 from graph.reference.regions import LEVEL_BPS_LENGTH, LEVEL_CODE_LENGTH, LEVELS, RegionIndex, dot_code
 
 __all__ = ["RegionLinker"]
@@ -117,6 +115,16 @@ class RegionLinker:
 
     def resolve_code(self, value: str, system: str, level: str) -> Link:
         text = re.sub(r"\s+", "", value)
+        if not text:
+            return Link(
+                None,
+                problem=(
+                    "sel kode wilayah kosong; bila baris seperti ini bukan data (catatan, baris "
+                    "lanjutan), buang dengan source.drop_rows {column: ..., blank: true} / the region "
+                    "code cell is blank; if such rows are not data (notes, continuation rows), drop "
+                    "them with source.drop_rows {column: ..., blank: true}"
+                ),
+            )
         if system == "kemendagri":
             if "." not in text:
                 if not text.isdigit() or len(text) != LEVEL_CODE_LENGTH[level]:
@@ -163,7 +171,7 @@ class RegionLinker:
         if not self.query_forms(name, level):  # blank, or only punctuation ("-", "."): nothing to look up
             return Link(None, problem="nama wilayah kosong / region name is empty")
         if self.rules.starts_a_total(name, level):
-            return self._total(name, level, None)
+            return self.total_link(name, level, None)
         scope = self.home_scope(level)
         parent_code: str | None = None
         if parent is not None and parent.strip() and level != "provinsi":
@@ -184,14 +192,44 @@ class RegionLinker:
         query = _NameQuery(
             name, level, scope, parent_code, parents, forms, forms[-1], self.rank(name, level, parents)
         )
-        for method in (self._official_name, self._former_parent, self._spelling_rule, self._fuzzy_match):
+        # A kabupaten's name or "Kecamatan Way Lima" in a desa column names a region above: it is
+        # that region's total, never a desa whose name merely resembles it (the BPS spells
+        # a desa by the bare kabupaten name). Only a desa the decree itself names so is that desa.
+        above = (
+            None
+            if self.names.decree_named(query.forms, self.parents_in(scope, level))
+            else (self._region_above(name, level))
+        )
+        methods = (self._official_name, self._former_parent, self._spelling_rule, self._fuzzy_match)
+        for method in methods:
             link = method(query)
             if link is not None:
-                return link
-        above = self._region_above(name, level)
-        if above is not None:  # "Kecamatan Way Lima" in a desa column: the kecamatan's total
-            return self._total(name, level, above)
+                return link if above is None else self._named_above(query, above, link)
+        if above is not None:
+            return self.total_link(name, level, above)
         return self._unlinked(query)
+
+    def _named_above(self, query: _NameQuery, above: str, link: Link) -> Link:
+        """A name of a region above that also resembles a region of the query's level.
+
+        Two levels up (a kabupaten's name in a desa column) it is a total. One level up ("Gedong
+        Tataan" in the desa column of Kecamatan Gedong Tataan, beside the desa Gedung Tataan)
+        it may be either: never guessed, the row goes to review with both readings.
+        """
+        if link.code is None or self.index.levels[above] != _parent_level(query.level):
+            return self.total_link(query.name, query.level, above)
+        label, other = self.index.label(above), self.index.label(link.code)
+        return Link(
+            None,
+            problem=(
+                f"{query.name.strip()!r} adalah nama {_parent_level(query.level)} {label} ({above}); bila "
+                f"yang dimaksud {query.level} {other} ({link.code}), catat keputusan di "
+                f"mappings/linking/aliases.yaml / {query.name.strip()!r} is the name of the "
+                f"{_parent_level(query.level)} {label}; if the row is the {query.level} {other}, record "
+                "the decision in mappings/linking/aliases.yaml"
+            ),
+            candidates=(Candidate(link.code, other, link.score),),
+        )
 
     def _region_above(self, name: str, level: str) -> str | None:
         """The region above ``level`` that ``name`` names by its official name, if any."""
@@ -201,7 +239,7 @@ class RegionLinker:
                 return link.code
         return None
 
-    def _total(self, name: str, level: str, above: str | None) -> Link:
+    def total_link(self, name: str, level: str, above: str | None = None) -> Link:
         """The link of a total row: no code, no candidates, a problem that calls it so."""
         written = name.strip()
         of_id = f" {self.index.label(above)} ({above})" if above else ""
@@ -216,7 +254,7 @@ class RegionLinker:
     def total_row(self, name: str, level: str) -> Link | None:
         """The link of a total row when a row naming ``name`` in a column of ``level`` regions is one."""
         if self.rules.starts_a_total(name, level):
-            return self._total(name, level, None)
+            return self.total_link(name, level, None)
         link = self.resolve_name(name, None, level)
         return link if link.total else None
 
@@ -326,78 +364,40 @@ class RegionLinker:
             candidates=tuple(ranked[:3]),
         )
 
-    # Whole columns.
+    # Whole columns, and what needs more than one cell.
 
     def link(self, spec: RegionSpec, frame: pd.DataFrame, columns: dict[str, str]) -> LinkedRegions:
         """Link every row of ``frame``; ``columns`` maps spec roles to frame columns."""
-        if spec.code is not None:
-            keys = frame[columns["code"]].fillna("").astype(str)
-            system = spec.code.system
-            resolved = {k: self.resolve_code(k, system, spec.level) for k in keys.unique()}
-            total_code = {
-                k for k, v in resolved.items() if not v.code and self.rules.starts_a_total(k, spec.level)
-            }
-            resolved.update({k: self._total(k, spec.level, None) for k in total_code})  # "JUMLAH" as code
-            shown = {k: (k, None) for k in resolved}
-        else:
-            assert spec.name is not None
-            name = _column_or_value(frame, columns.get("name"), spec.name.value)
-            parent = (
-                _column_or_value(frame, columns.get("parent"), spec.parent.value)
-                if spec.parent is not None
-                else None
-            )
-            pairs = list(zip(name, parent if parent is not None else [None] * len(name), strict=True))
-            keys = pd.Series(pairs, index=frame.index, dtype="object")
-            resolved = {(n, p): self.resolve_name(n, p, spec.level) for n, p in dict.fromkeys(pairs)}
-            shown = {k: k for k in resolved}
+        return link_columns(self, spec, frame, columns)
 
-        def column(get: Callable[[Link], object], dtype: pd.StringDtype | pd.Float64Dtype) -> pd.Series:
-            values = {k: get(v) for k, v in resolved.items()}
-            return keys.map(values).astype(dtype)
+    def within(self, code: str, scope: str) -> bool:
+        """Whether region ``code`` is ``scope`` or lies inside it."""
+        while code:
+            if code == scope:
+                return True
+            code = self.index.parents.get(code, "")
+        return False
 
-        problem = column(lambda v: v.problem, pd.StringDtype())
-        total = keys.map({k: v.total for k, v in resolved.items()}).astype(bool)
-        if spec.code is not None and "name" in columns:
-            # A code cell left empty beside "JUMLAH" or "Kecamatan Way Lima" in the name column.
-            names = frame[columns["name"]].fillna("").astype(str)
-            failed = problem.notna() & ~total
-            named = {n: self.total_row(n, spec.level) for n in names[failed].unique()}
-            totals = {n: link.problem for n, link in named.items() if link is not None}
-            by_name = failed & names.isin(list(totals))
-            problem = problem.mask(by_name, names.map(totals).astype(pd.StringDtype()))
-            total = total | by_name
-        unlinked = {k for k, v in resolved.items() if v.code is None and not v.total}
-        rows_of: dict[object, list[int]] = defaultdict(list)
-        if unlinked and ROW in frame:
-            for key, row, is_total in zip(keys, frame[ROW], total, strict=True):
-                if key in unlinked and not is_total:
-                    rows_of[key].append(int(row))
-        review = []
-        for key in (k for k in unlinked if rows_of[k] or ROW not in frame):
-            link = resolved[key]
-            n, p = shown[key]
-            review.append(
-                ReviewItem(
-                    level=spec.level,
-                    name=str(n),
-                    parent=p,
-                    reason=str(link.problem),
-                    rows=rows_of[key],
-                    candidates=link.candidates,
-                )
-            )
-        review.sort(key=lambda item: item.rows[:1])
-        return LinkedRegions(
-            code=column(lambda v: v.code, pd.StringDtype()),
-            method=column(lambda v: v.method, pd.StringDtype()),
-            score=column(lambda v: v.score if v.code else None, pd.Float64Dtype()),
-            runner_up=column(lambda v: v.runner_up, pd.StringDtype()),
-            decision=column(lambda v: v.decision, pd.StringDtype()),
-            problem=problem,
-            review=review,
-            total=total,
-        )
+    def names_agree(self, code: str, name: str, level: str) -> bool:
+        """Whether ``name``, as a table writes it beside ``code``, can be that region's name.
+
+        The code wins when both are given, so the name is only a check: any of the
+        region's official names, its spelling key, or a similarity at the fuzzy threshold
+        among its siblings agrees; another region's name does not.
+        """
+        forms = self.query_forms(name, level)
+        if not forms:
+            return True  # only punctuation: nothing to compare
+        own = set(self.names_of(code))
+        if own & set(forms):
+            return True
+        keys = {self.rules.spelling_key(n) for n in own}
+        if any(self.rules.spelling_key(f) in keys for f in forms):
+            return True
+        siblings = frozenset({self.index.parents.get(code, "")})
+        ranked = self.rank(name, level, siblings)
+        score = next((c.score for c in ranked if c.code == code), 0.0)
+        return bool(ranked) and ranked[0].code == code and score >= self.rules.fuzzy_threshold
 
 
 @dataclass(frozen=True)
@@ -433,9 +433,3 @@ _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
 
 def _numerals(name: str) -> set[str]:
     return {w for w in name.split() if w.isdigit() or w in _ROMAN}
-
-
-def _column_or_value(frame: pd.DataFrame, column: str | None, value: object) -> pd.Series:
-    if column is not None:
-        return frame[column].fillna("").astype(str)
-    return pd.Series([str(value)] * len(frame), index=frame.index, dtype="object")

@@ -99,8 +99,20 @@ class TermLinker:
         ):
             return Link(best.code, METHOD_FUZZY, best.score, *runner_up(best.code))
         hint = ", ".join(f"{c.code} ({c.score:.0f})" for c in ranked[:3])
+        word, declared = _KINDS.get(self.kind, (self.kind, "ontology/"))
         return Link(
             None,
-            problem=(f"{self.kind} {raw!r} tidak dikenal / unknown {self.kind}; closest: {hint}"),
+            problem=(
+                f"nama {word} {raw!r} tidak cocok dengan {word} mana pun; terdekat: {hint} / no "
+                f"{self.kind} is named {raw!r}; closest: {hint}; write one of these, or declare the "
+                f"{self.kind} in {declared}"
+            ),
             candidates=tuple(ranked[:3]),
         )
+
+
+# The Indonesian word for each kind of term, and where such terms are declared.
+_KINDS = {
+    "indicator": ("indikator", "ontology/indicators.ttl"),
+    "agency": ("instansi", "ontology/agencies.ttl"),
+}

@@ -1,9 +1,10 @@
 """What a load did with every row of its table: the ``LoadReport`` every stage fills in.
 
 The stage counts rows and cells and lists the refused ones, the judge adds the draft's
-findings, settling says what became of it (published, held, rejected); the CLI prints it,
-the staff reports (``graph.publish.reports``) write it out, and the ingest API answers
-with its ``summary``. ``timed`` adds the seconds of each step, for operators.
+findings, settling says what became of it (published, held, rejected), or a dry run what
+would (``WOULD_BE``); the CLI prints it, the staff reports (``graph.publish.reports``)
+write it out, and the ingest API answers with its ``summary``. ``timed`` adds the seconds
+of each step, for operators.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from graph.link.links import ReviewItem
 from graph.store.versions import Audience
 from graph.text import Text
 
-__all__ = ["WITHHELD", "LoadReport", "timed"]
+__all__ = ["WITHHELD", "WOULD_BE", "LoadReport", "timed"]
+
+# A dry run's outcome, by the outcome the load would have had.
+WOULD_BE = {
+    "published": "would-be-published",
+    "held": "would-be-held",
+    "rejected": "would-be-rejected",
+}
 
 
 @dataclass
@@ -31,10 +39,13 @@ class LoadReport:
     dataset: str
     mapping: str
     source: str
-    outcome: str  # published | held | rejected | failed; for a dry run: checked | would-be-rejected
+    # published | held | rejected | failed; a dry run (graph.publish.dry_run) says what a load
+    # would do: would-be-published | would-be-held | would-be-rejected
+    outcome: str
     rows_read: int = 0
     rows_mapped: int = 0
     rows_rejected: int = 0
+    rows_outside: int = 0  # of the rejected: regions outside the table's scope (region.scope)
     rows_dropped: int = 0
     rows_blank: int = 0
     rows_without_values: int = 0
@@ -60,6 +71,9 @@ class LoadReport:
     # Seconds of each step (read, map + bulk load, validation, ...), for operators and the
     # benchmarks: on a province table the store's steps dominate and this says which.
     step_seconds: dict[str, float] = field(default_factory=dict)
+    # The store lacked the ontology and region codes (a fresh one): they were loaded first
+    # (by a dry run: only for its judgment, and removed again).
+    reference_loaded: bool = False
 
     @property
     def violations(self) -> int:
@@ -102,6 +116,7 @@ class LoadReport:
             "rows_read": self.rows_read,
             "rows_mapped": self.rows_mapped,
             "rows_rejected": self.rows_rejected,
+            "rows_outside": self.rows_outside,
             "rows_dropped": self.rows_dropped,
             "observations": self.observations,
             "violations": self.violations,
@@ -115,6 +130,7 @@ class LoadReport:
             "notes": list(self.notes),
             "regions_to_review": len(self.review),
             "categories_to_review": len(self.category_review),
+            "reference_loaded": self.reference_loaded,
             "seconds": round(self.seconds, 2),
         }
 

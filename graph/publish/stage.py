@@ -2,16 +2,17 @@
 
 ``examine`` reads the table (the mapping's, or an upload), screens it for personal data,
 links and maps it into tidy observations and says why it would be refused, all without
-touching the store (a dry run stops here). ``stage`` then writes the observations into a
-new version graph nobody can see yet, records the load's source file as provenance and
-chains it in the audit log; a refused table is recorded as a rejected load instead, and
-the published version stays.
+touching the store. ``stage`` then writes the observations into a new version graph
+nobody can see yet (``write_draft``, which a dry run uses too), records the load's source
+file as provenance and chains it in the audit log; a refused table is recorded as a
+rejected load instead, and the published version stays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from graph.read.mappings import Mapping, load_mapping
 from graph.read.personal_data import refusal_message
 from graph.read.tables import Table, read_table
 
-__all__ = ["Examined", "Progress", "examine", "stage"]
+__all__ = ["Examined", "Progress", "examine", "stage", "write_draft"]
 
 Progress = Callable[[int, int], None]  # (done, total) observations written
 
@@ -82,6 +83,7 @@ def _report(mapping: Mapping, source: Path, table: Table, prepared: Prepared, sh
         rows_read=prepared.rows_read,
         rows_mapped=prepared.rows_mapped,
         rows_rejected=prepared.rows_rejected,
+        rows_outside=prepared.rows_outside,
         rows_dropped=prepared.rows_dropped,
         rows_blank=prepared.rows_blank,
         rows_without_values=prepared.rows_without_values,
@@ -97,22 +99,57 @@ def _report(mapping: Mapping, source: Path, table: Table, prepared: Prepared, sh
 
 
 def _refusal(prepared: Prepared, source: Path, limit_percent: float) -> str:
-    """Why a table without personal data is refused: too many rows rejected, or no value at all."""
-    data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped, 1)
-    rejected_percent = 100.0 * prepared.rows_rejected / data_rows
-    if rejected_percent > limit_percent:
-        return (
-            f"{prepared.rows_rejected} dari {data_rows} baris ditolak ({rejected_percent:.1f}%"
-            f" > batas {limit_percent}%) / {prepared.rows_rejected} of "
-            f"{data_rows} rows rejected, over the limit; fix the rows listed and load again"
-        )
-    if prepared.tidy.empty:
-        return (
-            f"{source.name}: tidak ada nilai yang dapat dimuat / no value could be loaded; check "
-            "that the table has data rows below source.header_rows and that the measure columns "
-            "hold numbers"
-        )
-    return ""
+    """Why a table without personal data is refused: too many rows lost, or no value at all.
+
+    A row counts against the limit when its region could not be linked, or when it gave no
+    value because a value cell in it was refused (an indicator name that fits none, a number
+    that does not read, an unknown category): either way the table said something that could
+    not be published, and a table that loses more than the limit is more likely mis-mapped
+    than sparse. Not counted: rows whose value cells are all empty or "no data" ("-", "n/a":
+    the agency said there is nothing), blank rows, rows dropped by a rule or as totals, and
+    rows of regions outside the table's scope (a province file loaded by a kabupaten:
+    refused and reported, but not a fault of the table).
+    """
+    outside = prepared.rows_outside
+    data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped - outside, 1)
+    rejected = prepared.rows_rejected - outside
+    refused = prepared.rows_without_values_refused
+    lost = rejected + refused
+    lost_percent = 100.0 * lost / data_rows
+    if not prepared.tidy.empty and lost_percent <= limit_percent:
+        return ""
+    parts_id = [f"{rejected} ditolak"] if rejected else []
+    parts_en = [f"{rejected} rejected"] if rejected else []
+    if refused:
+        parts_id.append(f"{refused} tanpa nilai karena selnya ditolak")
+        parts_en.append(f"{refused} without any value, their cells refused")
+    if outside:
+        parts_id.append(f"{outside} lagi di luar wilayah, tidak dihitung")
+        parts_en.append(f"{outside} more outside the region, not counted")
+    head = (
+        f"{source.name}: tidak ada nilai yang dapat dimuat / no value could be loaded"
+        if prepared.tidy.empty
+        else f"{lost} dari {data_rows} baris tidak dapat dimuat ({', '.join(parts_id)}; "
+        f"{lost_percent:.1f}% > batas {limit_percent}%) / {lost} of {data_rows} rows could not be "
+        f"loaded ({', '.join(parts_en)}), over the limit"
+    )
+    why = _main_problem(prepared) or (
+        "check that the table has data rows below source.header_rows and that the measure columns hold values"
+    )
+    return f"{head}; {why}; fix the rows listed and load again"
+
+
+def _main_problem(prepared: Prepared) -> str:
+    """The column most problems were found in, with its first reason, for the refusal message."""
+    if not prepared.problems:
+        return ""
+    columns = Counter(p.column for p in prepared.problems)
+    column, count = columns.most_common(1)[0]
+    first = next(p for p in prepared.problems if p.column == column)
+    return (
+        f"paling banyak di kolom / most in column {column!r} ({count} sel / cells), e.g. row "
+        f"{first.row}, value {first.value!r}: {first.reason}"
+    )
 
 
 def stage(
@@ -139,21 +176,30 @@ def stage(
     if seen.refusal:
         _refuse(instance, seen, record)
     assert record.graph is not None
+    draft = write_draft(instance, seen, record.graph, started, progress)
+    with timed([report], "provenance + audit chain"):
+        _record_staged(instance, record, report.quads)
+    draft.record = record
+    return draft
+
+
+def write_draft(
+    instance: Instance, seen: Examined, graph: str, started: dt.datetime, progress: Progress | None = None
+) -> Draft:
+    """Write an examined table into ``graph`` as ``stage`` does, recording nothing: the draft
+    to judge, its observations kept as columns when the setting says so (a dry run's too)."""
+    report = seen.report
     dataset = seen.mapping.dataset.id
-    ctx = QuadContext(instance.iris, dataset, record.graph, seen.table.sha256, seen.table.sheet)
+    ctx = QuadContext(instance.iris, dataset, graph, seen.table.sha256, seen.table.sheet)
     report.quads = _write(instance, seen, ctx, started, progress)
-    report.graph = record.graph
-    observations = None
+    report.graph = graph
+    draft = Draft(dataset, instance.iris.dataset(dataset), graph, None, report)
     if instance.settings.check_drafts_in_columns:
         with timed([report], "draft columns"):
-            observations = DraftObservations.of(seen.prepared.tidy, instance.vocabulary, ctx)
+            draft.observations = DraftObservations.of(seen.prepared.tidy, instance.vocabulary, ctx)
     if instance.settings.compact_after_load:
         with timed([report], "compaction"):
             instance.store.compact()
-    with timed([report], "provenance + audit chain"):
-        _record_staged(instance, record, report.quads)
-    draft = Draft(dataset, instance.iris.dataset(dataset), record.graph, record, report)
-    draft.observations = observations
     return draft
 
 

@@ -112,17 +112,28 @@ class DropRule(_Strict):
     """Rows that are not data (totals, notes) are dropped and counted, never silently."""
 
     column: str
-    matches: str = Field(description="Case-insensitive regular expression on the cell text.")
+    matches: str | None = Field(
+        None,
+        description="Case-insensitive regular expression on the cell text (a number cell as its "
+        "digits: 1809012001, 0.9029).",
+    )
+    blank: bool = Field(default=False, description="Drop the rows whose cell in `column` is blank.")
     reason: str = "baris bukan data / not a data row"
 
     @field_validator("matches")
     @classmethod
-    def _regex(cls, value: str) -> str:
+    def _regex(cls, value: str | None) -> str | None:
         try:
-            re.compile(value)
+            re.compile(value or "")
         except re.error as exc:
             raise ValueError(f"invalid regular expression: {exc}") from None
         return value
+
+    @model_validator(mode="after")
+    def _one_test(self) -> DropRule:
+        if (self.matches is None) == (not self.blank):
+            raise ValueError("give 'matches' (a regular expression) or 'blank: true', one of them")
+        return self
 
 
 class PersonalData(_Strict):
@@ -193,6 +204,11 @@ class RegionSpec(_Strict):
     name: ColumnOrValue | None = None
     parent: ColumnOrValue | None = Field(
         None, description="Name of the parent region (kecamatan for desa, etc.)."
+    )
+    scope: str | None = Field(
+        None,
+        description="Dotted Kemendagri code of the region the table covers, when wider than the "
+        "home region (e.g. '18' for a province-wide table); rows outside it are refused.",
     )
 
     @model_validator(mode="after")

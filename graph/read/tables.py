@@ -248,8 +248,11 @@ def _drop_non_data_rows(table: Table, spec: SourceSpec) -> None:
         if column not in table.frame.columns:
             continue  # reported by the mapping check, which knows the mapping's lines
         cells = table.frame[column].fillna("").str.strip()
-        pattern = re.compile(rule.matches, re.IGNORECASE)
-        hit = cells.map(lambda text, rx=pattern: rx.search(text) is not None).astype(bool)
+        if rule.blank:
+            hit = (cells == "").astype(bool)
+        else:
+            pattern = re.compile(rule.matches or "", re.IGNORECASE)
+            hit = cells.map(lambda text, rx=pattern: rx.search(text) is not None).astype(bool)
         for number, value in zip(table.frame.loc[hit, ROW], cells[hit], strict=True):
             table.dropped.append((int(number), column, str(value), rule.reason))
         table.frame = table.frame.loc[~hit].reset_index(drop=True)

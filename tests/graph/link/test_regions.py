@@ -17,7 +17,6 @@ from graph.link.links import Link
 from graph.link.names import NameRules
 from graph.link.regions import RegionLinker
 from graph.read.mappings import RegionSpec
-from graph.reference.regions import RegionIndex
 
 REPO = Path(__file__).resolve().parents[3]
 CODES = REPO / "ontology" / "codes" / "wilayah_lampung.csv"
@@ -33,16 +32,6 @@ def refused(link: Link) -> str:
     """The problem of a link that found no code."""
     assert link.code is None and link.problem is not None, link
     return link.problem
-
-
-@pytest.fixture(scope="module")
-def index() -> RegionIndex:
-    return RegionIndex.from_csv(CODES)
-
-
-@pytest.fixture(scope="module")
-def rules() -> NameRules:
-    return NameRules.from_yaml(RULES)
 
 
 @pytest.fixture
@@ -268,28 +257,28 @@ def test_link_by_kemendagri_code_resolves_each_distinct_code_once(linker, monkey
     spec = RegionSpec.model_validate({"level": "desa", "code": {"column": "kode", "system": "kemendagri"}})
     linked = linker.link(spec, frame, {"code": "kode"})
     assert sorted(c[0] for c in calls) == sorted(["1809012001", "1801042001", "180901", ""])
-    assert list(linked.code.fillna("-")) == [
-        "18.09.01.2001",
-        "18.09.01.2001",
-        "18.01.04.2001",
-        "-",
-        "18.09.01.2001",
-        "-",
-    ]
+    # 18.01.04.2001 is a real desa, of Lampung Selatan: outside the home region, refused.
+    assert list(linked.code.fillna("-")) == ["18.09.01.2001", "18.09.01.2001", "-", "-", "18.09.01.2001", "-"]
     assert list(linked.method.fillna("-")) == [
         "kode-kemendagri",
         "kode-kemendagri",
-        "kode-kemendagri",
+        "-",
         "-",
         "kode-kemendagri",
         "-",
     ]
-    assert list(linked.problem.notna()) == [False, False, False, True, False, True]
+    assert list(linked.problem.notna()) == [False, False, True, True, False, True]
+    assert "di luar wilayah Kabupaten Pesawaran" in linked.problem[2]
+    assert "kosong" in linked.problem[5] and "blank: true" in linked.problem[5]
+    assert linked.review == [] or all(item.name.strip() for item in linked.review)
 
 
 def test_link_by_bps_code_uses_the_bps_system(linker):
     frame = pd.DataFrame({"kode": ["1801042001", "1809050"]}, dtype="string")
-    spec = RegionSpec.model_validate({"level": "desa", "code": {"column": "kode", "system": "bps"}})
+    # A desa of Lampung Barat: the table declares it covers the province.
+    spec = RegionSpec.model_validate(
+        {"level": "desa", "code": {"column": "kode", "system": "bps"}, "scope": "18"}
+    )
     linked = linker.link(spec, frame, {"code": "kode"})
     assert list(linked.code.fillna("-")) == ["18.04.22.2001", "-"]
     assert list(linked.method.fillna("-")) == ["kode-bps", "-"]

@@ -19,10 +19,10 @@ FUTURE_RULE = "https://w3id.org/onecenter/shapes#PeriodeTidakDiMasaDepan"
 DINKES_FILE = PROJECT_DIR / "data" / "dinkes_balita_stunting_desa_2020_2024.xlsx"
 
 
-def test_the_load_history_lists_the_six_published_demo_loads_newest_first(demo: Demo) -> None:
+def test_the_load_history_lists_the_seven_published_demo_loads_newest_first(demo: Demo) -> None:
     platform, reports = demo
     history = load_history(platform.store, platform.iris, limit=100)
-    assert history.total == 6 and not history.truncated
+    assert history.total == 7 and not history.truncated
     assert {a.dataset_id for a in history.items} == {r.dataset for r in reports}
     assert {a.outcome for a in history.items} == {"published"}
     assert all(a.published_now for a in history.items)

@@ -442,3 +442,48 @@ def test_shipped_bps_csv_two_row_header_and_dropped_rows():
     assert [d[0] for d in table.dropped] == [16, 17]  # D2, D3
     by_row = table.frame.set_index(ROW)
     assert by_row.loc[8, "Proyeksi Penduduk (jiwa) 2022"] == "42.943"  # C6
+
+
+def idm_like_xlsx(tmp_path: Path) -> Path:
+    """Kemendesa's IDM layout: title on row 2, header on row 4, codes as number cells, and
+    continuation rows whose region cells are blank under each desa row."""
+    book = Workbook()
+    sheet = book.active
+    sheet["A2"] = "REKOMENDASI IDM TAHUN 2024 PER DESA"
+    sheet.append([])
+    sheet.append(["KODE DESA", "NAMA DESA", "NILAI IDM 2024", "KETERANGAN"])
+    sheet.append([1809012001, "PADANG RATU", 0.6719, "Jumlah Dokter Tidak ada"])
+    sheet.append([None, None, None, "Ruang Publik tidak terdapat didesa"])
+    sheet.append([1809012002, "KURUNGAN NYAWA", 0.8123, "Jarak ke Poskesdes 501 s.d 1000 Meter"])
+    sheet.append([None, None, None, "Jumlah pasar permanen = 0"])
+    path = tmp_path / "idm.xlsx"
+    book.save(path)
+    return path
+
+
+def test_drop_rows_blank_drops_continuation_rows_and_lists_them(tmp_path):
+    path = idm_like_xlsx(tmp_path)
+    rule = {"column": "KODE DESA", "blank": True, "reason": "baris lanjutan"}
+    table = read_table(path, spec(path, header_rows=[4], drop_rows=[rule]))
+    assert rows_of(table) == [5, 7]
+    assert table.dropped == [(6, "KODE DESA", "", "baris lanjutan"), (8, "KODE DESA", "", "baris lanjutan")]
+    assert table.rows_read == 4
+
+
+def test_drop_rows_match_number_cells_as_their_digits(tmp_path):
+    path = idm_like_xlsx(tmp_path)
+    rules = [
+        {"column": "KODE DESA", "matches": r"^1809012002$"},
+        {"column": "NILAI IDM 2024", "matches": r"^0\.67"},
+    ]
+    table = read_table(path, spec(path, header_rows=[4], drop_rows=rules))
+    assert [row for row, *_ in table.dropped] == [7, 5]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [{"column": "KODE DESA"}, {"column": "KODE DESA", "matches": "^$", "blank": True}],
+)
+def test_a_drop_rule_needs_matches_or_blank_one_of_them(rule):
+    with pytest.raises(ValueError, match="'matches'.*'blank: true', one of them"):
+        DropRule.model_validate(rule)

@@ -51,9 +51,16 @@ EXPECTED_INDICATORS = {
     "rt-air-minum-layak": ("rumah-tangga", "integer", "dpupr", "kindCount"),
     "rt-sanitasi-layak": ("rumah-tangga", "integer", "dpupr", "kindCount"),
     "persen-air-minum-layak": ("persen", "decimal", "dpupr", "kindPercentage"),
+    "indeks-ketahanan-sosial": ("indeks", "decimal", "dpmd", "kindIndex"),
+    "indeks-ketahanan-ekonomi": ("indeks", "decimal", "dpmd", "kindIndex"),
+    "indeks-ketahanan-lingkungan": ("indeks", "decimal", "dpmd", "kindIndex"),
+    "nilai-idm": ("indeks", "decimal", "dpmd", "kindIndex"),
 }
 # Categorical indicators (values from a code list, issue 17): slug -> (code list, producer).
-CATEGORICAL_INDICATORS = {"status-idm": ("status-idm", "dpmd")}
+CATEGORICAL_INDICATORS = {
+    "status-idm": ("status-idm", "dpmd"),
+    "target-status-idm": ("status-idm", "dpmd"),
+}
 REGIONAL_AGENCIES = {
     "dpmd",
     "disdukcapil",
