@@ -404,14 +404,18 @@ their desa and kelurahan count) and the same kinds of problems at seeded places.
 ## Loading
 
 Names are linked within the province, so the instance's home region is Lampung (`18`).
-Use a store of its own:
+Use a store of its own; the first load into an empty store writes the ontology and the
+region codes first (or run `onecenter init` once). From the project folder, the Dukcapil
+table first (the other tables' rules compare with its population), then the others:
 
 ```sh
 export ONECENTER_HOME_REGION=18 ONECENTER_STORE_PATH={out}/store
-.venv/bin/onecenter load {out}/{first_mapping}
+{load_lines}
 ```
 
-Tables with a deliberate violation are *held*; publish one with
+`onecenter load MAPPING --dry-run` says first what a load would do, publishing nothing.
+Tables with a deliberate violation are *held* (exit 1; `var/reports/koherensi-*.csv` names
+their rows, as `problems.csv` does), the others are published; publish a held one with
 `onecenter publish DATASET --accept-violations "synthetic data"`.
 
 ## Deliberate problems
@@ -455,7 +459,7 @@ def write_readme(out: Path, scope: Scope, manifest: dict[str, Any], command: str
             for t in tables
         ),
         out=out,
-        first_mapping=tables[0]["mapping"],
+        load_lines="\n".join(f".venv/bin/onecenter load {out}/{t['mapping']}" for t in tables),
         problem_rows="\n".join(f"| {k} | {n:,} |" for k, n in sorted(kinds.items())),
         ambiguous_count=len(scope.ambiguous_kec),
         ambiguous_names=", ".join(ambiguous) or "none in these kabupaten",

@@ -4,18 +4,24 @@ exactly as its manifest says (rows, rejections, drops, unreadable cells, observa
 from __future__ import annotations
 
 import hashlib
+import re
+import shlex
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from typer.testing import CliRunner
 
+from graph.cli.commands import app
 from graph.link.regions import RegionLinker
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.read.mappings import load_mapping
 from graph.settings import load_settings
+from graph.store.versions import EVERYONE_INTERNAL, published_datasets
 from tests.scripts import script_module
 
 # Slow: generates and loads province tables.
@@ -94,6 +100,44 @@ def test_every_table_loads_held_only_by_its_deliberate_problems(generated, loade
     # The tables without a planted violation are published.
     assert reports["lampung-disdukcapil-penduduk-desa"].outcome == "published"
     assert reports["lampung-bps-luas-penduduk-kecamatan"].outcome == "published"
+
+
+def test_the_readmes_loading_steps_followed_literally_give_the_same_outcomes(
+    generated, loaded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its commands, as written, into the empty store they name: nothing loaded beforehand
+    (on a copy of the folder, which the store then lives in)."""
+    copy = tmp_path / "provinsi"
+    shutil.copytree(generated[0], copy)
+    readme = (copy / "README.md").read_text(encoding="utf-8").replace(str(generated[0]), str(copy))
+    steps = re.search(r"## Loading.*?```sh\n(.*?)```", readme, re.S)
+    assert steps, "the README shows how to load the tables"
+    lines = steps.group(1).splitlines()
+    assert lines[0].startswith("export ")
+    for assignment in shlex.split(lines[0])[1:]:
+        name, value = assignment.split("=", 1)
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ONECENTER_REPORTS_DIR", str(tmp_path / "laporan"))  # not the project's var/
+    store = Path(load_settings().store_path)
+    assert not store.exists()
+    runner, said = CliRunner(), []
+    for line in lines[1:]:
+        command = shlex.split(line)
+        assert command[0] == ".venv/bin/onecenter", line
+        result = runner.invoke(app, command[1:])
+        assert result.exit_code in {0, 1}, result.output
+        said.append(" ".join(result.output.split()))
+    _, reports = loaded
+    assert len(lines) - 1 == len(reports)  # every table
+    assert "empty store" in said[0] and not any("empty store" in s for s in said[1:])
+    assert not any("KodeReferensiWilayah" in s for s in said)
+    platform = Platform(load_settings())
+    try:
+        published = published_datasets(platform.store, platform.iris, EVERYONE_INTERNAL)
+        expected = {platform.iris.dataset(d) for d, r in reports.items() if r.outcome == "published"}
+    finally:
+        platform.close()
+    assert set(published) == expected
 
 
 def test_rows_rejected_dropped_and_unreadable_are_the_deliberate_ones(generated, loaded) -> None:

@@ -4,6 +4,7 @@
 POST /ingest/{dataset}                 a Produsen Data uploads a table (multipart ``file``) for a
                                        dataset their agency owns; it is mapped, linked and
                                        validated into a *draft*, and the load report returned
+                                       (``?dry_run=true``: judged alike, nothing kept or recorded)
 GET  /drafts                           held drafts the user may see (Walidata: all; Produsen
                                        Data: their agency's)
 POST /datasets/{dataset}/publish       the Walidata publishes the held draft (optionally accepting
@@ -26,7 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
@@ -36,7 +37,7 @@ from graph.errors import UploadRejected
 from graph.publish.accounts import User
 from graph.publish.draft import held_drafts
 from graph.publish.platform import Platform
-from graph.read.uploads import check_upload, display_name, save_upload
+from graph.read.uploads import check_upload, display_name, on_trial, save_upload
 
 router = APIRouter(tags=["ingest"])
 
@@ -95,7 +96,9 @@ def _upload_chunks(upload: UploadFile) -> Iterator[bytes]:
         yield chunk
 
 
-def _ingest(service: ServiceState, user: User, dataset: str, upload: UploadFile) -> dict[str, Any]:
+def _ingest(
+    service: ServiceState, user: User, dataset: str, upload: UploadFile, dry_run: bool = False
+) -> dict[str, Any]:
     with _writer(service) as platform:
         mapping_path, mapping = platform.mapping_for(dataset)
         agency_iri = platform.vocabulary.agencies.get(mapping.dataset.agency, "")
@@ -111,9 +114,18 @@ def _ingest(service: ServiceState, user: User, dataset: str, upload: UploadFile)
         except UploadRejected:
             path.unlink()  # never read, nothing recorded: nothing to keep
             raise
-        report = platform.load(mapping_path, source=path, publish=False, agent=user.name)
+        if dry_run:
+            try:
+                report = platform.dry_run(mapping_path, source=path, publish=False)
+            finally:
+                path.unlink()  # nothing recorded refers to it
+        else:
+            # A refused table is not kept: it may hold the NIKs it was refused for.
+            with on_trial(path, folder, service.settings.refused_upload_keep_days):
+                report = platform.load(mapping_path, source=path, publish=False, agent=user.name)
     # A Produsen Data never reads another agency's restricted figures in its report.
-    return {**report.summary(reader=user.audience), "upload": display_name(upload.filename), "ok": True}
+    summary = report.summary(reader=user.audience)
+    return {**summary, "upload": display_name(upload.filename), "dry_run": dry_run, "ok": True}
 
 
 @router.post(
@@ -126,8 +138,17 @@ async def ingest(
     dataset: str,
     file: Annotated[UploadFile, File(description="Tabel CSV atau XLSX / the CSV or XLSX table")],
     user: Annotated[User, Depends(require_user)],
+    dry_run: Annotated[
+        bool,
+        Query(
+            description="Uji coba: periksa seperti unggahan, tanpa draf dan tanpa catatan / a dry "
+            "run: judged as an upload is, then nothing is kept or recorded; the outcome says what "
+            "the upload would do (would-be-held, would-be-rejected)"
+        ),
+    ] = False,
 ) -> dict[str, Any]:
-    """Map, link and validate an uploaded table into a draft that waits for the Walidata."""
+    """Map, link and validate an uploaded table into a draft that waits for the Walidata
+    (with ``dry_run``: say what the upload would do, keeping nothing)."""
     service: ServiceState = request.app.state.service
     refusal = user.upload_refusal(dataset)  # before the dataset is looked up
     if refusal:
@@ -135,7 +156,7 @@ async def ingest(
     # A refused file (UploadRejected: 413, 415, 422), a refused table (LoadRejected, 422) or an
     # unknown dataset (NotFound, 404) reaches the app's handlers, which answer in the one
     # error shape with the refused cells.
-    return await run_in_threadpool(_ingest, service, user, dataset, file)
+    return await run_in_threadpool(_ingest, service, user, dataset, file, dry_run)
 
 
 def _drafts(service: ServiceState, user: User) -> list[dict[str, Any]]:

@@ -19,21 +19,26 @@ from rich.table import Table as RichTable
 
 from graph.answer.sparql import run_query
 from graph.cli.audit import audit_app
+from graph.cli.load_output import (
+    EMPTY_STORE,
+    EMPTY_STORE_DRY_RUN,
+    category_queue,
+    linking_summary,
+    report_findings,
+    say_verdict,
+    summary,
+)
 from graph.cli.output import console, exit_codes
 from graph.errors import AccountError
 from graph.publish.accounts import Accounts
-from graph.publish.load_report import LoadReport
+from graph.publish.load_report import WOULD_BE
 from graph.publish.platform import Platform
-from graph.publish.reports import (
-    write_category_review_queue,
-    write_findings,
-    write_problems,
-    write_review_queue,
-)
+from graph.publish.reports import write_findings, write_problems, write_review_queue
 from graph.rdf.iris import Iris
 from graph.reference.vocabulary import Vocabulary
 from graph.settings import Settings, load_settings
 from graph.store.connect import connect_store, open_store
+from graph.store.interface import Store
 
 app = typer.Typer(
     help="One Center: tabel instansi -> graf pengetahuan Satu Data / agency tables -> a Satu "
@@ -46,95 +51,6 @@ app = typer.Typer(
 def _settings() -> Settings:
     with exit_codes():
         return load_settings()
-
-
-def _summary(reports: list[LoadReport]) -> RichTable:
-    table = RichTable(title="Ringkasan pemuatan / load summary")
-    for name in (
-        "dataset",
-        "baris dibaca\nrows read",
-        "dipetakan\nmapped",
-        "ditolak\nrejected",
-        "dibuang\ndropped",
-        "kosong\nblank",
-        "tanpa nilai\nno values",
-        "sel ditolak\ncells rej.",
-        "observasi\nobservations",
-        "pelanggaran\nviolations",
-        "diterima\naccepted",
-        "peringatan\nwarnings",
-        "hasil\noutcome",
-        "detik\nseconds",
-    ):
-        table.add_column(name, justify="left" if name == "dataset" else "right")
-    for r in reports:
-        table.add_row(
-            r.dataset,
-            str(r.rows_read),
-            str(r.rows_mapped),
-            str(r.rows_rejected),
-            str(r.rows_dropped),
-            str(r.rows_blank),
-            str(r.rows_without_values),
-            str(r.cells_rejected),
-            f"{r.observations:,}",
-            str(r.violations),
-            str(r.violations_accepted),
-            str(r.warnings),
-            _OUTCOMES.get(r.outcome, r.outcome),
-            f"{r.seconds:.2f}",
-        )
-    return table
-
-
-_OUTCOMES = {
-    "published": "[green]terbit[/green]",
-    "held": "[yellow]ditahan / held[/yellow]",
-    "rejected": "[red]ditolak / rejected[/red]",
-    "failed": "[red]gagal / failed[/red]",
-    "checked": "diperiksa / checked",
-    "would-be-rejected": "[red]akan ditolak[/red]",
-}
-
-
-def _report_findings(reports: list[LoadReport], settings: Settings) -> None:
-    """Write the drafts' validation findings per agency and say which drafts were held."""
-    findings = [f for r in reports for f in r.findings]
-    if findings:
-        paths = write_findings(findings, settings.resolve(settings.reports_dir))
-        console.print(f"Laporan validasi / validation reports: {', '.join(str(p) for p in paths)}")
-    for r in reports:
-        for note in r.notes:  # checks that could not be made (a held dataset never published)
-            console.print(f"[yellow]{r.dataset}:[/yellow] {note.joined()}")
-        if r.outcome == "held":
-            console.print(
-                f"[yellow]{r.dataset}:[/yellow] {r.message}. Perbaiki tabel lalu muat ulang, atau "
-                f'`onecenter publish {r.dataset} --accept-violations "alasan"` / fix the table and '
-                "load again, or publish with a recorded reason"
-            )
-
-
-def _category_queue(reports: list[LoadReport], folder: Path) -> None:
-    """Write the category review queue and say where it is."""
-    queue, entries = write_category_review_queue(reports, folder)
-    console.print(
-        f"Antrean tinjauan kategori / category review queue: {entries} nilai — {queue}"
-        + (" (tambahkan ke / add to measures[].codes di pemetaan / in the mapping)" if entries else "")
-    )
-
-
-def _linking_summary(reports: list[LoadReport]) -> RichTable:
-    """Rows linked per method and names left for review, per dataset."""
-    methods = sorted({m for r in reports for m in r.link_methods})
-    table = RichTable(title="Penautan wilayah / region linking (baris / rows)")
-    table.add_column("dataset")
-    for method in methods:
-        table.add_column(method, justify="right")
-    table.add_column("ditinjau\nto review (rows)", justify="right")
-    for r in reports:
-        waiting = sum(len(item.rows) for item in r.review)
-        table.add_row(r.dataset, *(str(r.link_methods.get(m, 0)) for m in methods), str(waiting))
-    return table
 
 
 def _progress() -> Progress:
@@ -165,8 +81,8 @@ def build() -> None:
             triples = platform.store.count()
         finally:
             platform.close()
-    console.print(_summary(reports))
-    console.print(_linking_summary(reports))
+    console.print(summary(reports))
+    console.print(linking_summary(reports))
     folder = settings.resolve(settings.reports_dir)
     for report in reports:
         path = write_problems(report, folder)
@@ -180,13 +96,41 @@ def build() -> None:
         f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}"
         + (" (tambahkan keputusan ke / add decisions to mappings/linking/aliases.yaml)" if entries else "")
     )
-    _category_queue(reports, folder)
-    _report_findings(reports, settings)
+    category_queue(reports, folder)
+    report_findings(reports, settings)
     for path, exc in failures:
         console.print(f"[red]{path.name}:[/red] {exc}")
     console.print(f"Graf / graph: {triples:,} quads in {settings.store_url or settings.store_path}")
     if failures or any(r.outcome == "held" for r in reports):
         raise typer.Exit(1)
+
+
+@app.command()
+def init() -> None:
+    """Muat ontologi dan kode wilayah / load (again) the ontology, region codes, periods and link
+    decisions; the tables stay as they are."""
+    settings = _settings()
+    with exit_codes():
+        platform = Platform(settings)
+        try:
+            quads = platform.load_reference()
+        finally:
+            platform.close()
+    console.print(
+        "Ontologi, kode wilayah, periode dan keputusan tautan dimuat / the ontology, region codes, "
+        f"periods and link decisions were loaded: {quads:,} quads in "
+        f"{settings.store_url or settings.store_path}"
+    )
+
+
+def _dry_run_store(settings: Settings) -> Store | None:
+    """The store a dry run judges in: the instance's own (``None``), opened for writing since
+    the draft is written privately and removed again (``graph.publish.dry_run``); in memory
+    where no on-disk store exists yet, so that a dry run does not create one."""
+    location = settings.store_location
+    if settings.store_url or location is None or (location / "CURRENT").exists():
+        return None
+    return open_store(None)
 
 
 @app.command()
@@ -196,45 +140,41 @@ def load(
         bool,
         typer.Option(
             "--dry-run",
-            help="Periksa saja, tanpa menerbitkan / check only: report what would be loaded "
-            "and refused, publish nothing",
+            help="Uji coba: periksa seperti pemuatan, tanpa menerbitkan / a load that does not "
+            "publish: map, link and validate against everything published, say whether it would "
+            "be published, held or refused, and leave the store as it was",
         ),
     ] = False,
 ) -> None:
     """Muat satu tabel instansi / load one agency table; publish it unless it breaks a rule."""
     settings = _settings()
     with exit_codes():
-        # A dry run never writes, so it can run beside a server or another load.
-        platform = Platform(settings, open_store(None) if dry_run else None)
+        # A dry run writes its draft privately and removes it: it runs beside a server (whose
+        # readers never see it), not beside another load (the store has one writer).
+        platform = Platform(settings, _dry_run_store(settings) if dry_run else None)
         try:
-            if dry_run:
-                report = platform.dry_run(mapping)
-            else:
-                with _progress() as bar:
-                    task = bar.add_task(mapping.stem, total=None)
-                    report = platform.load(
-                        mapping, lambda done, total: bar.update(task, completed=done, total=total)
-                    )
+            if platform.lacks_reference():  # a fresh store: the load writes them first
+                console.print(EMPTY_STORE_DRY_RUN if dry_run else EMPTY_STORE)
+            run = platform.dry_run if dry_run else platform.load
+            with _progress() as bar:
+                task = bar.add_task(mapping.stem, total=None)
+                report = run(mapping, lambda done, total: bar.update(task, completed=done, total=total))
         finally:
             platform.close()
-    console.print(_summary([report]))
-    console.print(_linking_summary([report]))
+    console.print(summary([report]))
+    console.print(linking_summary([report]))
     if report.review:
         queue, entries = write_review_queue([report], settings.resolve(settings.reports_dir))
         console.print(f"Antrean tinjauan wilayah / region review queue: {entries} nama — {queue}")
     if report.category_review:
-        _category_queue([report], settings.resolve(settings.reports_dir))
-    if dry_run:
-        console.print(
-            f"[red]akan ditolak / would be refused:[/red] {report.message}"
-            if report.message
-            else "[green]siap dimuat / ready to load[/green] (nothing was published)"
-        )
+        category_queue([report], settings.resolve(settings.reports_dir))
     path = write_problems(report, settings.resolve(settings.reports_dir))
     if path:
         console.print(f"Masalah / problems: {path}")
-    _report_findings([report], settings)
-    if report.outcome == "held":
+    report_findings([report], settings)
+    if dry_run:
+        say_verdict(report)
+    if report.outcome in ("held", WOULD_BE["held"], WOULD_BE["rejected"]):
         raise typer.Exit(1)
 
 
@@ -261,7 +201,7 @@ def publish(
             report = platform.publish_draft(dataset, accept_reason=accept_violations, decided_by=by)
         finally:
             platform.close()
-    _report_findings([report], settings)
+    report_findings([report], settings)
     console.print(
         f"[green]{dataset} terbit / published[/green]: {report.violations} pelanggaran "
         f"({report.violations_accepted} diterima / accepted), {report.warnings} peringatan / warnings"

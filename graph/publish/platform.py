@@ -2,11 +2,13 @@
 
 ``Platform`` is the facade: an ``Instance`` (settings, store, vocabulary, region codes,
 acceptances, shapes, audit chain) with the pipeline's verbs. ``load_reference``
-(re)publishes the ontology and the region codes; ``load`` maps one agency table into a
-new version graph (a *draft*, ``graph.publish.stage``), validates it with the shapes
-against everything published (``graph.publish.judge``), and publishes it only when the
-whole table was written and no rule is violated or the Walidata accepted the violation
-(``graph.publish.settle``); ``build`` does all of it, judging all drafts together.
+(re)publishes the ontology and the region codes (``graph.publish.reference``); ``load``
+maps one agency table into a new version graph (a *draft*, ``graph.publish.stage``),
+validates it with the shapes against everything published (``graph.publish.judge``), and
+publishes it only when the whole table was written and no rule is violated or the
+Walidata accepted the violation (``graph.publish.settle``); ``build`` does all of it,
+judging all drafts together. ``dry_run`` is a load that stops at its verdict
+(``graph.publish.dry_run``).
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ from graph.check.engine import validate
 from graph.check.findings import Finding
 from graph.check.trace import trace_findings
 from graph.cube.mapping_checks import resolve_terms
-from graph.cube.metadata import periods_ntriples
 from graph.errors import LoadRejected, NotFound, OneCenterError
-from graph.provenance.records import decisions_ntriples, now
 from graph.publish.draft import Draft
+from graph.publish.dry_run import dry_run
 from graph.publish.instance import Instance
 from graph.publish.judge import ACCEPTED, judge, recorded_violations
 from graph.publish.load_report import LoadReport
+from graph.publish.reference import missing_reference, reference_graphs, write_reference
 from graph.publish.settle import publish_held, reject_held, settle
-from graph.publish.stage import Progress, examine, stage
+from graph.publish.stage import Progress, stage
 from graph.read.mappings import Mapping, discover_mappings, load_mapping
 from graph.store.versions import EVERYONE_INTERNAL, collect_garbage, published_graphs
 
@@ -40,31 +42,20 @@ class Platform(Instance):
     # Reference graphs ------------------------------------------------------------------
 
     def load_reference(self) -> int:
-        """Publish the ontology, region codes and periods, each graph replaced in one transaction."""
-        sources: dict[str, list[tuple[str, str]]] = {
-            # Turtle files are parsed one by one: their prefixes differ.
-            self.iris.ontology_graph: [
-                (p.read_text(encoding="utf-8"), "turtle") for p in self.vocabulary.files
-            ],
-            self.iris.regions_graph: [(self.regions.to_ntriples(self.iris), "ntriples")],
-            self.iris.periods_graph: [(periods_ntriples(self.iris), "ntriples")],
-            self.iris.decisions_graph: [(decisions_ntriples(self.decisions, self.iris), "ntriples")],
-        }
-        added = 0
-        for graph, parts in sources.items():
-            staging = graph + "/staging"
-            self.store.remove_graph(staging)
-            for data, fmt in parts:
-                self.store.load_rdf(data, fmt=fmt, graph=staging, base_iri=self.iris.base)
-            self.store.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
-            added += self.store.count(graph)
-        reference = [self.iris.ontology_graph, self.iris.regions_graph, self.iris.periods_graph]
+        """Publish the ontology, region codes, periods and link decisions, each graph replaced
+        in one transaction; returns the quads they hold."""
+        added = write_reference(self)
+        reference = reference_graphs(self)
         self.audit("reference", reference, {}, graphs=reference)
         decisions = self.iris.decisions_graph
         self.audit(
             "link-decisions", [decisions], {"decisions": len(self.decisions.items)}, graphs=[decisions]
         )
         return added
+
+    def lacks_reference(self) -> bool:
+        """Whether the store lacks the ontology, region codes or periods (a fresh store does)."""
+        return bool(missing_reference(self))
 
     # Dataset loads -----------------------------------------------------------------------
 
@@ -83,17 +74,23 @@ class Platform(Instance):
             "no mapping describes it; the Walidata adds its mapping first"
         )
 
-    def dry_run(self, mapping_path: Path) -> LoadReport:
-        """Everything a load does short of writing: the report says what would be refused.
+    def dry_run(
+        self,
+        mapping_path: Path,
+        progress: Progress | None = None,
+        *,
+        source: Path | None = None,
+        publish: bool = True,
+    ) -> LoadReport:
+        """A load that does not publish: the table is staged, judged exactly as ``load``
+        judges it, and dropped; the report says what a load would do (``would-be-published``,
+        ``would-be-held`` or ``would-be-rejected``). The store is left as it was and nothing
+        is recorded (``graph.publish.dry_run`` says how, and why it writes a private graph).
 
         Raises:
             MappingError, SourceError: as for ``load``.
         """
-        started = now()
-        report = examine(self, mapping_path).report
-        report.outcome = "would-be-rejected" if report.message else "checked"
-        report.seconds = (now() - started).total_seconds()
-        return report
+        return dry_run(self, mapping_path, progress, source=source, publish=publish)
 
     def load(
         self,
@@ -105,6 +102,9 @@ class Platform(Instance):
         agent: str | None = None,
     ) -> LoadReport:
         """Map one agency table into a draft, validate it, and publish it unless it breaks a rule.
+
+        A store that lacks the reference graphs (a fresh one) gets them first
+        (``load_reference``; the report's ``reference_loaded`` says so).
 
         A draft with a SHACL violation that no acceptance covers is *held*: the report's
         outcome is ``held``, the previous version stays published, and the draft waits
@@ -119,9 +119,19 @@ class Platform(Instance):
         holds even a draft without violations for the Walidata's decision (uploads);
         ``agent`` is who loaded it (default: the ``agent`` setting).
         """
+        # A fresh store: the reference first, or the table is judged without its region codes.
+        fresh = self.lacks_reference()
+        if fresh:
+            self.load_reference()
         # Leftovers of an interrupted load are never published; clear them first.
         collect_garbage(self.store, self.iris)
-        draft = self._stage(mapping_path, progress, source=source, agent=agent)
+        try:
+            draft = self._stage(mapping_path, progress, source=source, agent=agent)
+        except LoadRejected as exc:
+            if isinstance(exc.report, LoadReport):
+                exc.report.reference_loaded = fresh
+            raise
+        draft.report.reference_loaded = fresh
         draft.awaiting_decision = not publish
         self._judge([draft])
         self._settle(draft)

@@ -4,7 +4,9 @@ coherence.
 Every CSV is written by ``graph.spreadsheet.write_csv`` in its ``excel`` dialect
 (semicolons, a byte-order mark, decimal comma), so that Excel with an Indonesian locale
 opens them with the columns split and the text intact, and a cell that Excel would run
-as a formula (an agency's cell starting with ``=``, ``+``, ``-`` or ``@``) stays text.
+as a formula (an agency's cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return) stays text, while an agency's plain number ("-5", "-0,5") stays a number. Cells
+are the agency's text as it was read: none is converted here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from graph.check.findings import Finding
 from graph.link.links import ReviewItem
 from graph.publish.load_report import LoadReport
-from graph.spreadsheet import as_written, write_csv
+from graph.spreadsheet import write_csv
 
 __all__ = [
     "CATEGORY_REVIEW_FILE",
@@ -171,7 +173,7 @@ def _finding_row(f: Finding) -> list[object]:
         f.sheet or "",
         f.row or "",
         f.column or "",
-        as_written(f.raw if f.raw is not None else (f.value or "")),
+        f.raw if f.raw is not None else (f.value or ""),
         f.message_id,
         f.message_en,
         f.focus,

@@ -25,7 +25,7 @@ from graph.publish.platform import Platform
 from graph.read.uploads import check_upload
 from graph.settings import PROJECT_DIR, load_settings
 from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, published_datasets
-from tests.conftest import SMALL_MAPPING
+from tests.conftest import SMALL_MAPPING, all_quads
 
 # Slow: uploads, judges and publishes tables through the API.
 pytestmark = pytest.mark.slow
@@ -128,10 +128,21 @@ def values_of(instance: Instance, dataset: str, audience: str | None = None) -> 
     return [b["v"]["value"] for b in response.json()["results"]["bindings"]]
 
 
-def upload(instance: Instance, who: str | None, dataset: str, body: bytes, name: str = "penduduk.csv"):
+def upload(
+    instance: Instance,
+    who: str | None,
+    dataset: str,
+    body: bytes,
+    name: str = "penduduk.csv",
+    *,
+    dry_run: bool = False,
+):
     headers = instance.auth(who) if who else {}
     return instance.client.post(
-        f"/ingest/{dataset}", files={"file": (name, body, "text/csv")}, headers=headers
+        f"/ingest/{dataset}",
+        files={"file": (name, body, "text/csv")},
+        headers=headers,
+        params={"dry_run": "true"} if dry_run else None,
     )
 
 
@@ -190,6 +201,29 @@ def test_the_walidata_rejects_a_draft_with_a_reason_on_record(instance: Instance
         "/datasets/uji-penduduk/reject", json={"reason": "lagi"}, headers=instance.auth("walidata")
     )
     assert again.status_code == 404
+
+
+def test_a_dry_run_upload_says_what_the_upload_would_do_and_keeps_nothing(instance: Instance) -> None:
+    before, uploads = all_quads(instance.platform.store), instance.folder / "uploads"
+    future = population_csv([99000 + i for i in range(10)]).replace(b";2023;", b";2031;", 1)
+    dry = upload(instance, "dukcapil", "uji-penduduk", future, dry_run=True)
+    assert dry.status_code == 200, dry.text
+    body = dry.json()
+    assert body["dry_run"] is True and body["draft_graph"] is None
+    assert body["outcome"] == "would-be-held" and body["violations"] == 1, body
+    assert "would be held" in body["message"]
+    clean = upload(instance, "dukcapil", "uji-penduduk", population_csv([99000] * 10), dry_run=True).json()
+    # An upload waits for the Walidata even without a violation; its dry run says so.
+    assert clean["outcome"] == "would-be-held" and clean["violations"] == 0
+    assert "would await the Walidata's decision" in clean["message"]
+    unknown = b"kode_desa;tahun;jumlah\n" + b"9999999999;2023;5\n" * 10
+    refused = upload(instance, "dukcapil", "uji-penduduk", unknown, dry_run=True).json()
+    assert refused["outcome"] == "would-be-rejected" and refused["message"]
+    assert all_quads(instance.platform.store) == before and instance.drafts() == {}
+    assert not [f for f in uploads.rglob("*") if f.is_file()]  # no file kept either
+
+    real = upload(instance, "dukcapil", "uji-penduduk", future).json()
+    assert real["outcome"] == "held" and real["violations"] == body["violations"]
 
 
 def test_a_draft_that_breaks_a_rule_is_published_only_with_a_reason(instance: Instance) -> None:
