@@ -16,7 +16,9 @@ import pytest
 
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
+from graph.rdf.results import solution_rows
 from graph.settings import PROJECT_DIR, Settings, load_settings
+from graph.store.interface import Store
 
 _KIND_OF_FOLDER = {"pages": "browser", "contract": "server"}
 _SLOW_KINDS = ("browser", "server", "fuzz", "kill")
@@ -119,6 +121,13 @@ def with_future_year(mapping: Path, values: list[str], row_index: int = 3) -> No
     code, _, value = lines[row_index].split(";")
     lines[row_index] = f"{code};2031;{value}"
     table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def all_quads(store: Store) -> list[tuple[str, str, str, str]]:
+    """Every quad of every named graph (the pipeline writes nothing else), sorted: equal
+    lists mean the store holds the same data."""
+    rows = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", default_graph=[])
+    return sorted((str(r["g"]), str(r["s"]), str(r["p"]), str(r["o"])) for r in solution_rows(rows))
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from api.shared_reads import insight_catalogue
 from graph.errors import NotFound, ParameterError
 from graph.insight.catalogue import LEVELS
 from graph.insight.choropleth import (
+    INDEX_DIGITS,
     NO_DATA_COLOUR,
     Boundaries,
     Choropleth,
@@ -56,9 +57,10 @@ IndicatorParam = Annotated[
     ),
 ]
 LevelParam = Annotated[
-    str,
+    str | None,
     Query(
-        description="Tingkat wilayah / region level: `kecamatan` or `desa`.",
+        description="Tingkat wilayah / region level: `kecamatan` or `desa`. Left out: `kecamatan`, or "
+        "`desa` for an indicator with values at desa level only (e.g. `nilai-idm`).",
         json_schema_extra={"enum": list(LEVELS)},
     ),
 ]
@@ -85,7 +87,19 @@ def _blank(value: str | None) -> str | None:
     return value or None
 
 
-def _values(request: Request, indicator: str | None, level: str, period: str | None) -> MapValues:
+def _level(request: Request, indicator: str | None, level: str | None) -> str:
+    """The level asked for; left out, kecamatan, unless the indicator has values at desa level only
+    (an index or a category, never summed: IDM is published per desa)."""
+    if level:
+        return level
+    cat = insight_catalogue(request.app.state.service)
+    if indicator in cat.indicators and not cat.years(indicator, "kecamatan") and cat.years(indicator, "desa"):
+        return "desa"
+    return "kecamatan"
+
+
+def _values(request: Request, indicator: str | None, level: str | None, period: str | None) -> MapValues:
+    level = _level(request, _blank(indicator), level)
     return run_analysis(request, map_values, _blank(indicator), level, _blank(period))
 
 
@@ -94,11 +108,16 @@ def _boundaries(request: Request, level: str) -> Boundaries | None:
     return load_boundaries(settings.ontology_path / "codes", settings.home_region, level)
 
 
+def _digits(values: MapValues) -> int | None:
+    """Decimals of a value: an index's four as published (IDM 0,6719), else ``id_number``'s default."""
+    return INDEX_DIGITS if values.indicator.kind == "index" else None
+
+
 def _describe(values: MapValues) -> Callable[[float], str]:
-    unit = unit_symbol(values.indicator)
+    unit, digits = unit_symbol(values.indicator), _digits(values)
 
     def describe(value: float) -> str:
-        return f"{id_number(value)} {unit}"
+        return f"{id_number(value, digits)} {unit}"
 
     return describe
 
@@ -119,7 +138,7 @@ def _join(request: Request, values: MapValues, boundaries: Boundaries) -> Chorop
 def map_data(
     request: Request,
     indicator: IndicatorParam = None,
-    level: LevelParam = "kecamatan",
+    level: LevelParam = None,
     period: PeriodParam = None,
     sumber: SumberParam = None,
 ) -> Response:
@@ -144,13 +163,14 @@ def map_data(
 def map_page(
     request: Request,
     indicator: IndicatorParam = None,
-    level: LevelParam = "kecamatan",
+    level: LevelParam = None,
     period: PeriodParam = None,
     sumber: SumberParam = None,
 ) -> Response:
     """Peta / the choropleth page (HTML): form, map, legend and the table of values."""
     cat = insight_catalogue(request.app.state.service)
-    form = {"indicator": indicator or "", "level": level, "period": period or ""}
+    chosen = _level(request, _blank(indicator), level)
+    form = {"indicator": indicator or "", "level": chosen, "period": period or ""}
     common: dict[str, Any] = {
         "active": "map",
         **form_choices(cat, categorical=None),  # the map colours categorical indicators too
@@ -183,6 +203,7 @@ def map_page(
     result = {
         "mapped": values,
         "unit": unit_symbol(values.indicator),
+        "digits": _digits(values),
         "rows": rows,
         "boundaries": boundaries,
         "map": joined,

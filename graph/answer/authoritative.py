@@ -16,6 +16,12 @@ dataset and shows the others beside it. Which one:
 datasets with the indicators their structure measures, and the indicators' declarations);
 ``Sources.choose`` applies the rule. Questions, insight, the map and the region pages all
 choose here, so they always agree.
+
+Each dataset also says whether its figures are synthetic (``oc:syntheticData true``: made-up
+demo values) or real, so that every answer can say so per source. A dataset without the
+statement counts as real (``synthetic`` False), as a mapping without ``synthetic: true`` does:
+the pipeline writes the statement for every dataset it publishes, so only a dataset loaded
+from elsewhere lacks it, and marking made-up data is the publisher's duty.
 """
 
 from __future__ import annotations
@@ -63,7 +69,8 @@ _HOW = {
 
 @dataclass(frozen=True)
 class DatasetSource:
-    """A published dataset as a source of figures: its slug, title, agency and the indicators it measures."""
+    """A published dataset as a source of figures: its slug, title, agency, the indicators it
+    measures and whether its figures are synthetic (``oc:syntheticData true``) or real."""
 
     iri: str
     slug: str
@@ -71,6 +78,7 @@ class DatasetSource:
     agency: str | None
     agency_label: Text | None
     measures: frozenset[str]  # indicator IRIs of its structure
+    synthetic: bool = False  # oc:syntheticData true; without the statement: real (see the module)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +87,7 @@ class DatasetSource:
             "title": self.title,
             "agency": self.agency,
             "agency_label": self.agency_label,
+            "synthetic": self.synthetic,
         }
 
 
@@ -226,8 +235,9 @@ def sources_of(graphs: PublicGraphs) -> Sources:
     prefix = graphs.iris.dataset("")
     datasets: dict[str, dict[str, Any]] = {}
     for r in graphs.values(
-        """SELECT ?d ?measure ?tid ?ten ?agency ?aid ?aen WHERE {
+        """SELECT ?d ?measure ?tid ?ten ?agency ?aid ?aen ?synthetic WHERE {
              ?d a qb:DataSet ; qb:structure/qb:component/qb:measure ?measure .
+             OPTIONAL { ?d oc:syntheticData ?synthetic }
              OPTIONAL { ?d dcterms:title ?tid FILTER(lang(?tid) = "id") }
              OPTIONAL { ?d dcterms:title ?ten FILTER(lang(?ten) = "en") }
              OPTIONAL { ?d dcterms:publisher ?agency .
@@ -249,6 +259,7 @@ def sources_of(graphs: PublicGraphs) -> Sources:
             agency,
             None if agency is None else Text.of({"id": r.get("aid"), "en": r.get("aen")}, agency),
             frozenset(found["measures"]),
+            r.get("synthetic") in ("true", "1"),
         )
     declarations = {
         r["i"]: Declaration(

@@ -28,6 +28,7 @@ from graph.answer.question_sources import chosen_indicators, question_indicators
 from graph.answer.questions import CODE_TYPES, Catalogue, ParameterSpec, Question
 from graph.rdf.iris import Iris, local_path
 from graph.rdf.namespaces import OC
+from graph.text import Text, published_decimals
 
 __all__ = [
     "CHART_KINDS",
@@ -36,6 +37,7 @@ __all__ = [
     "Option",
     "answer_cells",
     "chart_data",
+    "empty_hints",
     "form_controls",
     "is_year_column",
     "list_entries",
@@ -65,6 +67,7 @@ class Cell:
     href: str | None = None  # a local path (``/id/...``); the page adds the root
     numeric: bool = False
     grouped: bool = True
+    digits: int | None = None  # decimals to show: as published when more than three (0.6719)
 
 
 def is_year_column(name: str) -> bool:
@@ -116,7 +119,15 @@ def answer_cells(answer: Answer, iris: Iris) -> list[list[Cell]]:
             if term is None:
                 cells.append(Cell(""))
             elif _number(term) is not None:
-                cells.append(Cell(term.value, term.value, numeric=True, grouped=not is_year_column(column)))
+                cells.append(
+                    Cell(
+                        term.value,
+                        term.value,
+                        numeric=True,
+                        grouped=not is_year_column(column),
+                        digits=published_decimals(term.value),
+                    )
+                )
             elif isinstance(term, ox.NamedNode):
                 cells.append(Cell(_iri_text(iris, term.value), href=local_path(iris, term.value)))
             else:
@@ -285,8 +296,29 @@ def question_page(
             # A column of numbers is right-aligned, its heading too.
             numeric=[any(row[i].numeric for row in cells) for i in range(len(answer.columns))],
             chart=chart_data(answer),
+            empty_hints=empty_hints(answer, lists, types) if not answer.rows else [],
         )
     return page
+
+
+def empty_hints(answer: Answer, lists: CodeLists, types: Mapping[str, str]) -> list[Text]:
+    """Why an answer may have no rows: the levels each chosen indicator is observed at. An index
+    or a category (e.g. IDM, published per desa) is neither summed nor averaged, so it has no
+    value at a level above the one it is reported at."""
+    levels = {c.value: c.label for c in lists.level}
+    hints = []
+    for iri in chosen_indicators(answer.parameters.values(), types):
+        choice = next((c for c in lists.indicator if c.iri == iri), None)
+        if choice is None or not choice.levels:
+            continue
+        names = [levels.get(lv, Text(lv)) for lv in choice.levels]
+        hints.append(
+            Text(
+                f"{choice.label.id} dilaporkan di tingkat {', '.join(n.id for n in names)}.",
+                f"{choice.label.en} is reported at {', '.join(n.en for n in names)} level.",
+            )
+        )
+    return hints
 
 
 def list_entries(

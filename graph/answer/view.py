@@ -77,6 +77,9 @@ class ObservationView:
     (desa, kecamatan, ...), which the questions' code lists read. ``sourced[(indicator,
     period, dataset)][area]``: the same literals by the dataset publishing them, which a plan
     reads (one indicator's figures come from one dataset, ``graph.answer.authoritative``).
+    ``coded[(indicator, period)]``: the regions whose value is a concept of a code list (a
+    categorical indicator, e.g. an IDM status): no plan computes with them, but they are
+    observations, so the choices of the questions (periods, indicators) count them.
     """
 
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
@@ -86,17 +89,18 @@ class ObservationView:
     units: dict[str, list[ox.Literal]]
     levels: dict[str, str]
     sourced: dict[tuple[str, str, str], dict[str, list[ox.Literal]]] = field(default_factory=dict)
+    coded: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def periods(self) -> list[str]:
         """The periods (IRIs) that have observations."""
-        return sorted({period for _, period in self.values})
+        return sorted({period for _, period in (*self.values, *self.coded)})
 
     def indicator_levels(self) -> dict[str, set[str]]:
         """Each indicator with observations -> the levels of the regions it is observed at."""
         found: dict[str, set[str]] = {}
-        for (indicator, _), by_area in self.values.items():
+        for (indicator, _), areas in (*self.values.items(), *self.coded.items()):
             levels = found.setdefault(indicator, set())
-            levels.update(self.levels[a] for a in by_area if a in self.levels)
+            levels.update(self.levels[a] for a in areas if a in self.levels)
         return found
 
 
@@ -107,14 +111,17 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
     assert isinstance(rows, ox.QuerySolutions)
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]] = {}
     sourced: dict[tuple[str, str, str], dict[str, list[ox.Literal]]] = {}
+    coded: dict[tuple[str, str], set[str]] = {}
     datasets: dict[str, str] = {}  # one string per dataset, however many observations name it
     count = 0
     for s in rows:
         value = s["value"]
-        if not isinstance(value, ox.Literal):
-            continue
         key = (s["indicator"].value, s["period"].value)
         area = s["area"].value
+        if not isinstance(value, ox.Literal):  # a category (a concept): counted, never computed with
+            coded.setdefault(key, set()).add(area)
+            count += 1
+            continue
         dataset = datasets.setdefault(s["dataset"].value, s["dataset"].value)
         values.setdefault(key, {}).setdefault(area, []).append(value)
         sourced.setdefault((*key, dataset), {}).setdefault(area, []).append(value)
@@ -137,4 +144,4 @@ def read_view(store: Store, iris: Iris) -> ObservationView:
     assert isinstance(leveled, ox.QuerySolutions)
     levels = {s["area"].value: s["level"].value for s in leveled}
     children_sorted = {k: sorted(v) for k, v in children.items()}
-    return ObservationView(values, regions, children_sorted, count, units, levels, sourced)
+    return ObservationView(values, regions, children_sorted, count, units, levels, sourced, coded)

@@ -10,20 +10,25 @@ chosen dataset (``graph.answer.authoritative``: the authoritative one, or the on
 with ``sumber``), with the other datasets' figures of the same period and breakdown beside
 it (``Figure.others``); nothing is summed. A figure only another dataset publishes is still
 listed, marked as from another source (``Figure.main`` false).
+
+Each figure says whether its dataset's figures are synthetic (``oc:syntheticData true``) or
+real (``graph.answer.authoritative``). A categorical figure's value is a concept of a code list
+(e.g. ``status-idm:berkembang``): it carries the concept's labels (``Figure.category``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.answer.authoritative import SourceUse, sources_of
+from graph.answer.authoritative import DatasetSource, SourceUse, sources_of
 from graph.rdf.iris import Iris
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
+from graph.text import Text, published_decimals
 
 __all__ = ["Figure", "RegionFigures", "region_figures"]
 
@@ -31,7 +36,7 @@ MAX_FIGURES = 5_000  # a desa has ~100 in the demo; a kabupaten's own figures ar
 
 _QUERY = """
 SELECT ?region ?obs ?indicator ?indicator_id ?indicator_en ?period ?period_label ?value ?unit_id
-       ?dataset ?dataset_id ?agency ?agency_id
+       ?dataset ?dataset_id ?agency ?agency_id ?category_id ?category_en
        (GROUP_CONCAT(DISTINCT ?part; separator=", ") AS ?breakdown)
 WHERE {
   ?obs sdmx-dimension:refArea ?region ;
@@ -42,6 +47,8 @@ WHERE {
   OPTIONAL { ?indicator rdfs:label ?indicator_id FILTER(lang(?indicator_id) = "id") }
   OPTIONAL { ?indicator rdfs:label ?indicator_en FILTER(lang(?indicator_en) = "en") }
   OPTIONAL { ?period rdfs:label ?period_label }
+  OPTIONAL { ?value skos:prefLabel ?category_id FILTER(lang(?category_id) = "id") }
+  OPTIONAL { ?value skos:prefLabel ?category_en FILTER(lang(?category_en) = "en") }
   OPTIONAL {
     ?obs sdmx-attribute:unitMeasure/(skos:prefLabel|rdfs:label) ?unit_id FILTER(lang(?unit_id) = "id")
   }
@@ -58,7 +65,7 @@ WHERE {
   }
 }
 GROUP BY ?region ?obs ?indicator ?indicator_id ?indicator_en ?period ?period_label ?value ?unit_id
-         ?dataset ?dataset_id ?agency ?agency_id
+         ?dataset ?dataset_id ?agency ?agency_id ?category_id ?category_en
 ORDER BY ?indicator_id ?breakdown ?period_label
 """
 
@@ -73,7 +80,7 @@ class Figure:
     indicator_label_en: str | None
     period: str
     period_label: str
-    value: ox.Literal
+    value: ox.Literal | ox.NamedNode  # a NamedNode: a concept of a code list (a category)
     unit: str | None
     breakdown: str | None  # e.g. "Laki-laki" for a figure split by sex
     dataset: str
@@ -84,6 +91,13 @@ class Figure:
     # figure for this period and breakdown), and the other datasets' figures shown beside it.
     main: bool = True
     others: tuple[Figure, ...] = ()
+    synthetic: bool = False  # its dataset's figures are synthetic (oc:syntheticData true), else real
+    category: Text | None = None  # a category's labels, when the value is a concept
+
+    @property
+    def decimals(self) -> int | None:
+        """The decimals to show: as published when the default three would cut them (0.6719)."""
+        return published_decimals(self.value.value) if isinstance(self.value, ox.Literal) else None
 
     @property
     def number(self) -> float | None:
@@ -110,6 +124,11 @@ class RegionFigures:
         return any(f.others or not f.main for f in self.figures)
 
     @property
+    def kinds(self) -> set[bool]:
+        """Whether the figures shown are synthetic: {True}, {False} or both (other sources' too)."""
+        return {f.synthetic for f in (*self.figures, *(o for f in self.figures for o in f.others))}
+
+    @property
     def agencies(self) -> list[str]:
         """The agencies that report about the region, by label (other sources' too)."""
         every = [*self.figures, *(o for f in self.figures for o in f.others)]
@@ -128,8 +147,8 @@ def region_figures(
     query = _QUERY + f"LIMIT {int(limit) + 1}\n"
     graphs = PublicGraphs(store, iris)
     rows = graphs.select(query, region=ox.NamedNode(region))
-    figures = [_figure(row) for row in rows[:limit]]
     known = sources_of(graphs)
+    figures = [_figure(row, known.datasets) for row in rows[:limit]]
     uses = {i: known.choose(i, sources) for i in {f.indicator for f in figures}}
     several = tuple(u for _, u in sorted(uses.items()) if u.others)
     return RegionFigures(_beside(figures, uses), len(rows) > limit, several)
@@ -160,7 +179,7 @@ def _beside(figures: list[Figure], uses: dict[str, SourceUse]) -> list[Figure]:
     return shown
 
 
-def _figure(row: dict[str, Any]) -> Figure:
+def _figure(row: dict[str, Any], datasets: Mapping[str, DatasetSource]) -> Figure:
     def text(name: str) -> str | None:
         term = row.get(name)
         return None if term is None else str(term.value)
@@ -168,7 +187,9 @@ def _figure(row: dict[str, Any]) -> Figure:
     indicator = str(row["indicator"].value)
     dataset = str(row["dataset"].value)
     value = row["value"]
-    assert isinstance(value, ox.Literal)
+    assert isinstance(value, ox.Literal | ox.NamedNode)
+    source = datasets.get(dataset)
+    category = (text("category_id"), text("category_en"))
     return Figure(
         observation=str(row["obs"].value),
         indicator=indicator,
@@ -183,4 +204,6 @@ def _figure(row: dict[str, Any]) -> Figure:
         dataset_label=text("dataset_id") or dataset.rsplit("/", 1)[-1],
         agency=text("agency"),
         agency_label=text("agency_id"),
+        synthetic=source is not None and source.synthetic,
+        category=Text(category[0] or "", category[1]) if any(category) else None,
     )

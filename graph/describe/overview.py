@@ -190,6 +190,7 @@ class DatasetStatus:
     observations: int | None
     indicators: int
     freshness: Freshness
+    synthetic: bool = False  # oc:syntheticData true; without the statement: real data
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ def _dataset_statuses(catalog: Catalog, agency_prefix: str, now: dt.datetime) ->
             observations=d.generated_by.observations if d.generated_by else None,
             indicators=len(d.indicators),
             freshness=freshness(d.modified, d.frequency, now),
+            synthetic=d.synthetic is True,
         )
         for d in catalog.datasets
     ]

@@ -55,6 +55,7 @@ _KINDS = {
     "kindRatio": "ratio",
     "kindArea": "area",
     "kindCurrency": "currency",
+    "kindIndex": "index",  # a composite index (e.g. IDM on 0–1): never summed
     "kindCategorical": "categorical",  # values are concepts of a code list, never numbers
 }
 _YEAR = re.compile(r"^\d{4}$")
@@ -80,6 +81,7 @@ def indicator_json(indicator: Indicator) -> dict[str, Any]:
         "measure_kind": indicator.kind,
         "agency": indicator.agency,
         "agency_label": indicator.agency_label,
+        "synthetic": indicator.synthetic,
     }
 
 
@@ -106,6 +108,20 @@ class InsightCatalogue:
     def source(self, slug: str) -> SourceUse:
         """The dataset ``slug``'s figures are taken from, why, and the others publishing it."""
         return self.sources.choose(self.indicators[slug].iri, self.asked)
+
+    def used(self, slug: str) -> Indicator:
+        """``slug`` as an analysis uses it: ``synthetic`` says whether the figures it takes are
+        (its chosen dataset's ``oc:syntheticData``; recomputed from parts no dataset publishes
+        as such, whether a part's are)."""
+        return replace(self.indicators[slug], synthetic=self._synthetic(slug, frozenset()))
+
+    def _synthetic(self, slug: str, seen: frozenset[str]) -> bool:
+        info = self.indicators[slug]
+        dataset = self.source(slug).dataset
+        if dataset is not None:
+            return dataset.synthetic
+        parts = [p for p in (info.numerator, info.denominator) if p in self.indicators and p not in seen]
+        return info.synthetic or any(self._synthetic(p, seen | {slug}) for p in parts)
 
     def choose(self, asked: Sequence[str]) -> InsightCatalogue:
         """The catalogue counting the figures of the datasets asked for (by slug) where they
@@ -201,12 +217,12 @@ def indicators_json(cat: InsightCatalogue) -> list[dict[str, Any]]:
     """The numeric indicators with values at some level, each with its years per level (``GET
     /insight``: what can be correlated; a categorical one is for the map and ``category-count``)."""
     found = []
-    for slug, info in sorted(cat.indicators.items()):
+    for slug in sorted(cat.indicators):
         if cat.is_categorical(slug):
             continue
         years = {level: cat.years(slug, level) for level in LEVELS}
         if any(years.values()):
-            found.append({**indicator_json(info), "years": years})
+            found.append({**indicator_json(cat.used(slug)), "years": years})
     return found
 
 

@@ -48,6 +48,7 @@ from graph.store.interface import Store
 from graph.text import Text
 
 __all__ = [
+    "INDEX_DIGITS",
     "NO_DATA_COLOUR",
     "PALETTES",
     "RATES",
@@ -76,6 +77,7 @@ PALETTES: dict[int, tuple[str, ...]] = {
 NO_DATA_COLOUR = "#bdbdbd"  # grey (the page hatches it too, so it does not read as a class)
 MAX_CLASSES = 5
 RATES = frozenset({"percentage", "ratio"})  # comparable across regions of any size
+INDEX_DIGITS = 4  # an index on 0–1 is published with four decimals (IDM 0.6719): shown so
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -201,7 +203,7 @@ def map_values(
     if slug in cat.code_lists:  # categories: as published, never aggregated
         return _categories(inputs, cat, slug, level)
     found = indicator_values(inputs, cat.indicators, slug, level)
-    info = cat.indicators[slug]
+    info = cat.used(slug)  # with whether the figures mapped are synthetic
     use = cat.source(slug)
     if not isinstance(found, IndicatorValues):  # the catalogue promised values: the data changed
         return MapValues(info, level, period, pd.Series(dtype=float), found, source=use)
@@ -212,7 +214,7 @@ def map_values(
 
 def _categories(inputs: InsightInputs, cat: InsightCatalogue, slug: str, level: str) -> MapValues:
     """A categorical indicator's category per region (concept IRIs), with the legend's classes."""
-    info, code_list, use = cat.indicators[slug], cat.code_lists[slug], cat.source(slug)
+    info, code_list, use = cat.used(slug), cat.code_lists[slug], cat.source(slug)
     found = category_values(inputs, info, code_list, level)
     if not isinstance(found, IndicatorValues):  # the catalogue promised values: the data changed
         empty = pd.Series(dtype=object)
@@ -242,11 +244,13 @@ class Classes:
 
     def digits(self, kind: str) -> int:
         """Decimals for the bounds, the same throughout the legend: none for counts and money,
-        one from 10 up, else two.
+        four for an index (on 0–1, published with four: IDM), one from 10 up, else two.
 
         >>> classify([0.5, 1.25, 3.0]).digits("percentage"), classify([5, 50]).digits("count")
         (2, 0)
         """
+        if kind == "index":
+            return INDEX_DIGITS
         top = max(abs(b) for b in (*self.lower, *self.upper))
         return 0 if kind in ("count", "currency") else 1 if top >= 10 else 2
 

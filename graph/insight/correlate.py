@@ -9,7 +9,9 @@ what is allowed (``graph.insight.refusals``); see ``docs/insight.md``.
 
 Each indicator's values come from one dataset (the authoritative one, or one asked for with
 ``sumber``); what the other datasets publishing it say for the same regions is given beside
-each row (``x_other_sources``), never mixed into the values.
+each row (``x_other_sources``), never mixed into the values. Whether each indicator's figures
+are real or synthetic is that dataset's ``oc:syntheticData``; a real indicator against a
+synthetic one is said in the caveat, naming both (``data_note``).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from graph.insight.statistics import (
     outlier_p_value,
     studentized_residuals,
 )
-from graph.insight.wording import caveat, outlier_rule
+from graph.insight.wording import caveat, data_note, outlier_rule
 from graph.rdf.iris import Iris
 from graph.reference.indicators import Indicator
 from graph.spreadsheet import CsvDialect, cell_text, csv_bytes, verbatim
@@ -94,11 +96,22 @@ class Correlation:
 
     @property
     def synthetic(self) -> bool:
+        """Whether some of the figures are synthetic."""
         return self.x.synthetic or self.y.synthetic
 
     @property
+    def mixed_data(self) -> bool:
+        """Whether one indicator's figures are real and the other's synthetic."""
+        return self.x.synthetic != self.y.synthetic
+
+    @property
+    def data_note(self) -> Text | None:
+        """Which figures are real and which synthetic, when it matters (``wording.data_note``)."""
+        return data_note([self.x, self.y])
+
+    @property
     def caveat(self) -> Text:
-        return caveat(self.synthetic, self.small_n, self.min_n)
+        return caveat(self.data_note, self.small_n, self.min_n)
 
     def records(self) -> list[dict[str, Any]]:
         out = []
@@ -173,6 +186,8 @@ class Correlation:
             "rows": self.records(),
             "excluded": self.excluded,
             "synthetic": self.synthetic,
+            "mixed_data": self.mixed_data,
+            "data_note": self.data_note,
             "caveat": self.caveat,
         }
 
@@ -255,7 +270,7 @@ def correlate(
     observations = runner(read_observations, iris, period, tuple(dict.fromkeys(needed)))
     inputs = insight_inputs(cat, period, observations)
     xv, yv = (_values(inputs, cat, name, slug, level) for name, slug in (("x", x), ("y", y)))
-    found = _join(inputs, level, cat.indicators[x], cat.indicators[y], xv, yv, min_n, outlier_threshold)
+    found = _join(inputs, level, cat.used(x), cat.used(y), xv, yv, min_n, outlier_threshold)
     others = {
         name: {d: v.values for d, v in other_sources(inputs, cat, slug, level).items()}
         for name, slug in (("x", x), ("y", y))

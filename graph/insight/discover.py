@@ -8,7 +8,10 @@ grow with the region, each said in one sentence. The
 observations of the year are read once for all indicators (two queries), joined into one
 region × indicator table, and each pair is two of its columns; see ``docs/insight.md``.
 Each indicator's values come from one dataset (its authoritative one, or one asked for with
-``sumber``); every indicator entry names it and the other datasets publishing the indicator.
+``sumber``); every indicator entry names it and the other datasets publishing the indicator,
+and says whether its figures are synthetic. A pair of a real and a synthetic indicator is
+marked (``mixed_data``) and its sentence says so, naming both: its correlation means nothing as
+a statistic.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from graph.insight.observations import (
 )
 from graph.insight.refusals import level_problems, period_problem
 from graph.insight.statistics import DEFAULT_FDR, DEFAULT_MIN_N, Stats, adjust_p_values, correlation_stats
-from graph.insight.wording import caveat, discovery_method, pair_statement
+from graph.insight.wording import caveat, data_note, discovery_method, pair_statement
 from graph.rdf.iris import Iris
 from graph.reference.indicators import Indicator
 from graph.spreadsheet import CsvDialect, csv_bytes
@@ -44,7 +47,7 @@ from graph.text import Text
 __all__ = ["Discovery", "discover"]
 
 _NUMBERS = ["pearson_r", "pearson_p", "q_value", "spearman_rho", "spearman_p"]
-_FLAGS = ["small_n", "significant", "same_concept", "size_effect"]
+_FLAGS = ["small_n", "significant", "same_concept", "size_effect", "mixed_data"]
 
 
 @dataclass(frozen=True)
@@ -58,20 +61,24 @@ class Discovery:
     indicators: list[dict[str, Any]]
     skipped: list[dict[str, Any]]
     pairs: list[dict[str, Any]]
-    synthetic: bool
+    synthetic: bool  # some of the indicators' figures are synthetic
+    data_note: Text | None = None  # which are real and which synthetic (``wording.data_note``)
 
     @property
     def wawasan(self) -> list[dict[str, Any]]:
         """Significant pairs that are neither two measures of one concept nor two sizes."""
         return [
-            {k: p[k] for k in ("x", "y", "n", "pearson_r", "spearman_rho", "q_value", "statement")}
+            {
+                k: p[k]
+                for k in ("x", "y", "n", "pearson_r", "spearman_rho", "q_value", "mixed_data", "statement")
+            }
             for p in self.pairs
             if p["significant"] and not p["same_concept"] and not p["size_effect"]
         ]
 
     @property
     def caveat(self) -> Text:
-        return caveat(self.synthetic, False, self.min_n)
+        return caveat(self.data_note, False, self.min_n)
 
     @property
     def method(self) -> Text:
@@ -89,6 +96,7 @@ class Discovery:
             "wawasan": self.wawasan,
             "pairs": self.pairs,
             "synthetic": self.synthetic,
+            "data_note": self.data_note,
             "caveat": self.caveat,
         }
 
@@ -138,7 +146,8 @@ def discover(
     period = _period(cat, level, period)
     inputs = insight_inputs(cat, period, runner(read_observations, iris, period, None))
     found, skipped = _values(inputs, cat, level)
-    pairs = _pairs(cat, found, min_n)
+    used = {s: cat.used(s) for s in found}  # with ``synthetic`` of the figures used
+    pairs = _pairs(used, found, min_n)
     _adjust(pairs, fdr, level, period)
     pairs.sort(
         key=lambda p: (
@@ -152,15 +161,16 @@ def discover(
         p["rank"] = rank
     indicators = [
         {
-            **indicator_json(cat.indicators[s]),
+            **indicator_json(used[s]),
             "aggregation": v.rule,
             "regions": len(v.values),
             "source": cat.source(s).as_dict(),
         }
         for s, v in found.items()
     ]
-    synthetic = any(cat.indicators[s].synthetic for s in found)
-    return Discovery(level, period, min_n, fdr, indicators, skipped, pairs, synthetic)
+    synthetic = any(i.synthetic for i in used.values())
+    note = data_note(list(used.values()))
+    return Discovery(level, period, min_n, fdr, indicators, skipped, pairs, synthetic, note)
 
 
 def _period(cat: InsightCatalogue, level: str, period: str | None) -> str:
@@ -197,14 +207,14 @@ def _values(
     return found, skipped
 
 
-def _pairs(cat: InsightCatalogue, found: dict[str, IndicatorValues], min_n: int) -> list[dict[str, Any]]:
+def _pairs(used: dict[str, Indicator], found: dict[str, IndicatorValues], min_n: int) -> list[dict[str, Any]]:
     """Every pair of indicators from two agencies, correlated over the regions both have."""
     # One table, region x indicator, joined once; each pair is two of its columns.
     wide = pd.DataFrame({s: v.values for s, v in found.items()})
     column = {s: wide[s].to_numpy(dtype=float) for s in wide.columns}
     pairs = []
     for a, b in itertools.combinations(sorted(found), 2):
-        x, y = cat.indicators[a], cat.indicators[b]
+        x, y = used[a], used[b]
         if x.agency == y.agency:
             continue
         both = np.isfinite(column[a]) & np.isfinite(column[b])
@@ -215,6 +225,7 @@ def _pairs(cat: InsightCatalogue, found: dict[str, IndicatorValues], min_n: int)
 
 def _adjust(pairs: list[dict[str, Any]], fdr: float, level: str, period: str) -> None:
     """Benjamini–Hochberg q-values over the pairs with a coefficient; the significant ones said."""
+    notes = {id(p): p.pop("data_note") for p in pairs}
     tested = [p for p in pairs if p["pearson_p"] is not None]
     if not tested:
         return
@@ -222,14 +233,17 @@ def _adjust(pairs: list[dict[str, Any]], fdr: float, level: str, period: str) ->
     for p, q in zip(tested, adjusted, strict=True):
         p["q_value"] = float(q)
         p["significant"] = bool(q <= fdr and not p["small_n"])
-        p["statement"] = pair_statement(p, level, period)
+        statement, note = pair_statement(p, level, period), notes[id(p)]
+        if note is not None:  # a real indicator against a synthetic one: said, naming both
+            statement = Text(f"{statement.id} {note.id}", f"{statement.en} {note.en}")
+        p["statement"] = statement
 
 
 def _pair(x: Indicator, y: Indicator, n: int, result: Stats | None, min_n: int) -> dict[str, Any]:
     return {
         "rank": 0,
-        "x": {"indicator": x.slug, "label": x.label, "agency": x.agency, "measure_kind": x.kind},
-        "y": {"indicator": y.slug, "label": y.label, "agency": y.agency, "measure_kind": y.kind},
+        "x": _side(x),
+        "y": _side(y),
         "n": n,
         "pearson_r": None if result is None else result.pearson_r,
         "pearson_p": None if result is None else result.pearson_p,
@@ -243,5 +257,18 @@ def _pair(x: Indicator, y: Indicator, n: int, result: Stats | None, min_n: int) 
         "same_concept": x.concept is not None and x.concept == y.concept,
         # Two sizes (counts, areas) of the same regions rise together with region size.
         "size_effect": x.kind in SUMMABLE and y.kind in SUMMABLE,
+        # A real indicator against a synthetic one: the correlation means nothing as a statistic.
+        "mixed_data": x.synthetic != y.synthetic,
+        "data_note": data_note([x, y]) if x.synthetic != y.synthetic else None,
         "statement": None,
+    }
+
+
+def _side(i: Indicator) -> dict[str, Any]:
+    return {
+        "indicator": i.slug,
+        "label": i.label,
+        "agency": i.agency,
+        "measure_kind": i.kind,
+        "synthetic": i.synthetic,
     }

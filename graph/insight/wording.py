@@ -2,14 +2,16 @@
 
 Figures that move together invite a wrong reading (cause and effect, or a claim about
 individuals), so every answer carries its caveat, and a discovered pair is said in one
-sentence that claims only what the figures support. The texts are Indonesian first with
+sentence that claims only what the figures support. Whether the figures are real or synthetic
+(``oc:syntheticData``) is said too (``data_note``): a correlation between a real indicator and
+a synthetic one names both and says that it means nothing as a statistic. The texts are Indonesian first with
 English alongside (``graph.text.Text``); numbers in Indonesian text take a decimal comma.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graph.insight.catalogue import SUMMABLE
@@ -22,6 +24,7 @@ __all__ = [
     "REGIONS",
     "NumberWriter",
     "caveat",
+    "data_note",
     "decimal_comma",
     "discovery_method",
     "en_number",
@@ -63,15 +66,65 @@ _SMALL_N = Text(
     "Jumlah wilayah sedikit (n < {min_n}): koefisien sangat tidak pasti dan tidak disebut bermakna.",
     "Few regions (n < {min_n}): the coefficient is very uncertain and is not called significant.",
 )
+_NAMED = 3  # at most this many synthetic indicators are named in a sentence on mixed data
 # Who the regions of a level are, in a sentence: (Indonesian, English).
 REGIONS = {"desa": ("desa", "villages"), "kecamatan": ("kecamatan", "districts")}
 
 
-def caveat(synthetic: bool, small_n: bool, min_n: int) -> Text:
-    """``CAVEAT``, and a word on synthetic data and on few regions where it applies."""
-    parts = [CAVEAT] + ([_SYNTHETIC] if synthetic else [])
+def caveat(data: Text | None, small_n: bool, min_n: int) -> Text:
+    """``CAVEAT``, then ``data`` (``data_note``: on real and synthetic data) and a word on few
+    regions where they apply."""
+    parts = [CAVEAT] + ([data] if data is not None else [])
     parts += [Text(_SMALL_N.id.format(min_n=min_n), _SMALL_N.en.format(min_n=min_n))] if small_n else []
     return Text(" ".join(p.id for p in parts), " ".join(p.en for p in parts))
+
+
+def data_note(indicators: Sequence[Indicator]) -> Text | None:
+    """What an analysis of ``indicators`` says about its data (each indicator's ``synthetic``:
+    the figures used are ``oc:syntheticData``): nothing when all are real, that some are synthetic
+    when all are, and when real and synthetic meet, which are which and that correlating them
+    means nothing as a statistic.
+
+    >>> idm = Indicator("i", label=Text("Nilai IDM", "IDM"), agency_label=Text("DPMD"))
+    >>> stunting = Indicator("s", label=Text("Stunting"), synthetic=True)
+    >>> print(data_note([idm, stunting]).en)
+    IDM is real data (DPMD); Stunting is synthetic data: their correlation means nothing as a statistic.
+    >>> data_note([idm]) is None, data_note([stunting]) == _SYNTHETIC
+    (True, True)
+    """
+    real = [i for i in indicators if not i.synthetic]
+    made = [i for i in indicators if i.synthetic]
+    if not made:
+        return None
+    if not real:
+        return _SYNTHETIC
+    agencies = list(dict.fromkeys(i.agency_label.id for i in real if i.agency_label.id))
+    agencies_en = list(dict.fromkeys(i.agency_label.en for i in real if i.agency_label.en))
+    by_id = f" ({', '.join(agencies)})" if agencies else ""
+    by_en = f" ({', '.join(agencies_en)})" if agencies_en else ""
+    real_id, real_en = _names([i.label.id for i in real], "dan"), _names([i.label.en for i in real], "and")
+    made_id, made_en = _names([i.label.id for i in made], "dan"), _names([i.label.en for i in made], "and")
+    if len(indicators) == 2:
+        return Text(
+            f"{real_id} adalah data nyata{by_id}; {made_id} adalah data sintetis: korelasi keduanya "
+            "tidak bermakna sebagai statistik.",
+            f"{real_en} is real data{by_en}; {made_en} is synthetic data: their correlation means "
+            "nothing as a statistic.",
+        )
+    if len(made) > _NAMED:  # many: the real ones are named, the others are "the others"
+        made_id, made_en = "indikator lainnya", "the other indicators"
+    return Text(
+        f"{real_id} adalah data nyata{by_id}; {made_id} adalah data sintetis: korelasi antara "
+        "indikator nyata dan sintetis tidak bermakna sebagai statistik.",
+        f"{real_en} {'is' if len(real) == 1 else 'are'} real data{by_en}; {made_en} "
+        f"{'is' if len(made) == 1 else 'are'} synthetic data: a correlation between a real and a "
+        "synthetic indicator means nothing as a statistic.",
+    )
+
+
+def _names(names: list[str], word: str) -> str:
+    """Names in a sentence: "A", "A dan B", "A, B dan C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
 def outlier_rule(threshold: float) -> Text:

@@ -158,7 +158,7 @@ def test_a_restricted_datasets_validation_results_stay_out_of_the_public_provena
 ) -> None:
     """Results about a restricted dataset (focus, value, message) go to its own graph."""
     iris = instance.platform.iris
-    upload = b"kode_desa;tahun;kpm\n1809012001;2023;12,5\n1809012002;2023;97999\n"
+    upload = b"kode_desa;tahun;kpm\n1809012001;2023;12\n1809012002;2023;97999\n"
     response = instance.client.post(
         "/ingest/uji-kpm-terbatas",
         files={"file": ("kpm.csv", upload, "text/csv")},

@@ -51,7 +51,9 @@ def test_catalog_negotiates_each_rdf_format(client: TestClient, media_type: str,
     assert response.headers["content-type"].startswith(media_type)
     assert "accept" in response.headers["vary"].lower()
     g = parse(response.content, fmt)
-    assert len(set(g.subjects(RDF.type, DCAT.Dataset))) == 6
+    assert (
+        len(set(g.subjects(RDF.type, DCAT.Dataset))) == 7
+    )  # six synthetic tables and the real IDM 2024 (dpmd-idm-desa)
     assert (rdflib.URIRef(BASE + "catalog"), RDF.type, DCAT.Catalog) in g
 
 
@@ -74,7 +76,9 @@ def test_catalog_defaults_to_turtle_and_offers_a_json_listing(client: TestClient
     )
     listing = client.get("/catalog", headers={"Accept": "application/json"}).json()
     assert listing == client.get("/catalog.json").json()
-    assert listing["ok"] is True and len(listing["datasets"]) == 6
+    assert (
+        listing["ok"] is True and len(listing["datasets"]) == 7
+    )  # six synthetic tables and the real IDM 2024 (dpmd-idm-desa)
     assert listing["catalog"]["sparql_endpoint"] == BASE + "sparql"
     for extension, media_type in [("ttl", "text/turtle"), ("jsonld", "application/ld+json")]:
         response = client.get(f"/catalog.{extension}", headers={"Accept": "application/json"})

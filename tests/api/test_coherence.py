@@ -137,12 +137,12 @@ def test_counts_per_agency_and_rule_and_the_reports_in_force(report: dict[str, A
     assert counts[("disdik", "BagianTidakMelebihiKeseluruhan")] == ("violation", 1, 1)
     assert sum(n for _, n, _ in counts.values()) == 12
     datasets = {d["id"]: d for d in report["datasets"]}
-    assert len(datasets) == 6
+    assert len(datasets) == 7  # six synthetic tables and the real IDM 2024 (dpmd-idm-desa)
     assert datasets["dpupr-air-sanitasi-desa"]["violations"] == 2
     assert datasets["dpupr-air-sanitasi-desa"]["accepted"] == 2
     assert datasets["bps-luas-penduduk-kecamatan"]["agency"] == "bps"
     assert {d["kind"] for d in datasets.values()} == {"load"}
-    assert set(report["agencies"]) == {"bps", "dinkes", "dinsos", "disdik", "disdukcapil", "dpupr"}
+    assert set(report["agencies"]) == {"bps", "dinkes", "dinsos", "disdik", "disdukcapil", "dpmd", "dpupr"}
     assert report["agencies"]["dinkes"]["name"]["id"] == "Dinas Kesehatan"
 
 

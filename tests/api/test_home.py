@@ -53,17 +53,19 @@ def test_home_lists_datasets_agencies_indicators_regions_and_periods_with_their_
     assert page.count('href="/id/wilayah/18.09.') == 11  # the eleven kecamatan
     for year in ("2020", "2024", "2027"):  # 2027: the C5 row the Walidata accepted
         assert f'href="/id/periode/{year}">{year}</a>' in page
-    assert "8.528 angka" in page  # every published observation, Indonesian digit grouping
+    assert "9.410 angka" in page  # every published observation (882 of the real IDM), Indonesian grouping
     assert "148 kode, 148 berdata" in page and "11 kode, 11 berdata" in page
     assert "/static/css/home.css" in page
 
 
 def test_home_shows_freshness_coherence_per_agency_and_the_strongest_insights(page: str) -> None:
     # Loaded just now, annual: every dataset is on time, next due a year later.
-    assert page.count("Tepat waktu") == 6 and "Terlambat" not in page
+    assert (
+        page.count("Tepat waktu") == 7 and "Terlambat" not in page
+    )  # six synthetic tables and the real IDM 2024 (dpmd-idm-desa)
     assert page.count("Tahunan") >= 6
     rows = dict(re.findall(r'<tr data-agency="([a-z]+)">(.*?)</tr>', page, re.S))
-    assert set(rows) == {"bps", "dinkes", "dinsos", "disdik", "disdukcapil", "dpupr"}
+    assert set(rows) == {"bps", "dinkes", "dinsos", "disdik", "disdukcapil", "dpmd", "dpupr"}
     assert "Pelanggaran diterima Walidata" in rows["dpupr"] and "Ada peringatan" in rows["bps"]
     assert 'href="/coherence?agency=dpupr"' in rows["dpupr"]
     insights = page[page.index('id="wawasan"') : page.index('id="h-rincian"')]

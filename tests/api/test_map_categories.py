@@ -1,6 +1,7 @@
 """``/map`` colours a categorical indicator; Wawasan and the numeric questions refuse it, over HTTP.
 
-The demo graph with a synthetic DPMD status table on top (``tests/category_table.py``).
+The demo graph with a synthetic DPMD status table on top (``tests/category_table.py``), mapped by
+asking for its dataset (``sumber``): the demo's authoritative status is the real IDM's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.category_table import COUNTS, EXPECTED, platform_with_status
 pytestmark = pytest.mark.slow
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-STATUS = {"indicator": "status-idm", "level": "desa"}
+STATUS = {"indicator": "status-idm", "level": "desa", "sumber": "uji-status-idm"}
 
 
 @pytest.fixture(scope="module")

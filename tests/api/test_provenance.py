@@ -138,12 +138,12 @@ def test_provenance_errors_are_in_the_one_shape(client: TestClient, demo: Demo) 
     assert_error(client.get("/provenance.xml", params={"iri": c3(platform)}), 404)
 
 
-def test_loads_lists_the_six_published_demo_loads_newest_first(client: TestClient, demo: Demo) -> None:
+def test_loads_lists_the_seven_published_demo_loads_newest_first(client: TestClient, demo: Demo) -> None:
     _, reports = demo
     response = client.get("/loads")
     assert response.status_code == 200 and response.headers["x-truncated"] == "false"
     body = response.json()
-    assert body["total"] == body["count"] == 6
+    assert body["total"] == body["count"] == 7  # six synthetic tables and the real IDM 2024 (dpmd-idm-desa)
     loads = body["loads"]
     assert {a["dataset_id"] for a in loads} == {r.dataset for r in reports}
     assert {a["outcome"] for a in loads} == {"published"}
@@ -159,7 +159,7 @@ def test_loads_filters_by_dataset_and_outcome(client: TestClient) -> None:
     [only] = dinkes["loads"]
     assert (only["violations"], only["warnings"], only["accepted"]) == (1, 1, 1)
     assert client.get("/loads", params={"outcome": "held"}).json()["total"] == 0
-    assert client.get("/loads", params={"outcome": "published"}).json()["total"] == 6
+    assert client.get("/loads", params={"outcome": "published"}).json()["total"] == 7
     page = client.get("/loads", params={"limit": 2, "offset": 1})
     assert page.json()["count"] == 2 and page.json()["truncated"] is True
     assert page.headers["x-truncated"] == "true"
@@ -182,13 +182,13 @@ def test_loads_as_csv_for_excel_and_for_programs(client: TestClient) -> None:
     text = excel.content.decode("utf-8")
     assert text.startswith("\ufeffWaktu selesai;Waktu mulai;Jenis;Hasil;Dataset;")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert len(rows) == 6 and {r["Hasil"] for r in rows} == {"published"}
+    assert len(rows) == 7 and {r["Hasil"] for r in rows} == {"published"}
     [dinkes] = [r for r in rows if r["Dataset"] == "dinkes-stunting-desa"]
     assert dinkes["Berkas"] == DINKES_FILE.name and dinkes["Pelanggaran diterima"] == "1"
     assert dinkes["Instansi"] == "Dinas Kesehatan"
     standard = client.get("/loads.csv", params={"_dialect": "standard"}).text
     records = list(csv.DictReader(io.StringIO(standard)))
-    assert len(records) == 6 and all("/id/pemuatan/" in r["iri"] for r in records)
+    assert len(records) == 7 and all("/id/pemuatan/" in r["iri"] for r in records)
     assert {r["published_now"] for r in records} == {"ya"}
 
 

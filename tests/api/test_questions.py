@@ -156,7 +156,7 @@ def test_optional_parameters_can_be_left_out(client: TestClient) -> None:
     everything = client.get("/questions/agency-coverage").json()
     only_bps = client.get("/questions/agency-coverage", params={"agency": "bps"}).json()
     assert everything["parameters"]["agency"] == {"value": None, "label": None, "term": None, "default": True}
-    assert len(everything["rows"]) == 15 and len(only_bps["rows"]) == 2
+    assert len(everything["rows"]) == 21 and len(only_bps["rows"]) == 2  # DPMD: six IDM indicators
     assert "agency=" not in everything["links"]["self"] and "agency=bps" in only_bps["links"]["self"]
 
 

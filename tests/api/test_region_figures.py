@@ -24,7 +24,7 @@ def client(demo: Demo) -> Iterator[TestClient]:
         yield c
 
 
-def test_a_desa_has_the_figures_of_four_agencies_each_split_and_traced(demo: Demo) -> None:
+def test_a_desa_has_the_figures_of_five_agencies_each_split_and_traced(demo: Demo) -> None:
     platform, _ = demo
     desa = platform.iris.base + "id/wilayah/18.09.01.2001"
     found = region_figures(platform.store, platform.iris, desa)
@@ -33,6 +33,7 @@ def test_a_desa_has_the_figures_of_four_agencies_each_split_and_traced(demo: Dem
         "Dinas Kependudukan dan Pencatatan Sipil",
         "Dinas Kesehatan",
         "Dinas Pekerjaan Umum dan Perumahan Rakyat",
+        "Dinas Pemberdayaan Masyarakat dan Desa",  # the real IDM 2024 (dpmd-idm-desa)
         "Dinas Sosial",
     ]
     # Population comes split by sex: one figure per sex and year, none unsplit.
@@ -55,7 +56,7 @@ def test_the_region_page_shows_the_figures_table_with_indonesian_numbers_and_tra
     response = client.get("/id/wilayah/18.09.01.2001", headers=HTML)
     assert response.status_code == 200
     page = response.text
-    assert 'id="h-angka"' in page and 'class="sortable figures"' in page
+    assert 'id="h-angka"' in page and 'class="sortable n-last figures"' in page
     assert "Dinas Kesehatan" in page and "Dinas Sosial" in page
     rows = re.findall(r"<tr>\s*<td>.*?</tr>", page.split('id="h-angka"')[1], flags=re.S)
     figures = region_figures(platform.store, platform.iris, platform.iris.base + "id/wilayah/18.09.01.2001")

@@ -10,26 +10,26 @@ from tests.graph.describe.catalog_support import DATASETS
 from tests.pages.conftest import screenshot, sort_by
 
 
-def test_home_shows_the_six_demo_datasets_their_freshness_and_each_agencys_coherence(
+def test_home_shows_the_seven_demo_datasets_their_freshness_and_each_agencys_coherence(
     page: Page, server: str
 ) -> None:
     page.goto(f"{server}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Satu Data Kabupaten Pesawaran")
     freshness = page.locator("table.freshness-table tbody tr")
-    expect(freshness).to_have_count(6)
+    expect(freshness).to_have_count(7)  # six synthetic tables and the real IDM 2024
     assert freshness.evaluate_all("rs => rs.map(r => r.dataset.dataset)") == DATASETS
     for row in freshness.all():
         expect(row).to_contain_text("Tahunan")
         expect(row.locator("td.freshness-status")).to_have_text(re.compile("Tepat waktu"))
     agencies = page.locator("table.agency-coherence tbody tr")
-    expect(agencies).to_have_count(6)
+    expect(agencies).to_have_count(7)
     expect(agencies.filter(has_text="Badan Pusat Statistik")).to_contain_text("Ada peringatan")
     dpupr = agencies.filter(has_text="Dinas Pekerjaan Umum")
     expect(dpupr).to_contain_text("Pelanggaran diterima Walidata")
     expect(dpupr.locator("td").nth(1)).to_have_text("2")  # violations
     cards = page.locator(".home-cards .card")
-    expect(cards.filter(has_text="dataset terbit").locator(".figure")).to_have_text("6")
-    expect(cards.filter(has_text="indikator").locator(".figure")).to_have_text("15")
+    expect(cards.filter(has_text="dataset terbit").locator(".figure")).to_have_text("7")
+    expect(cards.filter(has_text="indikator").locator(".figure")).to_have_text("21")  # 15 + the IDM's six
     insights = page.locator("ol.insights > li")
     assert 3 <= insights.count() <= 5
     expect(insights.first).to_contain_text("prevalensi stunting")
@@ -71,7 +71,7 @@ def test_sorting_the_agency_table_by_violations(page: Page, server: str) -> None
 def test_home_at_phone_width_has_no_horizontal_overflow(phone: Page, server: str) -> None:
     phone.goto(f"{server}/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    expect(phone.locator("table.freshness-table tbody tr")).to_have_count(6)
+    expect(phone.locator("table.freshness-table tbody tr")).to_have_count(7)
     # The skip link is the first stop for a keyboard user and leads to the content.
     phone.keyboard.press("Tab")
     expect(phone.get_by_role("link", name=re.compile("Langsung ke isi"))).to_be_focused()

@@ -16,7 +16,7 @@ from tests.category_table import platform_with_status as _platform_with_status
 from tests.pages.conftest import PageLog, _open_page, screenshot
 from tests.servers import running_server
 
-URL = "/map?indicator=status-idm&level=desa"
+URL = "/map?indicator=status-idm&level=desa&sumber=uji-status-idm"  # the test table, not the real IDM
 
 
 @pytest.fixture(scope="module")

@@ -100,6 +100,7 @@ def test_an_indicator_only_at_regions_without_a_level_is_not_offered(
         view.observation_count,
         view.units,
         view.levels,
+        coded=view.coded,  # the categorical observations (the demo's IDM status)
     )
     assert some_indicator + "-x" in levelless.indicator_levels()
     assert levelless.indicator_levels()[some_indicator + "-x"] == set()

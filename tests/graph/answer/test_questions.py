@@ -82,8 +82,8 @@ def test_every_code_parameter_type_is_used_and_every_chart_kind_suggested() -> N
     assert kinds == {"bar", "line", "scatter", "table", "map"}
 
 
-# The demo has no categorical indicator yet: the real IDM status table comes with issue 18.
-WITHOUT_DEMO_DATA = {"category-count"}
+# Every question has demo data (category-count: the real IDM status of dpmd-idm-desa).
+WITHOUT_DEMO_DATA: set[str] = set()
 
 
 @pytest.mark.parametrize("question_id", sorted(CATALOGUE.questions))
@@ -205,7 +205,7 @@ def test_stale_datasets_compare_the_latest_period_with_this_year(demo: Demo) -> 
 
     got = table(answer(demo, "stale-datasets")).set_index("dataset")
     year = dt.datetime.now(dt.UTC).year
-    assert len(got) == 6 and set(got["expected_year"]) == {year - 1}
+    assert len(got) == 7 and set(got["expected_year"]) == {year - 1}  # six synthetic, the real IDM
     dinsos = got.loc[demo[0].iris.dataset("dinsos-kpm-desa")]
     assert dinsos["last_period"] == "2027"  # the future-dated row of data/README.md C5
     for _, row in got.drop(index=str(dinsos.name)).iterrows():
@@ -217,7 +217,7 @@ def test_optional_parameter_left_out_means_all(demo: Demo) -> None:
     everything = table(answer(demo, "agency-coverage"))
     health = table(answer(demo, "agency-coverage", agency="dinkes"))
     districts = table(answer(demo, "agency-coverage", level="kecamatan"))
-    assert everything["agency_name"].nunique() == 6 and len(everything) == 15
+    assert everything["agency_name"].nunique() == 7 and len(everything) == 21  # DPMD: six IDM indicators
     assert set(health["agency_name"]) == {"Dinas Kesehatan"} and len(health) == 3
     assert set(districts["level_label"]) == {"Kecamatan"} and len(districts) == 5
 

@@ -19,6 +19,7 @@ DATASETS = [  # the published demo datasets, in the catalogue's order
     "dinsos-kpm-desa",
     "disdik-sekolah-kecamatan",
     "disdukcapil-penduduk-desa",
+    "dpmd-idm-desa",  # real figures: Kemendesa's IDM 2024
     "dpupr-air-sanitasi-desa",
 ]
 

@@ -3,7 +3,9 @@
 A never-seen DPMD status table (``tests/category_table.py``) is loaded on top of the demo: the
 map gives each desa its category as published, the legend counts the desa of each category in
 rank order with a sequential palette, a desa without a status has no data, and correlate,
-discover and the numeric questions neither offer status-idm nor take it.
+discover and the numeric questions neither offer status-idm nor take it. The demo publishes the
+real IDM status of every desa (``dpmd-idm-desa``, the authoritative dataset), so the test table's
+categories are mapped by asking for its dataset (``sumber``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from tests.category_table import COUNTS, EXPECTED, platform_with_status
 pytestmark = pytest.mark.slow
 
 HOME = "18.09"
+TABLE = ("uji-status-idm",)  # the test table's dataset, asked for instead of the authoritative one
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +58,9 @@ def test_the_map_gives_each_desa_its_category_and_the_legend_counts_them(
     platform: Platform, cat: InsightCatalogue
 ) -> None:
     found = map_values(
-        platform.store, platform.iris, "status-idm", "desa", None, home_region=HOME, catalogue=cat
-    )
+        platform.store, platform.iris, "status-idm", "desa", None, home_region=HOME, catalogue=cat,
+        sources=TABLE,
+    )  # fmt: skip
     assert found.categorical and found.period == "2024"
     assert {code: _code(iri) for code, iri in found.values.items()} == EXPECTED
     assert [(c.code, c.count) for c in found.categories] == COUNTS
@@ -95,8 +99,9 @@ def test_a_desa_without_a_status_is_no_data_on_the_map_and_in_the_table(
     platform: Platform, cat: InsightCatalogue
 ) -> None:
     found = map_values(
-        platform.store, platform.iris, "status-idm", "desa", "2024", home_region=HOME, catalogue=cat
-    )
+        platform.store, platform.iris, "status-idm", "desa", "2024", home_region=HOME, catalogue=cat,
+        sources=TABLE,
+    )  # fmt: skip
     boundaries = load_boundaries(PROJECT_DIR / "ontology" / "codes", HOME, "desa")
     assert isinstance(boundaries, Boundaries)
     joined = choropleth(boundaries, found, cat.labels("desa"), href=lambda c: c, describe=str)
@@ -135,7 +140,7 @@ def test_correlate_and_discover_neither_offer_nor_take_a_categorical_indicator(
 ) -> None:
     assert "status-idm" not in cat.with_data("desa")
     assert "status-idm" in cat.with_data("desa", categorical=None)
-    assert cat.with_data("desa", categorical=True) == ["status-idm"]
+    assert cat.with_data("desa", categorical=True) == ["status-idm", "target-status-idm"]  # the demo's
     with pytest.raises(ParameterError) as refused:
         correlate(
             platform.store, platform.iris, "status-idm", "prevalensi-stunting", "desa", "2024",

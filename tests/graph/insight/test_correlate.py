@@ -276,6 +276,43 @@ def test_the_caveat_says_correlation_is_not_causation_and_is_area_level(
     assert caveat["en"].startswith(CAVEAT["en"]) and "synthetic" in caveat["en"]  # the demo data are
 
 
+def test_a_real_indicator_against_a_synthetic_one_says_so_naming_both(
+    demo: Demo, catalogue: InsightCatalogue
+) -> None:
+    # nilai-idm: Kemendesa's real IDM 2024 (dpmd-idm-desa); prevalensi-stunting: the synthetic demo.
+    body = run_correlate(demo, catalogue, "nilai-idm", "prevalensi-stunting", "desa", "2024").as_dict()
+    assert body["n"] == 148 and body["mixed_data"] is True and body["synthetic"] is True
+    assert (body["x"]["synthetic"], body["y"]["synthetic"]) == (False, True)
+    assert body["x"]["source"]["used"]["dataset"] == "dpmd-idm-desa"
+    assert body["x"]["source"]["used"]["synthetic"] is False
+    assert body["y"]["source"]["used"]["synthetic"] is True
+    note = body["data_note"]
+    assert note["id"] == (
+        "Nilai Indeks Desa Membangun (IDM) adalah data nyata (Dinas Pemberdayaan Masyarakat dan Desa); "
+        "Prevalensi stunting adalah data sintetis: korelasi keduanya tidak bermakna sebagai statistik."
+    )
+    assert note["en"].startswith("Village Development Index (IDM) score is real data (")
+    assert note["en"].endswith(
+        "; Stunting prevalence is synthetic data: their correlation means nothing as a statistic."
+    )
+    # The caveat carries it, instead of the general word on synthetic data.
+    assert body["caveat"]["id"] == f"{CAVEAT['id']} {note['id']}"
+    assert body["caveat"]["en"] == f"{CAVEAT['en']} {note['en']}"
+
+
+def test_two_synthetic_indicators_keep_the_word_on_synthetic_data_and_two_real_ones_carry_none(
+    demo: Demo, catalogue: InsightCatalogue
+) -> None:
+    made = run_correlate(demo, catalogue, "kpm-pkh", "prevalensi-stunting", "desa", "2024")
+    assert made.synthetic and not made.mixed_data
+    assert made.caveat["id"] == (
+        f"{CAVEAT['id']} Sebagian data ini sintetis (oc:syntheticData): angka buatan, bukan statistik resmi."
+    )
+    real = run_correlate(demo, catalogue, "indeks-ketahanan-sosial", "nilai-idm", "desa", "2024")
+    assert not real.synthetic and not real.mixed_data and real.data_note is None
+    assert real.caveat == CAVEAT and real.as_dict()["x"]["synthetic"] is False
+
+
 def test_without_a_period_the_latest_well_covered_year_is_used(
     demo: Demo, catalogue: InsightCatalogue
 ) -> None:

@@ -129,6 +129,47 @@ def test_small_n_pairs_are_marked_and_never_called_significant(
     }
 
 
+def test_a_pair_of_a_real_and_a_synthetic_indicator_is_marked_and_said(demo: Demo) -> None:
+    # 2024: the real IDM (dpmd-idm-desa) beside the synthetic tables.
+    platform, _ = demo
+    found = discover(platform.store, platform.iris, "desa", "2024", home_region=platform.settings.home_region)
+    body = found.as_dict()
+    real = {i["indicator"] for i in body["indicators"] if not i["synthetic"]}
+    assert real == {
+        "indeks-ketahanan-ekonomi",
+        "indeks-ketahanan-lingkungan",
+        "indeks-ketahanan-sosial",
+        "nilai-idm",
+    }
+    for p in body["pairs"]:
+        assert p["mixed_data"] == (p["x"]["synthetic"] != p["y"]["synthetic"])
+        assert p["mixed_data"] == ((p["x"]["indicator"] in real) != (p["y"]["indicator"] in real))
+    mixed = [p for p in body["pairs"] if p["mixed_data"] and p["statement"]]
+    assert len(mixed) == 4 * 10  # four real indicators x ten synthetic desa indicators, all tested
+    for p in mixed:
+        real_one, made_one = (p["x"], p["y"]) if p["x"]["indicator"] in real else (p["y"], p["x"])
+        assert f"{real_one['label']['id']} adalah data nyata" in p["statement"]["id"]
+        assert (
+            f"{made_one['label']['en']} is synthetic data: their correlation means nothing"
+            in p["statement"]["en"]
+        )
+    assert not [
+        p
+        for p in body["pairs"]
+        if not p["mixed_data"] and "data nyata" in (p["statement"] or {}).get("id", "")
+    ]
+    assert [w["mixed_data"] for w in body["wawasan"]].count(True) == sum(
+        1 for p in mixed if p["significant"] and not p["same_concept"] and not p["size_effect"]
+    )
+    # The caveat names the real ones and calls the many synthetic ones "the others".
+    assert body["data_note"]["en"].startswith("Economic Resilience Index (IKE), ")
+    assert (
+        "; the other indicators are synthetic data: a correlation between a real and a synthetic"
+        in (body["data_note"]["en"])
+    )
+    assert body["caveat"]["en"].endswith(body["data_note"]["en"])
+
+
 def test_discover_refuses_an_unknown_level_and_a_year_without_data(
     demo: Demo, catalogue: InsightCatalogue
 ) -> None:
