@@ -8,15 +8,38 @@ names written as people write them ("Dinas Kesehatan") are linked to their slugs
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rapidfuzz import process
 
+from graph.errors import NotFound
 from graph.link.names import NameRules
 from graph.link.terms import TermLinker
-from graph.read.mappings import Mapping, MeasureSpec
+from graph.read.mappings import Mapping, MeasureSpec, discover_mappings, load_mapping
 from graph.read.tables import normalise_header
 from graph.reference.vocabulary import Vocabulary
 
-__all__ = ["check_mapping", "resolve_terms"]
+__all__ = ["check_mapping", "mapping_for", "resolve_terms"]
+
+
+def mapping_for(folder: Path, dataset: str, vocab: Vocabulary, rules: NameRules) -> tuple[Path, Mapping]:
+    """The mapping file in ``folder`` of ``dataset`` and its mapping, agency resolved to a slug.
+
+    Needs no store: the upload route finds the mapping (and checks the uploader's agency)
+    before it takes the upload lock.
+
+    Raises:
+        NotFound: no mapping in ``folder`` describes ``dataset``.
+        MappingError: that mapping's agency or an indicator cannot be linked.
+    """
+    for path in discover_mappings(folder):
+        mapping = load_mapping(path)
+        if mapping.dataset.id == dataset:
+            return path, resolve_terms(mapping, vocab, rules)
+    raise NotFound(
+        f"dataset {dataset!r} tidak dikenal: belum ada pemetaannya / unknown dataset {dataset!r}: "
+        "no mapping describes it; the Walidata adds its mapping first"
+    )
 
 
 def resolve_terms(mapping: Mapping, vocab: Vocabulary, rules: NameRules) -> Mapping:

@@ -70,6 +70,7 @@ class Prepared:
     rows_mapped: int = 0  # at least one observation came from the row
     rows_without_values: int = 0  # every value cell empty or unreadable
     rows_without_values_refused: int = 0  # of those: at least one value cell was refused
+    rows_duplicate: int = 0  # of those: a value cell repeated an earlier row's observation
     cells_empty: int = 0
     cells_rejected: int = 0
     review: list[ReviewItem] = field(default_factory=list)  # unlinked references
@@ -119,6 +120,7 @@ class _Preparation:
         self.table_period: pd.Series | None = None
         self.dimension_codes: dict[str, pd.Series] = {}
         self.category_review: list[CategoryReviewItem] = []
+        self.duplicate_rows: set[int] = set()
 
     def report(self, mask: pd.Series, column: str, values: pd.Series, reasons: pd.Series) -> None:
         """A problem for each row of ``mask``: its cell in ``column``, its value and reason."""
@@ -323,6 +325,7 @@ class _Preparation:
                 )
             )
         self.cells_rejected += int(duplicate.sum())
+        self.duplicate_rows = set(tidy.loc[duplicate, "row"].astype(int))
         return tidy[~duplicate].reset_index(drop=True)
 
     def prepared(self, tidy: pd.DataFrame) -> Prepared:
@@ -345,6 +348,7 @@ class _Preparation:
             rows_mapped=len(mapped_rows),
             rows_without_values=len(without_values),
             rows_without_values_refused=len(without_values & {p.row for p in self.problems}),
+            rows_duplicate=len(without_values & self.duplicate_rows),
             cells_empty=self.cells_empty,
             cells_rejected=self.cells_rejected,
             review=self.linked.review,

@@ -44,6 +44,11 @@ class NameRules:
     fuzzy_margin: float = 6.0
 
     @classmethod
+    def of_mappings(cls, mappings: Path) -> NameRules:
+        """The rules of an instance: ``linking/name_rules.yaml`` under its mappings folder."""
+        return cls.from_yaml(mappings / "linking" / "name_rules.yaml")
+
+    @classmethod
     def from_yaml(cls, path: Path) -> NameRules:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -76,7 +76,7 @@ class RegionLinker:
     def from_folders(cls, ontology: Path, mappings: Path, home_region: str) -> RegionLinker:
         """The linker of an instance: its code list, name rules and human decisions."""
         regions = RegionIndex.from_csv(ontology / "codes" / "wilayah_lampung.csv")
-        rules = NameRules.from_yaml(mappings / "linking" / "name_rules.yaml")
+        rules = NameRules.of_mappings(mappings)
         decisions = Decisions.from_yaml(mappings / "linking" / "aliases.yaml", rules, set(regions.names))
         return cls(regions, rules, home_region, decisions)
 

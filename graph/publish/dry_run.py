@@ -41,6 +41,7 @@ from graph.publish.judge import judge
 from graph.publish.load_report import WOULD_BE, LoadReport
 from graph.publish.reference import missing_reference, write_reference
 from graph.publish.stage import Examined, Progress, examine, write_draft
+from graph.read.tables import Table
 
 __all__ = ["WOULD_AWAIT_DECISION", "dry_run", "would_hold_message"]
 
@@ -66,6 +67,7 @@ def dry_run(
     progress: Progress | None = None,
     *,
     source: Path | None = None,
+    table: Table | None = None,
     publish: bool = True,
 ) -> LoadReport:
     """What ``load`` would do with the table (``publish=False``: an upload, which waits for
@@ -76,7 +78,7 @@ def dry_run(
     """
     started = now()
     examining = time.perf_counter()
-    seen = examine(instance, mapping_path, source)
+    seen = examine(instance, mapping_path, source, table)
     report = seen.report
     report.step_seconds["read + link + check"] = time.perf_counter() - examining
     absent = _absent_reference(instance)

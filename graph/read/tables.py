@@ -4,6 +4,9 @@ Every cell is kept as the text the agency wrote, so that numbers are parsed
 once, by rules that report what they cannot read. Every data row keeps the row
 number the agency sees in Excel (or the record number of a CSV), which is what
 provenance and error messages point at.
+
+A read may take at most its budget (``graph.read.budget``): cells counted as the rows come,
+seconds on the clock, and the table as the frame holds it; past it the file is refused at once.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from typing import Any
 import pandas as pd
 
 from graph.errors import SourceError
+from graph.read.budget import ReadBudget, ReadMeter
 from graph.read.mappings import SourceSpec, normalise_header
 
-__all__ = ["Table", "normalise_header", "read_table", "sha256_of"]
+__all__ = ["ReadBudget", "Table", "normalise_header", "read_table", "sha256_of"]
 
 ROW = "__row__"  # column holding the source row number
 
@@ -38,6 +42,7 @@ class Table:
     columns: list[str]
     blank_rows: list[int] = field(default_factory=list)
     dropped: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, col, value, why
+    spec: SourceSpec | None = None  # the layout it was read with
 
     @property
     def rows_read(self) -> int:
@@ -55,10 +60,14 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _read_csv_records(path: Path, spec: SourceSpec) -> list[list[str]]:
+def _read_csv_records(path: Path, spec: SourceSpec, meter: ReadMeter) -> list[list[str]]:
     try:
         with path.open(encoding=spec.encoding, newline="") as f:
-            return [row for row in csv.reader(f, delimiter=spec.delimiter)]
+            records: list[list[str]] = []
+            for row in csv.reader(f, delimiter=spec.delimiter):
+                meter.row(len(row), len(records) + 1)
+                records.append(row)
+            return records
     except UnicodeError as exc:  # also "UTF-16 stream does not start with BOM", which has no byte
         where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
         raise SourceError(
@@ -96,7 +105,7 @@ def _cell_text(value: Any, number_format: str | None) -> str:
 _EXCEL_MAX_ROWS = 1_048_576
 
 
-def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], str]:
+def _read_xlsx_records(path: Path, spec: SourceSpec, meter: ReadMeter) -> tuple[list[list[str]], str]:
     from openpyxl import load_workbook
 
     try:
@@ -123,10 +132,14 @@ def _read_xlsx_records(path: Path, spec: SourceSpec) -> tuple[list[list[str]], s
         # The size a sheet declares is not trusted: a forged "A1:XFD1048576" would have every
         # row padded to 16,384 cells. Without it openpyxl pads only the rows the sheet skips.
         sheet.reset_dimensions()
+        meter.sheet = sheet.title
+        meter.check_time()  # opening the workbook reads its shared strings and styles
         records: list[list[str]] = []
         for row in sheet.iter_rows(min_row=1):
-            cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
             number = getattr(row[0], "row", None) if row else None
+            # Counted before the cells become text: a sheet past its budget stops here.
+            meter.row(len(row), number or len(records) + 1)
+            cells = [_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
             if len(records) >= _EXCEL_MAX_ROWS or (number is not None and number > _EXCEL_MAX_ROWS):
                 # A damaged or forged sheet (a row numbered 4294967296): stop padding up to it.
                 raise SourceError(
@@ -171,12 +184,17 @@ def _header(records: list[list[str]], rows: list[int], width: int) -> list[str]:
     return unique
 
 
-def read_table(path: Path, spec: SourceSpec) -> Table:
+def read_table(path: Path, spec: SourceSpec, budget: ReadBudget | None = None) -> Table:
     """Read the table a mapping points at, apply its layout, keep row numbers.
 
+    ``budget`` bounds the cells and seconds the read may take (``ReadBudget.of(settings)``
+    for loads and uploads); without one the read is unbounded.
+
     Raises:
-        SourceError: the file is missing, unreadable, or its header row is absent.
+        SourceError: the file is missing, unreadable, over its budget, or its header row
+            is absent.
     """
+    meter = (budget or ReadBudget()).meter(path)
     try:
         found = path.is_file()
     except (OSError, ValueError):  # a name the system refuses, e.g. with a NUL byte
@@ -190,9 +208,9 @@ def read_table(path: Path, spec: SourceSpec) -> Table:
         sha, size = sha256_of(path)
         sheet: str | None = None
         if spec.resolved_format == "xlsx":
-            records, sheet = _read_xlsx_records(path, spec)
+            records, sheet = _read_xlsx_records(path, spec, meter)
         else:
-            records = _read_csv_records(path, spec)
+            records = _read_csv_records(path, spec, meter)
     except OSError as exc:
         raise SourceError(
             f"berkas tidak dapat dibaca / cannot read the file ({exc.strerror or exc}); check its "
@@ -206,21 +224,22 @@ def read_table(path: Path, spec: SourceSpec) -> Table:
             f"(the file has {len(records)} rows); check source.header_rows",
             file=path,
         )
-    width = max((len(r) for r in records), default=0)
-    columns = _header(records, spec.header_rows, width)
+    widest = max(range(len(records)), key=lambda i: len(records[i]))  # header rows exist: not empty
+    width = len(records[widest])
     skip = set(spec.skip_rows)
-    data: list[list[str]] = []
     numbers: list[int] = []
     blank: list[int] = []
     for number in range(last_header + 1, len(records) + 1):
         if number in skip:
             continue
-        cells = records[number - 1]
-        if not any(c.strip() for c in cells):
+        if any(c.strip() for c in records[number - 1]):
+            numbers.append(number)
+        else:
             blank.append(number)
-            continue
-        data.append((cells + [""] * width)[:width])
-        numbers.append(number)
+    # Every data row is padded to the widest row: the padded table must fit the budget too.
+    meter.grid(len(numbers), width, widest=widest + 1)
+    columns = _header(records, spec.header_rows, width)
+    data = [(records[n - 1] + [""] * width)[:width] for n in numbers]
     frame = (
         pd.DataFrame(data, columns=columns, dtype="string")
         if data
@@ -237,6 +256,7 @@ def read_table(path: Path, spec: SourceSpec) -> Table:
         frame=frame,
         columns=columns,
         blank_rows=blank,
+        spec=spec,
     )
     _drop_non_data_rows(table, spec)
     return table
