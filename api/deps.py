@@ -11,8 +11,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from api.query_slots import ClientSlots
 from graph.answer.view import ObservationView, read_view
+from graph.cube.mapping_checks import mapping_for
+from graph.errors import AuditChainError, StoreError
+from graph.link.names import NameRules
 from graph.publish.accounts import Accounts, User
+from graph.publish.chain_recovery import record_with_own_store
 from graph.rdf.iris import Iris
+from graph.read.mappings import Mapping
 from graph.reference.vocabulary import Vocabulary
 from graph.settings import Settings
 from graph.store.connect import connect_store, open_store
@@ -26,6 +31,11 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 log = logging.getLogger("onecenter.api")
+
+# Uploads whose tables are read at once, before the upload lock: reads were one at a time under
+# the lock, so two at once keep the memory they may take near what it was (each within
+# read_max_cells), while a long read holds back neither the loads nor another read.
+READ_SLOTS = 2
 
 
 class ServiceState:
@@ -51,9 +61,11 @@ class ServiceState:
         self._view: tuple[int, ObservationView] | None = None
         self._view_building: int | None = None
         self.accounts = Accounts(settings.resolve(settings.accounts_path))
-        self._agencies: dict[str, str] | None = None
-        # Uploads write to the store one at a time (a load is long; a second waits).
+        self._vocabulary: Vocabulary | None = None
+        # Uploads write to the store one at a time (a load is long; a second waits). Their
+        # tables are read before it is taken, READ_SLOTS at a time.
         self.write_lock = threading.Lock()
+        self.read_slots = threading.BoundedSemaphore(READ_SLOTS)
         # /sparql queries per client at once; others wait as long as a query may run (>= 5 s).
         self.query_slots = ClientSlots(
             settings.query_slots_per_client, max(settings.query_timeout_ms / 1000, 5.0)
@@ -144,11 +156,27 @@ class ServiceState:
         return self._fixed
 
     @property
+    def vocabulary(self) -> Vocabulary:
+        """The shared vocabulary (``ontology/``), read once."""
+        if self._vocabulary is None:
+            self._vocabulary = Vocabulary.load(self.settings.ontology_path, self.iris)
+        return self._vocabulary
+
+    @property
     def agency_iris(self) -> dict[str, str]:
         """Agency slug -> IRI, from the vocabulary (read once)."""
-        if self._agencies is None:
-            self._agencies = dict(Vocabulary.load(self.settings.ontology_path, self.iris).agencies)
-        return self._agencies
+        return dict(self.vocabulary.agencies)
+
+    def mapping_for(self, dataset: str) -> tuple[Path, Mapping]:
+        """The mapping of ``dataset`` as a load finds it (``Platform.mapping_for``), without
+        opening the store; mapping files and name rules are read again each time.
+
+        Raises:
+            NotFound: no mapping describes ``dataset``.
+            MappingError: its agency or an indicator cannot be linked.
+        """
+        mappings = self.settings.mappings_path
+        return mapping_for(mappings, dataset, self.vocabulary, NameRules.of_mappings(mappings))
 
     def authenticate(self, token: str) -> User | None:
         """The user holding ``token`` (with their agency's IRI), or None."""
@@ -199,7 +227,9 @@ class ServiceState:
         log.info("tampilan kolom siap / observation view ready: %s observations", view.observation_count)
 
     def start(self) -> None:
-        """Start the query workers (also started on first use) and the observation view."""
+        """Chain what a crash kept out of the audit chain, then start the query workers (also
+        started on first use) and the observation view."""
+        self.record_unrecorded_publications()
         self.observation_view()
         if self._pool is not None:
             self._pool.start()
@@ -207,6 +237,32 @@ class ServiceState:
             log.warning(
                 "penyimpanan di memori: kueri tanpa batas waktu / in-memory store: SPARQL queries "
                 "run without a time limit (query_timeout_ms needs an on-disk store)"
+            )
+
+    def record_unrecorded_publications(self) -> None:
+        """Chain every published version the audit chain misses (a publication cut off by a
+        crash), opening the store for writing for a moment (``graph.publish.chain_recovery``).
+
+        A given store is left to the uploads' own writer, which does the same. When another
+        process holds the store (a load), that process did it when it opened the store.
+        """
+        if self._fixed is not None:
+            return
+        try:
+            with self.write_lock:
+                entries = record_with_own_store(self.settings)
+        except StoreError:
+            log.info("penyimpanan sedang ditulis proses lain / the store is held by another writer")
+            return
+        except AuditChainError as exc:
+            log.error("%s", exc)
+            return
+        for e in entries:
+            log.warning(
+                "dicatat saat mulai / recorded on start: %s %s (entri / entry %s)",
+                e.payload["dataset"],
+                e.payload["graph"],
+                e.seq,
             )
 
     def close(self) -> None:

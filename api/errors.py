@@ -35,6 +35,7 @@ from graph.errors import (
     ParameterError,
     QueryError,
     QueryTimeout,
+    RestrictedDataset,
     SourceError,
     StillViolates,
     StoreError,
@@ -58,6 +59,7 @@ log = logging.getLogger("onecenter.api")
 # The first branch an error belongs to decides its status (subclasses before their bases).
 STATUS: list[tuple[type[OneCenterError], int]] = [
     (NotFound, 404),
+    (RestrictedDataset, 403),
     (ParameterError, 400),
     (QueryTimeout, 503),
     (QueryError, 400),

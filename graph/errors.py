@@ -48,6 +48,7 @@ __all__ = [
     "QueryTimeout",
     "QuestionFileError",
     "ReferenceDataError",
+    "RestrictedDataset",
     "SettingsError",
     "SourceError",
     "StillViolates",
@@ -177,6 +178,22 @@ class UnknownQuestion(NotFound):
 
 class UnknownResource(NotFound):
     """The IRI or dataset names nothing public that has provenance."""
+
+
+class RestrictedDataset(OneCenterError):
+    """A restricted (terbatas) dataset's data or history was asked for by a reader who may
+    not read it: its metadata is public (the catalogue), the rest is not."""
+
+    @classmethod
+    def of(cls, dataset: str) -> RestrictedDataset:
+        """The error for ``dataset`` (its id), saying what is public and whom to ask."""
+        return cls(
+            f"dataset {dataset!r} terbatas: hanya metadatanya yang publik (lihat /catalog/{dataset}); "
+            "data dan riwayat pemuatannya dapat diminta kepada instansinya, atau dibaca dengan token "
+            f"yang berwenang / dataset {dataset!r} is restricted: only its metadata is public (see "
+            f"/catalog/{dataset}); ask its agency for its data and load history, or send a token that "
+            "may read them"
+        )
 
 
 class ParameterError(OneCenterError):

@@ -146,6 +146,23 @@ class Settings(BaseSettings):
         description="Largest upload accepted (bytes); for .xlsx also the largest unpacked size "
         "of its parts, times 20 (a zip bomb is refused before it is opened).",
     )
+    read_max_cells: int = Field(
+        5_000_000,
+        gt=0,
+        description="Most cells one table may hold, counted as the sheet or CSV yields its rows "
+        "(a formatted empty cell counts) and again as rows x columns once every row is padded to "
+        "the widest; the read stops as soon as it passes the limit and the file is refused (an "
+        "upload: 422, read before the upload lock is taken). 5 M cells of numbers are a 28 MB "
+        ".xlsx read in about 60 s and 0.8 GB, or a 27 MB CSV read in 4 s; the province benchmark "
+        "table has 1.2 M.",
+    )
+    read_max_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="Longest time reading one table may take (opening the workbook and reading "
+        "its rows, wall-clock); past it the read stops and the file is refused. A backstop for "
+        "workbooks slow to read within read_max_cells (long texts, rich formatting, a busy machine).",
+    )
     reject_limit_percent: float = Field(
         10.0,
         ge=0,

@@ -64,7 +64,9 @@ def mapping_for(path: str) -> dict[str, object]:
             "synthetic": True,
         },
         "source": {"path": path, "delimiter": ";", "decimal": "comma"},
-        "region": {"level": "desa", "code": {"column": "kode_desa", "system": "kemendagri"}},
+        # Every Lampung desa: the table declares the province as its scope (else rows outside
+        # the home kabupaten are refused as outside it, issue 18).
+        "region": {"level": "desa", "code": {"column": "kode_desa", "system": "kemendagri"}, "scope": "18"},
         "period": {"year": {"column": "tahun"}},
         "measures": [{"column": n, "indicator": n} for n, _ in INDICATORS],
     }

@@ -11,6 +11,8 @@ GET /audit?head=HASH                   the same, and ``ok`` only if HASH (a head
 
 The chain is read from ``settings.audit_location`` and replayed at every request (the
 log is small: one line per load, validation or publication). 404 when auditing is off.
+The page lists the latest entries without their payloads; an entry about a restricted
+(terbatas) dataset shows only its number, time and hash (``graph.provenance.public_chain``).
 The head alone, as ``/catalog.json`` and the home page show it, is
 ``graph.describe.audit_head``. Docs: docs/audit.md.
 """
@@ -25,6 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import ServiceState
 from api.pages import render, root_of, wants_html
 from graph.provenance.chain import AuditChain
+from graph.provenance.public_chain import public_datasets, public_entries
 from graph.settings import Settings
 
 __all__ = ["router"]
@@ -67,7 +70,8 @@ def audit(
     del body["path"]  # the server's file layout is nobody's business
     if not wants_html(request, ["application/json"]):
         return JSONResponse(body, headers={"Vary": "Accept"})
-    recent = list(chain.entries())[-RECENT:][::-1]
+    shown = service.run(public_datasets, service.iris)
+    recent = public_entries(list(chain.entries())[-RECENT:][::-1], shown)
     return render(
         request,
         "audit.html",

@@ -12,7 +12,9 @@ GET /catalog/{dataset}.ttl             its published version graph as Turtle
 =====================================  ==========================================================
 
 Only published datasets are listed or downloadable; an unknown or unpublished dataset
-is a 404, an ``Accept`` the route cannot meet a 406, both in the one error shape. URLs in
+is a 404, an ``Accept`` the route cannot meet a 406, both in the one error shape. A
+restricted (terbatas) dataset is listed from its public card (no distribution); its
+downloads are a 403 without a bearer token that reads it, and served with one. URLs in
 the catalogue are made from the URL the request reached (``request.base_url``). Work on
 the store runs through ``ServiceState.run`` (in the query workers, within the time limit);
 the catalogue is cached until the next publication. Docs: docs/catalog.md.
@@ -22,9 +24,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.auth import audience_of, current_user
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
@@ -33,6 +36,7 @@ from graph.describe.audit_head import audit_head
 from graph.describe.catalog_json import catalog_entry, catalog_json
 from graph.describe.catalog_rdf import serialize_catalog
 from graph.describe.downloads import dataset_table, dataset_turtle
+from graph.publish.accounts import User
 
 __all__ = ["router"]
 
@@ -75,6 +79,13 @@ NOT_ACCEPTABLE = _error(
     "Tidak ada format yang cocok dengan Accept / no offered format matches Accept.",
     "format tidak tersedia / not acceptable: /catalog offers text/turtle, application/ld+json, …",
 )
+RESTRICTED = _error(
+    403,
+    "Dataset terbatas / a restricted dataset, without a bearer token that reads it.",
+    "dataset 'x' terbatas: hanya metadatanya yang publik … / dataset 'x' is restricted: only its "
+    "metadata is public …",
+)
+Reader = Annotated[User | None, Depends(current_user)]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {_TURTLE: {}, _JSONLD: {}, _RDFXML: {}, _JSON: {}},
@@ -146,13 +157,17 @@ def catalog_as(request: Request, extension: str) -> Response:
 @router.get(
     "/{dataset}.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "The tidy table."}, 404: NOT_FOUND},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The tidy table."},
+        403: RESTRICTED,
+        404: NOT_FOUND,
+    },
 )
-def dataset_csv(request: Request, dataset: str, dialect: Dialect = "standard") -> Response:
+def dataset_csv(request: Request, dataset: str, user: Reader, dialect: Dialect = "standard") -> Response:
     """A published dataset's observations: region code and name, period, indicator,
     dimensions, value, unit and observation IRI, one row per observation."""
     service = _service(request)
-    table = service.run(dataset_table, service.iris, dataset)
+    table = service.run(dataset_table, service.iris, dataset, audience_of(user))
     return Response(
         table.to_csv(dialect),
         media_type="text/csv; charset=utf-8",
@@ -163,12 +178,16 @@ def dataset_csv(request: Request, dataset: str, dialect: Dialect = "standard") -
 @router.get(
     "/{dataset}.ttl",
     response_class=Response,
-    responses={200: {"content": {_TURTLE: {}}, "description": "The version graph."}, 404: NOT_FOUND},
+    responses={
+        200: {"content": {_TURTLE: {}}, "description": "The version graph."},
+        403: RESTRICTED,
+        404: NOT_FOUND,
+    },
 )
-def dataset_ttl(request: Request, dataset: str) -> Response:
+def dataset_ttl(request: Request, dataset: str, user: Reader) -> Response:
     """A published dataset's version graph (metadata, structure, observations, source rows)."""
     service = _service(request)
-    body = service.run(dataset_turtle, service.iris, dataset)
+    body = service.run(dataset_turtle, service.iris, dataset, audience_of(user))
     return Response(
         body,
         media_type="text/turtle; charset=utf-8",

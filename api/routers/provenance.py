@@ -14,10 +14,14 @@ GET /loads.json | /loads.csv           the same in one format (CSV: ``_dialect=e
                                        default, or ``standard``)
 =====================================  ==========================================================
 
-Only public graphs are read: a held draft's observation is a 404 like an unknown IRI,
-while its load record (public) is listed. A malformed IRI or filter is a 400, an unknown
-IRI a 404, an ``Accept`` the route cannot meet a 406, all in the one error shape. Work on
-the store runs through ``ServiceState.run``. Docs: docs/audit.md.
+Without a token only public graphs are read: a held draft's observation is a 404 like an
+unknown IRI, while an open dataset's load record (public) is listed. A restricted
+(terbatas) dataset's loads, publications, files and reports are in its own graph: the
+public never sees them (``/loads?dataset=`` of one is a 403), a bearer token that reads the
+dataset (Walidata, admin, its agency's Produsen Data) sees them here as on ``/sparql``. A
+malformed IRI or filter is a 400, an unknown IRI a 404, an ``Accept`` the route cannot meet
+a 406, all in the one error shape. Work on the store runs through ``ServiceState.run``.
+Docs: docs/audit.md, docs/uploads.md.
 """
 
 from __future__ import annotations
@@ -28,12 +32,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.auth import audience_of, current_user
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from graph.provenance.activities import OUTCOMES
 from graph.provenance.history import LoadHistory, load_history, loads_csv
 from graph.provenance.trace import trace, trace_rdf
+from graph.publish.accounts import User
+from graph.store.versions import Audience
 
 __all__ = ["router"]
 
@@ -98,7 +105,14 @@ LOADS_ERRORS: dict[int | str, dict[str, Any]] = {
         "Filter ditolak / an unknown outcome or dataset; the message lists what is allowed.",
         "hasil tidak dikenal / unknown outcome 'x'; use one of: published, held, rejected, failed",
     ),
+    403: _error(
+        403,
+        "Dataset terbatas / a restricted dataset's load history, without a token that reads it.",
+        "dataset 'x' terbatas: hanya metadatanya yang publik … / dataset 'x' is restricted: only its "
+        "metadata is public …",
+    ),
 }
+Reader = Annotated[User | None, Depends(current_user)]
 
 
 def _service(request: Request) -> ServiceState:
@@ -106,13 +120,15 @@ def _service(request: Request) -> ServiceState:
     return service
 
 
-def _trace(request: Request, iri: str, media_type: str) -> Response:
+def _trace(request: Request, iri: str, media_type: str, audience: Audience) -> Response:
     service = _service(request)
     max_rows = service.settings.max_result_rows
     if media_type != _JSON:
-        data = service.run(trace_rdf, service.iris, iri, max_rows=max_rows, media_type=media_type)
+        data = service.run(
+            trace_rdf, service.iris, iri, max_rows=max_rows, media_type=media_type, audience=audience
+        )
         return Response(data, media_type=f"{media_type}; charset=utf-8", headers={"Vary": "Accept"})
-    body = service.run(trace, service.iris, iri, max_rows=max_rows)
+    body = service.run(trace, service.iris, iri, max_rows=max_rows, audience=audience)
     body["links"] = {
         "self": str(request.url_for("provenance").include_query_params(iri=iri)),
         "turtle": str(request.url_for("provenance_as", extension="ttl").include_query_params(iri=iri)),
@@ -123,23 +139,23 @@ def _trace(request: Request, iri: str, media_type: str) -> Response:
 
 
 @router.get("/provenance", name="provenance", responses=TRACE_ERRORS)
-def provenance(request: Request, iri: Iri) -> Response:
+def provenance(request: Request, iri: Iri, user: Reader) -> Response:
     """The provenance of one IRI; JSON, or Turtle / JSON-LD by ``Accept``."""
     chosen = negotiate(request.headers.get("accept"), TRACE_OFFERS, ALIASES)
     if chosen is None:
         raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(TRACE_OFFERS))
-    return _trace(request, iri, chosen)
+    return _trace(request, iri, chosen, audience_of(user))
 
 
 @router.get("/provenance.{extension}", name="provenance_as", responses=TRACE_ERRORS)
-def provenance_as(request: Request, extension: str, iri: Iri) -> Response:
+def provenance_as(request: Request, extension: str, iri: Iri, user: Reader) -> Response:
     """The provenance of one IRI in the format the extension names: json, ttl or jsonld."""
     media_type = TRACE_EXTENSIONS.get(extension)
     if media_type is None:
         raise HTTPException(
             404, f"format tidak dikenal / unknown format .{extension}; use .json, .ttl or .jsonld"
         )
-    return _trace(request, iri, media_type)
+    return _trace(request, iri, media_type, audience_of(user))
 
 
 Dataset = Annotated[str | None, Query(description="Only loads of this dataset (its id).")]
@@ -169,7 +185,7 @@ def _filter(
 Filter = Annotated[_Filter, Depends(_filter)]
 
 
-def _history(request: Request, chosen: _Filter) -> LoadHistory:
+def _history(request: Request, chosen: _Filter, user: User | None) -> LoadHistory:
     service = _service(request)
     cap = service.settings.max_result_rows
     return service.run(
@@ -179,6 +195,7 @@ def _history(request: Request, chosen: _Filter) -> LoadHistory:
         outcome=chosen.outcome,
         limit=min(chosen.limit or cap, cap),
         offset=chosen.offset,
+        audience=audience_of(user),
     )
 
 
@@ -214,19 +231,19 @@ def _loads_csv(history: LoadHistory, dialect: Literal["excel", "standard"]) -> R
         406: TRACE_ERRORS[406],
     },
 )
-def loads(request: Request, chosen: Filter, dialect: Dialect = "excel") -> Response:
+def loads(request: Request, chosen: Filter, user: Reader, dialect: Dialect = "excel") -> Response:
     """Every load and publication of a held draft, newest first; JSON, or CSV by ``Accept``."""
     media_type = negotiate(request.headers.get("accept"), LOADS_OFFERS)
     if media_type is None:
         raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(LOADS_OFFERS))
-    history = _history(request, chosen)
+    history = _history(request, chosen, user)
     return _loads_csv(history, dialect) if media_type == _CSV else _loads_json(history)
 
 
 @router.get("/loads.json", responses=LOADS_ERRORS)
-def loads_json(request: Request, chosen: Filter) -> Response:
+def loads_json(request: Request, chosen: Filter, user: Reader) -> Response:
     """The load history as JSON."""
-    return _loads_json(_history(request, chosen))
+    return _loads_json(_history(request, chosen, user))
 
 
 @router.get(
@@ -235,6 +252,6 @@ def loads_json(request: Request, chosen: Filter) -> Response:
     response_class=Response,
     responses={200: {"content": {_CSV: {}}, "description": "The load history as CSV."}, **LOADS_ERRORS},
 )
-def loads_as_csv(request: Request, chosen: Filter, dialect: Dialect = "excel") -> Response:
+def loads_as_csv(request: Request, chosen: Filter, user: Reader, dialect: Dialect = "excel") -> Response:
     """The load history as CSV (``_dialect=excel`` by default, or ``standard``)."""
-    return _loads_csv(_history(request, chosen), dialect)
+    return _loads_csv(_history(request, chosen, user), dialect)

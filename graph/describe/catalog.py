@@ -6,7 +6,11 @@ rights, frequency, spatial coverage, modified), what the other public graphs add
 (indicators with definitions, units and concepts; region level; first and last
 period; the load behind the version and its validation report) and the
 publisher's name, into a picklable ``Catalog``: the service caches it until the next
-publication. Its forms live beside it: ``graph.describe.catalog_rdf`` (DCAT-AP 3 triples),
+publication. A published restricted (terbatas) dataset is listed from its public card in
+the catalogue graph (``graph.store.versions.CARD_PROPERTIES``): title, description, agency,
+access rights, frequency, the indicators it covers and when its version in force was
+published; never its periods, regions, distributions, loads or validation. Its forms
+live beside it: ``graph.describe.catalog_rdf`` (DCAT-AP 3 triples),
 ``graph.describe.catalog_json`` (the plain JSON listing) and ``graph.describe.downloads``
 (a dataset's tidy table and version graph).
 
@@ -16,7 +20,7 @@ A held draft is never listed: only ``oc:publishedGraph`` versions are read.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -88,6 +92,8 @@ class CatalogDataset:
     published_by: Activity | None  # a later publication of a held draft
     last_load: Activity | None
     contact_points: list[str] = field(default_factory=list)  # IRIs given by dcat:contactPoint
+    # A restricted dataset the catalogue's reader (the public) may not read: its public card only.
+    restricted: bool = False
 
     @property
     def coverage(self) -> Coverage | None:
@@ -130,6 +136,7 @@ class Catalog:
     @property
     def modified(self) -> str | None:
         times = [a.ended for d in self.datasets if (a := d.in_force)]
+        times += [d.modified for d in self.datasets if d.restricted and d.modified]
         return max(times) if times else None
 
 
@@ -297,21 +304,45 @@ def dimension_labels(view: PublicGraphs) -> dict[str, Text]:
     return texts_by(rows, "d", "l")
 
 
+_META = "SELECT ?g ?ds ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset ; ?p ?o } }"
+_STRUCTURE = """SELECT ?g ?ds ?s ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset ; qb:structure/qb:component? ?s .
+  ?s ?p ?o } }"""
+# The catalogue graph's pointers, beside a restricted dataset's card: not part of its description.
+_POINTERS = (OC + "publishedGraph", OC + "draftGraph")
+
+
 def _datasets(view: PublicGraphs, shared: _Shared) -> list[CatalogDataset]:
+    """Every published dataset: those the reader reads from their version graphs, the
+    restricted others from their public cards."""
     graphs = sorted(view.versions.values())
-    meta = view.select("SELECT ?g ?ds ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset ; ?p ?o } }", graphs=graphs)
-    structure = view.select(
-        """SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset ; qb:structure/qb:component? ?s .
-  ?s ?p ?o } }""",
-        graphs=graphs,
-    )
+    meta = view.select(_META, graphs=graphs)
+    structure = view.select(_STRUCTURE, graphs=graphs)
     datasets: list[CatalogDataset] = []
     for iri, graph in sorted(view.versions.items()):
         pairs = [(r["p"].value, r["o"]) for r in meta if r["g"].value == graph and r["ds"].value == iri]
         if pairs:
             dsd = [(r["s"].value, r["p"].value, r["o"]) for r in structure if r["g"].value == graph]
             datasets.append(_dataset(shared, iri, graph, pairs, dsd))
-    return datasets
+    return sorted(datasets + _cards(view, shared), key=lambda d: d.iri)
+
+
+def _cards(view: PublicGraphs, shared: _Shared) -> list[CatalogDataset]:
+    """The published restricted datasets the reader may not read, as their public cards say
+    (a card is written at publication; a version published before cards existed has none
+    and is not listed until it is published again)."""
+    if not view.restricted:
+        return []
+    catalog = [view.iris.catalog_graph]
+    meta = view.select(_META, graphs=catalog)
+    structure = view.select(_STRUCTURE, graphs=catalog)
+    cards: list[CatalogDataset] = []
+    for iri, graph in sorted(view.restricted.items()):
+        mine = [r for r in meta if r["ds"].value == iri]
+        pairs = [(r["p"].value, r["o"]) for r in mine if r["p"].value not in _POINTERS]
+        if pairs:
+            dsd = [(r["s"].value, r["p"].value, r["o"]) for r in structure if r["ds"].value == iri]
+            cards.append(replace(_dataset(shared, iri, graph, pairs, dsd), restricted=True))
+    return cards
 
 
 def read_catalog(store: Store, iris: Iris, home_region: str) -> Catalog:

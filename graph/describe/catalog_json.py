@@ -5,7 +5,9 @@ endpoint) and one entry per published dataset with its metadata, indicators, dim
 download URLs, the load and publication behind its published version with their
 validation status, and its newest load. ``catalog_entry`` is one dataset's entry
 (``/catalog/{dataset}``). Labels are ``{"id": …, "en": …}``; a label the graph does not
-give is ``{}``.
+give is ``{}``. A restricted (terbatas) dataset's entry has the same keys, from its public
+card: ``restricted`` true and ``access_note`` saying whom to ask; its temporal coverage,
+region levels, distributions, version graph, loads and validation are ``null`` or empty.
 """
 
 from __future__ import annotations
@@ -83,6 +85,14 @@ def _contact_point(d: CatalogDataset) -> dict[str, Any] | None:
     return None
 
 
+_RESTRICTED_NOTE = Text(
+    "Data terbatas: hanya metadatanya yang publik. Data dan riwayat pemuatannya dapat diminta "
+    "kepada instansi penerbitnya.",
+    "Restricted data: only its metadata is public. Ask the publishing agency for the data and "
+    "its load history.",
+)
+
+
 def _dataset_json(catalog: Catalog, d: CatalogDataset, service_url: str) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -117,9 +127,11 @@ def _dataset_json(catalog: Catalog, d: CatalogDataset, service_url: str) -> dict
                 "title": dist.title,
                 "url": dist.url(service_url, d.id),
             }
-            for dist in DISTRIBUTIONS
+            for dist in (() if d.restricted else DISTRIBUTIONS)
         ],
-        "published_graph": d.graph,
+        "published_graph": None if d.restricted else d.graph,
+        "restricted": d.restricted,
+        "access_note": _RESTRICTED_NOTE if d.restricted else None,
         "generated_by": _activity_json(d.generated_by),
         "published_by": _activity_json(d.published_by),
         "validation": (_activity_json(d.in_force) or {}).get("validation"),

@@ -5,6 +5,9 @@
 every published dataset with its own description, its agency, coverage, contact point,
 indicators (with their Satu Data "Standar Data" metadata), structure, two distributions
 and the load behind it; the SPARQL endpoint as the ``dcat:DataService`` serving them all.
+A restricted (terbatas) dataset is its public card alone: ``dct:accessRights`` RESTRICTED,
+title, description, agency, frequency, indicators and ``dct:modified``; no distribution,
+no coverage, no load, and the endpoint does not say it serves it.
 ``serialize_catalog`` writes them in the RDF format a media type names.
 
 Download, access and service URLs are made from the URL the service is reached at
@@ -201,7 +204,6 @@ def _dataset_triples(
 ) -> None:
     ds = ox.NamedNode(d.iri)
     out.add(cat, DCAT + "dataset", ds)
-    out.add(sparql, DCAT + "servesDataset", ds)
     # The dataset's own description, as its published version carries it.
     for p, o in d.triples:
         out.add(ds, p, o)
@@ -221,10 +223,19 @@ def _dataset_triples(
         out.add(ox.NamedNode(s), p, o)
     for dimension, label in d.dimensions:
         out.texts(ox.NamedNode(dimension), _RDFS + "label", label)
-    # Distributions: the observations as CSV and the published version graph as Turtle.
+    if not d.restricted:  # a restricted dataset's data and history are not public
+        _data_triples(out, d, ds, service_url, sparql)
+
+
+def _data_triples(
+    out: _Triples, d: CatalogDataset, ds: ox.NamedNode, service_url: str, sparql: ox.NamedNode
+) -> None:
+    """Where an open dataset's data is: the endpoint serving it, its distributions (the
+    observations as CSV, the published version graph as Turtle), the load behind the
+    published version with its validation status, and the newest load."""
+    out.add(sparql, DCAT + "servesDataset", ds)
     for distribution in DISTRIBUTIONS:
         _distribution_triples(out, d, distribution, ds, service_url, sparql)
-    # The load behind the published version, its validation status, and the newest load.
     if d.generated_by:
         out.add(ds, PROV + "wasGeneratedBy", ox.NamedNode(d.generated_by.iri))
     for a in (d.generated_by, d.published_by, d.last_load):

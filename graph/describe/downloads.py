@@ -5,7 +5,8 @@ row per observation with region code, name and level, period, indicator, the dat
 own dimensions, value, unit and observation IRI; ``DatasetTable.to_csv`` writes it in
 either dialect of ``graph.spreadsheet``. ``dataset_turtle`` is the Turtle distribution
 (``/catalog/{id}.ttl``): the published version graph as it is. Only published versions
-are served: an id without one is an ``UnknownDataset``.
+are served: an id without one is an ``UnknownDataset``; a restricted (terbatas) dataset is
+served only to an audience that reads it, anyone else gets a ``RestrictedDataset``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ import pyoxigraph as ox
 
 from graph.describe.catalog import dimension_labels, unknown_dataset
 from graph.describe.catalog_terms import STRUCTURAL_DIMENSIONS
+from graph.errors import RestrictedDataset
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES
 from graph.spreadsheet import CsvDialect, csv_bytes
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
+from graph.store.versions import PUBLIC, Audience
 
 __all__ = ["CSV_COLUMNS", "DatasetTable", "dataset_table", "dataset_turtle"]
 
@@ -58,7 +61,10 @@ class DatasetTable:
 
 
 def _published_graph(view: PublicGraphs, dataset: str) -> str:
-    graph = view.versions.get(view.iris.dataset(dataset))
+    iri = view.iris.dataset(dataset)
+    graph = view.versions.get(iri)
+    if graph is None and iri in view.restricted:
+        raise RestrictedDataset.of(dataset)
     if graph is None:
         raise unknown_dataset(dataset, (d.rsplit("/", 1)[-1] for d in view.versions))
     return graph
@@ -142,14 +148,15 @@ def _row(r: dict[str, Any], known: _Lookups, iris: Iris) -> list[Any]:
     ]
 
 
-def dataset_table(store: Store, iris: Iris, dataset: str) -> DatasetTable:
+def dataset_table(store: Store, iris: Iris, dataset: str, audience: Audience = PUBLIC) -> DatasetTable:
     """The observations of a published dataset with region, period, indicator, dimensions,
     value and unit, sorted by region code, period, indicator and dimensions.
 
     Raises:
         UnknownDataset: no published dataset has the id ``dataset``.
+        RestrictedDataset: it is restricted and ``audience`` may not read it.
     """
-    view = PublicGraphs(store, iris)
+    view = PublicGraphs(store, iris, audience)
     graph = _published_graph(view, dataset)
     observations = view.select(
         """SELECT ?obs ?area ?period ?indicator ?value ?unit WHERE {
@@ -175,13 +182,14 @@ def dataset_table(store: Store, iris: Iris, dataset: str) -> DatasetTable:
     )
 
 
-def dataset_turtle(store: Store, iris: Iris, dataset: str) -> bytes:
+def dataset_turtle(store: Store, iris: Iris, dataset: str, audience: Audience = PUBLIC) -> bytes:
     """The published version graph of a dataset as Turtle.
 
     Raises:
         UnknownDataset: no published dataset has the id ``dataset``.
+        RestrictedDataset: it is restricted and ``audience`` may not read it.
     """
-    view = PublicGraphs(store, iris)
+    view = PublicGraphs(store, iris, audience)
     graph = _published_graph(view, dataset)
     result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=[graph])
     assert isinstance(result, ox.QueryTriples)

@@ -11,7 +11,9 @@ expensive parts can be cached until the next publication.
 Freshness is judged by ``graph.describe.freshness``.
 
 Only published data is summarised: the catalogue lists published versions only,
-and held drafts are counted from their (public) load records.
+and held drafts are counted from their (public) load records. A restricted (terbatas)
+dataset is listed as its public card says (title, agency, frequency, when it was last
+published), without figures; its held drafts are not public, so not counted.
 """
 
 from __future__ import annotations
@@ -191,6 +193,9 @@ class DatasetStatus:
     indicators: int
     freshness: Freshness
     synthetic: bool = False  # oc:syntheticData true; without the statement: real data
+    # Restricted (terbatas): listed from its public card, without figures or periods; its
+    # freshness counts from when its version in force was published.
+    restricted: bool = False
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,7 @@ def _dataset_statuses(catalog: Catalog, agency_prefix: str, now: dt.datetime) ->
             indicators=len(d.indicators),
             freshness=freshness(d.modified, d.frequency, now),
             synthetic=d.synthetic is True,
+            restricted=d.restricted,
         )
         for d in catalog.datasets
     ]

@@ -2,7 +2,9 @@
 
 One type for every reader: the load history (``/loads``), the catalogue's provenance of a
 dataset, a resource page's "who made this", the ingest answers. ``activities`` reads them
-all from the public provenance graph, once per request: each activity with its inputs
+all from the provenance graphs the view's audience may read (for the public, the public
+provenance graph: a restricted dataset's are in its own graph), once per request: each
+activity with its inputs
 (source and mapping files), agents, counts, validation report and acceptances; a
 publication shows the table its load read.
 """
@@ -153,7 +155,7 @@ _Fields = dict[str, Any]
 
 def activities(view: PublicGraphs) -> list[Activity]:
     """Every load and publication of a held draft, newest first."""
-    prov = [view.iris.provenance_graph, view.iris.ontology_graph]
+    prov = [*view.provenance, view.iris.ontology_graph]
     fields: dict[str, _Fields] = {}
     for row in view.select(_CORE, graphs=prov):
         _read_core(fields.setdefault(row["act"].value, {}), row, view.iris)

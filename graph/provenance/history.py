@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from graph.errors import ParameterError
+from graph.errors import ParameterError, RestrictedDataset
 from graph.provenance.activities import OUTCOMES, Activity, activities
 from graph.rdf.iris import Iris
 from graph.spreadsheet import CsvDialect, csv_bytes
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
+from graph.store.versions import PUBLIC, Audience
 
 __all__ = ["LOAD_COLUMNS", "LoadHistory", "load_history", "loads_csv"]
 
@@ -68,20 +69,27 @@ def load_history(
     outcome: str | None = None,
     limit: int,
     offset: int = 0,
+    audience: Audience = PUBLIC,
 ) -> LoadHistory:
-    """Loads and publications, newest first, optionally of one dataset (its id) or outcome.
+    """Loads and publications, newest first, optionally of one dataset (its id) or outcome,
+    as ``audience`` may read them: the public never sees a restricted (terbatas) dataset's
+    (they are in its own provenance graph), a token that reads the dataset does.
 
     Raises:
         ParameterError: an outcome that is not one of ``OUTCOMES``, or a dataset id that is
             malformed or that no load and no publication names.
+        RestrictedDataset: the dataset is restricted and ``audience`` may not read it.
     """
     if outcome is not None and outcome not in OUTCOMES:
         raise ParameterError(
             f"hasil tidak dikenal / unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}"
         )
-    every = activities(PublicGraphs(store, iris))
+    view = PublicGraphs(store, iris, audience)
+    every = activities(view)
     if dataset is not None:
         known = sorted({a.dataset_id for a in every})
+        if _SLUG.match(dataset) and iris.dataset(dataset) in view.restricted:
+            raise RestrictedDataset.of(dataset)
         if not _SLUG.match(dataset) or dataset not in known:
             raise ParameterError(
                 f"dataset tidak dikenal / unknown dataset {dataset!r}; datasets with loads: "

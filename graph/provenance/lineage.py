@@ -116,7 +116,7 @@ def resource_kind(view: PublicGraphs, iri: ox.NamedNode) -> tuple[str, str | Non
     # A dataset never published (first load held or refused) still has its load records.
     named = view.select(
         "SELECT ?iri WHERE { ?act oc:loadedDataset ?iri } LIMIT 1",
-        graphs=[view.iris.provenance_graph],
+        graphs=view.provenance,
         iri=iri,
     )
     if named:

@@ -67,7 +67,7 @@ def report_findings(
   ?iri sh:result ?result . ?result sh:focusNode ?focus .
   {_RESULT_PARTS}
   OPTIONAL {{ ?acceptance oc:acceptedResult ?result }} }}""",
-            graphs=[view.iris.provenance_graph],
+            graphs=view.provenance,
             iri=ox.NamedNode(report),
         )
         for result, group in _by_result(rows).items():
@@ -103,13 +103,13 @@ def findings_about(
        ?message ?other WHERE {{ ?result sh:focusNode ?iri . ?report sh:result ?result .
   ?activity oc:validationReport ?report ; prov:startedAtTime ?started .
   {_RESULT_PARTS} }}""",
-            graphs=[view.iris.provenance_graph],
+            graphs=view.provenance,
             iri=node,
         )
         accepted = view.select(
             """SELECT ?iri ?result ?acceptance WHERE {
   ?result sh:focusNode ?iri . ?acceptance oc:acceptedResult ?result }""",
-            graphs=[view.iris.provenance_graph],
+            graphs=view.provenance,
             iri=node,
         )
         by_result: dict[str, list[str]] = {}
@@ -142,7 +142,7 @@ def acceptances_of(view: PublicGraphs, iris: list[str]) -> list[dict[str, Any]]:
   OPTIONAL { ?iri prov:wasAttributedTo/rdfs:label ?who } OPTIONAL { ?iri dcterms:date ?date }
   OPTIONAL { ?iri dcterms:source ?source } OPTIONAL { ?iri oc:acceptedShape ?shape }
   OPTIONAL { ?iri oc:sourceRowNumber ?row } }""",
-            graphs=[view.iris.provenance_graph],
+            graphs=view.provenance,
             iri=ox.NamedNode(iri),
         )
         if not rows:

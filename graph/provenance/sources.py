@@ -31,10 +31,14 @@ def _value(row: dict[str, Any], key: str) -> str | None:
 
 
 def _record(
-    view: PublicGraphs, sparql: str, graph: str, iri: str, fields: Callable[[dict[str, Any]], dict[str, Any]]
+    view: PublicGraphs,
+    sparql: str,
+    graphs: list[str],
+    iri: str,
+    fields: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> dict[str, Any]:
-    """``{"iri": iri}`` with the ``fields`` of the first row the query finds in ``graph``."""
-    rows = view.select(sparql, graphs=[graph], iri=ox.NamedNode(iri))
+    """``{"iri": iri}`` with the ``fields`` of the first row the query finds in ``graphs``."""
+    rows = view.select(sparql, graphs=graphs, iri=ox.NamedNode(iri))
     return {"iri": iri, **(fields(rows[0]) if rows else {})}
 
 
@@ -85,7 +89,7 @@ def source_file_record(view: PublicGraphs, iri: str | None) -> dict[str, Any] | 
         view,
         """SELECT ?iri ?name ?sha ?size ?format WHERE { ?iri oc:fileName ?name ; oc:sha256 ?sha .
   OPTIONAL { ?iri oc:byteSize ?size } OPTIONAL { ?iri dcterms:format ?format } }""",
-        view.iris.provenance_graph,
+        view.provenance,
         iri,
         fields,
     )
@@ -102,7 +106,7 @@ def _decision(view: PublicGraphs, iri: str | None) -> dict[str, Any] | None:
   OPTIONAL { ?iri oc:variantParent ?parent }
   OPTIONAL { ?iri prov:wasAttributedTo/rdfs:label ?who } OPTIONAL { ?iri dcterms:date ?date }
   OPTIONAL { ?iri rdfs:comment ?note } }""",
-        view.iris.decisions_graph,
+        [view.iris.decisions_graph],
         iri,
         lambda r: {
             "variant": r["variant"].value,
@@ -142,7 +146,7 @@ WHERE { ?iri oc:sourceFile ?file ; oc:rowNumber ?number .
   OPTIONAL { ?iri oc:regionLinkScore ?score } OPTIONAL { ?iri oc:regionLinkRunnerUp ?runnerUp }
   OPTIONAL { ?iri oc:regionLinkDecision ?decision } OPTIONAL { ?iri oc:statedParent ?stated }
   OPTIONAL { ?iri oc:statedParentName ?statedName } }""",
-        graph,
+        [graph],
         iri,
         fields,
     )

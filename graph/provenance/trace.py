@@ -7,9 +7,12 @@ value), the mapping (name, SHA-256), how its region was linked, what validation 
 about it, the violations the Walidata accepted, the publication and the publisher, as one
 JSON-ready dict; ``trace_rdf`` gives the triples of every resource it names.
 
-Only the public graphs are read (vocabulary, regions, periods, decisions, catalogue,
-provenance, and the *published* version of each dataset): a held draft's figures are
-never shown, though its load record — public in the provenance graph — is. User input
+Only the graphs of the reader's audience are read (by default the public's: vocabulary,
+regions, periods, decisions, catalogue, provenance, and the *published* version of each
+open dataset): a held draft's figures are never shown, though an open dataset's load
+record — public in the provenance graph — is. A restricted (terbatas) dataset's loads,
+files and reports are in its own graph, read only with a token that reads the dataset;
+the public gets its public card (title, agency) and nothing of its provenance. User input
 reaches queries only as substituted terms.
 """
 
@@ -28,6 +31,7 @@ from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
+from graph.store.versions import PUBLIC, Audience
 from graph.text import Text
 
 __all__ = ["trace", "trace_rdf"]
@@ -35,15 +39,16 @@ __all__ = ["trace", "trace_rdf"]
 _Body = dict[str, Any]
 
 
-def trace(store: Store, iris: Iris, iri: str, *, max_rows: int) -> _Body:
-    """The provenance of one IRI, as a JSON-ready dict (``kind`` says what the IRI is).
+def trace(store: Store, iris: Iris, iri: str, *, max_rows: int, audience: Audience = PUBLIC) -> _Body:
+    """The provenance of one IRI as ``audience`` may read it, as a JSON-ready dict (``kind``
+    says what the IRI is).
 
     Raises:
         QueryError: ``iri`` is not an absolute IRI.
-        UnknownResource: nothing public with provenance has that IRI (a held draft's
-            observation included).
+        UnknownResource: nothing the audience reads with provenance has that IRI (a held
+            draft's observation included).
     """
-    view = PublicGraphs(store, iris)
+    view = PublicGraphs(store, iris, audience)
     found = lineage(view, iri)
     body: _Body = {"ok": True, "iri": iri, "kind": found.kind}
     _BODIES[found.kind](view, found, body, max_rows)
@@ -75,6 +80,9 @@ def _agency(view: PublicGraphs, iri: str | None) -> dict[str, Any] | None:
 def _dataset_summary(view: PublicGraphs, dataset: str) -> dict[str, Any]:
     graph = view.versions.get(dataset)
     info: dict[str, Any] = {"iri": dataset, "id": dataset_id(view.iris, dataset), "published_graph": graph}
+    if graph is None:
+        # A restricted dataset the reader may not read: its public card, in the catalogue graph.
+        graph = view.iris.catalog_graph if dataset in view.restricted else None
     if graph is None:
         info.update(title=Text(""), publisher=None)
         return info
@@ -251,7 +259,9 @@ def _subjects(body: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def trace_rdf(store: Store, iris: Iris, iri: str, *, max_rows: int, media_type: str) -> bytes:
+def trace_rdf(
+    store: Store, iris: Iris, iri: str, *, max_rows: int, media_type: str, audience: Audience = PUBLIC
+) -> bytes:
     """The triples of every resource a trace names, in an RDF format (``media_type``).
 
     The dataset itself is described by its published version (not its observations).
@@ -259,8 +269,8 @@ def trace_rdf(store: Store, iris: Iris, iri: str, *, max_rows: int, media_type: 
     Raises:
         QueryError, UnknownResource: as ``trace``.
     """
-    body = trace(store, iris, iri, max_rows=max_rows)
-    view = PublicGraphs(store, iris)
+    body = trace(store, iris, iri, max_rows=max_rows, audience=audience)
+    view = PublicGraphs(store, iris, audience)
     seen: set[ox.Triple] = set()
     triples: list[ox.Triple] = []
     for subject in _subjects(body):

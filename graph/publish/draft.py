@@ -1,7 +1,8 @@
 """Drafts: version graphs written but not yet published, in memory and as the store keeps them.
 
 A load stages its table as a ``Draft`` and carries it through judging and settling. A
-draft that was held stays in the store (``oc:draftGraph`` in the catalogue graph) until
+draft that was held stays in the store (``oc:draftGraph`` in the catalogue graph, a
+restricted draft's in its dataset's own graph) until
 the Walidata publishes or rejects it or the next load replaces it; ``held_draft`` and
 ``generating_load`` find one again, and ``held_drafts`` lists them with who loaded them.
 """
@@ -23,7 +24,7 @@ from graph.rdf.namespaces import PROV
 from graph.rdf.results import solution_rows
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
-from graph.store.versions import draft_datasets
+from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, restricted_provenance_graphs
 
 __all__ = ["Draft", "HeldDraft", "generating_load", "held_draft", "held_drafts"]
 
@@ -69,7 +70,7 @@ def generating_load(store: Store, iris: Iris, graph: str) -> str:
     """The IRI of the load that wrote the draft ``graph``."""
     result = store.query(
         f"SELECT ?load WHERE {{ ?load <{PROV}generated> <{graph}> }}",
-        default_graph=[iris.provenance_graph],
+        default_graph=[iris.provenance_graph, *restricted_provenance_graphs(store, iris)],
     )
     loads: list[str] = [row["load"].value for row in solution_rows(result)]
     if not loads:
@@ -97,7 +98,8 @@ class HeldDraft:
 def held_drafts(store: Store, iris: Iris) -> list[HeldDraft]:
     """Every held draft, by dataset IRI, with the load that wrote it."""
     drafts = draft_datasets(store, iris)
-    loads = {a.graph: a for a in activities(PublicGraphs(store, iris)) if a.kind == "load" and a.graph}
+    view = PublicGraphs(store, iris, EVERYONE_INTERNAL)  # restricted drafts' loads too
+    loads = {a.graph: a for a in activities(view) if a.kind == "load" and a.graph}
     out = []
     for dataset_iri, graph in sorted(drafts.items()):
         load = loads.get(graph)

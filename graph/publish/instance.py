@@ -2,9 +2,11 @@
 
 The settings, the store, the vocabulary, the region linker with the Walidata's link
 decisions, the personal-data guard, the standing acceptances of violations, the SHACL
-shapes and the audit chain. ``Platform`` (``graph.publish.platform``) is an ``Instance``
-with the pipeline's verbs; the stages (``stage``, ``judge``, ``settle``) take the
-instance and read what they need from it, so none of them imports the facade.
+shapes and the audit chain. Opened for writing, it first chains any publication a crash
+kept out of the audit chain (``graph.publish.chain_recovery``). ``Platform``
+(``graph.publish.platform``) is an ``Instance`` with the pipeline's verbs; the stages
+(``stage``, ``judge``, ``settle``) take the instance and read what they need from it, so
+none of them imports the facade.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from graph.link.regions import RegionLinker
 from graph.provenance.chain import AuditChain
 from graph.provenance.chain_entries import Entry
 from graph.provenance.graph_hash import graph_hash
+from graph.publish.chain_recovery import record_unrecorded_publications
 from graph.rdf.iris import Iris
 from graph.read.personal_data import PersonalDataGuard
 from graph.reference.vocabulary import Vocabulary
@@ -50,6 +53,18 @@ class Instance:
         self._shapes: Shapes | None = None
         location = settings.audit_location
         self.audit_chain = AuditChain(location) if location is not None else None
+        # Publications a crash cut off between the pointer move and the chain entry, chained now.
+        self.recovered: list[Entry] = []
+        if self.audit_chain is not None and not getattr(self.store, "read_only", False):
+            # Only the writer: a reader could meet another process's publication half-way.
+            try:
+                self.recovered = record_unrecorded_publications(
+                    self.store, self.iris, self.audit_chain, self.person()
+                )
+            except BaseException:
+                if store is None:  # opened here: not left locked behind the error
+                    self.store.close()
+                raise
 
     @property
     def shapes(self) -> Shapes:
@@ -102,9 +117,11 @@ class Instance:
         """Who acts: ``name`` (an API user), else the ``agent`` setting or the operating-system user."""
         return name or self.settings.agent or getpass.getuser()
 
-    def add_provenance(self, ntriples: str) -> None:
-        """Add N-Triples to the provenance graph, in one transaction."""
-        self.store.update(f"INSERT DATA {{ GRAPH <{self.iris.provenance_graph}> {{\n{ntriples}}} }}")
+    def add_provenance(self, ntriples: str, graph: str | None = None) -> None:
+        """Add N-Triples to the provenance graph (or ``graph``: a restricted dataset's own,
+        ``graph.store.versions.provenance_graph_of``), in one transaction."""
+        target = graph or self.iris.provenance_graph
+        self.store.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{ntriples}}} }}")
 
     def display(self, path: Path) -> str:
         """A file's name as recorded: relative to the project folder, else its name alone."""

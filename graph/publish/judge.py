@@ -24,7 +24,7 @@ from graph.publish.instance import Instance
 from graph.publish.load_report import timed
 from graph.rdf.namespaces import OC, PROV
 from graph.rdf.results import solution_rows
-from graph.store.versions import candidate_graphs, draft_datasets, published
+from graph.store.versions import candidate_graphs, draft_datasets, published, restricted_provenance_graphs
 from graph.text import Text
 
 __all__ = ["classify", "judge", "recorded_violations"]
@@ -150,22 +150,17 @@ def recorded_violations(instance: Instance, link: tuple[str, str] = REPORTED) ->
     """(focus, shape) of violations recorded by the activities behind the published versions,
     through ``link`` (``REPORTED`` or ``ACCEPTED``)."""
     iris = instance.iris
-    # Results on restricted datasets' figures are kept in those datasets' own graphs.
-    restricted_graphs = [
-        iris.restricted_provenance_graph(d.slug) for d in published(instance.store, iris) if not d.open
-    ]
-    restricted = "".join(f", <{g}>" for g in restricted_graphs)
+    # A restricted dataset's activities and reports, and the results on its figures, are
+    # kept in that dataset's own graph: read them all, as one.
+    provenance = [iris.provenance_graph, *restricted_provenance_graphs(instance.store, iris)]
     rows = instance.store.query(
         f"""PREFIX oc: <{OC}> PREFIX prov: <{PROV}> PREFIX sh: <{SH}>
 SELECT DISTINCT ?focus ?shape WHERE {{
   GRAPH <{iris.catalog_graph}> {{ ?dataset oc:publishedGraph ?graph }}
-  GRAPH <{iris.provenance_graph}> {{
-    {{ ?activity prov:generated ?graph }} UNION {{ ?activity a oc:Publication ; prov:used ?graph }}
-    {link[0]} }}
-  GRAPH ?reports {{ {link[1]}
-    ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }}
-  FILTER(?reports IN (<{iris.provenance_graph}>{restricted})) }}""",
-        default_graph=[],
-        named_graphs=[iris.catalog_graph, iris.provenance_graph, *restricted_graphs],
+  {{ ?activity prov:generated ?graph }} UNION {{ ?activity a oc:Publication ; prov:used ?graph }}
+  {link[0]} {link[1]}
+  ?result sh:focusNode ?focus ; sh:sourceShape ?shape ; sh:resultSeverity sh:Violation }}""",
+        default_graph=provenance,
+        named_graphs=[iris.catalog_graph],
     )
     return {(row["focus"].value, row["shape"].value) for row in solution_rows(rows)}

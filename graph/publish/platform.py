@@ -20,8 +20,8 @@ from graph.check.acceptances import Acceptance
 from graph.check.engine import validate
 from graph.check.findings import Finding
 from graph.check.trace import trace_findings
-from graph.cube.mapping_checks import resolve_terms
-from graph.errors import LoadRejected, NotFound, OneCenterError
+from graph.cube.mapping_checks import mapping_for
+from graph.errors import LoadRejected, OneCenterError
 from graph.publish.draft import Draft
 from graph.publish.dry_run import dry_run
 from graph.publish.instance import Instance
@@ -30,7 +30,8 @@ from graph.publish.load_report import LoadReport
 from graph.publish.reference import missing_reference, reference_graphs, write_reference
 from graph.publish.settle import publish_held, reject_held, settle
 from graph.publish.stage import Progress, stage
-from graph.read.mappings import Mapping, discover_mappings, load_mapping
+from graph.read.mappings import Mapping, discover_mappings
+from graph.read.tables import Table
 from graph.store.versions import EVERYONE_INTERNAL, collect_garbage, published_graphs
 
 __all__ = ["Platform"]
@@ -65,14 +66,7 @@ class Platform(Instance):
         Raises:
             NotFound: no mapping in mappings/ describes ``dataset``.
         """
-        for path in discover_mappings(self.settings.mappings_path):
-            mapping = load_mapping(path)
-            if mapping.dataset.id == dataset:
-                return path, resolve_terms(mapping, self.vocabulary, self.linker.rules)
-        raise NotFound(
-            f"dataset {dataset!r} tidak dikenal: belum ada pemetaannya / unknown dataset {dataset!r}: "
-            "no mapping describes it; the Walidata adds its mapping first"
-        )
+        return mapping_for(self.settings.mappings_path, dataset, self.vocabulary, self.linker.rules)
 
     def dry_run(
         self,
@@ -80,6 +74,7 @@ class Platform(Instance):
         progress: Progress | None = None,
         *,
         source: Path | None = None,
+        table: Table | None = None,
         publish: bool = True,
     ) -> LoadReport:
         """A load that does not publish: the table is staged, judged exactly as ``load``
@@ -90,7 +85,7 @@ class Platform(Instance):
         Raises:
             MappingError, SourceError: as for ``load``.
         """
-        return dry_run(self, mapping_path, progress, source=source, publish=publish)
+        return dry_run(self, mapping_path, progress, source=source, table=table, publish=publish)
 
     def load(
         self,
@@ -98,6 +93,7 @@ class Platform(Instance):
         progress: Progress | None = None,
         *,
         source: Path | None = None,
+        table: Table | None = None,
         publish: bool = True,
         agent: str | None = None,
     ) -> LoadReport:
@@ -115,7 +111,8 @@ class Platform(Instance):
             LoadRejected: too many rows were rejected; recorded, previous version kept.
             SourceError: the table cannot be read; previous version kept.
 
-        ``source`` reads another file than the mapping names (an upload); ``publish=False``
+        ``source`` reads another file than the mapping names (an upload), ``table`` is that
+        file already read (``read_table`` with the settings' budget); ``publish=False``
         holds even a draft without violations for the Walidata's decision (uploads);
         ``agent`` is who loaded it (default: the ``agent`` setting).
         """
@@ -126,7 +123,7 @@ class Platform(Instance):
         # Leftovers of an interrupted load are never published; clear them first.
         collect_garbage(self.store, self.iris)
         try:
-            draft = self._stage(mapping_path, progress, source=source, agent=agent)
+            draft = self._stage(mapping_path, progress, source=source, table=table, agent=agent)
         except LoadRejected as exc:
             if isinstance(exc.report, LoadReport):
                 exc.report.reference_loaded = fresh
@@ -143,10 +140,11 @@ class Platform(Instance):
         progress: Progress | None = None,
         *,
         source: Path | None = None,
+        table: Table | None = None,
         agent: str | None = None,
     ) -> Draft:
         """Read, check and write one table into a new version graph that nobody can see yet."""
-        return stage(self, mapping_path, progress, source=source, agent=agent)
+        return stage(self, mapping_path, progress, source=source, table=table, agent=agent)
 
     def _judge(self, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
         """Validate drafts together with everything published; mark those that must be held."""

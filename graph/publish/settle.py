@@ -34,7 +34,7 @@ from graph.publish.instance import Instance
 from graph.publish.judge import classify, judge
 from graph.publish.load_report import LoadReport, timed
 from graph.rdf.namespaces import OC
-from graph.store.versions import hold, publish, published
+from graph.store.versions import hold, provenance_graph_of, publish, published, version_is_open
 
 __all__ = ["AWAITING_DECISION", "held_message", "publish_held", "reject_held", "settle"]
 
@@ -75,7 +75,12 @@ def settle(instance: Instance, draft: Draft) -> None:
     else:
         record = replace(record, outcome="published", acceptances=acceptance_iris)
         unused = publish(
-            instance.store, instance.iris, draft.dataset_iri, draft.graph, _provenance(instance, record)
+            instance.store,
+            instance.iris,
+            draft.dataset_iri,
+            draft.graph,
+            _provenance(instance, record),
+            published_at=record.ended,
         )
     for graph in unused:
         instance.store.remove_graph(graph)
@@ -103,7 +108,7 @@ def _audit_validation(instance: Instance, draft: Draft, report_iri: str) -> None
 
 def store_report(instance: Instance, report_iri: str, draft: Draft) -> tuple[str, ...]:
     """Write the draft's sh:ValidationReport and its acceptances into the provenance
-    graph; returns the acceptance IRIs.
+    graph (a restricted draft's into its dataset's own graph); returns the acceptance IRIs.
 
     Bulk-loaded, before the transaction that records the load or publication and points
     to the report: a province draft has ~350,000 findings (3.5 M triples), and inserting
@@ -122,9 +127,16 @@ def _report_parts(
     instance: Instance, report_iri: str, draft: Draft, created: dt.datetime
 ) -> Iterator[tuple[str, str]]:
     """(graph, N-Triples) pieces of the report: the public part, each restricted dataset's
-    part, and the acceptances pointing to the results they accept."""
+    part, and the acceptances pointing to the results they accept.
+
+    A restricted draft's report (its header with the counts, and every result it found) is
+    kept in the draft's own graph with its load record; what it says about another
+    restricted dataset's figures in that dataset's graph.
+    """
     iris = instance.iris
     restricted = _restricted_datasets(instance, draft)
+    # The report's own graph: where the load or publication that points to it is recorded.
+    home = provenance_graph_of(iris, draft.dataset_iri, draft.dataset_iri not in restricted)
 
     # A finding of a rule comparing with a restricted dataset shows that dataset's figure in
     # its message: it is kept with that dataset's restricted results, never in public.
@@ -137,7 +149,7 @@ def _report_parts(
         )
 
     for text in report_chunks(report_iri, draft.findings, created=created, keep=public):
-        yield iris.provenance_graph, text
+        yield home, text
     # What the report says about a restricted dataset's figures (focus, value, message)
     # goes to that dataset's own graph, read only by those allowed to see the data.
     for iri, slug in restricted.items():
@@ -146,18 +158,20 @@ def _report_parts(
         for text in mine:
             yield own, text
     index = {id(f): i for i, f in enumerate(draft.findings)}
+    slugs = set(restricted.values())
     for a in draft.acceptances:
         results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
-        yield iris.provenance_graph, acceptance_ntriples(a, iris, results)
+        # With the report; on an open draft, a decision about a restricted dataset's rows
+        # (a cross-dataset finding) with that dataset.
+        about_restricted = home == iris.provenance_graph and a.dataset in slugs
+        graph = iris.restricted_provenance_graph(a.dataset) if about_restricted else home
+        yield graph, acceptance_ntriples(a, iris, results)
 
 
 def _restricted_datasets(instance: Instance, draft: Draft) -> dict[str, str]:
     """Restricted (terbatas) datasets, IRI -> slug: those published, and the draft if it is."""
     found = {d.iri: d.slug for d in published(instance.store, instance.iris) if not d.open}
-    level = instance.store.query(
-        f"ASK {{ <{draft.dataset_iri}> <{OC}accessLevel> <{OC}accessOpen> }}", default_graph=[draft.graph]
-    )
-    if not bool(level):
+    if not version_is_open(instance.store, draft.dataset_iri, draft.graph):
         found[draft.dataset_iri] = draft.dataset
     else:
         found.pop(draft.dataset_iri, None)  # the draft replaces a restricted version
@@ -200,7 +214,12 @@ def publish_held(
         acceptances=acceptance_iris,
     )
     unused = publish(
-        instance.store, instance.iris, dataset_iri, graph, publication_provenance(record, instance.iris)
+        instance.store,
+        instance.iris,
+        dataset_iri,
+        graph,
+        publication_provenance(record, instance.iris),
+        published_at=record.ended,
     )
     for g in unused:
         instance.store.remove_graph(g)
@@ -249,10 +268,16 @@ def reject_held(instance: Instance, dataset: str, *, reason: str, decided_by: st
         agent=instance.person(decided_by),
         reason=reason.strip(),
     )
-    # One update: the pointer goes and the decision is recorded together.
+    # One update: the pointer goes and the decision is recorded together (a restricted
+    # draft's pointer and record are in its dataset's own graph, with its load).
+    record = provenance_graph_of(iris, dataset_iri, version_is_open(store, dataset_iri, graph))
+    pointers = " ;\n".join(
+        f"DELETE DATA {{ GRAPH <{g}> {{ <{dataset_iri}> <{OC}draftGraph> <{graph}> }} }}"
+        for g in sorted({iris.catalog_graph, record})
+    )
     store.update(
-        f"""DELETE DATA {{ GRAPH <{iris.catalog_graph}> {{ <{dataset_iri}> <{OC}draftGraph> <{graph}> }} }} ;
-INSERT DATA {{ GRAPH <{iris.provenance_graph}> {{
+        f"""{pointers} ;
+INSERT DATA {{ GRAPH <{record}> {{
 {ntriples}}} }}"""
     )
     store.remove_graph(graph)

@@ -32,7 +32,8 @@ from graph.publish.load_report import LoadReport, timed
 from graph.rdf.ntriples import NQuadsChunk
 from graph.read.mappings import Mapping, load_mapping
 from graph.read.personal_data import refusal_message
-from graph.read.tables import Table, read_table
+from graph.read.tables import ReadBudget, Table, read_table
+from graph.store.versions import provenance_graph_of
 
 __all__ = ["Examined", "Progress", "examine", "stage", "write_draft"]
 
@@ -51,17 +52,23 @@ class Examined:
     refusal: str  # empty when nothing stands in the way of a load
 
 
-def examine(instance: Instance, mapping_path: Path, source: Path | None = None) -> Examined:
+def examine(
+    instance: Instance, mapping_path: Path, source: Path | None = None, table: Table | None = None
+) -> Examined:
     """Read, link and map a table (the mapping's, or ``source``: an upload) without
     touching the store; say why it would be refused.
 
+    ``table`` is ``source`` already read (an upload is read before the upload lock is taken);
+    it is read again if the mapping's layout changed since.
+
     Raises:
         MappingError: the mapping is invalid.
-        SourceError: the table cannot be read.
+        SourceError: the table cannot be read, or its read passed the budget.
     """
     mapping = resolve_terms(load_mapping(mapping_path), instance.vocabulary, instance.linker.rules)
     source = source or mapping.source_path
-    table = read_table(source, mapping.source)
+    if table is None or table.path != source or table.spec != mapping.source:
+        table = read_table(source, mapping.source, ReadBudget.of(instance.settings))
     # Before anything else reads the cells: what it finds is masked in the table itself.
     exposed = instance.personal_data.screen(mapping, table)
     prepared = prepare(mapping, table, instance.linker, instance.vocabulary)
@@ -103,10 +110,12 @@ def _refusal(prepared: Prepared, source: Path, limit_percent: float) -> str:
 
     A row counts against the limit when its region could not be linked, or when it gave no
     value because a value cell in it was refused (an indicator name that fits none, a number
-    that does not read, an unknown category): either way the table said something that could
-    not be published, and a table that loses more than the limit is more likely mis-mapped
-    than sparse. Not counted: rows whose value cells are all empty or "no data" ("-", "n/a":
-    the agency said there is nothing), blank rows, rows dropped by a rule or as totals, and
+    that does not read, an unknown category, the same region, period, indicator and
+    dimensions as an earlier row): either way the table said something that could not be
+    published, and a table that loses more than the limit is more likely mis-mapped (or
+    exported over and over) than sparse; the message names duplicates apart. Not counted:
+    rows whose value cells are all empty or "no data" ("-", "n/a": the agency said there is
+    nothing), blank rows, rows dropped by a rule or as totals, and
     rows of regions outside the table's scope (a province file loaded by a kabupaten:
     refused and reported, but not a fault of the table).
     """
@@ -114,15 +123,19 @@ def _refusal(prepared: Prepared, source: Path, limit_percent: float) -> str:
     data_rows = max(prepared.rows_read - prepared.rows_blank - prepared.rows_dropped - outside, 1)
     rejected = prepared.rows_rejected - outside
     refused = prepared.rows_without_values_refused
+    duplicates = prepared.rows_duplicate
     lost = rejected + refused
     lost_percent = 100.0 * lost / data_rows
     if not prepared.tidy.empty and lost_percent <= limit_percent:
         return ""
     parts_id = [f"{rejected} ditolak"] if rejected else []
     parts_en = [f"{rejected} rejected"] if rejected else []
-    if refused:
-        parts_id.append(f"{refused} tanpa nilai karena selnya ditolak")
-        parts_en.append(f"{refused} without any value, their cells refused")
+    if duplicates:
+        parts_id.append(f"{duplicates} duplikat baris sebelumnya")
+        parts_en.append(f"{duplicates} duplicates of earlier rows")
+    if refused > duplicates:
+        parts_id.append(f"{refused - duplicates} tanpa nilai karena selnya ditolak")
+        parts_en.append(f"{refused - duplicates} without any value, their cells refused")
     if outside:
         parts_id.append(f"{outside} lagi di luar wilayah, tidak dihitung")
         parts_en.append(f"{outside} more outside the region, not counted")
@@ -158,9 +171,11 @@ def stage(
     progress: Progress | None = None,
     *,
     source: Path | None = None,
+    table: Table | None = None,
     agent: str | None = None,
 ) -> Draft:
-    """Read, check and write one table into a new version graph that nobody can see yet.
+    """Read, check and write one table into a new version graph that nobody can see yet
+    (``table``: ``source`` already read, as ``examine`` takes it).
 
     Raises:
         MappingError, SourceError: as for ``examine``; nothing is recorded.
@@ -168,7 +183,7 @@ def stage(
     """
     started = now()
     examining = time.perf_counter()
-    seen = examine(instance, mapping_path, source)
+    seen = examine(instance, mapping_path, source, table)
     report = seen.report
     report.step_seconds["read + link + check"] = time.perf_counter() - examining
     report.outcome = "failed"
@@ -178,7 +193,7 @@ def stage(
     assert record.graph is not None
     draft = write_draft(instance, seen, record.graph, started, progress)
     with timed([report], "provenance + audit chain"):
-        _record_staged(instance, record, report.quads)
+        _record_staged(instance, seen, record, report.quads)
     draft.record = record
     return draft
 
@@ -234,7 +249,7 @@ def _refuse(instance: Instance, seen: Examined, record: LoadRecord) -> NoReturn:
     rejected = replace(
         record, outcome="rejected", ended=now(), graph=None, observations=0, message=seen.refusal
     )
-    instance.add_provenance(load_provenance(rejected, instance.iris))
+    instance.add_provenance(load_provenance(rejected, instance.iris), _record_graph(instance, seen.mapping))
     subjects = [instance.iris.dataset(record.dataset), instance.iris.load(record.load_id)]
     instance.audit("load", subjects, load_payload(rejected), actor=record.agent)
     seen.report.outcome = "rejected"
@@ -274,10 +289,19 @@ def _write(
         raise
 
 
-def _record_staged(instance: Instance, record: LoadRecord, quads_written: int) -> None:
+def _record_graph(instance: Instance, mapping: Mapping) -> str:
+    """Where the load's provenance goes: the public provenance graph, or a restricted
+    (terbatas) dataset's own graph (its file name, hash and counts are not public)."""
+    meta = mapping.dataset
+    return provenance_graph_of(instance.iris, instance.iris.dataset(meta.id), meta.access == "terbuka")
+
+
+def _record_staged(instance: Instance, seen: Examined, record: LoadRecord, quads_written: int) -> None:
     """The source file as provenance, and the staged load in the audit chain."""
     assert record.graph is not None
-    instance.add_provenance(source_file_ntriples(record, instance.iris))
+    instance.add_provenance(
+        source_file_ntriples(record, instance.iris), _record_graph(instance, seen.mapping)
+    )
     iris = instance.iris
     subjects = [iris.dataset(record.dataset), iris.load(record.load_id), record.graph]
     payload = load_payload(replace(record, outcome="staged"), quads=quads_written)

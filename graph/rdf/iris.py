@@ -49,9 +49,16 @@ class Iris:
         return f"{self.base}graph/provenans"
 
     def restricted_provenance_graph(self, dataset: str) -> str:
-        """What a restricted (terbatas) dataset's validation reports say about its figures:
-        kept out of the public provenance graph, read only by those allowed to see the data."""
-        return f"{self.base}graph/terbatas/{segment(dataset)}/provenans"
+        """A restricted (terbatas) dataset's own provenance: its loads, publications and
+        rejections (files, hashes, counts, people), their validation reports and what other
+        reports say about its figures; kept out of the public provenance graph, read only by
+        those allowed to see the data."""
+        return f"{self.restricted_graphs_prefix}{segment(dataset)}/provenans"
+
+    @property
+    def restricted_graphs_prefix(self) -> str:
+        """Every restricted dataset's own provenance graph starts with this."""
+        return f"{self.base}graph/terbatas/"
 
     @property
     def dataset_graphs_prefix(self) -> str:

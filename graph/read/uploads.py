@@ -133,9 +133,13 @@ def remove_expired(folder: Path, keep_days: float) -> list[Path]:
     if not refused.is_dir():
         return []
     oldest = time.time() - keep_days * 86400
-    gone = [p for p in refused.glob("*/*") if p.is_file() and p.stat().st_mtime <= oldest]
-    for path in gone:
-        path.unlink(missing_ok=True)
+    gone = []
+    for path in refused.glob("*/*"):
+        # Uploads are checked before the upload lock: another one may delete the same file.
+        with suppress(FileNotFoundError):
+            if path.is_file() and path.stat().st_mtime <= oldest:
+                path.unlink(missing_ok=True)
+                gone.append(path)
     return gone
 
 

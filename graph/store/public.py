@@ -17,19 +17,30 @@ from graph.rdf.iris import Iris
 from graph.rdf.namespaces import sparql_prefixes
 from graph.rdf.results import solution_rows, solution_values
 from graph.store.interface import QueryResult, Store
-from graph.store.versions import PUBLIC, Audience, published_datasets, published_graphs
+from graph.store.versions import PUBLIC, Audience, graphs_of, provenance_graphs, published
 
 __all__ = ["PublicGraphs"]
 
 
 class PublicGraphs:
-    """SELECT queries over the published graphs of one audience, as found once."""
+    """SELECT queries over the published graphs of one audience, as found once.
+
+    ``versions``: dataset IRI -> version graph of the datasets the audience reads;
+    ``restricted``: the published restricted datasets it does not read (the public may
+    know they exist, from their public card in the catalogue graph); ``provenance``: the
+    provenance graphs it reads (the public one, and the own graphs of restricted datasets
+    it may read); ``graphs``: every graph it reads.
+    """
 
     def __init__(self, store: Store, iris: Iris, audience: Audience = PUBLIC) -> None:
         self.store = store
         self.iris = iris
-        self.versions = published_datasets(store, iris, audience)  # dataset IRI -> version graph
-        self.graphs = published_graphs(store, iris, audience)
+        self.audience = audience
+        datasets = published(store, iris)
+        self.versions = {d.iri: d.graph for d in datasets if audience.may_read(d)}
+        self.restricted = {d.iri: d.graph for d in datasets if not audience.may_read(d)}
+        self.provenance = provenance_graphs(store, iris, audience, datasets)
+        self.graphs = graphs_of(store, iris, datasets, audience)
 
     def select(
         self,

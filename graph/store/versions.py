@@ -7,27 +7,37 @@ never a mix. Queries run over the published graphs only, so a version being
 written (or left behind by a crashed load) is never seen.
 
 A version that validation held back stays in the store as the dataset's
-*draft* (``oc:draftGraph`` in the catalogue graph) until it is published by
-the Walidata or replaced by the next load; it is never part of a public query.
+*draft* (``oc:draftGraph`` in the catalogue graph; a restricted draft's in its
+dataset's own graph, so the public does not learn that a load waits) until it is
+published by the Walidata or replaced by the next load; it is never part of a
+public query.
 
 A published dataset is *terbuka* (open) or *terbatas* (restricted), as its
 metadata says (``oc:accessLevel``). Every reader asks for the graphs of an
 ``Audience``; the default is the public one, which never gets a restricted
-dataset's graph nor its restricted reports. A dataset whose level cannot be
-read counts as restricted: a mistake hides data rather than leaking it.
+dataset's graph nor its own provenance graph (its loads, publications and rejections
+with their files, hashes, counts, people and validation reports: ``provenance_graph_of``).
+What the public may know of a restricted dataset is its *public card* in the catalogue
+graph (``CARD_PROPERTIES``: title, description, agency, access level, frequency, the
+indicators it covers, and ``dct:modified``, when its version in force was published),
+written by ``publish`` in the same update that moves the pointer. A dataset whose level
+cannot be read counts as restricted: a mistake hides data rather than leaking it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
-from graph.rdf.namespaces import OC
+from graph.rdf.namespaces import DCAT, DCTERMS, OC, PREFIXES, QB, RDF_TYPE
+from graph.rdf.ntriples import literal
 from graph.store.interface import Store
 
 __all__ = [
+    "CARD_PROPERTIES",
     "EVERYONE_INTERNAL",
     "PUBLIC",
     "Audience",
@@ -36,11 +46,16 @@ __all__ = [
     "collect_garbage",
     "draft_datasets",
     "fixed_graphs",
+    "graphs_of",
     "hold",
+    "provenance_graph_of",
+    "provenance_graphs",
     "published",
     "publish",
     "published_datasets",
     "published_graphs",
+    "restricted_provenance_graphs",
+    "version_is_open",
 ]
 
 
@@ -138,11 +153,58 @@ def published_datasets(store: Store, iris: Iris, audience: Audience = PUBLIC) ->
     return {d.iri: d.graph for d in published(store, iris) if audience.may_read(d)}
 
 
+def version_is_open(store: Store, dataset_iri: str, graph: str) -> bool:
+    """Whether the version in ``graph`` says, and only says, that the dataset is open
+    (the rule of ``published``: a missing or contradictory level is restricted)."""
+    found = store.query(
+        f"SELECT ?level WHERE {{ <{dataset_iri}> <{OC}accessLevel> ?level }}", default_graph=[graph]
+    )
+    assert isinstance(found, ox.QuerySolutions)
+    return {s["level"].value for s in found} == {f"{OC}accessOpen"}
+
+
+def provenance_graph_of(iris: Iris, dataset_iri: str, open: bool) -> str:
+    """Where the provenance of a load, publication or rejection of the dataset goes: the
+    public provenance graph for an open version, the dataset's own graph for a restricted one."""
+    return iris.provenance_graph if open else iris.restricted_provenance_graph(_slug(iris, dataset_iri))
+
+
+def _slug(iris: Iris, dataset_iri: str) -> str:
+    return dataset_iri.removeprefix(iris.dataset(""))
+
+
+def restricted_provenance_graphs(store: Store, iris: Iris) -> list[str]:
+    """Every restricted dataset's own provenance graph in the store (published, held or refused)."""
+    prefix = iris.restricted_graphs_prefix
+    return sorted(g for g in store.named_graphs() if g.startswith(prefix) and g.endswith("/provenans"))
+
+
+def _own_provenance(
+    store: Store, iris: Iris, datasets: list[PublishedDataset], audience: Audience
+) -> list[str]:
+    """The restricted provenance graphs ``audience`` may read: those of the published
+    restricted datasets it reads; every one in the store for the Walidata, admins and the pipeline."""
+    own = {iris.restricted_provenance_graph(d.slug) for d in datasets if not d.open and audience.may_read(d)}
+    if audience.all_restricted:
+        own |= set(restricted_provenance_graphs(store, iris))
+    return sorted(own)
+
+
+def provenance_graphs(
+    store: Store, iris: Iris, audience: Audience = PUBLIC, datasets: list[PublishedDataset] | None = None
+) -> list[str]:
+    """The provenance graphs ``audience`` may read: the public one first (``datasets``:
+    ``published(store, iris)`` when already read)."""
+    found = published(store, iris) if datasets is None else datasets
+    return [iris.provenance_graph, *_own_provenance(store, iris, found, audience)]
+
+
 def draft_datasets(store: Store, iris: Iris) -> dict[str, str]:
-    """Dataset IRI -> its held draft graph."""
+    """Dataset IRI -> its held draft graph (open and restricted drafts: for the pipeline and
+    the Walidata, not the public)."""
     result = store.query(
         f"SELECT ?d ?g WHERE {{ ?d <{OC}draftGraph> ?g }}",
-        default_graph=[iris.catalog_graph],
+        default_graph=[iris.catalog_graph, *restricted_provenance_graphs(store, iris)],
     )
     assert isinstance(result, ox.QuerySolutions)
     return {s["d"].value: s["g"].value for s in result}
@@ -150,38 +212,108 @@ def draft_datasets(store: Store, iris: Iris) -> dict[str, str]:
 
 def published_graphs(store: Store, iris: Iris, audience: Audience = PUBLIC) -> list[str]:
     """Every graph a query of ``audience`` may read (by default: the public's)."""
-    readable = [d for d in published(store, iris) if audience.may_read(d)]
-    restricted = [iris.restricted_provenance_graph(d.slug) for d in readable if not d.open]
-    return fixed_graphs(iris) + sorted(restricted) + sorted(d.graph for d in readable)
+    return graphs_of(store, iris, published(store, iris), audience)
+
+
+def graphs_of(store: Store, iris: Iris, datasets: list[PublishedDataset], audience: Audience) -> list[str]:
+    """``published_graphs`` from ``published(store, iris)`` already read."""
+    readable = [d for d in datasets if audience.may_read(d)]
+    own = _own_provenance(store, iris, datasets, audience)
+    return fixed_graphs(iris) + own + sorted(d.graph for d in readable)
 
 
 def candidate_graphs(store: Store, iris: Iris, drafts: dict[str, str]) -> list[str]:
     """Every published graph as it would be if ``drafts`` (dataset IRI -> graph) were
-    published: what validation judges (restricted datasets included)."""
+    published: what validation judges (restricted datasets and their provenance included)."""
     versions = {**published_datasets(store, iris, EVERYONE_INTERNAL), **drafts}
-    return fixed_graphs(iris) + sorted(versions.values())
+    return fixed_graphs(iris) + restricted_provenance_graphs(store, iris) + sorted(versions.values())
 
 
 def hold(store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_nt: str) -> str | None:
-    """Keep ``graph`` as the dataset's draft (replacing an older draft) and record why, atomically.
+    """Keep ``graph`` as the dataset's draft (replacing an older draft) and record why, atomically
+    (in the dataset's own provenance graph when the draft is restricted).
 
     Returns the older draft graph (now unreferenced), or None.
     """
     previous = draft_datasets(store, iris).get(dataset_iri)
-    catalog = iris.catalog_graph
+    # The pointer and the record go where the draft's level says (``provenance_graph_of``).
+    home = provenance_graph_of(iris, dataset_iri, version_is_open(store, dataset_iri, graph))
+    pointer = iris.catalog_graph if home == iris.provenance_graph else home
     store.update(
-        f"""DELETE {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}draftGraph> ?old }} }}
-INSERT {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}draftGraph> <{graph}> }} }}
-WHERE {{ OPTIONAL {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}draftGraph> ?old }} }} }} ;
-INSERT DATA {{ GRAPH <{iris.provenance_graph}> {{
+        f"""{_drop_drafts(iris, dataset_iri)} ;
+INSERT DATA {{ GRAPH <{pointer}> {{ <{dataset_iri}> <{OC}draftGraph> <{graph}> }} }} ;
+INSERT DATA {{ GRAPH <{home}> {{
 {provenance_nt}
 }} }}"""
     )
     return previous if previous != graph else None
 
 
-def publish(store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_nt: str) -> list[str]:
-    """Point ``dataset_iri`` at ``graph`` and append provenance, atomically.
+def _drop_drafts(iris: Iris, dataset_iri: str) -> str:
+    """The update removing the dataset's draft pointer, wherever it is (the catalogue graph
+    or, for a restricted draft, the dataset's own graph)."""
+    own = iris.restricted_provenance_graph(_slug(iris, dataset_iri))
+    return " ;\n".join(
+        f"DELETE WHERE {{ GRAPH <{g}> {{ <{dataset_iri}> <{OC}draftGraph> ?draft }} }}"
+        for g in (iris.catalog_graph, own)
+    )
+
+
+# What the public may know of a restricted dataset, copied from its version graph into the
+# catalogue graph (its public card): besides these, ``a dcat:Dataset``, ``dct:modified`` (when
+# its version in force was published) and the measures of its structure (the indicators it
+# covers). Never its figures, periods, regions, keywords, files or counts.
+CARD_PROPERTIES = (
+    DCTERMS + "identifier",
+    DCTERMS + "title",
+    PREFIXES["rdfs"] + "label",
+    DCTERMS + "description",
+    DCTERMS + "publisher",
+    DCTERMS + "accessRights",
+    OC + "accessLevel",
+    DCTERMS + "accrualPeriodicity",
+    QB + "structure",
+)
+
+
+def _card_update(
+    iris: Iris, dataset_iri: str, graph: str, restricted: bool, published_at: dt.datetime
+) -> str:
+    """The update replacing the dataset's public card in the catalogue graph: removed, and
+    written again from ``graph`` when the version is restricted."""
+    catalog, ds = iris.catalog_graph, f"<{dataset_iri}>"
+    keep = f"<{OC}publishedGraph>, <{OC}draftGraph>"
+    remove = f"""DELETE WHERE {{ GRAPH <{catalog}> {{
+  {ds} <{QB}structure> ?dsd . ?dsd <{QB}component> ?c . ?c ?cp ?co }} }} ;
+DELETE WHERE {{ GRAPH <{catalog}> {{ {ds} <{QB}structure> ?dsd . ?dsd ?p ?o }} }} ;
+DELETE {{ GRAPH <{catalog}> {{ {ds} ?p ?o }} }}
+WHERE {{ GRAPH <{catalog}> {{ {ds} ?p ?o FILTER(?p NOT IN ({keep})) }} }}"""
+    if not restricted:
+        return remove
+    properties = ", ".join(f"<{p}>" for p in CARD_PROPERTIES)
+    when = literal(published_at.isoformat(), PREFIXES["xsd"] + "dateTime")
+    return f"""{remove} ;
+INSERT {{ GRAPH <{catalog}> {{ {ds} ?p ?o }} }}
+WHERE {{ GRAPH <{graph}> {{ {ds} ?p ?o FILTER(?p IN ({properties})) }} }} ;
+INSERT {{ GRAPH <{catalog}> {{ ?dsd <{RDF_TYPE}> <{QB}DataStructureDefinition> ; <{QB}component> ?c .
+  ?c <{RDF_TYPE}> <{QB}ComponentSpecification> ; <{QB}measure> ?m }} }}
+WHERE {{ GRAPH <{graph}> {{ {ds} <{QB}structure> ?dsd . ?dsd <{QB}component> ?c . ?c <{QB}measure> ?m }} }} ;
+INSERT DATA {{ GRAPH <{catalog}> {{ {ds} <{RDF_TYPE}> <{DCAT}Dataset> ; <{DCTERMS}modified> {when} }} }}"""
+
+
+def publish(
+    store: Store,
+    iris: Iris,
+    dataset_iri: str,
+    graph: str,
+    provenance_nt: str,
+    *,
+    published_at: dt.datetime | None = None,
+) -> list[str]:
+    """Point ``dataset_iri`` at ``graph``, append provenance and replace the dataset's public
+    card, atomically. A restricted version's provenance goes to the dataset's own graph and
+    its card (``CARD_PROPERTIES``, dated ``published_at``) to the catalogue graph; an open
+    version has no card (its whole version graph is public).
 
     A held draft of the dataset is dropped from the catalogue in the same update
     (it is either ``graph`` itself or superseded by it).
@@ -191,12 +323,16 @@ def publish(store: Store, iris: Iris, dataset_iri: str, graph: str, provenance_n
     previous = published_datasets(store, iris, EVERYONE_INTERNAL).get(dataset_iri)
     draft = draft_datasets(store, iris).get(dataset_iri)
     catalog = iris.catalog_graph
+    open_version = version_is_open(store, dataset_iri, graph)
+    record = provenance_graph_of(iris, dataset_iri, open_version)
+    when = published_at or dt.datetime.now(dt.UTC)
     store.update(
-        f"""DELETE WHERE {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}draftGraph> ?draft }} }} ;
+        f"""{_drop_drafts(iris, dataset_iri)} ;
 DELETE {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> ?old }} }}
 INSERT {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> <{graph}> }} }}
 WHERE {{ OPTIONAL {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> ?old }} }} }} ;
-INSERT DATA {{ GRAPH <{iris.provenance_graph}> {{
+{_card_update(iris, dataset_iri, graph, not open_version, when)} ;
+INSERT DATA {{ GRAPH <{record}> {{
 {provenance_nt}
 }} }}"""
     )

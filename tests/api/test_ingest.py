@@ -11,6 +11,7 @@ import io
 import shutil
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,13 @@ class Instance:
 
 @pytest.fixture
 def instance(tmp_path: Path) -> Iterator[Instance]:
+    with running_instance(tmp_path) as running:
+        yield running
+
+
+@contextmanager
+def running_instance(tmp_path: Path, **extra: object) -> Iterator[Instance]:
+    """The instance the upload tests use, with ``extra`` settings (e.g. an audit chain)."""
     mappings = tmp_path / "mappings"
     for part in ("linking", "publication"):
         shutil.copytree(PROJECT_DIR / "mappings" / part, mappings / part)
@@ -98,6 +106,7 @@ def instance(tmp_path: Path) -> Iterator[Instance]:
         uploads_dir=str(tmp_path / "uploads"),
         upload_max_bytes=20_000,
         agent="uji",
+        **extra,
     )
     platform = Platform(settings)
     platform.load_reference()
