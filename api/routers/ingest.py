@@ -41,10 +41,10 @@ from api.auth import require_user, require_walidata
 from api.deps import ServiceState
 from graph.errors import UploadRejected
 from graph.publish.accounts import User
-from graph.publish.draft import held_drafts
+from graph.publish.draft import draft_source_names, held_draft, held_drafts
 from graph.publish.platform import Platform
 from graph.read.tables import ReadBudget, read_table
-from graph.read.uploads import check_upload, display_name, on_trial, save_upload
+from graph.read.uploads import check_upload, display_name, on_trial, remove_rejected, save_upload
 
 router = APIRouter(tags=["ingest"])
 
@@ -207,8 +207,13 @@ async def publish(
 
 
 def _reject(service: ServiceState, user: User, dataset: str, reason: str) -> dict[str, Any]:
+    settings = service.settings
     with _writer(service) as platform:
+        _, graph = held_draft(platform.store, platform.iris, dataset)
+        sources = draft_source_names(platform.store, platform.iris, graph)
         iri = platform.reject_draft(dataset, reason=reason, decided_by=user.name)
+    folder = settings.resolve(settings.uploads_dir)
+    remove_rejected(folder, dataset, sources, settings.refused_upload_keep_days)
     return {"ok": True, "dataset": dataset, "rejection": iri, "decided_by": user.name}
 
 

@@ -20,13 +20,13 @@ from graph.provenance.activities import activities
 from graph.provenance.records import LoadRecord
 from graph.publish.load_report import LoadReport
 from graph.rdf.iris import Iris
-from graph.rdf.namespaces import PROV
+from graph.rdf.namespaces import OC, PROV
 from graph.rdf.results import solution_rows
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, restricted_provenance_graphs
 
-__all__ = ["Draft", "HeldDraft", "generating_load", "held_draft", "held_drafts"]
+__all__ = ["Draft", "HeldDraft", "draft_source_names", "generating_load", "held_draft", "held_drafts"]
 
 
 @dataclass
@@ -76,6 +76,17 @@ def generating_load(store: Store, iris: Iris, graph: str) -> str:
     if not loads:
         raise StoreError(f"draf {graph} tanpa catatan pemuatan / draft without a load record")
     return loads[0]
+
+
+def draft_source_names(store: Store, iris: Iris, graph: str) -> list[str]:
+    """The names of the files the draft ``graph`` was derived from (an upload's server-chosen
+    name), as its load recorded them."""
+    result = store.query(
+        f"SELECT DISTINCT ?name WHERE {{ <{graph}> <{PROV}wasDerivedFrom> ?file . "
+        f"?file <{OC}fileName> ?name }}",
+        default_graph=[iris.provenance_graph, *restricted_provenance_graphs(store, iris)],
+    )
+    return [row["name"].value for row in solution_rows(result)]
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from graph.publish.instance import Instance
 from graph.publish.load_report import LoadReport, timed
 from graph.rdf.ntriples import NQuadsChunk
 from graph.read.mappings import Mapping, load_mapping
-from graph.read.personal_data import refusal_message
+from graph.read.personal_data_refusal import refusal_message
 from graph.read.tables import ReadBudget, Table, read_table
 from graph.store.versions import provenance_graph_of
 
@@ -73,7 +73,10 @@ def examine(
     exposed = instance.personal_data.screen(mapping, table)
     prepared = prepare(mapping, table, instance.linker, instance.vocabulary)
     prepared.problems = exposed + prepared.problems
-    report = _report(mapping, source, table, prepared, instance.display(mapping.file))
+    # A file named after a person (its NIK) is refused by the screen; its name is shown masked.
+    report = _report(
+        mapping, instance.personal_data.mask(source.name), table, prepared, instance.display(mapping.file)
+    )
     if exposed:
         report.message = refusal_message(exposed)
     else:
@@ -81,11 +84,11 @@ def examine(
     return Examined(mapping, source, table, prepared, report, report.message)
 
 
-def _report(mapping: Mapping, source: Path, table: Table, prepared: Prepared, shown: str) -> LoadReport:
+def _report(mapping: Mapping, source: str, table: Table, prepared: Prepared, shown: str) -> LoadReport:
     return LoadReport(
         dataset=mapping.dataset.id,
         mapping=shown,
-        source=source.name,
+        source=source,
         outcome="checked",
         rows_read=prepared.rows_read,
         rows_mapped=prepared.rows_mapped,
@@ -229,7 +232,7 @@ def _load_record(instance: Instance, seen: Examined, started: dt.datetime, agent
         started=started,
         ended=started,
         outcome="failed",
-        file_name=seen.source.name,
+        file_name=seen.report.source,
         file_sha256=table.sha256,
         file_bytes=table.byte_size,
         file_format=mapping.source.resolved_format,

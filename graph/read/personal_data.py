@@ -33,7 +33,7 @@ from graph.read.tables import ROW, Table
 from graph.read.visible_text import NOT_PLAIN, fold
 from graph.reference.regions import RegionIndex
 
-__all__ = ["Detection", "Hit", "PersonalDataGuard", "refusal_message"]
+__all__ = ["Detection", "Hit", "PersonalDataGuard"]
 
 Kind = Literal["nik", "telepon", "nama"]
 
@@ -380,7 +380,31 @@ class PersonalDataGuard:
                 table.frame[column] = pd.Series(values, index=table.frame.index, dtype="string")
         detections += self._screen_dropped(table)
         detections.sort(key=lambda d: (d.row, d.column))
-        return [d.problem(table.path.name, table.sheet) for d in detections]
+        file = self.mask(table.path.name)
+        return self._screen_names(table, file) + [d.problem(file, table.sheet) for d in detections]
+
+    def _screen_names(self, table: Table, file: str) -> list[CellProblem]:
+        """Identifiers in the header cells and in the file's name: both are written into
+        reports, provenance and the audit log as the table's own words, so they are refused
+        like a cell (and only their masked form is ever shown)."""
+        header_row = max(table.spec.header_rows) if table.spec is not None else 1
+        found = []
+        for column in table.columns:
+            hits = [h for h in self.find(column) if not h.ambiguous]
+            if hits:
+                masked = self.mask(column, hits)
+                reason = (
+                    f"data pribadi di judul kolom / personal data in a column header: "
+                    f"{DESCRIPTION[hits[0].kind]}; hapus dari judul kolom / remove it from the header"
+                )
+                found.append(CellProblem(file, table.sheet, header_row, masked, masked, reason))
+        if file != table.path.name:
+            reason = (
+                "data pribadi di nama berkas / personal data in the file name; ganti nama berkas "
+                "dan muat ulang / rename the file and load again"
+            )
+            found.append(CellProblem(file, table.sheet, 0, "", file, reason))
+        return found
 
     def _screen_dropped(self, table: Table) -> list[Detection]:
         """The identifiers in the cells drop rules read (masked there too); the other cells
@@ -403,20 +427,3 @@ def _overlaps(m: re.Match[str], hits: list[Hit]) -> bool:
 def _is_mobile(national: str) -> bool:
     """A national number (without 0 or 62) in Indonesia's mobile ranges."""
     return len(national) in _MOBILE_LENGTHS and _MOBILE.fullmatch(national) is not None
-
-
-def refusal_message(problems: list[CellProblem], shown: int = 3) -> str:
-    """Why a load with personal data is refused: where, masked examples, and what to do."""
-    columns = sorted({p.column for p in problems})
-    examples = "; ".join(
-        f"{p.file} baris/row {p.row}, kolom/column {p.column!r}: {p.value}" for p in problems[:shown]
-    )
-    more = f" (+{len(problems) - shown} lagi / more)" if len(problems) > shown else ""
-    return (
-        f"data pribadi terdeteksi / personal data detected: {len(problems)} sel / cells in "
-        f"{', '.join(repr(c) for c in columns)} — {examples}{more}. Tidak ada yang diterbitkan / "
-        "nothing was published. Hapus kolom itu dari tabel atau nyatakan di source.personal_data "
-        "pada pemetaan (di kolom yang dipetakan: hapus nilainya) / remove those columns from the "
-        "table or declare them under source.personal_data in the mapping (in a mapped column: "
-        "remove the values); see docs/mapping-language.md"
-    )

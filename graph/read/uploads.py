@@ -42,7 +42,15 @@ from pathlib import Path, PurePosixPath
 
 from graph.errors import UploadRejected
 
-__all__ = ["REFUSED_FOLDER", "UploadRejected", "check_upload", "on_trial", "remove_expired", "save_upload"]
+__all__ = [
+    "REFUSED_FOLDER",
+    "UploadRejected",
+    "check_upload",
+    "on_trial",
+    "remove_expired",
+    "remove_rejected",
+    "save_upload",
+]
 
 SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx"}
 MAX_MEMBERS = 10_000
@@ -90,6 +98,23 @@ def save_upload(chunks: Iterable[bytes], folder: Path, dataset: str, fmt: str, m
         path.unlink(missing_ok=True)
         raise
     return path
+
+
+# The names save_upload chooses; anything else recorded as a draft's file is not an upload.
+_UPLOAD_NAME = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{12}\.(csv|xlsx)$")
+
+
+def remove_rejected(folder: Path, dataset: str, names: Iterable[str], keep_days: float) -> list[str]:
+    """The uploads a rejected draft came from, treated as refused (deleted, or kept
+    ``keep_days`` under ``.ditolak``): the Walidata said no, and they may hold what the agency
+    should not have sent. Names not chosen by ``save_upload`` (a CLI load's own file) are left."""
+    removed = []
+    for name in names:
+        path = folder / dataset / name
+        if _UPLOAD_NAME.match(name) and path.is_file():
+            _refused(path, folder, keep_days)
+            removed.append(name)
+    return removed
 
 
 def _private_folder(folder: Path) -> Path:

@@ -201,3 +201,35 @@ def test_a_disguised_identifier_is_refused_and_its_digits_are_written_nowhere(wo
             "cli_runs": 2 * len(cases),
         },
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["header", "file-name"])
+def test_an_identifier_in_a_header_or_the_file_name_is_refused_and_written_nowhere(
+    workspace: Workspace, where: str
+) -> None:
+    """A NIK typed into a header cell of an unread column ("petugas 1.809…"), or naming the
+    file itself, goes into reports, provenance and the audit log as the table's own words."""
+    runner = CliRunner()
+    mapping = write_table(workspace.folder, "jumlah", "1500")
+    table = workspace.folder / "penduduk.csv"
+    if where == "header":
+        lines = table.read_text(encoding="utf-8").splitlines()
+        lines = [lines[0] + ";petugas 1.809.011.505.900.001"] + [line + ";" for line in lines[1:]]
+        table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        named = workspace.folder / f"penduduk_{NIK}.csv"
+        table.rename(named)
+        mapping.write_text(MAPPING.replace("penduduk.csv", named.name), encoding="utf-8")
+    dry = runner.invoke(app, ["load", "--dry-run", str(mapping)])
+    load = runner.invoke(app, ["load", str(mapping)])
+    said = " ".join(load.output.split())
+    shown = "judul kolom / column header" if where == "header" else "nama berkas / file name"
+    assert load.exit_code == 1 and "data pribadi terdeteksi" in said and shown in said, said[-400:]
+    assert dry.exit_code == 1, dry.output[-400:]
+    # The file name is the operator's own argument; what the platform writes must not repeat it.
+    assert files_holding({NIK}, workspace.reports) == {}
+    assert files_holding({NIK}, workspace.store.parent / "audit") == {}
+    assert quads_holding({NIK}, workspace.store) == []
+    if where == "header":
+        assert lines_holding([NIK], dry.output.splitlines() + load.output.splitlines()) == []

@@ -135,3 +135,19 @@ def test_a_refused_upload_is_kept_only_for_its_days_and_only_for_the_service(
     assert not path.exists()
     assert files_holding([NIK], uploads) == {}
     assert readable_by_others(uploads) == []
+
+
+def test_the_upload_of_a_draft_the_walidata_rejects_is_deleted(
+    tmp_path: Path, deleting: tuple[TestClient, dict[str, str], Path]
+) -> None:
+    client, auth, uploads = deleting
+    walidata = Accounts(tmp_path / "accounts.sqlite3").add("citra.walidata", "walidata", None)[1]
+    assert upload(client, auth, GOOD) == 200
+    assert len(files(uploads)) == 1  # the draft's file, waiting for the Walidata
+    response = client.post(
+        "/datasets/uji-penduduk/reject",
+        json={"reason": "angka belum diperiksa"},
+        headers={"Authorization": f"Bearer {walidata}"},
+    )
+    assert response.status_code == 200, response.text
+    assert files(uploads) == {}
