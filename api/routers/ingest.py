@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
@@ -43,7 +44,8 @@ from graph.errors import UploadRejected
 from graph.publish.accounts import User
 from graph.publish.draft import draft_source_names, held_draft, held_drafts
 from graph.publish.platform import Platform
-from graph.read.tables import ReadBudget, read_table
+from graph.read.mappings import SourceSpec
+from graph.read.tables import ReadBudget, Table, read_table
 from graph.read.uploads import check_upload, display_name, on_trial, remove_rejected, save_upload
 
 router = APIRouter(tags=["ingest"])
@@ -103,6 +105,12 @@ def _upload_chunks(upload: UploadFile) -> Iterator[bytes]:
         yield chunk
 
 
+def _read(service: ServiceState, path: Path, source: SourceSpec) -> Table:
+    """The uploaded table, read within the budget, outside the upload lock (READ_SLOTS at once)."""
+    with service.read_slots:
+        return read_table(path, source, ReadBudget.of(service.settings))
+
+
 def _ingest(
     service: ServiceState, user: User, dataset: str, upload: UploadFile, dry_run: bool = False
 ) -> dict[str, Any]:
@@ -124,8 +132,7 @@ def _ingest(
         raise
     if dry_run:
         try:
-            with service.read_slots:
-                table = read_table(path, mapping.source, ReadBudget.of(settings))
+            table = _read(service, path, mapping.source)
             with _writer(service) as platform:
                 report = platform.dry_run(mapping_path, source=path, table=table, publish=False)
         finally:
@@ -133,8 +140,7 @@ def _ingest(
     else:
         # A refused table is not kept: it may hold the NIKs it was refused for.
         with on_trial(path, folder, settings.refused_upload_keep_days):
-            with service.read_slots:
-                table = read_table(path, mapping.source, ReadBudget.of(settings))
+            table = _read(service, path, mapping.source)
             with _writer(service) as platform:
                 report = platform.load(mapping_path, source=path, table=table, publish=False, agent=user.name)
     # A Produsen Data never reads another agency's restricted figures in its report.
