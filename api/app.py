@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from api.api_docs import router as api_docs_router
 from api.deps import ServiceState
 from api.errors import install_error_handlers
 from api.request_limits import RequestLimits
@@ -58,6 +59,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         version=__version__,
         description="Graf pengetahuan Satu Data / Satu Data knowledge graph: SPARQL and API.",
         lifespan=lifespan,
+        # /docs and /redoc are api.api_docs: FastAPI's own load Swagger UI / ReDoc from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = service
     install_error_handlers(app)
@@ -103,5 +107,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         ingest,
     ):
         app.include_router(routes.router)
+    app.include_router(api_docs_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

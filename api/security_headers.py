@@ -7,36 +7,48 @@ on an intranet), run no inline script (data reaches them in ``<script type=
 scripts never do. No page may be framed by another site (clickjacking), no response is
 sniffed into another type, and a link followed to another site sends the origin only.
 
-The interactive API documentation (``/docs``, ``/redoc``) is FastAPI's, which loads Swagger
-UI / ReDoc from a CDN with an inline script: those two pages get a policy allowing that.
+The interactive API documentation (``/docs``, ``/redoc``, ``api.api_docs``) loads Swagger UI
+and ReDoc from ``api/static/vendor`` too. Those pages get a policy of their own: ReDoc starts
+a web worker from a ``blob:`` URL, and Swagger UI is started by an inline script, allowed by
+its SHA-256 alone (the page's answer names it), never by ``'unsafe-inline'``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from collections.abc import Iterable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SecurityHeaders", "security_headers"]
+__all__ = ["CONTENT_SECURITY_POLICY", "SecurityHeaders", "docs_policy", "security_headers"]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-_CDN = "https://cdn.jsdelivr.net"
-_DOCS_POLICY = (
-    f"default-src 'self'; script-src 'self' 'unsafe-inline' {_CDN}; "
-    f"style-src 'self' 'unsafe-inline' {_CDN} https://fonts.googleapis.com; "
-    f"img-src 'self' data: {_CDN} https://fastapi.tiangolo.com; font-src 'self' https://fonts.gstatic.com; "
-    "worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "frame-ancestors 'none'"
-)
 _DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+def docs_policy(inline_scripts: Iterable[str] = ()) -> str:
+    """The policy of the API documentation pages: the app alone, plus ``blob:`` workers
+    (ReDoc) and exactly the inline scripts given (their SHA-256 hashes)."""
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in inline_scripts
+    )
+    return (
+        f"default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; worker-src 'self' blob:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def security_headers(path: str = "") -> dict[str, str]:
     """The headers every response carries (the policy depends on the path)."""
     return {
-        "Content-Security-Policy": _DOCS_POLICY if path in _DOCS_PATHS else CONTENT_SECURITY_POLICY,
+        "Content-Security-Policy": docs_policy() if path in _DOCS_PATHS else CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "strict-origin-when-cross-origin",

@@ -78,9 +78,12 @@ class PageLog:
     errors: list[str] = field(default_factory=list)
 
     def outside(self, base: str) -> list[str]:
-        """Requests that left the app (data: URLs are inline and allowed)."""
+        """Requests that left the app (data: URLs are inline, and blob: URLs of the app's own
+        origin are objects the page made in memory, e.g. ReDoc's web worker: both allowed)."""
         return [
-            u for u in self.requests if not (u.startswith(base + "/") or u == base or u.startswith("data:"))
+            u
+            for u in self.requests
+            if not (u.startswith((base + "/", "data:", f"blob:{base}/")) or u == base)
         ]
 
 
