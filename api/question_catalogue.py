@@ -15,6 +15,7 @@ from api.deps import ServiceState
 from graph.answer.code_lists import CodeListCache, CodeLists
 from graph.answer.question_sources import indicator_agencies
 from graph.answer.questions import Catalogue, load_catalogue
+from graph.provenance.records import now
 
 __all__ = ["catalogue", "code_lists", "indicator_agencies_of"]
 
@@ -34,17 +35,19 @@ def catalogue(request: Request) -> Catalogue:
 
 
 def code_lists(request: Request) -> CodeLists:
-    """The parameter choices, from the published code lists (read once per publication)."""
+    """The parameter choices, from the published code lists (read once per publication), as
+    offered today: no year after the current one."""
     catalogue(request)
     service: ServiceState = request.app.state.service
     cache: CodeListCache = request.app.state.question_choices
-    return cache.get(
+    lists = cache.get(
         service.store,
         service.iris,
         service.settings.home_region,
         run=service.run,
         view=service.observation_view(),
     )
+    return lists.as_of(now().date())
 
 
 def indicator_agencies_of(service: ServiceState) -> dict[str, tuple[str, ...]]:

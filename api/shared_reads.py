@@ -16,6 +16,7 @@ from api.deps import ServiceState
 from graph.describe.catalog import Catalog, read_catalog
 from graph.describe.coherence import Coherence, read_coherence
 from graph.insight.catalogue import InsightCatalogue, read_catalogue
+from graph.provenance.records import now
 from graph.rdf.iris import Iris
 from graph.store.interface import Store
 
@@ -50,5 +51,6 @@ def coherence_report(service: ServiceState) -> Coherence:
 
 
 def insight_catalogue(service: ServiceState) -> InsightCatalogue:
-    """The indicators insight can correlate, with their regions and years."""
-    return home_read(service, "insight-catalogue", read_catalogue)
+    """The indicators insight can correlate, with their regions and years: the years that have
+    come by today (the clock, read here for the request), so no selector offers a future one."""
+    return home_read(service, "insight-catalogue", read_catalogue).as_of(now().date())

@@ -89,8 +89,9 @@ def home(request: Request) -> HTMLResponse:
     """Beranda: isi graf, kesegaran dan koherensi data, wawasan terkuat / the home page: what
     the graph holds, data freshness and coherence, the strongest insights (HTML)."""
     service = _service(request)
+    at = now()  # the clock, read once: every judgement of the page is as of this moment
     overview = build_overview(
-        published_catalog(service), _holdings(service), coherence_report(service), service.iris, now()
+        published_catalog(service), _holdings(service), coherence_report(service), service.iris, at
     )
     root = root_of(request)
 
@@ -105,6 +106,6 @@ def home(request: Request) -> HTMLResponse:
         o=overview,
         insights=_insights(request, service),
         href=href,
-        today=now().date().isoformat(),
+        today=at.date().isoformat(),
         audit=audit_head(service.settings, root + "/"),
     )

@@ -5,6 +5,8 @@ GET /map?indicator=&level=&period=                 the page: form, map, legend, 
                                                    value or without a polygon, the table of values
 GET /map/data.geojson?indicator=&level=&period=    the polygons with value, label, class, colour
                                                    and link (a GeoJSON FeatureCollection)
+GET /map/data.csv?…[&_dialect=standard]            the table of values (``excel``, the default:
+                                                   ``;``, decimal comma, BOM; ``standard``: RFC 4180)
 =================================================  ==============================================
 
 Values come from the aggregation rules of ``graph.insight.observations`` through
@@ -19,7 +21,7 @@ GeoJSON route answers in the one error shape (``api/errors.py``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -43,6 +45,7 @@ from graph.insight.choropleth import (
     value_table,
 )
 from graph.insight.wording import unit_symbol
+from graph.spreadsheet import csv_bytes
 
 __all__ = ["router"]
 
@@ -117,7 +120,9 @@ def _describe(values: MapValues) -> Callable[[float], str]:
     unit, digits = unit_symbol(values.indicator), _digits(values)
 
     def describe(value: float) -> str:
-        return f"{id_number(value, digits)} {unit}"
+        # The tooltip and the list of regions without a polygon say it too, not only the table.
+        flag = " ⚠ nilai mustahil / impossible value" if values.indicator.impossible(value) else ""
+        return f"{id_number(value, digits)} {unit}{flag}"
 
     return describe
 
@@ -157,6 +162,60 @@ def map_data(
         raise NotFound("tidak ada batas wilayah untuk instans ini / no boundaries shipped for this instance")
     body = _join(request, values, boundaries).feature_collection()
     return JSONResponse(body, media_type="application/geo+json")
+
+
+# The table of values as a spreadsheet: (column name, Indonesian header for Excel).
+CSV_COLUMNS = [
+    ("code", "Kode wilayah"),
+    ("region", "Wilayah"),
+    ("kecamatan", "Kecamatan"),
+    ("indicator", "Indikator"),
+    ("period", "Tahun"),
+    ("value", "Nilai"),
+    ("unit", "Satuan"),
+    ("reason", "Keterangan"),
+]
+Dialect = Annotated[
+    Literal["excel", "standard"],
+    Query(
+        alias="_dialect",
+        description="excel: UTF-8 with BOM, ';', decimal comma, Indonesian headers (Excel with Indonesian "
+        "regional settings); standard: RFC 4180, ',', column names.",
+    ),
+]
+
+
+@router.get("/data.csv", response_class=Response, responses={400: ERRORS[400]})
+def map_csv(
+    request: Request,
+    indicator: IndicatorParam = None,
+    level: LevelParam = None,
+    period: PeriodParam = None,
+    sumber: SumberParam = None,
+    dialect: Dialect = "excel",
+) -> Response:
+    """Nilai per wilayah / the map's table of values as CSV, one row per region of the level
+    (a region without a value has its reason); a category is written by its Indonesian name."""
+    values = _values(request, indicator, level, period)
+    rows = value_table(values, insight_catalogue(request.app.state.service), None, href=_href(request))
+    unit = values.indicator.unit_label.id
+
+    def cells(r: dict[str, Any]) -> list[Any]:
+        value = r["category"].label.id if r["category"] is not None else r["value"]
+        if isinstance(value, float) and value.is_integer():  # a count: 77141, not 77141,0
+            value = int(value)
+        reason = r["reason"].id if r["reason"] is not None else None
+        slug, year = values.indicator.slug, values.period
+        return [r["code"], r["label"], r["kecamatan"], slug, year, value, unit, reason]
+
+    excel = dialect == "excel"
+    header = [title if excel else name for name, title in CSV_COLUMNS]
+    name = f"peta_{values.indicator.slug}_{values.level}_{values.period}.csv"
+    return Response(
+        csv_bytes(header, (cells(r) for r in rows), dialect),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("", response_class=Response, responses={400: ERRORS[400], 503: ERRORS[503]})
@@ -213,6 +272,8 @@ def map_page(
         "legend": _legend(classes, values) if classes is not None else _category_legend(values),
         "links": {
             "geojson": f"{root}/map/data.geojson?{query}",
+            "csv": f"{root}/map/data.csv?{query}",
+            "csv_standard": f"{root}/map/data.csv?{query}&_dialect=standard",
             "insight": f"{root}/insight",
             "self": f"{root}/map?{query}",
             "source": switch,

@@ -6,21 +6,26 @@ observations, a level of the region scheme, an agency that publishes datasets, a
 dataset (a ``sumber``: which dataset's figures to use, ``graph.answer.authoritative``).
 ``read_code_lists`` reads them (with their labels, Indonesian first); ``CodeListCache``
 keeps them until the next publication, so that a form or a check of parameters does not read
-them again.
+them again. ``CodeLists.as_of`` leaves out the periods whose year has not come by a given day
+(a mistyped 2027): the service applies it at each request, with the day it reads once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.answer.authoritative import Sources, sources_of
+from graph.answer.bounds import read_bounds
 from graph.answer.questions import ParameterSpec
 from graph.answer.runners import Runner, run_here
 from graph.answer.view import ObservationView
 from graph.rdf.iris import Iris
+from graph.read.periods import has_come
+from graph.reference.indicators import Bounds
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.store.versions import published_graphs
@@ -58,6 +63,12 @@ class CodeLists:
     sources: Sources = Sources({})
     # The categories of published categorical indicators, as "status-idm/maju" (id/kode/...).
     category: tuple[Choice, ...] = ()
+    # Indicator IRI -> the bounds its values cannot leave: a value outside is marked where shown.
+    bounds: dict[str, Bounds] = field(default_factory=dict)
+
+    def as_of(self, today: dt.date) -> CodeLists:
+        """The choices as offered on ``today``: no period after the current year."""
+        return replace(self, period=tuple(c for c in self.period if has_come(c.value, today)))
 
     def for_parameter(self, spec: ParameterSpec) -> tuple[Choice, ...]:
         choices: tuple[Choice, ...] = getattr(self, spec.type)
@@ -136,6 +147,7 @@ def read_code_lists(
         ),
         sources,
         _categories(graphs),
+        read_bounds(graphs),
     )
 
 

@@ -8,14 +8,20 @@ validation status, and its newest load. ``catalog_entry`` is one dataset's entry
 give is ``{}``. A restricted (terbatas) dataset's entry has the same keys, from its public
 card: ``restricted`` true and ``access_note`` saying whom to ask; its temporal coverage,
 region levels, distributions, version graph, loads and validation are ``null`` or empty.
+
+Each entry's ``freshness`` is its latest period judged against its frequency as of ``today``
+(``graph.describe.freshness``, the rule of the home page and of ``stale-datasets``); it is
+in the JSON listing only, as it changes with the day, not with the published graphs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from graph.describe.catalog import Agent, Catalog, CatalogDataset, unknown_dataset
 from graph.describe.catalog_terms import DISTRIBUTIONS, measure_kind_iri
+from graph.describe.freshness import freshness
 from graph.provenance.activities import Activity
 from graph.reference.indicators import Indicator
 from graph.text import Text
@@ -93,7 +99,7 @@ _RESTRICTED_NOTE = Text(
 )
 
 
-def _dataset_json(catalog: Catalog, d: CatalogDataset, service_url: str) -> dict[str, Any]:
+def _dataset_json(catalog: Catalog, d: CatalogDataset, service_url: str, today: dt.date) -> dict[str, Any]:
     return {
         "id": d.id,
         "iri": d.iri,
@@ -112,6 +118,7 @@ def _dataset_json(catalog: Catalog, d: CatalogDataset, service_url: str) -> dict
         },
         "region_levels": d.levels,
         "frequency": {"iri": d.frequency, "key": d.frequency_key},
+        "freshness": freshness(d.last_period, d.frequency, today).as_dict(),
         "issued": d.issued,
         "modified": d.modified,
         "license": d.license,
@@ -139,8 +146,9 @@ def _dataset_json(catalog: Catalog, d: CatalogDataset, service_url: str) -> dict
     }
 
 
-def catalog_json(catalog: Catalog, service_url: str) -> dict[str, Any]:
-    """The catalogue as a plain JSON listing (same content as the RDF forms)."""
+def catalog_json(catalog: Catalog, service_url: str, *, today: dt.date) -> dict[str, Any]:
+    """The catalogue as a plain JSON listing (same content as the RDF forms), each dataset's
+    freshness as of ``today``."""
     return {
         "ok": True,
         "catalog": {
@@ -152,17 +160,17 @@ def catalog_json(catalog: Catalog, service_url: str) -> dict[str, Any]:
             "modified": catalog.modified,
             "sparql_endpoint": service_url + "sparql",
         },
-        "datasets": [_dataset_json(catalog, d, service_url) for d in catalog.datasets],
+        "datasets": [_dataset_json(catalog, d, service_url, today) for d in catalog.datasets],
     }
 
 
-def catalog_entry(catalog: Catalog, service_url: str, dataset: str) -> dict[str, Any]:
-    """One published dataset's entry of the listing.
+def catalog_entry(catalog: Catalog, service_url: str, dataset: str, *, today: dt.date) -> dict[str, Any]:
+    """One published dataset's entry of the listing, its freshness as of ``today``.
 
     Raises:
         UnknownDataset: no published dataset has the id ``dataset``.
     """
     for d in catalog.datasets:
         if d.id == dataset:
-            return _dataset_json(catalog, d, service_url)
+            return _dataset_json(catalog, d, service_url, today)
     raise unknown_dataset(dataset, (d.id for d in catalog.datasets))

@@ -1,11 +1,20 @@
-"""Freshness: was a dataset updated as often as it says it is?
+"""Freshness: does a dataset's latest published period reach what its frequency promises today?
 
-A dataset declares how often it is updated (``dct:accrualPeriodicity``, the mapping's
-``dataset.frequency``). Its next update is due one period after its published version was
-loaded (``dct:modified``), in calendar months; past that date it is late, by as many days
-as have passed since, said in the words people use. An irregular dataset is never late.
-The home page (``graph.describe.overview``) judges every published dataset so, at the time
-of the request.
+The one rule, for the home page (``graph.describe.overview``), the catalogue
+(``graph.describe.catalog_json``) and the named question ``stale-datasets`` (whose SPARQL
+computes the same, ``tests/graph/describe/test_freshness_agrees.py`` holds them together):
+
+- a dataset declares how often it is updated (``dct:accrualPeriodicity``); its figures for a
+  period are published some time after the period ends. Annual figures for year Y appear in
+  Y+1 (a lag of one year); sub-annual figures are expected within their year (no lag);
+- so the year it should have reached by ``today`` is ``today.year - lag``; a latest period
+  before that year is late, from 1 January of the year after the expected one;
+- a latest period after the current year cannot be published data: it is a finding, "periode
+  di masa depan", never "on time" (a mistyped 2027 stops being one on 2027-01-01);
+- an irregular dataset promises no date and is never late; a dataset without a stated
+  frequency or a public latest period (a restricted one's card has none) cannot be judged.
+
+``today`` is always an input: the service reads the clock once per request, tests fix it.
 """
 
 from __future__ import annotations
@@ -13,32 +22,47 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from graph.describe.catalog_terms import frequency_of
 from graph.text import Text
 
-__all__ = ["Freshness", "freshness"]
+__all__ = ["PUBLICATION_LAG_YEARS", "Freshness", "freshness"]
+
+# Years between a period and the year its figures are due: annual data for Y is due in Y+1.
+PUBLICATION_LAG_YEARS = {"annual": 1, "semiannual": 0, "quarterly": 0, "monthly": 0}
 
 _NOT_STATED = Text("Tidak dinyatakan", "Not stated")
 
 
 @dataclass(frozen=True)
 class Freshness:
-    """Whether a dataset was updated as often as it says it is."""
+    """Whether a dataset's latest published period is what its frequency promises today."""
 
-    status: str  # "on_time" | "late" | "irregular" | "unknown"
+    status: str  # "current" | "late" | "future" | "irregular" | "unknown"
     label: Text
     frequency: str | None  # key of graph.cube.metadata.FREQUENCY
     frequency_label: Text
-    updated: str | None  # ISO date of the last load of the published version
-    due: str | None  # ISO date the next update is due
-    late_days: int | None  # days past the due date, when late
+    last_period: str | None  # key of the latest published period ("2024", "2025-S1")
+    expected_year: int | None  # the year the latest period should have reached by today
+    years_behind: int | None  # expected_year - the latest period's year (negative: ahead)
+    due: str | None  # ISO date from which the period after the latest one is late
+    late_days: int | None  # days past ``due``, when late
 
+    @property
+    def finding(self) -> bool:
+        """A latest period after the current year: a data error to name, not a schedule."""
+        return self.status == "future"
 
-def _parse_time(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    def as_dict(self) -> dict[str, object]:
+        """The catalogue's JSON form."""
+        return {
+            "status": self.status,
+            "label": self.label,
+            "last_period": self.last_period,
+            "expected_year": self.expected_year,
+            "years_behind": self.years_behind,
+            "due": self.due,
+            "late_days": self.late_days,
+        }
 
 
 def _lateness(days: int) -> Text:
@@ -54,32 +78,43 @@ def _lateness(days: int) -> Text:
     return Text(f"{years} tahun", f"{years} years")
 
 
-def freshness(updated: str | None, frequency: str | None, now: dt.datetime) -> Freshness:
-    """The freshness of a dataset loaded at ``updated`` (ISO 8601) with ``frequency`` (an IRI
-    of the EU frequency authority, or a key of graph.cube.metadata.FREQUENCY), as of ``now``."""
+def freshness(last_period: str | None, frequency: str | None, today: dt.date) -> Freshness:
+    """The freshness of a dataset whose latest published period is ``last_period`` (a period
+    key: "2024", "2024-S1", "2024-03") with ``frequency`` (an IRI of the EU frequency
+    authority, or a key of graph.cube.metadata.FREQUENCY), as of ``today``."""
     declared = frequency_of(frequency)
     key = declared.key if declared else None
-    months = declared.months if declared else None
     freq_label = declared.label if declared else _NOT_STATED
-    if updated is None:
-        label = Text("Tanggal muat tidak diketahui", "Load date unknown")
-        return Freshness("unknown", label, key, freq_label, None, None, None)
-    loaded = _parse_time(updated)
-    day = loaded.date().isoformat()
-    if months is None:
-        status = "irregular" if key == "irregular" else "unknown"
-        label = (
-            Text("Tanpa jadwal tetap", "No fixed schedule")
-            if key == "irregular"
-            else Text("Frekuensi tidak dinyatakan", "Frequency not stated")
+
+    def judged(
+        status: str,
+        label: Text,
+        expected: int | None = None,
+        behind: int | None = None,
+        due: str | None = None,
+        late_days: int | None = None,
+    ) -> Freshness:
+        return Freshness(status, label, key, freq_label, last_period, expected, behind, due, late_days)
+
+    if last_period is None:
+        return judged("unknown", Text("Periode terakhir tidak diketahui", "Latest period unknown"))
+    year = int(last_period[:4])
+    if year > today.year:  # before the schedule: no frequency makes a future period right
+        return judged(
+            "future",
+            Text(f"Periode di masa depan ({last_period})", f"Period in the future ({last_period})"),
         )
-        return Freshness(status, label, key, freq_label, day, None, None)
-    # Calendar months (31 Jan + 1 month = 28/29 Feb), as pandas' DateOffset counts them.
-    due = (pd.Timestamp(loaded) + pd.DateOffset(months=months)).to_pydatetime()
-    if now <= due:
-        label = Text("Tepat waktu", "On time")
-        return Freshness("on_time", label, key, freq_label, day, due.date().isoformat(), None)
-    days = (now - due).days
+    if key == "irregular":
+        return judged("irregular", Text("Tanpa jadwal tetap", "No fixed schedule"))
+    if key not in PUBLICATION_LAG_YEARS:
+        return judged("unknown", Text("Frekuensi tidak dinyatakan", "Frequency not stated"))
+    expected = today.year - PUBLICATION_LAG_YEARS[key]
+    behind = expected - year
+    # The period after the latest one was due within the year after it (plus the lag).
+    due = dt.date(year + PUBLICATION_LAG_YEARS[key] + 1, 1, 1)
+    if behind <= 0:
+        return judged("current", Text("Terkini", "Up to date"), expected, behind, due.isoformat(), None)
+    days = (today - due).days
     late = _lateness(days)
     label = Text(f"Terlambat {late.id}", f"Late by {late.en}")
-    return Freshness("late", label, key, freq_label, day, due.date().isoformat(), days)
+    return judged("late", label, expected, behind, due.isoformat(), days)

@@ -8,12 +8,14 @@ the DCAT catalogue (``graph.describe.catalog.read_catalog``) and the coherence r
 takes ``now``, so freshness is judged at the time of the request while the
 expensive parts can be cached until the next publication.
 
-Freshness is judged by ``graph.describe.freshness``.
+Freshness is judged by ``graph.describe.freshness`` (the one rule the catalogue and the
+``stale-datasets`` question use too), on the day of ``now``.
 
 Only published data is summarised: the catalogue lists published versions only,
 and held drafts are counted from their (public) load records. A restricted (terbatas)
 dataset is listed as its public card says (title, agency, frequency, when it was last
-published), without figures; its held drafts are not public, so not counted.
+published), without figures or periods, so its freshness cannot be judged in public; its held
+drafts are not public, so not counted.
 """
 
 from __future__ import annotations
@@ -193,8 +195,8 @@ class DatasetStatus:
     indicators: int
     freshness: Freshness
     synthetic: bool = False  # oc:syntheticData true; without the statement: real data
-    # Restricted (terbatas): listed from its public card, without figures or periods; its
-    # freshness counts from when its version in force was published.
+    # Restricted (terbatas): listed from its public card, without figures or periods, so
+    # without a public latest period to judge its freshness by.
     restricted: bool = False
 
 
@@ -233,6 +235,11 @@ class Overview:
     @property
     def late(self) -> int:
         return sum(d.freshness.status == "late" for d in self.datasets)
+
+    @property
+    def future(self) -> int:
+        """Datasets whose latest period lies after the current year: data errors."""
+        return sum(d.freshness.status == "future" for d in self.datasets)
 
     @property
     def producing_agencies(self) -> list[AgencyStatus]:
@@ -292,7 +299,7 @@ def _dataset_statuses(catalog: Catalog, agency_prefix: str, now: dt.datetime) ->
             last_period=d.last_period,
             observations=d.generated_by.observations if d.generated_by else None,
             indicators=len(d.indicators),
-            freshness=freshness(d.modified, d.frequency, now),
+            freshness=freshness(d.last_period, d.frequency, now.date()),
             synthetic=d.synthetic is True,
             restricted=d.restricted,
         )

@@ -12,6 +12,9 @@ Where two datasets publish one indicator, each region's figures are counted per 
 an analysis uses those of the indicator's chosen dataset (``graph.answer.authoritative``: the
 authoritative one, or one asked for with ``sumber``; ``InsightCatalogue.choose``).
 
+``InsightCatalogue.as_of`` leaves out the years that have not come by a given day (a mistyped
+2027 holds no published figures): no year selector offers them, no analysis defaults to them.
+
 A categorical indicator (values from a SKOS code list, ``graph.reference.categories``) has its
 code list here; ``with_data`` leaves it out unless asked (only the map shows categories), so the
 numeric analyses neither offer nor compute it.
@@ -19,6 +22,7 @@ numeric analyses neither offer nor compute it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -28,11 +32,13 @@ import pandas as pd
 import pyoxigraph as ox
 
 from graph.answer.authoritative import Sources, SourceUse, asked_problems, sources_of
+from graph.answer.bounds import read_bounds
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC
+from graph.read.periods import has_come
 from graph.reference.categories import CodeList
 from graph.reference.categories import read_code_lists as read_category_lists
-from graph.reference.indicators import Indicator
+from graph.reference.indicators import Bounds, Indicator
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.text import Text
@@ -122,6 +128,21 @@ class InsightCatalogue:
             return dataset.synthetic
         parts = [p for p in (info.numerator, info.denominator) if p in self.indicators and p not in seen]
         return info.synthetic or any(self._synthetic(p, seen | {slug}) for p in parts)
+
+    def as_of(self, today: dt.date) -> InsightCatalogue:
+        """The catalogue as of ``today``: the years after the current one left out."""
+
+        def come(years: dict[str, int]) -> dict[str, int]:
+            return {y: n for y, n in years.items() if has_come(y, today)}
+
+        return replace(
+            self,
+            observed={key: come(years) for key, years in self.observed.items()},
+            by_dataset={
+                key: {dataset: come(years) for dataset, years in datasets.items()}
+                for key, datasets in self.by_dataset.items()
+            },
+        )
 
     def choose(self, asked: Sequence[str]) -> InsightCatalogue:
         """The catalogue counting the figures of the datasets asked for (by slug) where they
@@ -279,6 +300,7 @@ def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
                  ?ds qb:structure/qb:component/qb:measure ?indicator ; oc:syntheticData true }"""
         )
     }
+    bounds = read_bounds(graphs)
     indicators: dict[str, Indicator] = {}
     for r in graphs.values(
         f"""SELECT * WHERE {{
@@ -308,6 +330,7 @@ def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
             numerator=r["numerator"].removeprefix(indicator_prefix) if "numerator" in r else None,
             denominator=r["denominator"].removeprefix(indicator_prefix) if "denominator" in r else None,
             synthetic=r["indicator"] in synthetic,
+            bounds=bounds.get(r["indicator"], Bounds()),
         )
     return indicators
 

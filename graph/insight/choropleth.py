@@ -336,6 +336,7 @@ def choropleth(
                     "class": index,
                     "fill": fill,
                     "href": href(code),
+                    "impossible": not values.categorical and values.indicator.impossible(value),
                 },
             }
         )
@@ -388,8 +389,9 @@ def value_table(
 ) -> list[dict[str, Any]]:
     """Every region of the level, by code: its name (and kecamatan, for a desa), its value or why it
     has none (a categorical indicator: its category's code, and ``category`` its legend entry),
-    its class, ``href`` (code -> link to the region's page) and ``others``: what the other
-    datasets publishing the indicator say (slug -> value; a category's labels)."""
+    its class, ``href`` (code -> link to the region's page), ``impossible`` (outside the
+    indicator's declared bounds) and ``others``: what the other datasets publishing the indicator
+    say (slug -> value; a category's labels)."""
     rows: list[dict[str, Any]] = []
     paint = _painter(values, classes, str)
     categories = {c.iri: c for c in values.categories}
@@ -402,6 +404,7 @@ def value_table(
                 "label": label,
                 "kecamatan": cat.kecamatan_label(code) if values.level == "desa" else "",
                 "value": value,
+                "impossible": not values.categorical and values.indicator.impossible(value),
                 "category": values.categories[index] if values.categorical and index is not None else None,
                 "reason": values.missing.get(code),
                 "href": href(code),

@@ -131,6 +131,7 @@ class Correlation:
             }
             if self.level == "desa":
                 record["kecamatan"] = row.kecamatan
+            record["impossible"] = self.impossible(record)
             out.append(record)
         return out
 
@@ -162,14 +163,11 @@ class Correlation:
             )
         return out
 
-    def impossible(self, outlier: dict[str, Any]) -> list[str]:
-        """``x``/``y`` where an outlier's share lies outside 0–100: a recording error to report to
-        the agency, not a finding."""
-        return [
-            name
-            for name, info in (("x", self.x), ("y", self.y))
-            if info.kind == "percentage" and outlier[name] is not None and not 0 <= outlier[name] <= 100
-        ]
+    def impossible(self, row: dict[str, Any]) -> list[str]:
+        """``x``/``y`` where a region's value lies outside its indicator's declared bounds (oc:minValue,
+        oc:maxValue, as the coherence checks read them): a recording error to report to the
+        agency, not a finding."""
+        return [name for name, info in (("x", self.x), ("y", self.y)) if info.impossible(row[name])]
 
     def as_dict(self) -> dict[str, Any]:
         return {

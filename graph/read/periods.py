@@ -5,9 +5,11 @@ A period key is "2024", "2024-S1" or "2024-03"; it names the period's IRI.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-__all__ = ["MONTHS", "period_keys"]
+__all__ = ["MONTHS", "has_come", "period_keys"]
 
 # Indonesian and English month names and the abbreviations agencies use.
 MONTHS: dict[str, int] = {
@@ -33,6 +35,16 @@ MONTHS: dict[str, int] = {
 }
 
 _SEMESTERS = {"1": 1, "i": 1, "2": 2, "ii": 2}
+
+
+def has_come(key: str, today: dt.date) -> bool:
+    """Whether a period key's year has come by ``today``: a later one cannot hold published
+    figures (a mistyped year), so no year selector offers it.
+
+    >>> has_come("2026-S2", dt.date(2026, 1, 1)), has_come("2027", dt.date(2026, 12, 31))
+    (True, False)
+    """
+    return int(key[:4]) <= today.year
 
 
 def _years(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

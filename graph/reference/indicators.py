@@ -13,7 +13,29 @@ from dataclasses import dataclass, field
 
 from graph.text import Text
 
-__all__ = ["Indicator"]
+__all__ = ["IMPOSSIBLE_VALUE", "Bounds", "Indicator"]
+
+# What a page writes beside a value outside its indicator's declared bounds (104,2 % of households).
+IMPOSSIBLE_VALUE = Text("nilai mustahil", "impossible value")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The lowest and highest value an indicator may take (None: not declared): ``oc:minValue``
+    and ``oc:maxValue`` of the indicator, else of its unit (a percentage lies in 0–100), as the
+    coherence rule NilaiDalamBatas (``graph.check.declared_values``) reads them."""
+
+    lowest: float | None = None
+    highest: float | None = None
+
+    def impossible(self, value: float | None) -> bool:
+        """Whether ``value`` lies outside: a data error to flag wherever it is shown, never
+        drawn as an ordinary value."""
+        if value is None or value != value:  # no value, or NaN
+            return False
+        return (self.lowest is not None and value < self.lowest) or (
+            self.highest is not None and value > self.highest
+        )
 
 
 def _no_text() -> Text:
@@ -41,11 +63,16 @@ class Indicator:
     denominator: str | None = None
     synthetic: bool = False  # published in a dataset marked oc:syntheticData
     code_list: str | None = None  # IRI of its qb:codeList, for a categorical indicator
+    bounds: Bounds = field(default_factory=Bounds)  # declared, as insight reads them
 
     @property
     def is_categorical(self) -> bool:
         """Its values are concepts of a code list, not numbers."""
         return self.code_list is not None
+
+    def impossible(self, value: float | None) -> bool:
+        """Whether ``value`` lies outside the indicator's declared bounds."""
+        return self.bounds.impossible(value)
 
     @property
     def is_integer(self) -> bool:

@@ -28,8 +28,11 @@
       style: function (feature) {
         var p = feature.properties;
         return {
-          color: line,
-          weight: 1,
+          // A value outside its indicator's declared bounds: a thick red dashed outline, as a warning.
+          color: p.impossible ? "#b2182b" : line,
+          weight: p.impossible ? 3 : 1,
+          dashArray: p.impossible ? "4 3" : null,
+          className: p.impossible ? "impossible-region" : "",
           fillColor: p.fill || "url(#tanpa-data)",
           fillOpacity: p.fill ? 0.9 : 1
         };
@@ -45,7 +48,7 @@
           shape.bringToFront();
         });
         shape.on("mouseout", function () {
-          shape.setStyle({ weight: 1, color: line });
+          shape.setStyle(p.impossible ? { weight: 3, color: "#b2182b" } : { weight: 1, color: line });
         });
       }
     }).addTo(map);

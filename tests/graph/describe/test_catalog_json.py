@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from graph.describe.catalog import Catalog
@@ -11,12 +13,13 @@ from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 
 SERVICE = "http://example.test/"
+TODAY = dt.date(2026, 12, 4)  # freshness is judged as of a fixed day, never the clock
 Demo = tuple[Platform, list[LoadReport]]
 
 
 def test_a_dataset_entry_carries_its_dcat_and_satu_data_metadata(catalog: Catalog, demo: Demo) -> None:
     platform, _ = demo
-    entry = catalog_json(catalog, SERVICE)
+    entry = catalog_json(catalog, SERVICE, today=TODAY)
     [dinkes] = [d for d in entry["datasets"] if d["id"] == "dinkes-stunting-desa"]
     assert dinkes["title"]["id"].startswith("Balita Ditimbang") and dinkes["title"]["en"].startswith(
         "Toddlers"
@@ -60,8 +63,8 @@ def test_a_dataset_entry_carries_its_dcat_and_satu_data_metadata(catalog: Catalo
 
 
 def test_one_entry_is_the_listings_and_an_unknown_id_names_the_published_ones(catalog: Catalog) -> None:
-    listing = catalog_json(catalog, SERVICE)
+    listing = catalog_json(catalog, SERVICE, today=TODAY)
     for entry in listing["datasets"]:
-        assert catalog_entry(catalog, SERVICE, entry["id"]) == entry
+        assert catalog_entry(catalog, SERVICE, entry["id"], today=TODAY) == entry
     with pytest.raises(UnknownDataset, match="published: bps-luas-penduduk-kecamatan, dinkes-stunting-desa"):
-        catalog_entry(catalog, SERVICE, "tidak-ada")
+        catalog_entry(catalog, SERVICE, "tidak-ada", today=TODAY)

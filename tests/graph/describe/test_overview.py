@@ -21,15 +21,21 @@ def test_the_overview_judges_freshness_at_the_time_given(demo: Demo, catalog: Ca
         platform.store, platform.iris, shapes=platform.settings.shapes_path, max_rows=1000
     )
     holdings = read_holdings(platform.store, platform.iris, home)
-    loaded = dt.datetime.fromisoformat(catalog.datasets[0].modified or "")
-    later = build_overview(catalog, holdings, coherence, platform.iris, loaded + dt.timedelta(days=400))
+    later = build_overview(
+        catalog, holdings, coherence, platform.iris, dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC)
+    )
     assert [d.id for d in later.datasets] == DATASETS
-    # A year after loading (365 or 366 days) the next update was due: 400 days later it is ~35 days late.
-    assert later.late == 7  # the six synthetic tables and the real IDM 2024
+    # Six datasets end in 2024 (annual: 2025 was due during 2026); dinsos has the typo 2027.
+    assert (later.late, later.future) == (6, 1)
     for d in later.datasets:
-        days = d.freshness.late_days
-        assert days in (33, 34, 35)
-        assert d.freshness.label == {"id": f"Terlambat {days} hari", "en": f"Late by {days} days"}
+        if d.id == "dinsos-kpm-desa":
+            assert d.freshness.label["id"] == "Periode di masa depan (2027)"
+        else:
+            assert (d.last_period, d.freshness.due, d.freshness.late_days) == ("2024", "2026-01-01", 337)
+    earlier = build_overview(
+        catalog, holdings, coherence, platform.iris, dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    )
+    assert (earlier.late, earlier.future) == (0, 1)
     # C5 and C9 are one finding each, at the row's year and code cells.
     assert (later.findings, later.violations, later.accepted, later.warnings, later.held) == (12, 5, 5, 7, 0)
     statuses = {a.slug: a.status for a in later.agencies}
