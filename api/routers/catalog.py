@@ -2,13 +2,16 @@
 
 =====================================  ==========================================================
 GET /catalog                           the ``dcat:Catalog`` by ``Accept``: Turtle (default),
-                                       JSON-LD, RDF/XML, or the plain JSON listing
+                                       JSON-LD, RDF/XML, or the plain JSON listing; a
+                                       browser gets the catalogue page (api/dataset_pages.py)
 GET /catalog.ttl | .jsonld | .rdf      the same in one format, whatever ``Accept`` says
 GET /catalog.json                      the plain JSON listing
 GET /catalog/{dataset}                 one dataset's entry of the JSON listing
 GET /catalog/{dataset}.csv             its observations as a tidy table (``_dialect=standard``,
                                        the default, or ``excel``)
 GET /catalog/{dataset}.ttl             its published version graph as Turtle
+GET /catalog/{dataset}/coverage.geojson
+                                       where it has figures (the dataset page's map)
 =====================================  ==========================================================
 
 Only published datasets are listed or downloadable; an unknown or unpublished dataset
@@ -28,14 +31,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api.auth import audience_of, current_user
+from api.dataset_pages import catalog_page, coverage_collection
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
+from api.pages import root_of, wants_html
 from api.shared_reads import published_catalog
 from graph.describe.audit_head import audit_head
 from graph.describe.catalog_json import catalog_entry, catalog_json
 from graph.describe.catalog_rdf import serialize_catalog
 from graph.describe.downloads import dataset_table, dataset_turtle
+from graph.provenance.records import now
 from graph.publish.accounts import User
 
 __all__ = ["router"]
@@ -110,7 +116,7 @@ def _render(request: Request, media_type: str) -> Response:
     url = _service_url(request)
     headers = {"Vary": "Accept"}
     if media_type == _JSON:
-        listing = catalog_json(catalog, url)
+        listing = catalog_json(catalog, url, today=now().date())
         # Read at each request, not cached with the catalogue: the chain grows between publications.
         listing["audit_head"] = audit_head(_service(request).settings, url)
         return JSONResponse(listing, headers=headers)
@@ -121,7 +127,10 @@ def _render(request: Request, media_type: str) -> Response:
 
 @router.get("", responses=_RESPONSES)
 def catalog(request: Request) -> Response:
-    """The DCAT catalogue of every published dataset; the format by ``Accept``."""
+    """The DCAT catalogue of every published dataset; the format by ``Accept``. A browser
+    (``text/html`` preferred to every RDF and JSON type) gets the catalogue page."""
+    if wants_html(request, OFFERS):
+        return catalog_page(request)
     chosen = negotiate(request.headers.get("accept"), OFFERS, ALIASES)
     if chosen is None:
         raise HTTPException(
@@ -195,8 +204,30 @@ def dataset_ttl(request: Request, dataset: str, user: Reader) -> Response:
     )
 
 
+@router.get(
+    "/{dataset}/coverage.geojson",
+    responses={
+        200: {"content": {"application/geo+json": {}}, "description": "The polygons."},
+        404: _error(
+            404,
+            "Tidak ada peta cakupan / no published open dataset with figures at a level the shipped "
+            "boundaries cover.",
+            "tidak ada peta cakupan untuk dataset 'x' / no coverage map for dataset 'x'",
+        ),
+    },
+)
+def dataset_coverage(request: Request, dataset: str) -> Response:
+    """Where a published dataset has figures: the home region's desa (or kecamatan) polygons,
+    each with `kode`, `nama`, `value` (its number of observations, null without figures),
+    `label`, `fill` and `href` (the region's page) — the dataset page's coverage map."""
+    body = coverage_collection(_service(request), dataset, root_of(request))
+    return JSONResponse(body, media_type="application/geo+json")
+
+
 @router.get("/{dataset}", responses={404: NOT_FOUND})
 def dataset_entry(request: Request, dataset: str) -> dict[str, Any]:
     """One published dataset's entry of the JSON listing."""
-    entry = catalog_entry(published_catalog(_service(request)), _service_url(request), dataset)
+    entry = catalog_entry(
+        published_catalog(_service(request)), _service_url(request), dataset, today=now().date()
+    )
     return {"ok": True, "dataset": entry}

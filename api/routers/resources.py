@@ -26,10 +26,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.dataset_pages import dataset_context
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number
+from api.region_pages import read_profile, region_context
 from graph.describe.descriptions import Description
 from graph.describe.figures import RegionFigures, region_figures
 from graph.describe.resource_rdf import rdf_prefixes, serialize
@@ -122,7 +124,22 @@ async def resource(request: Request, path: str) -> Response:
             if description.kind[0] == "region"
             else None
         )
-        page = await run_in_threadpool(_render_page, description, service.iris, root, figures)
+        # A published dataset's page for people (api/dataset_pages.py); None: the plain page.
+        dataset = (
+            await run_in_threadpool(dataset_context, service, description.iri, root)
+            # A restricted dataset's public card is typed dcat:Dataset only: known by its IRI.
+            if description.iri.startswith(service.iris.dataset(""))
+            else None
+        )
+        # A region's profile for people (api/region_pages.py); None: the plain page.
+        region = (
+            region_context(await read_profile(request, service, description.iri), root)
+            if description.kind[0] == "region"
+            else None
+        )
+        page = await run_in_threadpool(
+            _render_page, description, service.iris, root, figures, dataset, region
+        )
         return HTMLResponse(page, headers=headers)
     rdf = await run_in_threadpool(serialize, description, service.iris, media_type)
     return Response(rdf, media_type=media_type, headers=headers)
@@ -170,7 +187,12 @@ def _by_property(triples: list[ox.Triple]) -> list[tuple[str, list[Any]]]:
 
 
 def _render_page(
-    description: Description, iris: Iris, root: str, figures: RegionFigures | None = None
+    description: Description,
+    iris: Iris,
+    root: str,
+    figures: RegionFigures | None = None,
+    dataset: dict[str, Any] | None = None,
+    region: dict[str, Any] | None = None,
 ) -> str:
     prefixes = rdf_prefixes(iris)
     document = local_path(iris, description.iri) or ""
@@ -217,8 +239,12 @@ def _render_page(
         "person": iris.person,  # the IRI minted for a person's name
     }
     formats = [(FORMAT_NAMES[mt], root + document + ext, mt) for ext, mt in EXTENSIONS.items() if mt != HTML]
-    template = TEMPLATES.get_template("resource.html")
+    template = TEMPLATES.get_template(
+        "dataset.html" if dataset else "region.html" if region else "resource.html"
+    )
     return template.render(
+        **(dataset or {}),
+        **(region or {}),
         d=description,
         kind=description.kind,
         title=description.title("id"),

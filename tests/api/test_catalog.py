@@ -69,11 +69,13 @@ def test_every_format_of_the_catalog_holds_the_same_triples(client: TestClient) 
 @pytest.mark.slow
 def test_catalog_defaults_to_turtle_and_offers_a_json_listing(client: TestClient) -> None:
     assert client.get("/catalog").headers["content-type"].startswith("text/turtle")
+    # A browser prefers HTML: it gets the catalogue page (tests/pages/test_catalog_page.py).
     assert (
         client.get("/catalog", headers={"Accept": "text/html,*/*;q=0.8"})
         .headers["content-type"]
-        .startswith("text/turtle")
+        .startswith("text/html")
     )
+    assert client.get("/catalog", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
     listing = client.get("/catalog", headers={"Accept": "application/json"}).json()
     assert listing == client.get("/catalog.json").json()
     assert (

@@ -24,6 +24,8 @@ def test_a_desa_page_lists_its_figures_sorts_them_and_traces_one_to_its_source_c
     page: Page, server: str
 ) -> None:
     page.goto(f"{server}/id/wilayah/18.09.01.2001")
+    # The profile comes first; every published figure is folded away under "Data mentah".
+    page.locator("#data-mentah summary").first.click()
     table = page.locator("table.figures")
     rows = table.locator("tbody tr")
     assert rows.count() > 40
