@@ -15,14 +15,41 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
+from pydantic import BeforeValidator
 
 from api.pages import root_of
 from api.shared_reads import insight_catalogue
 from graph.insight.catalogue import LEVELS, InsightCatalogue
 from graph.insight.wording import unit_symbol
 from graph.rdf.iris import local_path
+from graph.read.numbers import typed_number
 
-__all__ = ["SOURCE_HELP", "asked_sources", "form_choices", "indicator_choices", "region_href", "run_analysis"]
+__all__ = [
+    "SOURCE_HELP",
+    "TYPED_DECIMAL",
+    "TYPED_WHOLE",
+    "asked_sources",
+    "form_choices",
+    "indicator_choices",
+    "region_href",
+    "run_analysis",
+]
+
+
+def _typed(whole: bool) -> Callable[[object], object]:
+    def read(value: object) -> object:
+        number = typed_number(value, whole=whole) if isinstance(value, str) else None
+        return value if number is None else (int(number) if whole else float(number))
+
+    return read
+
+
+# A number field of the forms reads "0,05" and "1.000" as people type them, by the reader of
+# agency cells; "0.05" still works for the API, and what is not a number is left to the
+# parameter's own type check (422 as before).
+TYPED_DECIMAL = BeforeValidator(_typed(whole=False))
+TYPED_WHOLE = BeforeValidator(_typed(whole=True))
+
 
 SOURCE_HELP = (
     "Dataset sumber / source dataset (slug), repeatable; alias `dataset`. Left out: each indicator's "

@@ -24,7 +24,7 @@ from graph.insight.correlate import Correlation
 from graph.insight.discover import Discovery
 from graph.insight.statistics import DEFAULT_FDR, DEFAULT_MIN_N
 from graph.insight.summary import correlation_summary
-from graph.insight.wording import en_number, p_text, unit_symbol
+from graph.insight.wording import count_caveat, en_number, p_text, rates_of, unit_symbol
 
 __all__ = ["correlation_page", "discovery_page", "form_again", "index_page"]
 
@@ -124,11 +124,26 @@ def correlation_page(request: Request, c: Correlation) -> Response:
             "excluded": [{**e, "href": region_href(request, e["region"])} for e in c.excluded],
             "chart": _chart(c, rows),
             "links": links,
+            **_count_caveat(request, c, form),
             "x_unit": unit_symbol(c.x),
             "y_unit": unit_symbol(c.y),
             "p_text": _p_text,
         },
     )
+
+
+def _count_caveat(request: Request, c: Correlation, form: dict[str, str]) -> dict[str, Any]:
+    """The count-vs-rate caveat when x or y is a count, with a link to the same correlation with
+    each rate declared on that count in its place."""
+    known = list(insight_catalogue(request.app.state.service).indicators.values())
+    root = root_of(request)
+    rates = [
+        {"label": rate.label, "href": f"{root}/insight/correlate?{urlencode({**form, axis: rate.slug})}"}
+        for axis, count in (("x", c.x), ("y", c.y))
+        if count.kind == "count"
+        for rate in rates_of(count, known)
+    ]
+    return {"count_caveat": count_caveat(c.x, c.y, known), "rate_links": rates}
 
 
 def _chart(c: Correlation, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -139,12 +154,22 @@ def _chart(c: Correlation, rows: list[dict[str, Any]]) -> dict[str, Any]:
         line = [{"x": v, "y": c.stats.predicted(v)} for v in (min(xs), max(xs))]
     return {
         "points": [
-            {"x": r["x"], "y": r["y"], "label": r["label"], "href": r["href"], "outlier": r["outlier"]}
+            {
+                "x": r["x"],
+                "y": r["y"],
+                "label": r["label"],
+                "href": r["href"],
+                "outlier": r["outlier"],
+                "impossible": bool(r["impossible"]),  # outside its indicator's declared bounds
+            }
             for r in rows
         ],
         "line": line,
         "x_label": f"{c.x.label.id} ({unit_symbol(c.x)})",
         "y_label": f"{c.y.label.id} ({unit_symbol(c.y)})",
+        # Counts and rates are read against zero; an index (IDM 0,6–0,8) is read on its own range.
+        "x_zero": c.x.kind != "index",
+        "y_zero": c.y.kind != "index",
         "level": c.level,
     }
 
@@ -169,6 +194,7 @@ def _discovery_context(request: Request, d: Discovery) -> dict[str, Any]:
             "links": {
                 "json": f"{root}/insight/discover?{params}&_format=json",
                 "csv": f"{root}/insight/discover.csv?{params}",
+                "csv_standard": f"{root}/insight/discover.csv?{params}&_dialect=standard",
             },
         }
     }

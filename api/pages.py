@@ -10,17 +10,22 @@ has no internet).
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from api.negotiation import negotiate
 from graph.text import id_number
 
-__all__ = ["TEMPLATES", "id_number", "render", "root_of", "wants_html"]
+__all__ = ["TEMPLATES", "id_date", "id_datetime", "id_number", "render", "root_of", "wants_html", "wrap_at"]
 
 TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -34,6 +39,87 @@ HTML = "text/html"
 
 
 TEMPLATES.filters["id_number"] = id_number
+
+
+def wrap_at(text: str, after: str = "/#") -> Markup:
+    """``text`` with a line-break opportunity (``<wbr>``) after each character of ``after``.
+
+    Codes and words are never broken inside (no ``overflow-wrap: anywhere``), so a long IRI
+    or file name, one "word" to the browser, would widen a phone's page; with this it wraps
+    between its parts: ``{{ iri|wrap_at }}``, ``{{ file|wrap_at("/_.") }}``."""
+    escaped = str(escape(text))
+    return Markup(re.sub(f"([{re.escape(after)}])", r"\1<wbr>", escaped))
+
+
+TEMPLATES.filters["wrap_at"] = wrap_at
+
+
+# --- dates and times, as people in Indonesia read them (WIB) -------------------------------------------
+
+# The office's clock: everything stored is UTC (or carries its offset); people read Jakarta time.
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def _moment(value: object) -> datetime | date | None:
+    """``value`` (a datetime, a date, or ISO 8601 text) as a datetime in Jakarta, or a date;
+    None when it is not one. A time without an offset is taken as UTC (the stores write UTC)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if "T" not in text and " " not in text and len(text) <= 10:  # "2026-12-04": a day, no time
+            return moment.date()
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(JAKARTA)
+
+
+def id_datetime(value: object) -> str:
+    """A moment written for people, in Jakarta time: ``4 Desember 2026, 14.05 WIB``.
+
+    ISO 8601 text or a datetime, UTC or any offset (no offset: UTC); a day without a time
+    is written as ``id_date``; ``—`` for none; anything else is returned as it is.
+    In templates: ``|id_datetime``.
+
+    >>> id_datetime("2026-12-04T07:05:31Z"), id_datetime("2026-12-04T23:30:00+07:00")
+    ('4 Desember 2026, 14.05 WIB', '4 Desember 2026, 23.30 WIB')
+    >>> id_datetime(datetime(2026, 12, 31, 20, 0, tzinfo=UTC)), id_datetime(None), id_datetime("kemarin")
+    ('1 Januari 2027, 03.00 WIB', '—', 'kemarin')
+    """
+    moment = _moment(value)
+    if moment is None:
+        return "—" if value is None or value == "" else str(value)
+    if not isinstance(moment, datetime):
+        return format_date(moment, "d MMMM y", locale="id")
+    return format_datetime(moment, "d MMMM y, HH.mm z", tzinfo=JAKARTA, locale="id")
+
+
+def id_date(value: object) -> str:
+    """The day of a moment, in Jakarta: ``4 Desember 2026``; ``—`` for none, anything else as
+    it is. In templates: ``|id_date``.
+
+    >>> id_date("2026-12-04"), id_date("2026-12-04T18:00:00Z"), id_date(date(2027, 1, 9))
+    ('4 Desember 2026', '5 Desember 2026', '9 Januari 2027')
+    >>> id_date(None), id_date("2026-13-45")
+    ('—', '2026-13-45')
+    """
+    moment = _moment(value)
+    if moment is None:
+        return "—" if value is None or value == "" else str(value)
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return format_date(day, "d MMMM y", locale="id")
+
+
+TEMPLATES.filters["id_datetime"] = id_datetime
+TEMPLATES.filters["id_date"] = id_date
 
 
 def root_of(request: Request) -> str:

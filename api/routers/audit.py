@@ -26,8 +26,10 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import ServiceState
 from api.pages import render, root_of, wants_html
+from api.shared_reads import published_catalog
 from graph.provenance.chain import AuditChain
 from graph.provenance.public_chain import public_datasets, public_entries
+from graph.rdf.iris import local_path
 from graph.settings import Settings
 
 __all__ = ["router"]
@@ -72,11 +74,22 @@ def audit(
         return JSONResponse(body, headers={"Vary": "Accept"})
     shown = service.run(public_datasets, service.iris)
     recent = public_entries(list(chain.entries())[-RECENT:][::-1], shown)
+    # A dataset an entry is about is named by its title, not its IRI (which stays as the link).
+    titles = {d.iri: d.title for d in published_catalog(service).datasets}
+    root = root_of(request)
+
+    def href(iri: str) -> str | None:
+        """This service's page of ``iri``, or None for an IRI it does not serve."""
+        path = local_path(service.iris, iri)
+        return root + path if path else None
+
     return render(
         request,
         "audit.html",
         result=body,
         recent=recent,
         checked_head=head,
+        dataset_title=titles.get,
+        href=href,
         json_url=f"{root_of(request)}/audit",
     )

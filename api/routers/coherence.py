@@ -34,7 +34,7 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
-from api.shared_reads import coherence_report
+from api.shared_reads import coherence_report, published_catalog
 from graph.check.findings import SEVERITIES, Finding
 from graph.describe.coherence import SEVERITY_LABELS, Coherence
 from graph.describe.coherence_output import coherence_json as report_json
@@ -43,6 +43,7 @@ from graph.describe.coherence_selection import Filters, focus_text, page_figures
 from graph.errors import ParameterError
 from graph.rdf.iris import local_path
 from graph.spreadsheet import CsvDialect
+from graph.text import Text
 
 __all__ = ["router"]
 
@@ -166,6 +167,9 @@ def _page(
     def provenance(iri: str) -> str:
         return f"{root}/provenance?{urlencode({'iri': iri})}"
 
+    # People read a dataset's title, not its slug (the slug stays in links and downloads).
+    titles = {d.id: d.title for d in published_catalog(_service(request)).datasets}
+
     return render(
         request,
         "coherence.html",
@@ -182,6 +186,7 @@ def _page(
         provenance=provenance,
         focus_text=lambda iri: focus_text(iris, iri, shown),
         breakable=breakable,
+        dataset_title=lambda slug: titles.get(slug) or Text(slug),
     )
 
 

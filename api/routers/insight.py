@@ -39,7 +39,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import error_body
-from api.insight_forms import SOURCE_HELP, asked_sources, run_analysis
+from api.insight_forms import SOURCE_HELP, TYPED_DECIMAL, TYPED_WHOLE, asked_sources, run_analysis
 from api.insight_pages import correlation_page, discovery_page, form_again, index_page
 from api.pages import wants_html
 from api.shared_reads import insight_catalogue
@@ -145,6 +145,7 @@ IndicatorSlug = Query(
 )
 MinN = Annotated[
     int,
+    TYPED_WHOLE,
     Query(
         ge=3,
         le=100_000,
@@ -154,6 +155,7 @@ MinN = Annotated[
 ]
 Fdr = Annotated[
     float,
+    TYPED_DECIMAL,
     Query(
         gt=0,
         lt=1,

@@ -7,9 +7,10 @@ GET /provenance?iri=IRI                from an observation, source row, dataset,
                                        region link, validation findings, accepted violations,
                                        publication and publisher: JSON, or by ``Accept`` Turtle /
                                        JSON-LD of the same resources
+                                       (a browser: the page, api/provenance_pages.py)
 GET /provenance.json | .ttl | .jsonld  the same in one format, whatever ``Accept`` says
 GET /loads?dataset=&outcome=           loads and publications of held drafts, newest first:
-        &limit=&offset=                JSON, or CSV by ``Accept: text/csv``
+        &limit=&offset=                JSON, or CSV by ``Accept: text/csv`` (a browser: the page)
 GET /loads.json | /loads.csv           the same in one format (CSV: ``_dialect=excel``, the
                                        default, or ``standard``)
 =====================================  ==========================================================
@@ -36,6 +37,8 @@ from api.auth import audience_of, current_user
 from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
+from api.pages import wants_html
+from api.provenance_pages import loads_page, trace_page
 from graph.provenance.activities import OUTCOMES
 from graph.provenance.history import LoadHistory, load_history, loads_csv
 from graph.provenance.trace import trace, trace_rdf
@@ -82,7 +85,10 @@ def _error(status: int, description: str, message: str) -> dict[str, Any]:
 
 
 TRACE_ERRORS: dict[int | str, dict[str, Any]] = {
-    200: {"content": {_JSON: {}, _TURTLE: {}, _JSONLD: {}}, "description": "The provenance."},
+    200: {
+        "content": {_JSON: {}, _TURTLE: {}, _JSONLD: {}, "text/html": {}},
+        "description": "The provenance (for a browser, the page).",
+    },
     400: _error(
         400, "Bukan IRI yang sah / not an absolute IRI.", "bukan IRI yang sah / not a valid absolute IRI: 'x'"
     ),
@@ -140,7 +146,13 @@ def _trace(request: Request, iri: str, media_type: str, audience: Audience) -> R
 
 @router.get("/provenance", name="provenance", responses=TRACE_ERRORS)
 def provenance(request: Request, iri: Iri, user: Reader) -> Response:
-    """The provenance of one IRI; JSON, or Turtle / JSON-LD by ``Accept``."""
+    """The provenance of one IRI; JSON, or Turtle / JSON-LD by ``Accept``; a browser gets the page."""
+    if wants_html(request, TRACE_OFFERS):
+        service = _service(request)
+        body = service.run(
+            trace, service.iris, iri, max_rows=service.settings.max_result_rows, audience=audience_of(user)
+        )
+        return trace_page(request, service.iris, body)
     chosen = negotiate(request.headers.get("accept"), TRACE_OFFERS, ALIASES)
     if chosen is None:
         raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(TRACE_OFFERS))
@@ -226,13 +238,19 @@ def _loads_csv(history: LoadHistory, dialect: Literal["excel", "standard"]) -> R
     "/loads",
     name="loads",
     responses={
-        200: {"content": {_JSON: {}, _CSV: {}}, "description": "The load history."},
+        200: {"content": {_JSON: {}, _CSV: {}, "text/html": {}}, "description": "The load history."},
         **LOADS_ERRORS,
         406: TRACE_ERRORS[406],
     },
 )
 def loads(request: Request, chosen: Filter, user: Reader, dialect: Dialect = "excel") -> Response:
-    """Every load and publication of a held draft, newest first; JSON, or CSV by ``Accept``."""
+    """Every load and publication of a held draft, newest first; JSON, or CSV by ``Accept``; a
+    browser gets the page."""
+    if wants_html(request, LOADS_OFFERS):
+        history = _history(request, chosen, user)
+        return loads_page(
+            request, _service(request).iris, history, dataset=chosen.dataset, outcome=chosen.outcome
+        )
     media_type = negotiate(request.headers.get("accept"), LOADS_OFFERS)
     if media_type is None:
         raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(LOADS_OFFERS))

@@ -39,6 +39,7 @@ from graph.answer.code_lists import CodeLists
 from graph.answer.question_json import answer_json, question_defaults, question_summary
 from graph.answer.question_pages import Control, form_controls, list_entries, question_page
 from graph.answer.questions import Catalogue, Question
+from graph.answer.themes import THEMES, group_by_theme
 from graph.errors import ParameterError
 from graph.spreadsheet import CsvDialect
 
@@ -171,7 +172,22 @@ def _list_page(
 ) -> HTMLResponse:
     service: ServiceState = request.app.state.service
     entries = list_entries(questions, lists, indicator_agencies_of(service), service.iris)
-    return render(request, "questions.html", status, active="questions", entries=entries, not_found=not_found)
+    groups = group_by_theme(
+        entries,
+        theme=lambda e: e["q"].spec.theme,
+        title=lambda e: e["q"].spec.title.id,
+        agencies=lambda e: e["agencies"],
+    )
+    return render(
+        request,
+        "questions.html",
+        status,
+        active="questions",
+        entries=entries,
+        groups=groups,
+        themes=THEMES,
+        not_found=not_found,
+    )
 
 
 def _question_page(request: Request, question_id: str) -> HTMLResponse:

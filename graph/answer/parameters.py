@@ -14,10 +14,9 @@ authoritative one. So figures of two datasets are never summed in one answer.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
@@ -27,6 +26,7 @@ from graph.answer.code_lists import Choice, CodeLists
 from graph.answer.questions import CODE_TYPES, ParameterSpec, Question
 from graph.errors import ParameterError
 from graph.rdf.namespaces import XSD
+from graph.read.numbers import typed_number
 
 __all__ = ["NO_SOURCE", "BoundParameter", "bind_parameters"]
 
@@ -237,31 +237,28 @@ def _refuse_kind(
     if other is None:
         return
     allowed = [c.value for c in choices]
+    # People read the indicator's name; the slug they typed or linked stays beside it.
+    named_id, named_en = f"{other.label.id} ({raw})", f"{other.label.en} ({raw})"
     if other.categorical:
         message = (
-            f"parameter {name!r}: {raw!r} adalah indikator kategori (nilainya kategori, bukan angka); "
+            f"parameter {name!r}: {named_id} adalah indikator kategori (nilainya kategori, bukan angka); "
             f"pertanyaan ini menghitung angka. Gunakan pertanyaan category-count atau peta "
-            f"(/map?indicator={raw}) / {raw!r} is a categorical indicator (its values are categories, "
+            f"(/map?indicator={raw}) / {named_en} is a categorical indicator (its values are categories, "
             f"not numbers) and this question works in numbers; use the category-count question or the map"
         )
     else:
         message = (
-            f"parameter {name!r}: {raw!r} adalah indikator angka, bukan kategori / {raw!r} is a numeric "
-            f"indicator, not a categorical one"
+            f"parameter {name!r}: {named_id} adalah indikator angka, bukan kategori / {named_en} is a "
+            f"numeric indicator, not a categorical one"
         )
     raise _Refused(_problem(name, raw, f"{message}; allowed: {', '.join(allowed) or '(none)'}", allowed))
 
 
 def _number(raw: str, kind: str) -> Decimal | None:
-    """A number as typed by a person: '20', '-3', '20.5' or '20,5' (decimal comma).
+    """A number as typed by a person, read by the same reader as an agency's cells: '20', '-3',
+    '20.5', '20,5' or '1.234,5' (decimal comma, dot thousands; see ``typed_number``).
 
-    >>> _number("20,5", "decimal"), _number("20,5", "integer")
-    (Decimal('20.5'), None)
+    >>> _number("20,5", "decimal"), _number("20,5", "integer"), _number("1.234,5", "decimal")
+    (Decimal('20.5'), None, Decimal('1234.5'))
     """
-    pattern = r"-?\d+" if kind == "integer" else r"-?\d+([.,]\d+)?"
-    if not re.fullmatch(pattern, raw):
-        return None
-    try:
-        return Decimal(raw.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        return None
+    return typed_number(raw, whole=kind == "integer")

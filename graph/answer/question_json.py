@@ -20,7 +20,7 @@ __all__ = ["answer_json", "question_defaults", "question_meta", "question_summar
 
 
 def question_meta(question: Question) -> dict[str, Any]:
-    """Id, titles, description, keywords and the suggested chart."""
+    """Id, titles, description, keywords, the suggested chart and the theme."""
     spec = question.spec
     return {
         "id": spec.id,
@@ -28,6 +28,7 @@ def question_meta(question: Question) -> dict[str, Any]:
         "description": spec.description,
         "keywords": spec.keywords,
         "chart": spec.chart.model_dump(exclude_defaults=True),
+        "theme": spec.theme,
     }
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.answer.answers import NUMERIC, Answer
+from graph.answer.bounds import impossible_cells, leave_out
 from graph.answer.code_lists import CodeLists
 from graph.answer.question_sources import chosen_indicators, question_indicators, shown_sources
 from graph.answer.questions import CODE_TYPES, Catalogue, ParameterSpec, Question
@@ -68,6 +69,11 @@ class Cell:
     numeric: bool = False
     grouped: bool = True
     digits: int | None = None  # decimals to show: as published when more than three (0.6719)
+    moment: str | None = None  # "dateTime" or "date": the page writes it in Jakarta time, in Indonesian
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_MOMENTS = {f"{_XSD}dateTime": "dateTime", f"{_XSD}date": "date"}
 
 
 def is_year_column(name: str) -> bool:
@@ -130,6 +136,8 @@ def answer_cells(answer: Answer, iris: Iris) -> list[list[Cell]]:
                 )
             elif isinstance(term, ox.NamedNode):
                 cells.append(Cell(_iri_text(iris, term.value), href=local_path(iris, term.value)))
+            elif isinstance(term, ox.Literal) and term.datatype.value in _MOMENTS:
+                cells.append(Cell(term.value, term.value, moment=_MOMENTS[term.datatype.value]))
             else:
                 cells.append(
                     Cell(term.value, href=_region_href(iris, by_column.get(names.get(column, column))))
@@ -169,7 +177,12 @@ def chart_data(answer: Answer) -> dict[str, Any] | None:
         note = "map"
     if x is None:  # the metadata check makes this impossible; say so to the type checker
         return None
-    out: dict[str, Any] = {"type": kind, "xTitle": title(x), "yTitle": " · ".join(title(y) for y in ys)}
+    unit = _unit_shown(records)
+    y_title = " · ".join(title(y) for y in ys) + (f" — {unit}" if unit else "")
+    out: dict[str, Any] = {"type": kind, "xTitle": title(x), "yTitle": y_title}
+    # Counts and percentages are read against zero; an index (IDM 0,6–0,8) on its own range.
+    out["yZero"] = not _is_index(y_title)
+    out["xZero"] = kind == "scatter" and not _is_index(title(x))
     if kind == "scatter":
         kept = [
             r for r in records if _number(r[x]) is not None and all(_number(r[y]) is not None for y in ys)
@@ -195,6 +208,21 @@ def chart_data(answer: Answer) -> dict[str, Any] | None:
         count = len(records)
     out["summary"] = _summary(kind, out["xTitle"], out["yTitle"], count, note)
     return out
+
+
+def _unit_shown(records: list[dict[str, Any]]) -> str | None:
+    """The unit of the values as an axis names it ("Persen (%)", "Jiwa"), from the answer's
+    ``unit`` column when all its rows share one; None when there is none or several."""
+    units = {str(r["unit"].value) for r in records if r.get("unit") is not None}
+    if len(units) != 1:
+        return None
+    unit = units.pop()
+    return f"{unit} (%)" if unit.casefold() == "persen" else unit
+
+
+def _is_index(text: str) -> bool:
+    """Whether an axis shows an index (a composite score, e.g. IDM), not a count or a share."""
+    return bool(re.search(r"\bindeks\b|\bindex\b|\bIDM\b", text, re.IGNORECASE))
 
 
 def _summary(kind: str, x: str, y: str, count: int, note: str | None) -> str:
@@ -225,9 +253,27 @@ class Control:
     value: str = ""  # number fields: the value shown
     invalid: bool = False
 
+    # A text field, not type="number": a browser's number field refuses "22,5" in some locales
+    # and "1.234,5" in all; the server reads what people type (``graph.read.numbers.typed_number``).
     @property
-    def step(self) -> str:
-        return "1" if self.spec.type == "integer" else "any"
+    def inputmode(self) -> str:
+        return "numeric" if self.spec.type == "integer" else "decimal"
+
+    @property
+    def pattern(self) -> str:
+        """What the field accepts before it is sent: digits with dot thousands or none, and for a
+        decimal a comma or point decimal part ("22,5", "1.234,5", "22.5")."""
+        whole = r"-?(\d{1,3}(\.\d{3})+|\d+)"
+        return whole if self.spec.type == "integer" else whole + r"([,.]\d+)?"
+
+    @property
+    def shown(self) -> str:
+        """The value as the field shows it: an accepted decimal with a comma (the API's "22.5" is
+        "22,5"); a refused value exactly as it was typed, to be corrected."""
+        plain = re.fullmatch(r"-?\d+\.\d+", self.value)
+        if self.spec.type == "decimal" and plain and not self.invalid:
+            return self.value.replace(".", ",")
+        return self.value
 
 
 def form_controls(
@@ -285,6 +331,8 @@ def question_page(
     }
     if answer is not None:
         cells = answer_cells(answer, iris)
+        asked = [p.term for p in answer.parameters.values()]
+        impossible = impossible_cells(answer.columns, answer.rows, asked, lists.bounds)
         labels = {c.iri: c.label.id for c in lists.indicator}
         page.update(
             # Each indicator's dataset, why, and the others publishing it (links switch to them).
@@ -295,10 +343,18 @@ def question_page(
             cells=cells,
             # A column of numbers is right-aligned, its heading too.
             numeric=[any(row[i].numeric for row in cells) for i in range(len(answer.columns))],
-            chart=chart_data(answer),
+            # Values outside their indicator's declared bounds: marked in the table, not drawn.
+            impossible=impossible,
+            chart=leave_out(chart_data(answer), _chart_columns(question), impossible),
             empty_hints=empty_hints(answer, lists, types) if not answer.rows else [],
         )
     return page
+
+
+def _chart_columns(question: Question) -> list[str]:
+    """The columns a question's chart draws as datasets, in order (a map: its value column)."""
+    chart = question.spec.chart
+    return [chart.value or ""] if chart.kind == "map" else list(chart.y)
 
 
 def empty_hints(answer: Answer, lists: CodeLists, types: Mapping[str, str]) -> list[Text]:

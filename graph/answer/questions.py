@@ -1,13 +1,11 @@
 """Named questions: SPARQL files with metadata, checked when they are read.
 
-A question is two files in ``questions/``: ``<id>.rq``, a SPARQL SELECT query, and
-``<id>.yaml``, its metadata (titles, typed parameters, columns, chart), checked by
-a schema that rejects unknown keys and names the file and line of every mistake.
-See ``docs/questions.md`` for the format; ``graph.answer.parameters`` binds parameters and
-``graph.answer.answers`` runs questions.
-
-A question file that is wrong is a ``QuestionFileError`` naming the file and line; asking
-for a question that does not exist is an ``UnknownQuestion`` (``graph.errors``).
+A question is two files in ``questions/``: ``<id>.rq``, a SPARQL SELECT query, and ``<id>.yaml``,
+its metadata (titles, theme, typed parameters, columns, chart), checked by a schema that rejects
+unknown keys and names the file and line of every mistake (``docs/questions.md``: the format).
+``graph.answer.parameters`` binds parameters and ``graph.answer.answers`` runs questions. A
+question file that is wrong is a ``QuestionFileError`` naming the file and line; asking for a
+question that does not exist is an ``UnknownQuestion`` (``graph.errors``).
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from graph.answer.sparql import syntax_error_position
+from graph.answer.themes import ThemeKey
 from graph.errors import QuestionFileError, UnknownQuestion
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES, XSD
@@ -194,6 +193,7 @@ class QuestionSpec(_Strict):
 
     id: Slug = Field(description="Slug; equals the file names <id>.rq and <id>.yaml.")
     title: Text
+    theme: ThemeKey = Field(description="What the question is about (graph.answer.themes.THEMES).")
     description: Text
     parameters: dict[str, ParameterSpec] = Field(
         default_factory=dict, description="Parameter name (= SPARQL variable without '?') -> spec."

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 
 from graph.check.acceptances import Acceptance
-from graph.check.findings import Finding
+from graph.check.findings import SEVERITIES, SEVERITY_LABELS, Finding
 from graph.provenance.activities import Activity
 from graph.rdf.namespaces import DCTERMS, OC, PREFIXES, PROV, QB, RDF_TYPE, SDMX_DIMENSION, SKOS
 
@@ -49,6 +49,9 @@ MAX_CHILDREN = 1_000
 MAX_FINDINGS = 500
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
+# Terms the store holds no label for that people still read on a page: a result's severity
+# (sh:Violation is "Pelanggaran / Violation", never the bare English term).
+_KNOWN_LABELS = {SEVERITIES[key]: SEVERITY_LABELS[key] for key in SEVERITIES}
 
 # rdf:type -> (kind, Indonesian name, English name); the first type found decides.
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -203,7 +206,8 @@ class Description:
         for literal in self.labels.get(iri, ()):
             if literal.language in (language, None):
                 return literal.value
-        return None
+        known = _KNOWN_LABELS.get(iri)
+        return known.get(language) if known else None
 
     def title(self, language: str = "id") -> str:
         """A heading for the resource: its label, else one made from what it is."""

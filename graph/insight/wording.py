@@ -11,7 +11,7 @@ English alongside (``graph.text.Text``); numbers in Indonesian text take a decim
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from graph.insight.catalogue import SUMMABLE
@@ -24,6 +24,7 @@ __all__ = [
     "REGIONS",
     "NumberWriter",
     "caveat",
+    "count_caveat",
     "data_note",
     "decimal_comma",
     "discovery_method",
@@ -32,6 +33,7 @@ __all__ = [
     "outlier_rule",
     "p_text",
     "pair_statement",
+    "rates_of",
     "significant_digits",
     "strength",
     "unit_step",
@@ -250,3 +252,49 @@ def unit_step(indicator: Indicator) -> Text:
     if indicator.unit == "persen":
         return Text("poin persen", "percentage points")
     return Text(indicator.unit_label.id.lower(), indicator.unit_label.en.lower())
+
+
+def rates_of(count: Indicator, indicators: Iterable[Indicator]) -> list[Indicator]:
+    """The rates (percentages, ratios) declared with ``count`` as their numerator (``oc:numerator``):
+    what compares regions of different sizes fairly where ``count`` does not."""
+    return sorted(
+        (i for i in indicators if i.numerator == count.slug and i.kind in ("percentage", "ratio")),
+        key=lambda i: i.slug,
+    )
+
+
+def count_caveat(x: Indicator, y: Indicator, indicators: Iterable[Indicator]) -> Text | None:
+    """What to say when ``x`` or ``y`` is a count (jiwa, unit, keluarga …: ``oc:kindCount``): counts
+    grow with a region's population, so a big desa scores high for its size alone, and a rate
+    compares regions fairly; names the rate declared on the count where there is one. None for
+    two indicators that are not counts.
+
+    >>> kpm = Indicator("k", slug="kpm", label=Text("Jumlah KPM", "Recipients"), kind="count")
+    >>> share = Indicator("p", slug="persen-kpm", label=Text("Persentase KPM", "Share"), kind="percentage",
+    ...                   numerator="kpm")
+    >>> said = count_caveat(kpm, share, [kpm, share])
+    >>> said.en.startswith("Recipients is a count: counts grow with a region's population"), said.en[-26:]
+    (True, 'fairly: use Share instead.')
+    >>> count_caveat(share, share, [share]) is None
+    True
+    """
+    known = list(indicators)
+    counts = [i for i in (x, y) if i.kind == "count"]
+    if not counts:
+        return None
+    names_id = _names(list(dict.fromkeys(i.label.id for i in counts)), "dan")
+    names_en = _names(list(dict.fromkeys(i.label.en or i.label.id for i in counts)), "and")
+    are = "are counts" if len({i.slug for i in counts}) > 1 else "is a count"
+    text = Text(
+        f"{names_id} adalah cacah: cacah ikut bertambah dengan jumlah penduduk wilayah, sehingga wilayah "
+        "yang lebih besar tampak lebih tinggi karena besarnya saja. Angka rasio atau persentase "
+        "membandingkan wilayah secara adil",
+        f"{names_en} {are}: counts grow with a region's population, so a larger region shows more for "
+        "its size alone. A rate compares regions fairly",
+    )
+    rates = [r for c in counts for r in rates_of(c, known)]
+    if not rates:
+        return Text(text.id + ".", text.en + ".")
+    rate_id = _names([r.label.id for r in rates], "atau")
+    rate_en = _names([r.label.en or r.label.id for r in rates], "or")
+    return Text(f"{text.id}: pakai {rate_id}.", f"{text.en}: use {rate_en} instead.")

@@ -21,8 +21,31 @@ from graph.rdf.iris import Iris
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.store.versions import published
+from graph.text import Text
 
-__all__ = ["public_datasets", "public_entries"]
+__all__ = ["KIND_LABELS", "kind_label", "public_datasets", "public_entries"]
+
+# What each kind of entry (``chain_entries.KINDS``) is called on the page.
+KIND_LABELS = {
+    "load": Text("Pemuatan", "Load"),
+    "link-decisions": Text("Keputusan penautan", "Link decisions"),
+    "reference": Text("Data rujukan", "Reference data"),
+    "validation": Text("Validasi", "Validation"),
+    "publication": Text("Penerbitan", "Publication"),
+    "hold": Text("Penahanan", "Hold"),
+    "rejection": Text("Penolakan", "Rejection"),
+    "upload": Text("Unggahan", "Upload"),
+    "repair": Text("Perbaikan rantai", "Repair"),
+}
+
+
+def kind_label(kind: str) -> Text:
+    """A kind of entry in both languages; a kind this list does not know is shown as it is.
+
+    >>> kind_label("link-decisions").joined(), kind_label("audit-note").joined()
+    ('Keputusan penautan / Link decisions', 'audit-note')
+    """
+    return KIND_LABELS.get(kind) or Text(kind)
 
 
 def public_datasets(store: Store, iris: Iris) -> set[str]:
@@ -53,6 +76,7 @@ def public_entries(entries: Iterable[Entry], shown: set[str]) -> list[dict[str, 
                 "hash": e.hash,
                 "restricted": hidden,
                 "kind": None if hidden else e.kind,
+                "kind_label": None if hidden else kind_label(e.kind),
                 "actor": None if hidden else e.actor,
                 "subjects": [] if hidden else list(e.subjects),
             }

@@ -10,11 +10,12 @@ reported with the reason; it is never turned into zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 import pandas as pd
 
-__all__ = ["ParsedNumbers", "parse_numbers"]
+__all__ = ["ParsedNumbers", "parse_numbers", "typed_number"]
 
 DecimalStyle = Literal["comma", "point", "auto"]
 
@@ -122,3 +123,22 @@ def _parse_distinct(raw: pd.Series, *, style: DecimalStyle, missing: list[str]) 
     lexical = lexical.where(~is_missing & problem.isna())
     lexical = lexical.str.replace(r"^(-?)0+(\d)", r"\1\2", regex=True)
     return ParsedNumbers(lexical=lexical, missing=is_missing, problem=problem)
+
+
+def typed_number(text: str, *, whole: bool = False) -> Decimal | None:
+    """A number a person typed into a form, read as an agency's cell is: "22,5", "1.234,5",
+    "22.5" and "1234.5" all work; None when it is not a number, or when it reads two ways
+    ("1.234": 1234 or 1.234, refused rather than guessed). ``whole``: only whole numbers, so
+    a dot can only group thousands ("1.234" is 1234).
+
+    >>> typed_number("22,5"), typed_number("1.234,5"), typed_number("22.5"), typed_number("-0.125")
+    (Decimal('22.5'), Decimal('1234.5'), Decimal('22.5'), Decimal('-0.125'))
+    >>> typed_number("1.234"), typed_number("1.234", whole=True), typed_number("22,5", whole=True)
+    (None, Decimal('1234'), None)
+    >>> typed_number("dua"), typed_number(""), typed_number("1,5e3")
+    (None, None, None)
+    """
+    one = pd.Series([text], dtype="string")
+    parsed = parse_numbers(one, style="comma" if whole else "auto", missing=[], integer=whole)
+    lexical = parsed.lexical.iloc[0]
+    return None if pd.isna(lexical) or parsed.missing.iloc[0] else Decimal(str(lexical))

@@ -124,7 +124,13 @@ def test_outliers_are_named_and_linked_and_an_impossible_share_is_flagged(correl
     assert '<a href="/id/wilayah/18.09.10.2004">Hanura</a>' in outliers
     text = text_of(outliers)
     assert "x = 24 %, y = 104,2 %" in text and "jauh di atas garis" in text
-    assert "di luar 0–100 %" in text  # 104.2 % is a recording error, not a finding
+    # 104.2 % is outside the bounds the unit persen declares (0–100): a recording error, not a finding.
+    assert "nilai mustahil / impossible value : nilai y di luar batas yang dinyatakan indikatornya" in text
+    joined = correlation_page[correlation_page.index('id="h-tabel"') :]
+    hanura = joined[joined.index('href="/id/wilayah/18.09.10.2004"') :]
+    hanura = hanura[: hanura.index("</tr>")]
+    assert 'class="num impossible"' in hanura and "nilai mustahil" in hanura
+    assert joined.count("impossible-value") == 1  # no other value of either indicator is impossible
 
 
 def test_the_joined_table_is_sortable_and_complete(correlation_page: str, client: TestClient) -> None:
@@ -134,7 +140,8 @@ def test_the_joined_table_is_sortable_and_complete(correlation_page: str, client
     assert len(rows) == 147 and len(set(rows)) == 147
     assert 'class="sortable joined"' in correlation_page and "<caption>" in table
     assert table.count('scope="col"') == 7 and table.count('scope="row"') == 147
-    assert 'data-sort="104.2"' in table and ">104,2<" in table  # sorted by number, shown with a comma
+    # Sorted by number, shown with a comma, and marked: 104,2 % is outside 0–100 (the unit persen's bounds).
+    assert 'data-sort="104.2">104,2 <strong class="impossible-value"' in table
     assert "/static/vendor/sortable/sortable.a11y.min.js" in correlation_page
     assert "Rusaba" in text_of(correlation_page[correlation_page.index('id="h-tidak-ikut"') :])
 

@@ -90,5 +90,8 @@ def test_a_numeric_question_refuses_it_and_category_count_takes_it(client: TestC
         "adalah indikator kategori" in problem["message"]
         and "/map?indicator=status-idm" in problem["message"]
     )
+    # People read the indicator's name, its slug beside it (the name comes from the ontology).
+    assert "Status Indeks Desa Membangun (status-idm) adalah indikator kategori" in problem["message"]
+    assert "Village Development Index status (status-idm) is a categorical indicator" in problem["message"]
     counted = client.get("/questions/category-count", params={"indicator": "status-idm", "period": "2024"})
     assert counted.status_code == 200, counted.text

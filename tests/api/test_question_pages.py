@@ -107,9 +107,12 @@ def test_the_form_has_a_labelled_control_per_parameter_with_the_defaults_selecte
         assert f'<label for="p-{name}">' in html
     assert selected(html, "region") == ["18.09"] and selected(html, "period") == ["2024"]
     assert '<option value="18.09.05">Kecamatan Padang Cermin</option>' in select(html, "region")
-    number = re.search(r'<input type="number" id="p-min_stunting_pct"[^>]*>', html)
-    assert number and 'value="20"' in number.group() and 'step="any"' in number.group()
-    assert 'min="0.0"' in number.group() and 'max="100.0"' in number.group()
+    # a text field that takes a decimal comma ("22,5"), which a browser's number field refuses
+    number = re.search(
+        r'<input type="text" inputmode="decimal" pattern="[^"]+"[^>]* id="p-min_stunting_pct"[^>]*>', html
+    )
+    assert number and 'value="20"' in number.group()
+    assert 'data-min="0.0"' in number.group() and 'data-max="100.0"' in number.group()
     described = page(client, "/questions/stunting-vs-safe-water")
     assert 'aria-describedby="p-region-help"' in described  # the help text describes its control
     assert '<small id="p-region-help" class="help">Kabupaten, atau satu kecamatan' in described

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from api import question_catalogue
 from api.app import create_app
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
@@ -183,7 +185,11 @@ def test_unknown_question_is_404_in_the_error_shape(client: TestClient) -> None:
         assert "pertanyaan 'no-such-question' tidak ada / no question" in body["error"]
 
 
-def test_refused_parameters_are_400_naming_parameter_value_and_what_is_allowed(client: TestClient) -> None:
+def test_refused_parameters_are_400_naming_parameter_value_and_what_is_allowed(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The day is fixed (the service reads the clock once per request): the typo 2027 is not offered.
+    monkeypatch.setattr(question_catalogue, "now", lambda: dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC))
     response = client.get(
         "/questions/village-ranking.csv", params={"region": "18.09.99", "period": "2030", "tahun": "2024"}
     )
@@ -193,7 +199,7 @@ def test_refused_parameters_are_400_naming_parameter_value_and_what_is_allowed(c
     problems = {e["parameter"]: e for e in body["errors"]}
     assert problems["tahun"]["allowed"] == ["region", "indicator", "period", "sumber"]
     assert problems["region"]["value"] == "18.09.99" and "18.09.02" in problems["region"]["allowed"]
-    assert problems["period"]["allowed"] == ["2020", "2021", "2022", "2023", "2024", "2027"]
+    assert problems["period"]["allowed"] == ["2020", "2021", "2022", "2023", "2024"]
     assert (
         body["error"].startswith("parameter 'tahun' tidak dikenal") and "/ unknown parameter" in body["error"]
     )

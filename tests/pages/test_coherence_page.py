@@ -53,7 +53,7 @@ def test_the_filter_form_narrows_the_findings_and_the_url_carries_the_filter(pag
     expect(rows).to_have_count(2)
     assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.rule)")) == {"RasioSesuaiHitungan"}
     # The downloads keep the filter.
-    csv_link = page.get_by_role("link", name=re.compile("Unduh CSV untuk Excel"))
+    csv_link = page.get_by_role("link", name=re.compile("CSV \\(Excel Indonesia\\)"))
     assert csv_link.get_attribute("href") == "/coherence.csv?agency=dpupr&severity=warning"
     with page.expect_download() as download:
         csv_link.click()
@@ -98,6 +98,12 @@ def test_at_phone_width_the_page_does_not_overflow_and_the_form_works(phone: Pag
     phone.wait_for_url(re.compile(r"severity=violation"))
     expect(phone.locator(ROWS)).to_have_count(5)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    # Each finding is a card with labelled lines: the header row is hidden, the labels show.
-    label = phone.locator(ROWS).first.locator("td").nth(4)
-    assert "Berkas" in label.evaluate("td => getComputedStyle(td, '::before').content")
+    # The findings stay a table (headings visible) scrolling in its own box; the first column
+    # (the severity) stays in view while the box scrolls to the last column.
+    table = phone.locator("table.findings-table")
+    expect(table.locator("thead th").first).to_be_visible()
+    box = table.locator("xpath=..")
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # wider than the phone: it scrolls
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    first = phone.locator(ROWS).first.locator("td").first.bounding_box()
+    assert first is not None and 0 <= first["x"] < 360

@@ -49,7 +49,7 @@ def test_the_list_page_links_every_question(page: Page, server: str) -> None:
     page.goto(f"{server}/questions")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pertanyaan")
     catalogue = httpx.get(f"{server}/questions", timeout=30).json()["questions"]
-    links = page.locator(".question-list h2 a")
+    links = page.locator(".question-list h3 a")
     assert links.count() == len(catalogue)
     ranking = page.get_by_role("link", name="Peringkat desa dalam satu kecamatan")
     assert ranking.get_attribute("href") == "/questions/village-ranking"

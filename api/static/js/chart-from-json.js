@@ -1,5 +1,5 @@
 /* Draw a chart from plain data the server prepared (graph/question_pages.py chart_data):
- * {type, labels?, datasets: [{label, data}], xTitle, yTitle, pointLabels?, summary}.
+ * {type, labels?, datasets: [{label, data}], xTitle, yTitle, xZero, yZero, pointLabels?, summary}.
  * The data arrives as JSON in a <script type="application/json"> element, never as code.
  * Numbers on axes and in tooltips are written the Indonesian way (1.234,5). */
 (function () {
@@ -34,12 +34,14 @@
           x: {
             type: scatter ? "linear" : "category",
             title: { display: true, text: data.xTitle },
-            ticks: scatter ? { callback: function (v) { return NUMBER.format(v); } } : { autoSkip: true }
+            ticks: scatter ? { callback: function (v) { return NUMBER.format(v); } } : { autoSkip: true },
+            beginAtZero: scatter && data.xZero !== false
           },
           y: {
             title: { display: true, text: data.yTitle },
             ticks: { callback: function (v) { return NUMBER.format(v); } },
-            beginAtZero: data.type === "bar"
+            // Counts and percentages start at zero (the server says so: yZero); an index does not.
+            beginAtZero: data.yZero !== false
           }
         },
         plugins: {

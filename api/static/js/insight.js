@@ -12,6 +12,7 @@
   var number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 2 });
   var point = "rgba(31, 120, 180, 0.65)"; // ColorBrewer Paired blue
   var outlier = "#e66101"; // orange: tells apart from the blue for colour-blind readers too, and a triangle
+  var impossible = "#b2182b"; // red, and a cross: a value outside its indicator's declared bounds
   var points = data.points;
   var who = data.level === "kecamatan" ? "Kecamatan" : "Desa";
 
@@ -23,11 +24,14 @@
           type: "scatter",
           label: who + " (" + points.length + ")",
           data: points,
-          pointStyle: points.map(function (p) { return p.outlier ? "triangle" : "circle"; }),
-          pointRadius: points.map(function (p) { return p.outlier ? 8 : 4; }),
-          pointHoverRadius: points.map(function (p) { return p.outlier ? 10 : 6; }),
-          backgroundColor: points.map(function (p) { return p.outlier ? outlier : point; }),
-          borderColor: points.map(function (p) { return p.outlier ? "#7a3300" : "rgba(31, 120, 180, 1)"; })
+          pointStyle: points.map(function (p) { return p.impossible ? "crossRot" : p.outlier ? "triangle" : "circle"; }),
+          pointRadius: points.map(function (p) { return p.impossible || p.outlier ? 8 : 4; }),
+          pointHoverRadius: points.map(function (p) { return p.impossible || p.outlier ? 10 : 6; }),
+          borderWidth: points.map(function (p) { return p.impossible ? 3 : 1; }),
+          backgroundColor: points.map(function (p) { return p.impossible ? impossible : p.outlier ? outlier : point; }),
+          borderColor: points.map(function (p) {
+            return p.impossible ? impossible : p.outlier ? "#7a3300" : "rgba(31, 120, 180, 1)";
+          })
         },
         {
           type: "line",
@@ -47,8 +51,8 @@
       animation: false,
       locale: "id-ID",
       scales: {
-        x: { type: "linear", title: { display: true, text: data.x_label } },
-        y: { type: "linear", title: { display: true, text: data.y_label } }
+        x: { type: "linear", title: { display: true, text: data.x_label }, beginAtZero: data.x_zero },
+        y: { type: "linear", title: { display: true, text: data.y_label }, beginAtZero: data.y_zero }
       },
       plugins: {
         tooltip: {
@@ -57,7 +61,8 @@
             label: function (item) {
               var p = item.raw;
               return p.label + ": x = " + number.format(p.x) + ", y = " + number.format(p.y) +
-                (p.outlier ? " (pencilan / outlier)" : "");
+                (p.outlier ? " (pencilan / outlier)" : "") +
+                (p.impossible ? " (nilai mustahil / impossible value)" : "");
             }
           }
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from graph.answer.question_pages import answer_cells, chart_data, form_controls
 from tests.graph.answer.demo_answers import CATALOGUE, Demo, answer, choices
 
@@ -53,7 +55,9 @@ def test_form_controls_offer_the_choices_and_select_the_values(demo: Demo) -> No
     assert region.kind == "select" and [o.value for o in region.options if o.selected] == ["18.09.05"]
     assert ("18.09", "Kabupaten Pesawaran") in [(o.value, o.text) for o in region.options]
     threshold = controls["min_stunting_pct"]
-    assert threshold.kind == "number" and threshold.value == "20" and threshold.step == "any"
+    assert threshold.kind == "number" and threshold.value == "20" and threshold.inputmode == "decimal"
+    assert re.fullmatch(threshold.pattern, "1.234,5") and re.fullmatch(threshold.pattern, "22.5")
+    assert not re.fullmatch(threshold.pattern, "22,5,1")
     refused = {c.name: c for c in form_controls(question, choices(demo), {"region": "99"}, ["region"])}
     assert refused["region"].invalid and [o.value for o in refused["region"].options if o.selected] == [
         "18.09"
