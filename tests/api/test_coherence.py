@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +45,6 @@ EXPECTED = [
     ("C9", "dinsos", "WilayahDiBawahIndukYangDisebut", "warning", "dinsos_kpm_desa_2020_2024.csv", 290,
      "Kode Wilayah", "18.09.04.2002"),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -3,26 +3,13 @@ cells (``graph.read.numbers.typed_number``), while the API's dot decimals work a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.publish.load_report import LoadReport
-from graph.publish.platform import Platform
-
-Demo = tuple[Platform, list[LoadReport]]
 QUESTION = "/questions/stunting-water-priority-villages"
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 def ask(client: TestClient, value: str, status: int = 200) -> dict[str, Any]:

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routers import home as home_router
-from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from tests.graph.describe.catalog_support import DATASETS
-
-Demo = tuple[Platform, list[LoadReport]]
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -11,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from scipy import stats
 
-from api.app import create_app
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 
@@ -22,13 +20,6 @@ STUNTING_WATER = {
     "level": "desa",
     "period": "2023",
 }
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 
-Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 STUNTING_WATER = {
     "x": "prevalensi-stunting",
@@ -27,13 +24,6 @@ STUNTING_WATER = {
     "level": "desa",
     "period": "2023",
 }
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,6 @@ Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 STUNTING_DESA = {"indicator": "prevalensi-stunting", "level": "desa", "period": "2023"}
 NO_POLYGON = {"18.09.02.2020", "18.09.02.2021", "18.09.05.2032", "18.09.11.2011"}  # ontology/codes/SOURCES.md
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

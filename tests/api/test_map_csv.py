@@ -2,23 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
-
-from api.app import create_app
-from graph.publish.load_report import LoadReport
-from graph.publish.platform import Platform
-
-Demo = tuple[Platform, list[LoadReport]]
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 def test_the_map_csv_holds_the_geojsons_values_in_either_dialect(client: TestClient) -> None:

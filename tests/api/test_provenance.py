@@ -6,7 +6,6 @@ import csv
 import hashlib
 import io
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +24,6 @@ Demo = tuple[Platform, list[LoadReport]]
 OC = rdflib.Namespace("https://w3id.org/onecenter/def#")
 C3_RULE = "https://w3id.org/onecenter/shapes#BagianTidakMelebihiKeseluruhan"
 DINKES_FILE = PROJECT_DIR / "data" / "dinkes_balita_stunting_desa_2020_2024.xlsx"
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 def c3(platform: Platform) -> str:

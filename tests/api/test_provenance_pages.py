@@ -3,24 +3,10 @@ exactly the JSON, Turtle, JSON-LD or CSV it got before (docs/pages.md, docs/audi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.publish.load_report import LoadReport
-from graph.publish.platform import Platform
-
-Demo = tuple[Platform, list[LoadReport]]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from html import unescape
 from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.publish.load_report import LoadReport
-from graph.publish.platform import Platform
-
-Demo = tuple[Platform, list[LoadReport]]
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 def page(client: TestClient, url: str, status: int = 200, **params: str) -> str:

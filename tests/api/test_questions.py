@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -18,13 +17,6 @@ from graph.publish.platform import Platform
 from graph.settings import load_settings
 
 Demo = tuple[Platform, list[LoadReport]]
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from graph.describe.figures import region_figures
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 
 Demo = tuple[Platform, list[LoadReport]]
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 def test_a_desa_has_the_figures_of_five_agencies_each_split_and_traced(demo: Demo) -> None:

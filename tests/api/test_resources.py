@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,13 +41,6 @@ ACCEPT = {
     "": ("text/turtle", "turtle"),
 }
 EXTENSIONS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
-
-
-@pytest.fixture(scope="module")
-def client(demo: Demo) -> Iterator[TestClient]:
-    platform, _ = demo
-    with TestClient(create_app(platform.settings, platform.store)) as c:
-        yield c
 
 
 def path_of(platform: Platform, iri: str) -> str:
