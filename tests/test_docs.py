@@ -27,6 +27,7 @@ def test_every_cli_command_is_in_the_readme() -> None:
     assert set(commands) == {
         "audit",
         "build",
+        "cube-check",
         "init",
         "load",
         "publish",

@@ -19,6 +19,7 @@ from rich.table import Table as RichTable
 
 from graph.answer.sparql import run_query
 from graph.cli.audit import audit_app
+from graph.cli.cube_check import cube_check
 from graph.cli.load_output import (
     EMPTY_STORE,
     EMPTY_STORE_DRY_RUN,
@@ -369,6 +370,7 @@ def user_rotate(name: Annotated[str, typer.Argument(help="Nama pengguna / user n
 
 # The audit chain's commands live in their own module.
 app.add_typer(audit_app, name="audit")
+app.command(name="cube-check")(cube_check)
 
 
 def main() -> None:

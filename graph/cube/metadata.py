@@ -134,12 +134,16 @@ def dataset_quads(
         ]
 
     def component(name: str, kind: str, prop: str, order: int | None = None) -> None:
+        # Both forms: qb:dimension (or measure, attribute) says the kind, and
+        # qb:componentProperty is what the W3C integrity constraints read (the closure of
+        # the Recommendation's normalisation, published rather than left to each client).
         c = f"<{iris.structure(meta.id)}/komponen/{name}>"
         lines.extend(
             [
                 f"{dsd} <{QB}component> {c}",
                 f"{c} {t} <{QB}ComponentSpecification>",
                 f"{c} <{QB}{kind}> <{prop}>",
+                f"{c} <{QB}componentProperty> <{prop}>",
             ]
         )
         if order is not None:

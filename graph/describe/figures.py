@@ -60,7 +60,7 @@ WHERE {
   OPTIONAL {
     ?obs ?dimension ?member .
     ?dimension a qb:DimensionProperty .
-    FILTER(?dimension NOT IN (sdmx-dimension:refArea, sdmx-dimension:refPeriod))
+    FILTER(?dimension NOT IN (sdmx-dimension:refArea, sdmx-dimension:refPeriod, qb:measureType))
     ?member (skos:prefLabel|rdfs:label) ?part FILTER(lang(?part) = "id")
   }
 }

@@ -42,7 +42,7 @@ SELECT ?obs ?region ?indicator ?period ?period_label ?value ?dataset ?member WHE
   OPTIONAL {
     ?obs ?dimension ?member .
     ?dimension a qb:DimensionProperty .
-    FILTER(?dimension NOT IN (sdmx-dimension:refArea, sdmx-dimension:refPeriod))
+    FILTER(?dimension NOT IN (sdmx-dimension:refArea, sdmx-dimension:refPeriod, qb:measureType))
   }
 }
 """

@@ -172,7 +172,9 @@ def observation_record(view: PublicGraphs, iri: str, graph: str) -> dict[str, An
     )[0]
     dims = view.select(
         """SELECT ?iri ?dimension ?code ?notation WHERE {
-  ?iri ?dimension ?code . ?dimension a qb:DimensionProperty . OPTIONAL { ?code skos:notation ?notation } }""",
+  ?iri ?dimension ?code . ?dimension a qb:DimensionProperty .
+  FILTER(?dimension NOT IN (sdmx-dimension:refArea, sdmx-dimension:refPeriod, qb:measureType))
+  OPTIONAL { ?code skos:notation ?notation } }""",
         graphs=[graph, view.iris.ontology_graph],
         iri=ox.NamedNode(iri),
     )

@@ -110,6 +110,12 @@ class RegionIndex:
             f"{scheme} <{skos}prefLabel> {lang_literal('Administrative region codes', 'en')} .",
             f"{scheme} <{PREFIXES['owl']}versionInfo> {literal(EDITION)} .",
             f"{scheme} <{PREFIXES['dcterms']}source> {literal(EDITION)} .",
+            # The code list of sdmx-dimension:refArea (ontology/qb-sdmx.ttl) is also a Data
+            # Cube hierarchy: from its top concepts down, child to parent by skos:broader, so
+            # the W3C integrity constraint IC-21 checks every observation's region is in it.
+            f"{scheme} <{RDF_TYPE}> <{PREFIXES['qb']}HierarchicalCodeList> .",
+            f"{scheme} <{PREFIXES['qb']}parentChildProperty> _:narrower .",
+            f"_:narrower <{PREFIXES['owl']}inverseOf> <{skos}broader> .",
         ]
         row: Any  # a named tuple of the code list's columns (all text)
         for row in self.frame.itertuples(index=False):
@@ -126,6 +132,7 @@ class RegionIndex:
                 lines.append(f"{s} <{skos}broader> <{iris.region(row.induk)}> .")
             else:
                 lines.append(f"{s} <{skos}topConceptOf> {scheme} .")
+                lines.append(f"{scheme} <{PREFIXES['qb']}hierarchyRoot> {s} .")
             if row.kode_bps:
                 lines.append(f"{s} <{skos}notation> {literal(row.kode_bps, OC + 'BPSCode')} .")
             if row.nama_2022 and row.nama_2022 != row.nama:
