@@ -27,7 +27,7 @@ from typing import Literal
 from graph.errors import AccountError
 from graph.store.versions import Audience
 
-__all__ = ["ROLES", "Accounts", "Role", "User"]
+__all__ = ["ROLES", "Accounts", "Role", "User", "token_hash"]
 
 Role = Literal["produsen", "walidata", "admin"]
 ROLES: tuple[Role, ...] = ("produsen", "walidata", "admin")
@@ -181,5 +181,18 @@ class Accounts:
             row = db.execute(
                 "SELECT name, role, agency FROM users WHERE token_sha256 = ? AND revoked IS NULL",
                 (token_hash(token),),
+            ).fetchone()
+        return User(row[0], row[1], row[2]) if row else None
+
+    def holding(self, name: str, token_sha256: str) -> User | None:
+        """``name`` as a user while they still hold the token whose SHA-256 is given: None once
+        that token is revoked or rotated (a browser session signed in with it ends then)."""
+        if not self.path.exists():
+            return None
+        with self._db() as db:
+            row = db.execute(
+                "SELECT name, role, agency FROM users "
+                "WHERE name = ? AND token_sha256 = ? AND revoked IS NULL",
+                (name, token_sha256),
             ).fetchone()
         return User(row[0], row[1], row[2]) if row else None
