@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api.api_docs import router as api_docs_router
+from api.csrf import CsrfRefused, csrf_refused
 from api.deps import ServiceState
 from api.errors import install_error_handlers
 from api.request_limits import RequestLimits
@@ -24,13 +25,18 @@ from api.routers import (
     ingest,
     insight,
     map,
+    named_graphs,
+    ontology,
     provenance,
     questions,
     reconcile,
     resources,
+    sign_in,
     sparql,
 )
 from api.security_headers import SecurityHeaders
+from api.sessions import SESSION_COOKIE, Sessions
+from api.sign_in_limits import SignInAttempts
 from graph.settings import Settings, load_settings
 from graph.store.interface import Store
 from graph.version import __version__
@@ -64,7 +70,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         redoc_url=None,
     )
     app.state.service = service
+    # Browser sign-in (api.routers.sign_in): sessions and failed attempts, in this process's memory.
+    app.state.sessions = Sessions(settings.session_idle_minutes * 60, settings.session_max_hours * 3600)
+    app.state.sign_in_attempts = SignInAttempts(
+        settings.sign_in_max_failures, settings.sign_in_window_minutes * 60
+    )
     install_error_handlers(app)
+    app.add_exception_handler(CsrfRefused, csrf_refused)
     # Middleware added later wraps what was added before: sizes and the upload gate innermost,
     # so even their refusals carry CORS and the security headers.
     app.add_middleware(RequestLimits, service=service)
@@ -73,19 +85,20 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         allow_origins=["*"],
         allow_methods=["GET", "POST"],
         allow_headers=["*"],
-        expose_headers=["X-Truncated"],
+        expose_headers=["X-Truncated", "X-OneCenter-Truncated", "X-OneCenter-Row-Cap"],
     )
 
     @app.middleware("http")
     async def private_when_signed_in(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        # An answer to a token may hold restricted data: no shared cache may keep or reuse it.
+        # An answer to a token or a signed-in browser may hold restricted data: no shared cache
+        # may keep or reuse it.
         response = await call_next(request)
-        if "authorization" in request.headers:
+        if "authorization" in request.headers or SESSION_COOKIE in request.cookies:
             response.headers["Cache-Control"] = "private, no-store"
         vary = response.headers.get("Vary")
-        response.headers["Vary"] = f"{vary}, Authorization" if vary else "Authorization"
+        response.headers["Vary"] = f"{vary}, Authorization, Cookie" if vary else "Authorization, Cookie"
         return response
 
     app.add_middleware(SecurityHeaders)
@@ -99,12 +112,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         questions,
         insight,
         resources,
+        ontology,
+        named_graphs,
         catalog,
         provenance,
         audit,
         coherence,
         map,
         ingest,
+        sign_in,
     ):
         app.include_router(routes.router)
     app.include_router(api_docs_router)

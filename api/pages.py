@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from api.negotiation import negotiate
+from api.sessions import signed_in
 from graph.text import id_number
 
 __all__ = ["TEMPLATES", "id_date", "id_datetime", "id_number", "render", "root_of", "wants_html", "wrap_at"]
@@ -141,6 +142,8 @@ def wants_html(request: Request, machine_types: list[str]) -> bool:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The named template rendered with the page context every page needs (``root``, ``nav``)."""
+    """The named template rendered with the page context every page needs (``root``, ``nav``,
+    ``viewer``: the signed-in session the header names, or None)."""
+    context.setdefault("viewer", signed_in(request))
     page = TEMPLATES.get_template(template).render(root=root_of(request), **context)
     return HTMLResponse(page, status_code=status_code, headers={"Vary": "Accept"})

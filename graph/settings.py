@@ -198,6 +198,15 @@ class Settings(BaseSettings):
         description="Most rows a SPARQL SELECT returns through the API; more are cut and the "
         "response says so.",
     )
+    streaming_max_result_rows: int = Field(
+        0,
+        ge=0,
+        description="Most rows (or triples) a SPARQL answer returns through the API in a format "
+        "clients read as it arrives (SPARQL XML, CSV, TSV, Turtle, N-Triples, N3, RDF/XML), within "
+        "query_timeout_ms; set it above max_result_rows so that clients such as rdflib's SPARQLStore "
+        "read large patterns whole. 0 keeps max_result_rows for every format; SPARQL JSON and "
+        "JSON-LD always keep it.",
+    )
     query_timeout_ms: int = Field(
         30_000,
         gt=0,
@@ -233,6 +242,32 @@ class Settings(BaseSettings):
         description="Keep a columnar view of the published observations in the service (rebuilt "
         "after each publication, on an on-disk store) and answer named questions that declare a "
         "`columnar` plan from it; off: every question runs as SPARQL.",
+    )
+    session_idle_minutes: int = Field(
+        30,
+        gt=0,
+        description="A signed-in browser session (/masuk) ends after this many minutes without a "
+        "request; sessions live in the service's memory and also end when it restarts.",
+    )
+    session_max_hours: int = Field(
+        12,
+        gt=0,
+        description="A signed-in browser session ends this many hours after sign-in, however busy.",
+    )
+    session_cookie_secure: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description="The Secure flag of the session cookie: 'auto' sets it when the request came "
+        "over HTTPS (behind a proxy: when uvicorn trusts its X-Forwarded-Proto), 'always' for a "
+        "service reached only over HTTPS, 'never' for plain-HTTP tests.",
+    )
+    sign_in_max_failures: int = Field(
+        5,
+        gt=0,
+        description="Failed sign-ins (/masuk) allowed per account name and per client address "
+        "within sign_in_window_minutes; further attempts are refused (429 with Retry-After).",
+    )
+    sign_in_window_minutes: int = Field(
+        15, gt=0, description="The window sign_in_max_failures counts failed sign-ins over, in minutes."
     )
     server_host: str = Field("127.0.0.1", description="Address `onecenter serve` listens on.")
     server_port: int = Field(8000, gt=0, lt=65536, description="Port `onecenter serve` uses.")

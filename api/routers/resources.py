@@ -202,8 +202,14 @@ def _render_page(
         local = local_path(iris, iri)
         if local is not None:
             return root + local
+        if iri.startswith(PREFIXES["oc"]) and len(iri) > len(PREFIXES["oc"]):
+            return (
+                f"{root}/def#{iri[len(PREFIXES['oc']) :]}"  # the vocabulary's page (api/routers/ontology.py)
+            )
+        if iri.startswith(iris.base + "graph/"):
+            return root + "/" + iri[len(iris.base) :]  # a named graph (api/routers/named_graphs.py)
         if iri.startswith(iris.base):
-            return None  # e.g. a named graph: not served here
+            return None
         return iri if iri.startswith(("http://", "https://")) else None
 
     def curie(iri: str) -> str:

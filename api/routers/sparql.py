@@ -2,10 +2,12 @@
 
 Queries by GET ``?query=``, POST form-encoded or POST ``application/sparql-query``;
 the dataset by ``default-graph-uri`` / ``named-graph-uri`` (published graphs only);
-the result format by ``Accept`` (or ``?format=``); a SPARQL Service Description
+the result format by ``Accept``, or by ``format`` / ``output`` / ``results`` (URL or form
+fields, as SPARQLWrapper sends them); a SPARQL Service Description
 with VoID counts on a GET without a query. Updates and ``SERVICE`` are refused
 (403). Limits: ``query_timeout_ms`` (worker processes, see ``graph.store.pool``),
-``max_result_rows`` (``X-Truncated`` header, ``truncated`` in SPARQL JSON), ``query_max_bytes``
+``max_result_rows`` (lifted to ``streaming_max_result_rows`` for streaming formats; a cut
+answer says so: ``graph.answer.truncation``), ``query_max_bytes``
 (413/414, also before the body is read: ``api.request_limits``), a nesting depth (400) and
 ``query_slots_per_client`` (``api.query_slots``). The query text is only read off the event loop.
 Developer documentation: docs/sparql.md.
@@ -44,6 +46,7 @@ from graph.answer.sparql import (
     graph_sizes,
     uses_service,
 )
+from graph.answer.truncation import ROW_CAP_HEADER, TRUNCATED_HEADER, row_cap
 from graph.errors import ParameterError
 from graph.publish.accounts import User
 from graph.rdf.namespaces import PREFIXES
@@ -96,7 +99,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Hasil / results: SELECT and ASK as SPARQL Results JSON, XML, CSV or TSV; "
         "CONSTRUCT and DESCRIBE (and the service description) as Turtle, N-Triples, JSON-LD, "
-        "RDF/XML or N3. Header X-Truncated says whether the row cap cut the answer.",
+        "RDF/XML or N3. Headers X-OneCenter-Truncated (and X-Truncated) say whether the row cap "
+        "cut the answer, X-OneCenter-Row-Cap what the cap was.",
         "content": {t: {} for t in [*RESULT_TYPES, *GRAPH_TYPES]},
     },
     400: {
@@ -120,11 +124,16 @@ _QUERY_DOC = "Kueri SPARQL / the SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)
 _DEFAULT_DOC = "IRI graf terbit untuk graf bawaan / a published graph for the default graph (repeatable)"
 _NAMED_DOC = "IRI graf terbit sebagai graf bernama / a published graph as named graph (repeatable)"
 _FORMAT_DOC = "Ganti Accept / overrides Accept: json, xml, csv, tsv; turtle, ntriples, jsonld, rdfxml, n3"
+_OUTPUT_DOC = "Sama dengan format / the same as format (SPARQLWrapper sends format, output and results)"
+# The fields naming the result format: Virtuoso reads ``format``, Joseki ``output``, others
+# ``results``; SPARQLWrapper sends all three, in the URL for GET and in the form for POST.
+FORMAT_FIELDS = ("format", "output", "results")
 
 QueryParam = Annotated[str | None, Query(description=_QUERY_DOC)]
 DefaultGraphs = Annotated[list[str] | None, Query(alias="default-graph-uri", description=_DEFAULT_DOC)]
 NamedGraphs = Annotated[list[str] | None, Query(alias="named-graph-uri", description=_NAMED_DOC)]
 FormatParam = Annotated[list[str] | None, Query(alias="format", description=_FORMAT_DOC)]
+OutputParam = Annotated[list[str] | None, Query(alias="output", description=_OUTPUT_DOC)]
 
 
 # GET also answers the editor page, for browsers.
@@ -141,6 +150,7 @@ async def sparql_get(
     default_graph_uri: DefaultGraphs = None,
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
+    output: OutputParam = None,
     user: Annotated[User | None, Depends(current_user)] = None,
 ) -> Response:
     """SPARQL 1.1 Protocol query by GET; without ``query``, the service description.
@@ -153,11 +163,12 @@ async def sparql_get(
     if "update" in params:
         raise HTTPException(403, READ_ONLY)
     queries = params.getlist("query")
+    formats = [*(fmt or []), *(output or []), *params.getlist("results")]
     if not queries:
-        if not fmt and wants_html(request, [*GRAPH_TYPES, *ALIASES[_TURTLE]]):
+        if not formats and wants_html(request, [*GRAPH_TYPES, *ALIASES[_TURTLE]]):
             return await run_in_threadpool(_editor, request)
-        return await _describe(request, fmt or [])
-    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [], audience_of(user))
+        return await _describe(request, formats)
+    return await _answer(request, queries, default_graph_uri, named_graph_uri, formats, audience_of(user))
 
 
 @router.post(
@@ -174,6 +185,16 @@ async def sparql_get(
                             "query": {"type": "string", "description": _QUERY_DOC},
                             "default-graph-uri": {"type": "array", "items": {"type": "string"}},
                             "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                            "format": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "description": _FORMAT_DOC,
+                            },
+                            "output": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "description": _OUTPUT_DOC,
+                            },
                         },
                         "required": ["query"],
                     }
@@ -189,9 +210,12 @@ async def sparql_post(
     default_graph_uri: DefaultGraphs = None,
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
+    output: OutputParam = None,
     user: Annotated[User | None, Depends(current_user)] = None,
 ) -> Response:
-    """SPARQL 1.1 Protocol query by POST: form-encoded, or the query as the body."""
+    """SPARQL 1.1 Protocol query by POST: form-encoded, or the query as the body; the result
+    format by ``Accept``, or by ``format`` / ``output`` / ``results`` in the URL or the form."""
+    formats = [*(fmt or []), *(output or []), *request.query_params.getlist("results")]
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/sparql-update" or "update" in request.query_params:
         raise HTTPException(403, READ_ONLY)
@@ -207,6 +231,7 @@ async def sparql_post(
         queries = [v for v in form.getlist("query") if isinstance(v, str)]
         default_graph_uri = [*(default_graph_uri or []), *_strings(form.getlist("default-graph-uri"))]
         named_graph_uri = [*(named_graph_uri or []), *_strings(form.getlist("named-graph-uri"))]
+        formats += [v for field in FORMAT_FIELDS for v in _strings(form.getlist(field))]
         default_graph_uri = default_graph_uri or None
         named_graph_uri = named_graph_uri or None
     else:
@@ -215,7 +240,7 @@ async def sparql_post(
             "gunakan application/sparql-query atau form / send the query as application/sparql-query "
             "or as a form (application/x-www-form-urlencoded) with query=",
         )
-    return await _answer(request, queries, default_graph_uri, named_graph_uri, fmt or [], audience_of(user))
+    return await _answer(request, queries, default_graph_uri, named_graph_uri, formats, audience_of(user))
 
 
 def _strings(values: Iterable[object]) -> list[str]:
@@ -251,9 +276,12 @@ async def _answer(
         return _not_acceptable(RESULT_TYPES, formats, RESULT_NAMES)
     if form in {"CONSTRUCT", "DESCRIBE"} and graph_type is None:
         return _not_acceptable(GRAPH_TYPES, formats, GRAPH_NAMES)
+    settings = service.settings
+    chosen = graph_type if form in {"CONSTRUCT", "DESCRIBE"} else results_type
+    cap = row_cap(chosen or _JSON, settings.max_result_rows, settings.streaming_max_result_rows)
     protocol = ProtocolQuery(
         sparql,
-        max_rows=service.settings.max_result_rows,
+        max_rows=cap,
         default_graphs=tuple(default_graphs) if default_graphs is not None else None,
         named_graphs=tuple(named_graphs) if named_graphs is not None else None,
         results_type=results_type or _JSON,
@@ -263,7 +291,8 @@ async def _answer(
     client = request.client.host if request.client else ""
     async with service.query_slots.held(client):  # waits here, holding no worker and no thread
         answer = await run_in_threadpool(answer_request, service.run, service.iris, protocol)
-    headers = {"X-Truncated": "true" if answer.truncated else "false", "Vary": "Accept"}
+    cut = "true" if answer.truncated else "false"
+    headers = {"X-Truncated": cut, TRUNCATED_HEADER: cut, ROW_CAP_HEADER: str(cap), "Vary": "Accept"}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
@@ -372,6 +401,7 @@ async def _describe(request: Request, formats: list[str]) -> Response:
             time_limit_ms=service.time_limit_ms,
             max_rows=service.settings.max_result_rows,
             media_types=[*RESULT_TYPES, *GRAPH_TYPES],
+            streaming_rows=service.settings.streaming_max_result_rows,
         ),
         format=rdf,
         prefixes=prefixes,

@@ -14,13 +14,29 @@ import pyoxigraph as ox
 from graph.rdf.namespaces import PREFIXES
 from graph.version import __version__
 
-__all__ = ["SD", "description"]
+__all__ = ["FORMAT_IRIS", "SD", "description"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = PREFIXES["void"]
 DCTERMS = PREFIXES["dcterms"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+_FORMATS = "http://www.w3.org/ns/formats/"
+# The W3C registry of format IRIs (https://www.w3.org/ns/formats/), by media type: the IRIs
+# clients look for in sd:resultFormat (pyoxigraph names JSON-LD by another one, .../data/JSON-LD).
+FORMAT_IRIS = {
+    "application/sparql-results+json": _FORMATS + "SPARQL_Results_JSON",
+    "application/sparql-results+xml": _FORMATS + "SPARQL_Results_XML",
+    "text/csv": _FORMATS + "SPARQL_Results_CSV",
+    "text/tab-separated-values": _FORMATS + "SPARQL_Results_TSV",
+    "text/turtle": _FORMATS + "Turtle",
+    "application/n-triples": _FORMATS + "N-Triples",
+    "application/ld+json": _FORMATS + "JSON-LD",
+    "application/rdf+xml": _FORMATS + "RDF_XML",
+    "text/n3": _FORMATS + "N3",
+    "application/n-quads": _FORMATS + "N-Quads",
+    "application/trig": _FORMATS + "TriG",
+}
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -34,16 +50,24 @@ def description(
     time_limit_ms: int | None,
     max_rows: int,
     media_types: Iterable[str],
+    streaming_rows: int = 0,
 ) -> list[ox.Triple]:
     """The description of the endpoint at ``endpoint``: ``sizes`` are the triples of each
-    published graph, ``media_types`` the result formats it answers in."""
+    published graph, ``media_types`` the result formats it answers in, ``streaming_rows``
+    the cap of the streaming formats when it is lifted above ``max_rows``."""
     me = ox.NamedNode(endpoint)
     dataset, default = ox.BlankNode(), ox.BlankNode()
     limits = (
         f"Batas / limits: {time_limit_ms} ms per query (query_timeout_ms), "
         if time_limit_ms is not None
         else "Batas / limits: no time limit (in-memory store), "
-    ) + f"{max_rows} rows per answer (max_result_rows)."
+    ) + f"{max_rows} rows per answer (max_result_rows)"
+    if streaming_rows > max_rows:
+        limits += (
+            f", {streaming_rows} in SPARQL XML, CSV, TSV, Turtle, N-Triples, N3 and RDF/XML "
+            "(streaming_max_result_rows)"
+        )
+    limits += "; a cut answer says so (header X-OneCenter-Truncated)."
     triples = [
         ox.Triple(me, RDF_TYPE, _sd("Service")),
         ox.Triple(me, _sd("endpoint"), me),
@@ -74,9 +98,9 @@ def description(
         ),
     ]
     for media_type in media_types:
-        found = ox.QueryResultsFormat.from_media_type(media_type) or ox.RdfFormat.from_media_type(media_type)
-        if found is not None:
-            triples.append(ox.Triple(me, _sd("resultFormat"), ox.NamedNode(found.iri)))
+        iri = FORMAT_IRIS.get(media_type.split(";")[0].strip())
+        if iri is not None:
+            triples.append(ox.Triple(me, _sd("resultFormat"), ox.NamedNode(iri)))
     return triples + _named_graphs(dataset, sizes)
 
 

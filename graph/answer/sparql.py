@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.answer.runners import Runner
+from graph.answer.truncation import mark_truncated
 from graph.errors import ParameterError, QueryError, QueryTimeout, StoreError
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES, sparql_prefixes
@@ -402,9 +403,7 @@ def _solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, max_rows: 
         lines.append("\t".join("" if (t := solution[v]) is None else str(t) for v in variables))
     kept = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
     body = kept.serialize(format=fmt) or b""
-    if truncated and fmt == ox.QueryResultsFormat.JSON and body.endswith(b"}"):
-        body = body[:-1] + b',"truncated":true}'
-    return body, truncated
+    return (mark_truncated(body, fmt.media_type, max_rows) if truncated else body), truncated
 
 
 def _triples(result: ox.QueryTriples, fmt: ox.RdfFormat, max_rows: int) -> tuple[bytes, bool]:
@@ -419,4 +418,4 @@ def _triples(result: ox.QueryTriples, fmt: ox.RdfFormat, max_rows: int) -> tuple
             yield triple
 
     body = ox.serialize(kept(), format=fmt, prefixes=PREFIXES) or b""
-    return body, cut[0]
+    return (mark_truncated(body, fmt.media_type, max_rows) if cut[0] else body), cut[0]

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from graph.cube.metadata import periods_ntriples
 from graph.provenance.records import decisions_ntriples
 from graph.publish.instance import Instance
+from graph.rdf.namespaces import OC, PREFIXES
 
-__all__ = ["missing_reference", "reference_graphs", "write_reference"]
+__all__ = ["defined_by_update", "missing_reference", "reference_graphs", "write_reference"]
 
 
 def reference_graphs(instance: Instance) -> list[str]:
@@ -29,6 +30,25 @@ def missing_reference(instance: Instance) -> list[str]:
     """The reference graphs the store lacks (all of them in a fresh store; none after a build)."""
     present = set(instance.store.named_graphs())
     return [g for g in reference_graphs(instance) if g not in present]
+
+
+# Every term of the shared vocabulary says where it is defined (``rdfs:isDefinedBy`` the
+# ontology, served at /def): written as the ontology graph is published, so that a term added
+# to any file of ontology/ has it without anyone writing it by hand.
+_DEFINED_BY = """INSERT {{ GRAPH <{graph}> {{ ?term <{defined_by}> <{ontology}> }} }}
+WHERE {{ GRAPH <{graph}> {{ ?term ?p ?o FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{namespace}")
+  && STRLEN(STR(?term)) > {length}) }} }}"""
+
+
+def defined_by_update(graph: str) -> str:
+    """The update giving every ``oc:`` subject of ``graph`` its ``rdfs:isDefinedBy``."""
+    return _DEFINED_BY.format(
+        graph=graph,
+        defined_by=PREFIXES["rdfs"] + "isDefinedBy",
+        ontology=OC.removesuffix("#"),
+        namespace=OC,
+        length=len(OC),
+    )
 
 
 def _sources(instance: Instance) -> dict[str, list[tuple[str, str]]]:
@@ -56,6 +76,8 @@ def write_reference(instance: Instance, only: Iterable[str] | None = None) -> in
         store.remove_graph(staging)
         for data, fmt in parts:
             store.load_rdf(data, fmt=fmt, graph=staging, base_iri=instance.iris.base)
+        if graph == instance.iris.ontology_graph:
+            store.update(defined_by_update(staging))
         store.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
         added += store.count(graph)
     return added

@@ -27,6 +27,7 @@ from tests.servers import running_server
 
 PAGES: list[tuple[str, str]] = [
     ("home", "/"),
+    ("sign-in", "/masuk"),
     ("questions", "/questions"),
     ("question-village-ranking", "/questions/village-ranking?region=18.09.02"),  # desa rows
     ("question-stunting-water", "/questions/stunting-vs-safe-water"),
@@ -48,6 +49,9 @@ PAGES: list[tuple[str, str]] = [
     ("dataset", "/id/dataset/dinkes-stunting-desa"),
     ("observation", "/id/observasi/dinkes-stunting-desa/18.09.03.2010/2022/balita-stunting"),
     ("catalog", "/catalog"),
+    ("vocabulary", "/def"),
+    ("vocabulary-term", "/def/nameEdition2022"),
+    ("named-graph", "/graph/periode"),
 ]
 
 # Per visible table in <main>: is its box on screen, is its first column in view at the start,

@@ -139,6 +139,8 @@ def public_paths(inst: Instance) -> list[str]:
         for iri in (a.iri, a.file):
             if iri:
                 paths += [f"/provenance?iri={quote(iri)}", iri.removeprefix(base)]
+        if a.graph:  # its version graphs, held or published, at their own paths (/graph/...)
+            paths += [a.graph.removeprefix(base) + suffix for suffix in ("", ".nq", ".trig")]
     return paths
 
 
