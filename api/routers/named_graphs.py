@@ -26,6 +26,7 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number, root_of
+from api.sessions import signed_in
 from graph.describe.named_graphs import NamedGraph, find_graph, graph_quads
 from graph.publish.accounts import User
 from graph.rdf.iris import local_path
@@ -111,7 +112,7 @@ def _not_found(request: Request, iri: str, *, html: bool) -> Response:
     )
     if html:
         page = TEMPLATES.get_template("not_found.html").render(
-            root=root_of(request), iri=iri, message=message
+            root=root_of(request), iri=iri, message=message, viewer=signed_in(request)
         )
         return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
     return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
@@ -129,6 +130,7 @@ def _page(request: Request, graph: NamedGraph, document: str) -> str:
     sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph.iri}> {{ ?s ?p ?o }} }} LIMIT 100"
     return TEMPLATES.get_template("named_graph.html").render(
         root=root,
+        viewer=signed_in(request),
         g=graph,
         href=href,
         downloads=downloads,

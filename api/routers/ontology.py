@@ -27,6 +27,7 @@ from api.deps import ServiceState
 from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, root_of
+from api.sessions import signed_in
 from graph.describe.ontology import ONTOLOGY, Ontology, Term, read_ontology
 from graph.describe.resource_rdf import rdf_prefixes
 from graph.rdf.iris import local_path
@@ -167,7 +168,7 @@ def _not_found(request: Request, iri: str, *, html: bool) -> Response:
     )
     if html:
         page = TEMPLATES.get_template("not_found.html").render(
-            root=root_of(request), iri=iri, message=message
+            root=root_of(request), iri=iri, message=message, viewer=signed_in(request)
         )
         return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
     return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
@@ -203,6 +204,7 @@ def _page(request: Request, ontology: Ontology, term: Term | None, document: str
     formats = [(FORMAT_NAMES[t], root + document + e, t) for e, t in EXTENSIONS.items() if t != HTML]
     return TEMPLATES.get_template("ontology.html").render(
         root=root,
+        viewer=signed_in(request),
         ontology_iri=ONTOLOGY,
         ontology=ontology,
         term=term,

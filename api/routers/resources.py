@@ -32,6 +32,7 @@ from api.errors import error_body
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number
 from api.region_pages import read_profile, region_context
+from api.sessions import Session, signed_in
 from graph.describe.descriptions import Description
 from graph.describe.figures import RegionFigures, region_figures
 from graph.describe.resource_rdf import rdf_prefixes, serialize
@@ -138,7 +139,7 @@ async def resource(request: Request, path: str) -> Response:
             else None
         )
         page = await run_in_threadpool(
-            _render_page, description, service.iris, root, figures, dataset, region
+            _render_page, description, service.iris, root, figures, dataset, region, signed_in(request)
         )
         return HTMLResponse(page, headers=headers)
     rdf = await run_in_threadpool(serialize, description, service.iris, media_type)
@@ -166,7 +167,7 @@ def _not_found(request: Request, iri: str, *, html: bool) -> Response:
     message = not_described(iri)
     if html:
         page = TEMPLATES.get_template("not_found.html").render(
-            root=request.scope.get("root_path", ""), iri=iri, message=message
+            root=request.scope.get("root_path", ""), iri=iri, message=message, viewer=signed_in(request)
         )
         return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
     return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
@@ -193,6 +194,7 @@ def _render_page(
     figures: RegionFigures | None = None,
     dataset: dict[str, Any] | None = None,
     region: dict[str, Any] | None = None,
+    viewer: Session | None = None,
 ) -> str:
     prefixes = rdf_prefixes(iris)
     document = local_path(iris, description.iri) or ""
@@ -249,6 +251,7 @@ def _render_page(
         "dataset.html" if dataset else "region.html" if region else "resource.html"
     )
     return template.render(
+        viewer=viewer,
         **(dataset or {}),
         **(region or {}),
         d=description,

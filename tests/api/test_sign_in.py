@@ -92,9 +92,9 @@ def signed_in_as(inst: Instance, who: str) -> None:
     assert response.status_code == 303, response.text
 
 
-def header_name(client: TestClient) -> str | None:
-    """The name the page header shows, or None when it offers to sign in."""
-    page = client.get("/", headers=HTML).text
+def header_name(client: TestClient, path: str = "/") -> str | None:
+    """The name the page header of ``path`` shows, or None when it offers to sign in."""
+    page = client.get(path, headers=HTML).text
     found = re.search(r'<span class="site-user"[^>]*>([^<]*)</span>', page)
     if found:
         return found.group(1)
@@ -123,6 +123,15 @@ def test_sign_in_shows_the_user_and_sign_out_ends_the_session(instance: Instance
     assert out.status_code == 303
     assert header_name(instance.client) is None
     assert len(cast(FastAPI, instance.client.app).state.sessions) == 0
+
+
+def test_pages_rendered_outside_render_name_the_signed_in_user_too(instance: Instance, clock: Clock) -> None:
+    # The vocabulary, the named-graph and linked-data routes render their own templates (and
+    # their 404 pages); each must still say who is signed in, not offer "Masuk".
+    paths = ["/def", "/def/TidakAda", "/graph/tidak-ada", "/id/tidak-ada", "/id/wilayah/18"]
+    assert [header_name(instance.client, p) for p in paths] == [None] * len(paths)
+    signed_in_as(instance, "walidata")
+    assert [header_name(instance.client, p) for p in paths] == ["citra.walidata · Walidata"] * len(paths)
 
 
 def test_a_produsen_sees_their_agency_in_the_header(instance: Instance, clock: Clock) -> None:
