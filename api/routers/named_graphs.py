@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import audience_of, current_user
 from api.deps import ServiceState
 from api.errors import error_body
+from api.linked_data import HTML, not_found, sent_path
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number, root_of
 from api.sessions import signed_in
@@ -36,7 +37,6 @@ router = APIRouter(tags=["linked data"])
 
 NQUADS = ox.RdfFormat.N_QUADS.media_type
 TRIG = ox.RdfFormat.TRIG.media_type
-HTML = "text/html"
 EXTENSIONS = {".nq": NQUADS, ".trig": TRIG, ".html": HTML}
 OFFERS = list(EXTENSIONS.values())
 ALIASES = {HTML: ["application/xhtml+xml"]}
@@ -59,7 +59,7 @@ async def named_graph(
 ) -> Response:
     service: ServiceState = request.app.state.service
     root = root_of(request)
-    sent = _sent_path(request, root)
+    sent = sent_path(request, root)
     extension = next((e for e in EXTENSIONS if sent.endswith(e) and len(sent) > len(e)), None)
     # The whole path first (an IRI may end in ".nq"), then without the extension.
     paths = [sent, sent[: -len(extension)]] if extension else [sent]
@@ -97,25 +97,12 @@ def _quads(service: ServiceState, graph: str, media_type: str, audience: Audienc
     return service.run(graph_quads, service.iris, graph, media_type, audience)
 
 
-def _sent_path(request: Request, root: str) -> str:
-    """The request path as the client sent it (percent-encoding kept), below the app's root."""
-    raw = request.scope.get("raw_path")
-    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
-    path = path.split("?", 1)[0]
-    return path[len(root) :] if root and path.startswith(root + "/") else path
-
-
 def _not_found(request: Request, iri: str, *, html: bool) -> Response:
     message = (
         f"tidak ada graf terbit yang dapat dibaca dengan IRI ini / no published graph you may read "
         f"has the IRI {iri}; the service description (GET /sparql) lists them"
     )
-    if html:
-        page = TEMPLATES.get_template("not_found.html").render(
-            root=root_of(request), iri=iri, message=message, viewer=signed_in(request)
-        )
-        return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
-    return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
+    return not_found(request, iri, message, html=html)
 
 
 def _page(request: Request, graph: NamedGraph, document: str) -> str:

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.errors import error_body
+from api.linked_data import FORMAT_NAMES, HTML, RDF_ALIASES, RDF_EXTENSIONS, not_found
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, root_of
 from api.sessions import signed_in
@@ -35,15 +36,9 @@ from graph.rdf.namespaces import OC
 
 router = APIRouter(tags=["linked data"])
 
-TURTLE = ox.RdfFormat.TURTLE.media_type
-JSONLD = ox.RdfFormat.JSON_LD.media_type
-NTRIPLES = ox.RdfFormat.N_TRIPLES.media_type
-RDFXML = ox.RdfFormat.RDF_XML.media_type
-HTML = "text/html"
-EXTENSIONS = {".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML, ".html": HTML}
+EXTENSIONS = RDF_EXTENSIONS
 OFFERS = list(EXTENSIONS.values())
-ALIASES = {JSONLD: ["application/json"], TURTLE: ["application/x-turtle"], HTML: ["application/xhtml+xml"]}
-FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFXML: "RDF/XML"}
+ALIASES = RDF_ALIASES
 _PREFIXES = {"vann": "http://purl.org/vocab/vann/"}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The vocabulary (or the term)", "content": {t: {} for t in OFFERS}},
@@ -166,12 +161,7 @@ def _not_found(request: Request, iri: str, *, html: bool) -> Response:
         f"kosakata One Center tidak mendefinisikan {iri} / the One Center vocabulary does not define "
         f"{iri}; its terms and its version are listed at /def"
     )
-    if html:
-        page = TEMPLATES.get_template("not_found.html").render(
-            root=root_of(request), iri=iri, message=message, viewer=signed_in(request)
-        )
-        return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
-    return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
+    return not_found(request, iri, message, html=html)
 
 
 def _page(request: Request, ontology: Ontology, term: Term | None, document: str) -> str:

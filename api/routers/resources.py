@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from api.dataset_pages import dataset_context
 from api.deps import ServiceState
 from api.errors import error_body
+from api.linked_data import FORMAT_NAMES, HTML, RDF_ALIASES, RDF_EXTENSIONS, not_found, sent_path
 from api.negotiation import negotiate
 from api.pages import TEMPLATES, id_number
 from api.region_pages import read_profile, region_context
@@ -42,21 +43,8 @@ from graph.rdf.namespaces import PREFIXES
 
 router = APIRouter(tags=["linked data"])
 
-TURTLE = ox.RdfFormat.TURTLE.media_type
-JSONLD = ox.RdfFormat.JSON_LD.media_type
-NTRIPLES = ox.RdfFormat.N_TRIPLES.media_type
-RDFXML = ox.RdfFormat.RDF_XML.media_type
-HTML = "text/html"
-
-# Extension -> media type; the order is the server's preference when Accept allows several.
-EXTENSIONS = {".ttl": TURTLE, ".jsonld": JSONLD, ".nt": NTRIPLES, ".rdf": RDFXML, ".html": HTML}
+EXTENSIONS = RDF_EXTENSIONS
 OFFERS = list(EXTENSIONS.values())
-ALIASES = {
-    JSONLD: ["application/json"],
-    TURTLE: ["application/x-turtle"],
-    HTML: ["application/xhtml+xml"],
-}
-FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFXML: "RDF/XML", HTML: "HTML"}
 
 
 @router.head("/id/{path:path}", include_in_schema=False)
@@ -82,10 +70,10 @@ FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFX
 async def resource(request: Request, path: str) -> Response:
     service: ServiceState = request.app.state.service
     root = request.scope.get("root_path", "")
-    sent = _sent_path(request, root)
+    sent = sent_path(request, root)
     extension = next((e for e in EXTENSIONS if sent.endswith(e) and len(sent) > len(e)), None)
     accept = request.headers.get("accept")
-    negotiated = negotiate(accept, OFFERS, ALIASES)
+    negotiated = negotiate(accept, OFFERS, RDF_ALIASES)
     # The whole path first (an IRI may end in ".ttl"), then without the extension.
     paths = [sent, sent[: -len(extension)]] if extension else [sent]
     found = await run_in_threadpool(service.run, resolve, service.iris, paths)
@@ -146,31 +134,14 @@ async def resource(request: Request, path: str) -> Response:
     return Response(rdf, media_type=media_type, headers=headers)
 
 
-def _sent_path(request: Request, root: str) -> str:
-    """The request path as the client sent it (percent-encoding kept), below the app's root."""
-    raw = request.scope.get("raw_path")
-    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
-    path = path.split("?", 1)[0]
-    if root and path.startswith(root + "/"):
-        path = path[len(root) :]
-    return path
-
-
 def _extension_of(media_type: str) -> str:
     return next(e for e, t in EXTENSIONS.items() if t == media_type)
 
 
 def _not_found(request: Request, iri: str, *, html: bool) -> Response:
-    # Answered here rather than raised as UnknownResource: like every answer of /id/, the
-    # 404's format follows the path's extension as well as Accept (``.html`` with ``*/*`` is a
-    # page), which api/errors.py cannot see, and it varies by Accept.
-    message = not_described(iri)
-    if html:
-        page = TEMPLATES.get_template("not_found.html").render(
-            root=request.scope.get("root_path", ""), iri=iri, message=message, viewer=signed_in(request)
-        )
-        return HTMLResponse(page, status_code=404, headers={"Vary": "Accept"})
-    return JSONResponse(error_body(404, message), status_code=404, headers={"Vary": "Accept"})
+    # Answered here rather than raised as UnknownResource: the 404's format follows the path's
+    # extension as well as Accept (api/linked_data.py).
+    return not_found(request, iri, not_described(iri), html=html)
 
 
 # --- HTML ---------------------------------------------------------------------------------
