@@ -15,6 +15,7 @@ from api.api_docs import router as api_docs_router
 from api.csrf import CsrfRefused, csrf_refused
 from api.deps import ServiceState
 from api.errors import install_error_handlers
+from api.page_auth import NotAllowedHere, SignInRequired, not_allowed_here, sign_in_required
 from api.request_limits import RequestLimits
 from api.routers import (
     audit,
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     install_error_handlers(app)
     app.add_exception_handler(CsrfRefused, csrf_refused)
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(NotAllowedHere, not_allowed_here)
     # Middleware added later wraps what was added before: sizes and the upload gate innermost,
     # so even their refusals carry CORS and the security headers.
     app.add_middleware(RequestLimits, service=service)

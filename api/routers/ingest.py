@@ -19,34 +19,22 @@ stored under a name the server chooses and checked before it is read
 (``graph.read.uploads``); loads write one at a time. Every action is recorded as provenance
 (who, when, which file and mapping, the report, the decision).
 
-An upload is read before it takes the upload lock (``service.write_lock``): the mapping is
-found, the uploader's agency checked, the file saved, checked and read within the read budget
-(settings ``read_max_cells``, ``read_max_seconds``) while other agencies' uploads load; only
-linking, mapping, writing and judging hold the lock. Issue 19 found a 27.6 MB workbook read
-for 120 s under the lock while every other upload waited.
+The actions themselves are ``api.workflow``, shared with the signed-in pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
-from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import require_user, require_walidata
 from api.deps import ServiceState
-from graph.errors import UploadRejected
+from api.workflow import Decision, drafts_for, ingest_upload, publish_draft, reject_draft
 from graph.publish.accounts import User
-from graph.publish.draft import draft_source_names, held_draft, held_drafts
-from graph.publish.platform import Platform
-from graph.read.mappings import SourceSpec
-from graph.read.tables import ReadBudget, Table, read_table
-from graph.read.uploads import check_upload, display_name, on_trial, remove_rejected, save_upload
 
 router = APIRouter(tags=["ingest"])
 
@@ -61,91 +49,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 CHUNK = 1024 * 1024
 
 
-class Decision(BaseModel):
-    """The Walidata's decision on a held draft."""
-
-    reason: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="Alasan / why. Required to reject; to publish, given only when accepting the "
-        "draft's violations (accept_violations).",
-    )
-    accept_violations: bool = Field(
-        default=False,
-        description="Terbitkan walau ada pelanggaran / publish accepting the current violations",
-    )
-
-    @model_validator(mode="after")
-    def _accepting_needs_a_reason(self) -> Decision:
-        if self.accept_violations and not (self.reason or "").strip():
-            raise ValueError(
-                "alasan wajib untuk menerima pelanggaran / a reason is required to accept violations"
-            )
-        return self
-
-
-@contextmanager
-def _writer(service: ServiceState) -> Iterator[Platform]:
-    """A platform that may write, one at a time; the service's own store when it has one.
-
-    A store another load holds cannot be opened: its ``StoreError`` is answered with 503.
-    """
-    with service.write_lock:
-        fixed = service.fixed_store
-        platform = Platform(service.settings, store=fixed)
-        try:
-            yield platform
-        finally:
-            if fixed is None:
-                platform.close()
-
-
 def _upload_chunks(upload: UploadFile) -> Iterator[bytes]:
     while chunk := upload.file.read(CHUNK):
         yield chunk
-
-
-def _read(service: ServiceState, path: Path, source: SourceSpec) -> Table:
-    """The uploaded table, read within the budget, outside the upload lock (READ_SLOTS at once)."""
-    with service.read_slots:
-        return read_table(path, source, ReadBudget.of(service.settings))
-
-
-def _ingest(
-    service: ServiceState, user: User, dataset: str, upload: UploadFile, dry_run: bool = False
-) -> dict[str, Any]:
-    settings = service.settings
-    # Everything up to the table read happens without the upload lock (module docstring).
-    mapping_path, mapping = service.mapping_for(dataset)
-    agency_iri = service.vocabulary.agencies.get(mapping.dataset.agency, "")
-    refusal = user.upload_refusal(dataset, mapping.dataset.agency, agency_iri)
-    if refusal:
-        raise HTTPException(403, refusal)
-    fmt = mapping.source.resolved_format
-    folder = settings.resolve(settings.uploads_dir)
-    limit = settings.upload_max_bytes
-    path = save_upload(_upload_chunks(upload), folder, dataset, fmt, limit)
-    try:
-        check_upload(path, fmt, limit)
-    except UploadRejected:
-        path.unlink()  # never read, nothing recorded: nothing to keep
-        raise
-    if dry_run:
-        try:
-            table = _read(service, path, mapping.source)
-            with _writer(service) as platform:
-                report = platform.dry_run(mapping_path, source=path, table=table, publish=False)
-        finally:
-            path.unlink()  # nothing recorded refers to it
-    else:
-        # A refused table is not kept: it may hold the NIKs it was refused for.
-        with on_trial(path, folder, settings.refused_upload_keep_days):
-            table = _read(service, path, mapping.source)
-            with _writer(service) as platform:
-                report = platform.load(mapping_path, source=path, table=table, publish=False, agent=user.name)
-    # A Produsen Data never reads another agency's restricted figures in its report.
-    summary = report.summary(reader=user.audience)
-    return {**summary, "upload": display_name(upload.filename), "dry_run": dry_run, "ok": True}
 
 
 @router.post(
@@ -176,24 +82,15 @@ async def ingest(
     # A refused file (UploadRejected: 413, 415, 422), a refused table (LoadRejected, 422) or an
     # unknown dataset (NotFound, 404) reaches the app's handlers, which answer in the one
     # error shape with the refused cells.
-    return await run_in_threadpool(_ingest, service, user, dataset, file, dry_run)
-
-
-def _drafts(service: ServiceState, user: User) -> list[dict[str, Any]]:
-    return [d.as_dict() for d in held_drafts(service.store, service.iris) if user.may_review(d.agency)]
+    return await run_in_threadpool(
+        ingest_upload, service, user, dataset, _upload_chunks(file), file.filename, dry_run
+    )
 
 
 @router.get("/drafts", responses=RESPONSES, summary="Draf tertahan / held drafts")
 async def drafts(request: Request, user: Annotated[User, Depends(require_user)]) -> dict[str, Any]:
     service: ServiceState = request.app.state.service
-    return {"ok": True, "drafts": await run_in_threadpool(_drafts, service, user)}
-
-
-def _publish(service: ServiceState, user: User, dataset: str, decision: Decision) -> dict[str, Any]:
-    reason = decision.reason if decision.accept_violations else None
-    with _writer(service) as platform:
-        report = platform.publish_draft(dataset, accept_reason=reason, decided_by=user.name)
-    return {"ok": True, **report.summary()}
+    return {"ok": True, "drafts": await run_in_threadpool(drafts_for, service, user)}
 
 
 @router.post(
@@ -209,18 +106,7 @@ async def publish(
 ) -> dict[str, Any]:
     service: ServiceState = request.app.state.service
     # A draft that still breaks a rule nobody accepted raises StillViolates: 409 (api/errors.py).
-    return await run_in_threadpool(_publish, service, user, dataset, decision or Decision())
-
-
-def _reject(service: ServiceState, user: User, dataset: str, reason: str) -> dict[str, Any]:
-    settings = service.settings
-    with _writer(service) as platform:
-        _, graph = held_draft(platform.store, platform.iris, dataset)
-        sources = draft_source_names(platform.store, platform.iris, graph)
-        iri = platform.reject_draft(dataset, reason=reason, decided_by=user.name)
-    folder = settings.resolve(settings.uploads_dir)
-    remove_rejected(folder, dataset, sources, settings.refused_upload_keep_days)
-    return {"ok": True, "dataset": dataset, "rejection": iri, "decided_by": user.name}
+    return await run_in_threadpool(publish_draft, service, user, dataset, decision or Decision())
 
 
 @router.post(
@@ -235,7 +121,7 @@ async def reject(
     decision: Decision,
 ) -> dict[str, Any]:
     service: ServiceState = request.app.state.service
-    return await run_in_threadpool(_reject, service, user, dataset, decision.reason or "")
+    return await run_in_threadpool(reject_draft, service, user, dataset, decision.reason or "")
 
 
 @router.get("/me", responses=RESPONSES, summary="Pemilik token / who this token belongs to")
