@@ -236,7 +236,7 @@ def sources_of(graphs: PublicGraphs) -> Sources:
     datasets: dict[str, dict[str, Any]] = {}
     for r in graphs.values(
         """SELECT ?d ?measure ?tid ?ten ?agency ?aid ?aen ?synthetic WHERE {
-             ?d a qb:DataSet ; qb:structure/qb:component/qb:measure ?measure .
+             ?d a qb:DataSet . ?cube oc:cubeOf ?d ; qb:structure/qb:component/qb:measure ?measure .
              OPTIONAL { ?d oc:syntheticData ?synthetic }
              OPTIONAL { ?d dcterms:title ?tid FILTER(lang(?tid) = "id") }
              OPTIONAL { ?d dcterms:title ?ten FILTER(lang(?ten) = "en") }

@@ -40,8 +40,8 @@ def question_indicators(question: Question, iris: Iris) -> tuple[str, ...]:
 def indicator_agencies(store: Store, iris: Iris) -> dict[str, tuple[str, ...]]:
     """Indicator IRI -> the agencies whose published datasets measure it."""
     rows = PublicGraphs(store, iris).values(
-        "SELECT DISTINCT ?m ?a WHERE { ?d a qb:DataSet ; dcterms:publisher ?a ; "
-        "qb:structure/qb:component/qb:measure ?m } ORDER BY ?m ?a"
+        "SELECT DISTINCT ?m ?a WHERE { ?d a qb:DataSet ; dcterms:publisher ?a . "
+        "?cube oc:cubeOf ?d ; qb:structure/qb:component/qb:measure ?m } ORDER BY ?m ?a"
     )
     agencies: dict[str, list[str]] = {}
     for row in rows:

@@ -27,10 +27,11 @@ from graph.store.versions import published_graphs
 __all__ = ["ObservationView", "RegionNames", "read_view"]
 
 _OBSERVATIONS = f"""
+PREFIX oc: <{OC}>
 PREFIX qb: <{PREFIXES["qb"]}>
 PREFIX sdmx-dimension: <{PREFIXES["sdmx-dimension"]}>
 SELECT ?indicator ?area ?period ?value ?dataset WHERE {{
-  ?o qb:measureType ?indicator ; ?indicator ?value ; qb:dataSet ?dataset ;
+  ?o qb:measureType ?indicator ; ?indicator ?value ; qb:dataSet/oc:cubeOf ?dataset ;
      sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period .
 }}"""
 

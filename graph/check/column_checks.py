@@ -69,7 +69,11 @@ class DraftContext:
     """What the checks of one draft read from the store: its data structure and ranges."""
 
     structures: set[str] = field(default_factory=set)  # DSDs of the draft's data set
+    # The draft's cubes (the data set and those of measures observed at other points,
+    # graph.cube.measure_groups) -> each one's DSDs.
+    cubes: dict[str, set[str]] = field(default_factory=dict)
     dimensions: set[str] = field(default_factory=set)  # dimensions over those DSDs
+    dims: dict[str, set[str]] = field(default_factory=dict)  # DSD -> its dimensions
     measures: dict[str, set[str]] = field(default_factory=dict)  # DSD -> its measures
     ranges: dict[str, set[str]] = field(default_factory=dict)  # indicator -> rdfs:range
     coded: set[str] = field(default_factory=set)  # indicators with a qb:codeList (categorical)
@@ -80,17 +84,21 @@ class DraftContext:
         rows = _select(
             store,
             graphs,
-            f"""SELECT ?dsd ?kind ?property WHERE {{
-  <{draft.dataset}> <{QB}structure> ?dsd .
+            f"""SELECT ?cube ?dsd ?kind ?property WHERE {{
+  {{ BIND(<{draft.dataset}> AS ?cube) }} UNION {{ ?cube <{OC}cubeOf> <{draft.dataset}> }}
+  ?cube <{QB}structure> ?dsd .
   OPTIONAL {{ ?dsd <{QB}component> ?c . ?c ?kind ?property .
              FILTER(?kind IN (<{QB}dimension>, <{QB}measure>)) }} }}""",
         )
         for row in rows:
             dsd, kind, prop = row["dsd"], row.get("kind"), row.get("property")
             context.structures.add(dsd)
+            context.cubes.setdefault(row["cube"], set()).add(dsd)
             context.measures.setdefault(dsd, set())
+            context.dims.setdefault(dsd, set())
             if kind == QB + "dimension" and prop:
                 context.dimensions.add(prop)
+                context.dims[dsd].add(prop)
             elif kind == QB + "measure" and prop:
                 context.measures[dsd].add(prop)
         indicators = pc.unique(draft.measure).drop_null().to_pylist()
@@ -199,10 +207,14 @@ def _ic1_one_data_set(c: Constraint, draft: DraftObservations, context: DraftCon
 
 
 def _ic11_all_dimensions(c: Constraint, draft: DraftObservations, context: DraftContext) -> list[Finding]:
-    """IC-11: a value for every dimension of the data set's structures."""
+    """IC-11: a value for every dimension of the structures of the observation's data set."""
     found: list[Finding] = []
-    for dimension in sorted(context.dimensions):
-        found += _findings(c, draft, _where(pc.is_null(draft.objects(dimension))), dimension, None)
+    cube = draft.objects(_DATASET)
+    for data_set, structures in sorted(context.cubes.items()):
+        mine = pc.equal(cube, data_set)
+        for dimension in sorted(set().union(*(context.dims[dsd] for dsd in structures))):
+            missing = pc.and_(mine, pc.is_null(draft.objects(dimension)))
+            found += _findings(c, draft, _where(missing), dimension, None)
     return found
 
 
@@ -216,6 +228,7 @@ def _ic12_no_duplicates(
         return None  # an indicator as a dimension: numbers compare by value, not as written
     keys = pd.DataFrame(
         {
+            "cube": draft.objects(_DATASET).to_pandas(),
             "area": draft.objects(_AREA).to_pandas(),
             "period": draft.objects(_PERIOD).to_pandas(),
             "measure": measure.to_pandas(),
@@ -229,16 +242,22 @@ def _ic12_no_duplicates(
         return []
     rows = pa.array(shared.index.to_numpy())
     subjects = draft.subjects(rows).to_pylist()
-    # Each observation's (dimension, code) pairs over the structures' dimensions.
+    # Each observation's (dimension, code) pairs over the dimensions of its data set's structures.
     codes = {d: pc.take(draft.objects(d), rows).to_pylist() for d in sorted(context.dimensions)}
-    pairs = [frozenset((d, v[k]) for d, v in codes.items() if v[k] is not None) for k in range(len(subjects))]
+    cubes = shared["cube"].tolist()
+    of_cube = {c: set().union(*(context.dims[d] for d in context.cubes.get(c, set()))) for c in set(cubes)}
+    pairs = [
+        frozenset((d, v[k]) for d, v in codes.items() if v[k] is not None and d in of_cube[cubes[k]])
+        for k in range(len(subjects))
+    ]
     found: list[Finding] = []
 
     def duplicate(i: int, j: int) -> None:
         bound = {"this": subjects[i], "path": _DATASET, "value": subjects[j]}
         found.append(finding_of(c, subjects[i], _DATASET, subjects[j], bound))
 
-    for positions in shared.reset_index(drop=True).groupby(["area", "period", "measure"]).indices.values():
+    groups = shared.reset_index(drop=True).groupby(["cube", "area", "period", "measure"])
+    for positions in groups.indices.values():
         # Observations of a group mostly carry the same dimensions with other codes: a set
         # can only lie within a larger one, so sets of one size are compared by equality.
         alike: dict[frozenset[tuple[str, str]], list[int]] = {}
@@ -259,12 +278,18 @@ def _ic12_no_duplicates(
 def _ic14_measure_in_structure(
     c: Constraint, draft: DraftObservations, context: DraftContext
 ) -> list[Finding]:
-    """IC-14: an observation's indicator is a measure of every structure of its data set."""
+    """IC-14: an observation's indicator is a measure of every structure of its data set
+    (its cube: the draft's data set, or the cube of its group of measures)."""
     found: list[Finding] = []
-    measure = draft.measure
-    for indicator in pc.unique(measure).drop_null().to_pylist():
-        if any(indicator not in context.measures[dsd] for dsd in context.structures):
-            found += _findings(c, draft, _where(pc.equal(measure, indicator)), _MEASURE_TYPE, measure)
+    measure, cube = draft.measure, draft.objects(_DATASET)
+    pairs = pa.Table.from_arrays([measure, cube], ["m", "c"]).group_by(["m", "c"]).aggregate([])
+    for indicator, data_set in zip(pairs["m"].to_pylist(), pairs["c"].to_pylist(), strict=True):
+        if indicator is None or data_set is None:
+            continue
+        structures = context.cubes.get(data_set, set())
+        if any(indicator not in context.measures[dsd] for dsd in structures):
+            rows = pc.and_(pc.equal(measure, indicator), pc.equal(cube, data_set))
+            found += _findings(c, draft, _where(pc.fill_null(rows, False)), _MEASURE_TYPE, measure)
     return found
 
 
@@ -283,13 +308,13 @@ def _ic15_value_present(c: Constraint, draft: DraftObservations, context: DraftC
 def _ic16_one_measure(c: Constraint, draft: DraftObservations, context: DraftContext) -> list[Finding]:
     """IC-16: no value for a measure of the data set's structures other than its indicator."""
     found: list[Finding] = []
-    others = set().union(*context.measures.values()) if context.measures else set()
-    measure = draft.measure
-    for path in sorted(others):
-        values = draft.objects(path)
-        broken = pc.and_(pc.is_valid(values), pc.and_(pc.is_valid(measure), pc.not_equal(measure, path)))
-        broken = pc.and_(broken, pc.is_valid(draft.objects(_DATASET)))
-        found += _findings(c, draft, _where(broken), path, values)
+    measure, cube = draft.measure, draft.objects(_DATASET)
+    for data_set, structures in sorted(context.cubes.items()):
+        mine = pc.equal(cube, data_set)
+        for path in sorted(set().union(*(context.measures[dsd] for dsd in structures))):
+            values = draft.objects(path)
+            broken = pc.and_(pc.is_valid(values), pc.and_(pc.is_valid(measure), pc.not_equal(measure, path)))
+            found += _findings(c, draft, _where(pc.and_(broken, mine)), path, values)
     return found
 
 

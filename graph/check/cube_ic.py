@@ -11,7 +11,9 @@ every solution counted is one violation. IC-20 and IC-21 are templates: each val
 IC-12 and IC-17 compare observations pair by pair: over a whole dataset that is quadratic
 (IC-17 on the whole demo ran for over ten minutes). They run, unchanged, on one partition
 of the observations at a time: those of one dataset with one value of
-``sdmx-dimension:refArea`` and of ``refPeriod``, with the structure triples they read.
+``sdmx-dimension:refArea`` and of ``refPeriod``, with the structure triples they read of
+that dataset (only its own: a table with gaps has several cubes, and copying every
+structure into every partition tripled the time).
 Two observations of different partitions differ in a dimension of every structure
 (``key_dimensions`` keeps only those of the two that are; with neither, they run on the
 whole copy), so no pair is lost and none is added.
@@ -28,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.rdf.iris import Iris
-from graph.rdf.namespaces import QB, SDMX_DIMENSION, sparql_prefixes
+from graph.rdf.namespaces import QB, RDF_TYPE, SDMX_DIMENSION, sparql_prefixes
 from graph.store.interface import Store
 from graph.store.versions import EVERYONE_INTERNAL, published_graphs
 
@@ -152,10 +154,7 @@ def _count(store: ox.Store, query: str) -> int:
     return sum(int(s["violations"].value) for s in found)
 
 
-_STRUCTURE = """CONSTRUCT {
-  ?dataset qb:structure ?dsd . ?dsd qb:component ?spec . ?spec qb:componentProperty ?p .
-  ?p a ?kind .
-} WHERE {
+_STRUCTURE = """SELECT ?dataset ?dsd ?spec ?p ?kind WHERE {
   ?dataset qb:structure ?dsd . ?dsd qb:component ?spec . ?spec qb:componentProperty ?p .
   OPTIONAL { ?p a ?kind FILTER(?kind IN (qb:DimensionProperty, qb:MeasureProperty)) }
 }"""
@@ -176,20 +175,37 @@ def key_dimensions(store: ox.Store) -> list[ox.NamedNode]:
     ]
 
 
+def _structures(store: ox.Store) -> dict[object, list[ox.Quad]]:
+    """Dataset -> the structure triples IC-12 and IC-17 read of it (its DSD's components,
+    their properties and kinds): a partition holds one dataset's observations, and these."""
+    found = store.query(sparql_prefixes() + _STRUCTURE)
+    assert isinstance(found, ox.QuerySolutions)
+    by_dataset: dict[object, set[ox.Quad]] = {}
+    for s in found:
+        dataset, dsd, spec, p, kind = (s[v] for v in ("dataset", "dsd", "spec", "p", "kind"))
+        quads = by_dataset.setdefault(dataset, set())
+        quads |= {
+            ox.Quad(dataset, ox.NamedNode(QB + "structure"), dsd),
+            ox.Quad(dsd, ox.NamedNode(QB + "component"), spec),
+            ox.Quad(spec, ox.NamedNode(QB + "componentProperty"), p),
+        }
+        if kind is not None:
+            quads.add(ox.Quad(p, ox.NamedNode(RDF_TYPE), kind))
+    return {d: list(q) for d, q in by_dataset.items()}
+
+
 def _partitions(store: ox.Store, keys: list[ox.NamedNode]) -> Iterator[ox.Store]:
     """One small store per dataset and value of each key dimension: those observations and
-    the structure triples."""
-    found = store.query(sparql_prefixes() + _STRUCTURE)
-    assert isinstance(found, ox.QueryTriples)
-    structure = list(found)
+    the structure triples of that dataset."""
+    structure = _structures(store)
     values = [{q.subject: q.object for q in store.quads_for_pattern(None, k, None)} for k in keys]
     groups: dict[tuple[object, ...], list[ox.NamedNode | ox.BlankNode | ox.Triple]] = {}
     for q in store.quads_for_pattern(None, _DATA_SET, None):
         key = (q.object, *(v.get(q.subject) for v in values))
         groups.setdefault(key, []).append(q.subject)
-    for observations in groups.values():
+    for (dataset, *_), observations in groups.items():
         part = ox.Store()
-        part.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in structure)
+        part.bulk_extend(structure.get(dataset, []))
         part.bulk_extend(q for o in observations for q in store.quads_for_pattern(o, None, None))
         yield part
 

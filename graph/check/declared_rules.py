@@ -61,21 +61,22 @@ def answer(query: ShapeQuery, figures: Figures) -> list[Finding]:
     return _RULES[c.shape][1](c, figures)
 
 
-# Shape -> (fingerprint of the query the rule was written for, the rule).
+# Shape -> (fingerprint of the query the rule was written for, the rule). A figure's dataset
+# is the catalogue's (``qb:dataSet/oc:cubeOf`` in the queries, ``Figures`` alike).
 _RULES: dict[str, tuple[str, Rule]] = {
     _SHAPES + "NilaiDalamBatas": ("4478e7b8efdbacf6", within_bounds),
     _SHAPES + "NilaiWajarUntukTingkatWilayah": ("9a51e2ad5db972dd", plausible_for_level),
-    _SHAPES + "BagianTidakMelebihiKeseluruhan": ("a541024b6fc4e804", part_within_whole),
-    _SHAPES + "BagianTidakMelebihiJumlahRincian": ("651b1201fff0fb9b", part_within_breakdown_sum),
+    _SHAPES + "BagianTidakMelebihiKeseluruhan": ("52018d5dd118ccc3", part_within_whole),
+    _SHAPES + "BagianTidakMelebihiJumlahRincian": ("9d9e5cc9e8859fef", part_within_breakdown_sum),
     _SHAPES + "KeseluruhanTidakKurangDariJumlahBagianWilayahBawah": (
-        "5108566f567a5a61",
+        "d6749e532bf3784c",
         whole_above_sum_below,
     ),
-    _SHAPES + "BagianTidakMelebihiJumlahKeseluruhanWilayahBawah": ("85cc4c7f7a81150a", part_within_sum_below),
-    _SHAPES + "BesaranSamaSesuaiAntarSumber": ("0ad4fc13ead3dffe", same_quantity_between_sources),
-    _SHAPES + "BesaranSamaSesuaiJumlahWilayahBawah": ("0891cc7b550fcedf", same_quantity_sum_below),
-    _SHAPES + "RasioSesuaiHitungan": ("b8f25dd89442a340", ratio_recomputed),
-    _SHAPES + "PersenBukanPecahan": ("c191b07c8425522e", ratio_as_fraction),
-    _SHAPES + "NilaiSesuaiDeretWaktu": ("c84a6dada9a283c2", series),
-    _SHAPES + "NilaiSesuaiWilayahSebaya": ("f689f8ae1637a9f8", peers),
+    _SHAPES + "BagianTidakMelebihiJumlahKeseluruhanWilayahBawah": ("468f10ed004d9d58", part_within_sum_below),
+    _SHAPES + "BesaranSamaSesuaiAntarSumber": ("9d92787384435eda", same_quantity_between_sources),
+    _SHAPES + "BesaranSamaSesuaiJumlahWilayahBawah": ("1b69178ed9150633", same_quantity_sum_below),
+    _SHAPES + "RasioSesuaiHitungan": ("48ea92dc809bbf2d", ratio_recomputed),
+    _SHAPES + "PersenBukanPecahan": ("d32527a8d8d424cd", ratio_as_fraction),
+    _SHAPES + "NilaiSesuaiDeretWaktu": ("e82c5c1ed908bbdb", series),
+    _SHAPES + "NilaiSesuaiWilayahSebaya": ("d8d4c4289faa76bf", peers),
 }

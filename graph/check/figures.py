@@ -241,7 +241,7 @@ def _published_frame(store: Store, others: list[str], indicators: list[str]) -> 
     names, rows = tsv_table(
         store.query(
             f"""SELECT ?obs ?dataset ?indicator ?area ?period ?value WHERE {{ VALUES ?indicator {{ {values} }}
-  ?obs <{QB}measureType> ?indicator ; <{QB}dataSet> ?dataset ; <{SDMX_DIMENSION}refArea> ?area ;
+  ?obs <{QB}measureType> ?indicator ; <{QB}dataSet>/<{OC}cubeOf> ?dataset ; <{SDMX_DIMENSION}refArea> ?area ;
        <{SDMX_DIMENSION}refPeriod> ?period ; ?indicator ?value . FILTER(isNumeric(?value)) }}""",
             default_graph=others,
         )

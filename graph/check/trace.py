@@ -167,7 +167,7 @@ PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?focus ?dataset ?agency ?file ?sheet ?row ?column ?raw WHERE {{
   VALUES ?focus {{ {values} }}
-  OPTIONAL {{ ?focus qb:dataSet ?ds0 }}
+  OPTIONAL {{ ?focus qb:dataSet/oc:cubeOf ?ds0 }}
   BIND(COALESCE(?ds0, IF(EXISTS {{ ?focus a qb:DataSet }}, ?focus, ?none)) AS ?dataset)
   OPTIONAL {{ ?dataset dcterms:publisher ?agency }}
   # Each OPTIONAL starts from ?focus (bound by VALUES) with at most two patterns: Oxigraph then

@@ -58,7 +58,10 @@ class DraftObservations:
         # Predicate -> how to make the object of every observation (an IRI, or text).
         self._fixed: dict[str, Callable[[], pa.Array]] = {
             RDF_TYPE: lambda: self._constant(QB + "Observation"),
-            QB + "dataSet": lambda: self._constant(self.dataset),
+            # The dataset, or the cube of a group of measures observed at other points.
+            QB + "dataSet": lambda: self._per_indicator(
+                {s: ctx.cube_of.get(s, self.dataset) for s in self._indicator.dictionary.to_pylist()}
+            ),
             SDMX_DIMENSION + "refArea": lambda: pc.binary_join_element_wise(region, self._region, ""),
             SDMX_DIMENSION + "refPeriod": lambda: pc.binary_join_element_wise(period, self._period, ""),
             QB + "measureType": lambda: self._per_indicator({s: i.iri for s, i in self._indicators.items()}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from graph.cube.measure_groups import Cube
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import (
     CSVW,
@@ -94,13 +95,14 @@ def dataset_quads(
     *,
     home_region: str,
     periods: list[str],
-    indicators: list[str],
+    cubes: list[Cube],
     modified: dt.datetime,
 ) -> str:
-    """N-Quads for the dataset's metadata and its structure."""
+    """N-Quads for the dataset's metadata and the structure of each of its cubes
+    (``graph.cube.measure_groups``: the dataset itself, and one more per group of measures
+    observed at other points)."""
     meta = mapping.dataset
     ds = f"<{iris.dataset(meta.id)}>"
-    dsd = f"<{iris.structure(meta.id)}>"
     agency = f"<{vocab.agencies[meta.agency]}>"
     t = f"<{RDF_TYPE}>"
     access_concept, access_right = ACCESS[meta.access]
@@ -123,8 +125,6 @@ def dataset_quads(
         f"{ds} <{OC}syntheticData> {literal(str(meta.synthetic).lower(), _XSD + 'boolean')}",
         f"{ds} <{DCTERMS}spatial> <{iris.region(home_region)}>",
         f"{ds} <{DCTERMS}modified> {literal(modified.isoformat(), _XSD + 'dateTime')}",
-        f"{ds} <{QB}structure> {dsd}",
-        f"{dsd} {t} <{QB}DataStructureDefinition>",
     ]
     lines += [f"{ds} <{DCAT}keyword> {lang_literal(k, 'id')}" for k in meta.keywords]
     if periods:
@@ -133,11 +133,42 @@ def dataset_quads(
             f"{ds} <{OC}lastPeriod> <{iris.period(periods[-1])}>",
         ]
 
+    dims = sorted({*mapping.dimensions, *(d for m in mapping.measures for d in m.dimensions)})
+    for cube in cubes:
+        lines += _cube_lines(cube, ds, meta.title.id, meta.title.en, dims, vocab)
+    lines += _table_schema(mapping, vocab, ds, f"<{iris.structure(meta.id)}/tabel>")
+    g = f" <{graph}> .\n"
+    return "".join(line + g for line in lines)
+
+
+def _cube_lines(
+    cube: Cube, ds: str, title_id: str, title_en: str, dims: list[str], vocab: Vocabulary
+) -> list[str]:
+    """One ``qb:DataSet`` of the table and its structure: the fixed dimensions, the table's
+    dimensions, the cube's measures and the unit attribute."""
+    t = f"<{RDF_TYPE}>"
+    iri, dsd = f"<{cube.iri}>", f"<{cube.structure}>"
+    lines = [
+        f"{iri} <{QB}structure> {dsd}",
+        f"{iri} <{OC}cubeOf> {ds}",
+        f"{dsd} {t} <{QB}DataStructureDefinition>",
+    ]
+    if not cube.main:
+        # Not typed qb:DataSet here: whatever is typed so is a catalogue dataset to the
+        # Satu Data metadata shape and to the readers that list datasets. The type follows
+        # from its observations' qb:dataSet (the Recommendation's normalisation, phase 1).
+        names = ", ".join(cube.indicators)
+        lines += [
+            f"{iri} <{DCTERMS}isPartOf> {ds}",
+            f"{iri} <{_RDFS}label> {lang_literal(f'{title_id} (kubus: {names})', 'id')}",
+            f"{iri} <{_RDFS}label> {lang_literal(f'{title_en} (cube: {names})', 'en')}",
+        ]
+
     def component(name: str, kind: str, prop: str, order: int | None = None) -> None:
         # Both forms: qb:dimension (or measure, attribute) says the kind, and
         # qb:componentProperty is what the W3C integrity constraints read (the closure of
         # the Recommendation's normalisation, published rather than left to each client).
-        c = f"<{iris.structure(meta.id)}/komponen/{name}>"
+        c = f"<{cube.structure}/komponen/{name}>"
         lines.extend(
             [
                 f"{dsd} <{QB}component> {c}",
@@ -152,15 +183,12 @@ def dataset_quads(
     component("wilayah", "dimension", SDMX_DIMENSION + "refArea", 1)
     component("periode", "dimension", SDMX_DIMENSION + "refPeriod", 2)
     component("jenis-ukuran", "dimension", QB + "measureType", 3)
-    dims = sorted({*mapping.dimensions, *(d for m in mapping.measures for d in m.dimensions)})
     for i, name in enumerate(dims, start=4):
         component(f"dimensi-{name}", "dimension", vocab.dimensions[name].iri, i)
-    for slug in indicators:
+    for slug in cube.indicators:
         component(f"ukuran-{slug}", "measure", vocab.indicators[slug].iri)
     component("satuan", "attribute", SDMX_ATTRIBUTE + "unitMeasure")
-    lines += _table_schema(mapping, vocab, ds, f"<{iris.structure(meta.id)}/tabel>")
-    g = f" <{graph}> .\n"
-    return "".join(line + g for line in lines)
+    return lines
 
 
 def _table_schema(mapping: Mapping, vocab: Vocabulary, dataset: str, schema: str) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeAlias
 
@@ -51,6 +51,9 @@ class QuadContext:
     graph: str
     file_sha256: str
     sheet: str | None
+    # Indicator slug -> the qb:DataSet its observations belong to, where that is not the
+    # dataset itself (graph.cube.measure_groups: measures observed at other points).
+    cube_of: Mapping[str, str] = field(default_factory=dict)
 
 
 def string_column(values: pd.Series) -> pa.Array:
@@ -110,6 +113,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
     iris = ctx.iris
     g = f" <{ctx.graph}> .\n"
     dataset = f"<{iris.dataset(ctx.dataset)}>"
+    cube_iri = {s: f"<{iri}>" for s, iri in ctx.cube_of.items()}
     obs_prefix = "<" + iris.observation_prefix(ctx.dataset)
     row_prefix = "<" + iris.row_prefix(ctx.file_sha256, ctx.sheet)
     region_prefix = "<" + iris.region_prefix
@@ -129,6 +133,8 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
         ind = string_column(part["indicator"])
         dims = string_column(part["dims"])
         subject = _lines(obs_prefix, region, "/", period, "/", ind, dims, ">")
+        # The dataset itself, or (a null from the lookup) the cube of the indicator's group.
+        cube: Part = pc.fill_null(_lookup(ind, cube_iri), dataset) if cube_iri else dataset
         ind_iri = _lines("<", _lookup(ind, indicator_iri), ">")
         row = _lines(row_prefix, text_of(part["row"]), ">")
         value = _value_terms(ind, string_column(part["value"]), datatype, categorical)
@@ -136,7 +142,7 @@ def quads(tidy: pd.DataFrame, vocab: Vocabulary, ctx: QuadContext, chunk_rows: i
         lines = [
             _lines(
                 subject, f" {rdf_type} <{QB}Observation>", g,
-                subject, f" <{QB}dataSet> {dataset}", g,
+                subject, f" <{QB}dataSet> ", cube, g,
                 subject, f" <{SDMX_DIMENSION}refArea> ", region_prefix, region, ">", g,
                 subject, f" <{SDMX_DIMENSION}refPeriod> ", period_prefix, period, ">", g,
                 subject, f" <{QB}measureType> ", ind_iri, g,

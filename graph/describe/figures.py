@@ -42,7 +42,7 @@ WHERE {
   ?obs sdmx-dimension:refArea ?region ;
        qb:measureType ?indicator ;
        sdmx-dimension:refPeriod ?period ;
-       qb:dataSet ?dataset .
+       qb:dataSet/oc:cubeOf ?dataset .
   ?obs ?indicator ?value .
   OPTIONAL { ?indicator rdfs:label ?indicator_id FILTER(lang(?indicator_id) = "id") }
   OPTIONAL { ?indicator rdfs:label ?indicator_en FILTER(lang(?indicator_en) = "en") }

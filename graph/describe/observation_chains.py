@@ -204,6 +204,14 @@ def add_provenance(queries: ResourceQueries, description: Description) -> None:
     """Fill ``description.provenance`` of an observation, and its chain's triples into the context."""
     own = description.triples
     dataset = first_object(own, QB + "dataSet")
+    if dataset and dataset not in queries.view.versions:
+        # The cube of a group of measures observed at other points: its dataset's chain.
+        found = queries.view.select(
+            "SELECT ?cube ?d WHERE { ?cube oc:cubeOf ?d }",
+            graphs=sorted(queries.view.versions.values()),
+            cube=ox.NamedNode(dataset),
+        )
+        dataset = found[0]["d"].value if found else dataset
     graph = queries.view.versions.get(dataset) if dataset else None
     chain = _Chain.read(queries, own, graph)
     iris = queries.view.iris

@@ -35,7 +35,7 @@ SELECT ?obs ?region ?indicator ?period ?period_label ?value ?dataset ?member WHE
   ?obs sdmx-dimension:refArea ?region ;
        qb:measureType ?indicator ;
        sdmx-dimension:refPeriod ?period ;
-       qb:dataSet ?dataset .
+       qb:dataSet/oc:cubeOf ?dataset .
   FILTER(STRSTARTS(STR(?region), {prefix}))
   ?obs ?indicator ?value .
   OPTIONAL { ?period rdfs:label ?period_label }

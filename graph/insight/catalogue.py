@@ -297,7 +297,8 @@ def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
         r["indicator"]
         for r in graphs.values(
             """SELECT DISTINCT ?indicator WHERE {
-                 ?ds qb:structure/qb:component/qb:measure ?indicator ; oc:syntheticData true }"""
+                 ?cube oc:cubeOf ?ds ; qb:structure/qb:component/qb:measure ?indicator .
+                 ?ds oc:syntheticData true }"""
         )
     }
     bounds = read_bounds(graphs)
@@ -343,8 +344,8 @@ def _read_observed(
     for r in graphs.values(
         """SELECT ?indicator ?dataset ?level ?period (COUNT(DISTINCT ?region) AS ?regions) WHERE {
              { SELECT DISTINCT ?indicator ?dataset ?region ?period WHERE {
-                 ?obs qb:measureType ?indicator ; qb:dataSet ?dataset ; sdmx-dimension:refArea ?region ;
-                      sdmx-dimension:refPeriod ?period } }
+                 ?obs qb:measureType ?indicator ; qb:dataSet/oc:cubeOf ?dataset ;
+                      sdmx-dimension:refArea ?region ; sdmx-dimension:refPeriod ?period } }
              ?region oc:regionLevel/skos:notation ?level .
            } GROUP BY ?indicator ?dataset ?level ?period"""
     ):

@@ -54,7 +54,7 @@ NO_OBSERVATION = Text("tidak ada observasi", "no observation")
 _OBSERVATIONS = """SELECT ?indicator ?period ?obs ?region ?value ?dataset WHERE {
   { SELECT ?obs ?indicator ?region ?period WHERE {
       ?obs sdmx-dimension:refPeriod ?period ; qb:measureType ?indicator ; sdmx-dimension:refArea ?region } }
-  ?obs ?indicator ?value ; qb:dataSet ?dataset .
+  ?obs ?indicator ?value ; qb:dataSet/oc:cubeOf ?dataset .
 }"""
 _DIMENSIONS = """SELECT ?indicator ?period ?obs ?dimension ?code WHERE {
   ?obs sdmx-dimension:refPeriod ?period ; qb:measureType ?indicator ; ?dimension ?code .

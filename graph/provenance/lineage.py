@@ -170,7 +170,7 @@ def _observation(
 ) -> Lineage:
     assert graph is not None
     rows = view.select(
-        """SELECT ?iri ?dataset ?row ?file WHERE { ?iri qb:dataSet ?dataset .
+        """SELECT ?iri ?dataset ?row ?file WHERE { ?iri qb:dataSet/oc:cubeOf ?dataset .
   OPTIONAL { ?iri oc:sourceRow ?row OPTIONAL { ?row oc:sourceFile ?file } } }""",
         graphs=[graph],
         iri=node,
@@ -196,7 +196,8 @@ def _source_row(
     rows = view.select(
         """SELECT ?iri ?file ?dataset WHERE {
   OPTIONAL { ?iri oc:sourceFile ?file }
-  OPTIONAL { ?obs oc:sourceRow ?iri ; qb:dataSet ?dataset . OPTIONAL { ?obs oc:sourceColumn ?column } }
+  OPTIONAL { ?obs oc:sourceRow ?iri ; qb:dataSet/oc:cubeOf ?dataset .
+             OPTIONAL { ?obs oc:sourceColumn ?column } }
 } ORDER BY ?column ?obs LIMIT 1""",
         graphs=[graph],
         iri=node,

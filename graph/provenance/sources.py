@@ -163,7 +163,7 @@ def observation_record(view: PublicGraphs, iri: str, graph: str) -> dict[str, An
     """An observation: its figure, indicator, region, period, dimensions, unit and source cell."""
     r = view.select(
         """SELECT ?iri ?dataset ?indicator ?value ?area ?period ?unit ?row ?column ?raw WHERE {
-  ?iri a qb:Observation ; qb:dataSet ?dataset ; qb:measureType ?indicator ; ?indicator ?value .
+  ?iri a qb:Observation ; qb:dataSet/oc:cubeOf ?dataset ; qb:measureType ?indicator ; ?indicator ?value .
   OPTIONAL { ?iri sdmx-dimension:refArea ?area } OPTIONAL { ?iri sdmx-dimension:refPeriod ?period }
   OPTIONAL { ?iri sdmx-attribute:unitMeasure ?unit } OPTIONAL { ?iri oc:sourceRow ?row }
   OPTIONAL { ?iri oc:sourceColumn ?column } OPTIONAL { ?iri oc:rawValue ?raw } }""",

@@ -18,8 +18,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 
+import pandas as pd
+
 from graph.cube.draft_columns import DraftObservations
 from graph.cube.mapping_checks import resolve_terms
+from graph.cube.measure_groups import measure_cubes
 from graph.cube.metadata import dataset_quads
 from graph.cube.prepare import Prepared, prepare
 from graph.cube.quads import QuadContext, quads
@@ -105,7 +108,22 @@ def _report(mapping: Mapping, source: str, table: Table, prepared: Prepared, sho
         review=prepared.review,
         category_review=prepared.category_review,
         link_methods=prepared.link_methods,
+        figures=_figures(prepared),
     )
+
+
+def _figures(prepared: Prepared) -> list[tuple[str, str, int, float]]:
+    """Observations and the sum of their values per indicator and period (a category's
+    values are not numbers: counted, summed as 0)."""
+    tidy = prepared.tidy
+    if not len(tidy):
+        return []
+    values = pd.to_numeric(tidy["value"], errors="coerce").fillna(0.0)
+    grouped = values.groupby([tidy["indicator"], tidy["period"]]).agg(["count", "sum"])
+    return [
+        (str(key[0]), str(key[1]), int(row["count"]), float(row["sum"]))
+        for key, row in zip(grouped.index, grouped.to_dict("records"), strict=True)
+    ]
 
 
 def _refusal(prepared: Prepared, source: Path, limit_percent: float) -> str:
@@ -208,7 +226,9 @@ def write_draft(
     to judge, its observations kept as columns when the setting says so (a dry run's too)."""
     report = seen.report
     dataset = seen.mapping.dataset.id
-    ctx = QuadContext(instance.iris, dataset, graph, seen.table.sha256, seen.table.sheet)
+    cubes = measure_cubes(seen.prepared.tidy, dataset, instance.iris)
+    cube_of = {slug: c.iri for c in cubes if not c.main for slug in c.indicators}
+    ctx = QuadContext(instance.iris, dataset, graph, seen.table.sha256, seen.table.sheet, cube_of)
     report.quads = _write(instance, seen, ctx, started, progress)
     report.graph = graph
     draft = Draft(dataset, instance.iris.dataset(dataset), graph, None, report)
@@ -275,7 +295,7 @@ def _write(
             ctx.graph,
             home_region=instance.settings.home_region,
             periods=prepared.periods,
-            indicators=sorted(prepared.tidy["indicator"].unique()),
+            cubes=measure_cubes(prepared.tidy, seen.mapping.dataset.id, instance.iris),
             modified=started,
         )
         for i, chunk in enumerate(quads(prepared.tidy, instance.vocabulary, ctx, step)):

@@ -273,6 +273,8 @@ CARD_PROPERTIES = (
     OC + "accessLevel",
     DCTERMS + "accrualPeriodicity",
     QB + "structure",
+    # The cubes of its measures (graph.cube.measure_groups): the indicators it covers.
+    OC + "cubeOf",
 )
 
 
@@ -296,8 +298,10 @@ WHERE {{ GRAPH <{catalog}> {{ {ds} ?p ?o FILTER(?p NOT IN ({keep})) }} }}"""
 INSERT {{ GRAPH <{catalog}> {{ {ds} ?p ?o }} }}
 WHERE {{ GRAPH <{graph}> {{ {ds} ?p ?o FILTER(?p IN ({properties})) }} }} ;
 INSERT {{ GRAPH <{catalog}> {{ ?dsd <{RDF_TYPE}> <{QB}DataStructureDefinition> ; <{QB}component> ?c .
-  ?c <{RDF_TYPE}> <{QB}ComponentSpecification> ; <{QB}measure> ?m }} }}
-WHERE {{ GRAPH <{graph}> {{ {ds} <{QB}structure> ?dsd . ?dsd <{QB}component> ?c . ?c <{QB}measure> ?m }} }} ;
+  ?c <{RDF_TYPE}> <{QB}ComponentSpecification> ; <{QB}measure> ?m .
+  ?cube <{OC}cubeOf> {ds} ; <{QB}structure> ?dsd }} }}
+WHERE {{ GRAPH <{graph}> {{ ?cube <{OC}cubeOf> {ds} ; <{QB}structure> ?dsd .
+  ?dsd <{QB}component> ?c . ?c <{QB}measure> ?m }} }} ;
 INSERT DATA {{ GRAPH <{catalog}> {{ {ds} <{RDF_TYPE}> <{DCAT}Dataset> ; <{DCTERMS}modified> {when} }} }}"""
 
 

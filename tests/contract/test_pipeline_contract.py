@@ -111,7 +111,7 @@ def values(platform: Platform) -> dict[tuple[str, str], str]:
     outcome = run_query(
         platform.store,
         platform.iris,
-        f"""SELECT ?r ?p ?v WHERE {{ ?o qb:dataSet <{platform.iris.dataset("uji-penduduk")}> ;
+        f"""SELECT ?r ?p ?v WHERE {{ ?o qb:dataSet/oc:cubeOf <{platform.iris.dataset("uji-penduduk")}> ;
              sdmx-dimension:refArea ?r ; sdmx-dimension:refPeriod ?p ; qb:measureType ?i ; ?i ?v }}""",
         max_rows=10_000,
         with_prefixes=True,

@@ -107,7 +107,7 @@ def _published(platform: Platform, dataset: str, indicator: str, *, every: bool 
         platform.iris,
         question_prefixes(platform.iris)
         + f"""SELECT ?code (SUM(?v) AS ?value) WHERE {{
-              ?o qb:dataSet dataset:{dataset} ; qb:measureType ind:{indicator} ; ind:{indicator} ?v ;
+              ?o qb:dataSet/oc:cubeOf dataset:{dataset} ; qb:measureType ind:{indicator} ; ind:{indicator} ?v ;
                  sdmx-dimension:refArea ?r ; sdmx-dimension:refPeriod periode:2024 .
               ?r skos:notation ?code . FILTER(datatype(?code) = oc:KemendagriCode)
             }} GROUP BY ?code""",

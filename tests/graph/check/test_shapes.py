@@ -114,6 +114,7 @@ ds:{name} a qb:DataSet ;
     dcterms:accrualPeriodicity <http://publications.europa.eu/resource/authority/frequency/ANNUAL> ;
     dcterms:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
     oc:lastPeriod per:{last} ;
+    oc:cubeOf ds:{name} ;
     qb:structure ds:{name}-dsd .
 ds:{name}-dsd a qb:DataStructureDefinition ; qb:component {" , ".join(comps)} .
 """

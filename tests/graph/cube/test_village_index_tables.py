@@ -90,7 +90,7 @@ def test_a_province_recap_publishes_only_the_home_regions_desa(platform: Platfor
     rows = run_query(
         platform.store,
         platform.iris,
-        f"""SELECT ?area ?status WHERE {{ ?o qb:dataSet <{platform.iris.dataset("uji-idm-provinsi")}> ;
+        f"""SELECT ?area ?status WHERE {{ ?o qb:dataSet/oc:cubeOf <{platform.iris.dataset("uji-idm-provinsi")}> ;
               qb:measureType <{platform.iris.indicator("status-idm")}> ;
               <{platform.iris.indicator("status-idm")}> ?status ; sdmx-dimension:refArea ?area }}""",
         max_rows=100,
@@ -110,7 +110,7 @@ def test_the_real_idm_table_loads_all_148_desa(platform: Platform) -> None:
         platform.store,
         platform.iris,
         f"""SELECT ?status (COUNT(*) AS ?n) WHERE {{
-              ?o qb:dataSet <{platform.iris.dataset("dpmd-idm-desa")}> ;
+              ?o qb:dataSet/oc:cubeOf <{platform.iris.dataset("dpmd-idm-desa")}> ;
                  <{platform.iris.indicator("status-idm")}> ?status }}
             GROUP BY ?status""",
         max_rows=10,

@@ -106,7 +106,7 @@ def test_long_table_names_each_rows_indicator(platform: Platform, tmp_path: Path
     outcome = run_query(
         platform.store,
         platform.iris,
-        f"""SELECT ?ind ?v ?agency WHERE {{ ?o qb:dataSet <{platform.iris.dataset("uji-panjang")}> ;
+        f"""SELECT ?ind ?v ?agency WHERE {{ ?o qb:dataSet/oc:cubeOf <{platform.iris.dataset("uji-panjang")}> ;
               qb:measureType ?ind ; ?ind ?v . <{platform.iris.dataset("uji-panjang")}> dcterms:publisher ?agency }}""",
         max_rows=100,
         with_prefixes=True,

@@ -313,7 +313,7 @@ def test_region_codes_are_published_as_skos_with_both_notations(
 def population(platform: Platform) -> dict[tuple[str, str], str]:
     rows = select(
         platform,
-        f"""SELECT ?r ?p ?v WHERE {{ ?o qb:dataSet <{platform.iris.dataset("uji-penduduk")}> ;
+        f"""SELECT ?r ?p ?v WHERE {{ ?o qb:dataSet/oc:cubeOf <{platform.iris.dataset("uji-penduduk")}> ;
              sdmx-dimension:refArea ?r ; sdmx-dimension:refPeriod ?p ;
              qb:measureType ?i ; ?i ?v }}""",
     )
