@@ -43,6 +43,7 @@ bench: $(STAMP) $(ANCHORS)
 	mkdir -p var/bench && rm -f $(RESULTS)
 	$(BIN)/python scripts/bench_mapping.py --observations 1000000 --json $(RESULTS)
 	$(BIN)/python scripts/bench_load.py --observations 1000000 --repeat 1 --json $(RESULTS)
+	$(BIN)/python scripts/bench_agency_loads.py --observations 500000 --json $(RESULTS)
 	$(BIN)/python scripts/bench_validation.py --observations 1000000 --sample 0 --skip-store-run --json $(RESULTS)
 	$(BIN)/python scripts/bench_rules.py --observations 100000
 	$(BIN)/python scripts/bench_questions.py --observations 1000000 --keep var/bench --json $(RESULTS)

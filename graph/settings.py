@@ -133,6 +133,18 @@ class Settings(BaseSettings):
         "Where files uploaded through POST /ingest/{dataset} are kept, under names "
         "the server chooses (never the uploader's); relative to project_dir.",
     )
+    mapping_proposals_dir: Path = _under_project(
+        "var/usulan-pemetaan",
+        "Mappings proposed with the mapping assistant (/saya/pemetaan-baru), with their sample "
+        "tables, waiting for the Walidata (/walidata/pemetaan); never read by loads or uploads "
+        "until approved into mappings_dir; relative to project_dir.",
+    )
+    mapping_assistant_hours: float = Field(
+        2.0,
+        gt=0,
+        description="Hours a sample table uploaded to the mapping assistant is kept (under "
+        "uploads_dir/.asisten/, readable by the service alone) without a step taken on it.",
+    )
     refused_upload_keep_days: float = Field(
         0.0,
         ge=0,
@@ -290,6 +302,15 @@ class Settings(BaseSettings):
         "file and mapping SHA-256) but without their RDFC-1.0 hash: hashing reads the graph back, "
         "~45 s per million quads on disk, which would double a province load. 0: hash every graph.",
     )
+    report_archive_path: str = Field(
+        "",
+        description="Where the full validation reports of superseded, rejected and replaced "
+        "versions are kept as files (gzipped N-Quads, SHA-256 in the provenance) once the store "
+        "keeps only their summary (counts per rule); relative to project_dir. Empty means beside "
+        "the store (var/arsip-laporan for var/store; var/arsip-laporan under project_dir with a "
+        "SPARQL server; none with an in-memory store, whose reports stay whole); 'off' keeps every "
+        "report whole in the store. See docs/provenance.md.",
+    )
 
     @field_validator("base_iri")
     @classmethod
@@ -370,6 +391,19 @@ class Settings(BaseSettings):
             return self.resolve("var/audit/chain.jsonl")
         store = self.store_location
         return None if store is None else store.parent / "audit" / "chain.jsonl"
+
+    @property
+    def report_archive_location(self) -> Path | None:
+        """The folder of archived validation reports, or None when reports stay whole
+        (``report_archive_path``; by default beside the store, like the audit chain)."""
+        if self.report_archive_path == "off":
+            return None
+        if self.report_archive_path:
+            return self.resolve(self.report_archive_path)
+        if self.store_url:
+            return self.resolve("var/arsip-laporan")
+        store = self.store_location
+        return None if store is None else store.parent / "arsip-laporan"
 
     @property
     def mappings_path(self) -> Path:

@@ -8,7 +8,8 @@ canonical JSON (keys sorted, no spaces, UTF-8, no NaN). An entry holds:
 ``seq``         1, 2, 3, …: the line number, while the log is intact
 ``time``        UTC, ISO 8601
 ``kind``        what happened: load, link-decisions, reference, validation, publication,
-                hold, rejection, upload, repair (``KINDS``; other lower-case words are allowed)
+                hold, rejection, upload, repair, report-archive (``KINDS``; other lower-case
+                words are allowed)
 ``actor``       who did it (``settings.agent`` or the operating-system user)
 ``subjects``    the IRIs it is about (dataset, load, version graph, report)
 ``payload``     what it records (a JSON object); graphs under ``"graphs"`` as
@@ -57,6 +58,7 @@ KINDS = (
     "rejection",
     "upload",
     "repair",
+    "report-archive",
 )
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _FIELDS = {

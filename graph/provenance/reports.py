@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from graph.provenance.sources import texts_of
 from graph.store.public import PublicGraphs
 
-__all__ = ["acceptances_of", "findings_about", "report_findings"]
+__all__ = ["acceptances_of", "archived_report", "findings_about", "report_findings"]
 
 # The parts of a result every reader shows (each optional in the graph).
 _RESULT_PARTS = """OPTIONAL { ?result sh:resultSeverity ?severity } OPTIONAL { ?result sh:sourceShape ?shape }
@@ -160,3 +160,34 @@ def acceptances_of(view: PublicGraphs, iris: list[str]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def archived_report(view: PublicGraphs, report: str) -> dict[str, Any] | None:
+    """The file a report's results were moved to (name, SHA-256, bytes) and its counts per
+    rule and severity, or None when the report is whole in the store."""
+    rows = view.select(
+        """SELECT ?iri ?name ?sha ?size ?shape ?severity ?n WHERE {
+  ?iri oc:archivedAs ?file . ?file oc:fileName ?name ; oc:sha256 ?sha ; oc:byteSize ?size .
+  OPTIONAL { ?iri oc:resultSummary ?s . ?s sh:sourceShape ?shape ; sh:resultSeverity ?severity ;
+             oc:resultCount ?n } }""",
+        graphs=view.provenance,
+        iri=ox.NamedNode(report),
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    rules = [
+        {
+            "shape": x["shape"].value,
+            "severity": x["severity"].value.rsplit("#", 1)[-1],
+            "results": int(x["n"].value),
+        }
+        for x in rows
+        if "shape" in x
+    ]
+    return {
+        "file_name": r["name"].value,
+        "sha256": r["sha"].value,
+        "bytes": int(r["size"].value),
+        "rules": sorted(rules, key=lambda x: (x["shape"], x["severity"])),
+    }

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graph.provenance.activities import dataset_id
 from graph.provenance.lineage import Lineage, lineage
-from graph.provenance.reports import acceptances_of, findings_about, report_findings
+from graph.provenance.reports import acceptances_of, archived_report, findings_about, report_findings
 from graph.provenance.sources import observation_record, source_file_record, source_row_record, texts_of
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES
@@ -144,7 +144,7 @@ def _row_source(view: PublicGraphs, found: Lineage, body: _Body, max_rows: int) 
     row = source_row_record(view, found.iri, found.graph)
     members = view.select(
         """SELECT ?iri ?obs ?dataset ?column ?raw WHERE {
-  ?obs oc:sourceRow ?iri ; qb:dataSet ?dataset .
+  ?obs oc:sourceRow ?iri ; qb:dataSet/oc:cubeOf ?dataset .
   OPTIONAL { ?obs oc:sourceColumn ?column } OPTIONAL { ?obs oc:rawValue ?raw } } ORDER BY ?column ?obs""",
         graphs=[found.graph],
         iri=ox.NamedNode(found.iri),
@@ -200,6 +200,8 @@ def _activity(view: PublicGraphs, found: Lineage, body: _Body, max_rows: int) ->
     body["dataset"] = _dataset_summary(view, activity.dataset)
     findings, cut = report_findings(view, [activity.report] if activity.report else [], max_rows)
     body["findings"] = findings
+    # A superseded version's report: its results are in a file, its summary in the store.
+    body["report_archive"] = archived_report(view, activity.report) if activity.report else None
     body["acceptances"] = acceptances_of(view, list(activity.acceptances))
     # The publications of the draft a load wrote (a publication lists none).
     body["publications"] = [a.as_dict() for a in found.publications if a.origin == found.iri]

@@ -78,6 +78,16 @@ def generating_load(store: Store, iris: Iris, graph: str) -> str:
     return loads[0]
 
 
+def draft_observation_count(store: Store, iris: Iris, graph: str) -> int:
+    """How many figures the load that wrote the draft ``graph`` recorded (0 when none is)."""
+    result = store.query(
+        f"SELECT ?n WHERE {{ ?load <{PROV}generated> <{graph}> ; <{OC}observationCount> ?n }}",
+        default_graph=[iris.provenance_graph, *restricted_provenance_graphs(store, iris)],
+    )
+    counts = [int(row["n"].value) for row in solution_rows(result)]
+    return counts[0] if counts else 0
+
+
 def draft_source_names(store: Store, iris: Iris, graph: str) -> list[str]:
     """The names of the files the draft ``graph`` was derived from (an upload's server-chosen
     name), as its load recorded them."""

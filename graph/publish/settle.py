@@ -5,7 +5,8 @@ dataset's own graph), then in one transaction either publishes the draft or hold
 while the previous version stays published, and chains both steps in the audit log.
 A held draft waits for the Walidata: ``publish_held`` judges it again and publishes it
 (accepting its violations with a reason on record), ``reject_held`` drops it with a reason
-on record.
+on record. After each, ``graph.publish.hygiene`` reduces the reports of the versions
+they replaced to a summary and a file.
 """
 
 from __future__ import annotations
@@ -29,14 +30,15 @@ from graph.provenance.records import (
     publication_provenance,
     rejection_provenance,
 )
-from graph.publish.draft import Draft, generating_load, held_draft
+from graph.publish.draft import Draft, draft_observation_count, generating_load, held_draft
+from graph.publish.hygiene import tidy_reports
 from graph.publish.instance import Instance
 from graph.publish.judge import classify, judge
 from graph.publish.load_report import LoadReport, timed
 from graph.rdf.namespaces import OC
 from graph.store.versions import hold, provenance_graph_of, publish, published, version_is_open
 
-__all__ = ["AWAITING_DECISION", "held_message", "publish_held", "reject_held", "settle"]
+__all__ = ["AWAITING_DECISION", "acceptances_for", "held_message", "publish_held", "reject_held", "settle"]
 
 AWAITING_DECISION = (
     "draf menunggu keputusan Walidata (terbitkan atau tolak); versi terbit sebelumnya tetap berlaku "
@@ -92,6 +94,9 @@ def settle(instance: Instance, draft: Draft) -> None:
     report.outcome = record.outcome
     if record.outcome == "held":
         report.message = record.message
+    # The report of the version (or draft) this one replaced is reduced to its summary.
+    tidy_reports(instance, [report])
+    report.seconds = (now() - loaded.started).total_seconds()
 
 
 def _provenance(instance: Instance, record: LoadRecord) -> str:
@@ -186,12 +191,16 @@ def publish_held(
     started = now()
     dataset_iri, graph = held_draft(instance.store, instance.iris, dataset)
     load_iri = generating_load(instance.store, instance.iris, graph)
-    draft = Draft(dataset, dataset_iri, graph, None, LoadReport(dataset, "", "", "held", graph=graph))
+    figures = draft_observation_count(instance.store, instance.iris, graph)
+    held = LoadReport(dataset, "", "", "held", graph=graph, observations=figures)
+    draft = Draft(dataset, dataset_iri, graph, None, held)
     judge(instance, [draft])
     if draft.open_violations and accept_reason:
         # The store has not changed since the judgement: its findings are classified
         # again with the decision (validating again took minutes at province scale).
-        classify(instance, draft, [_acceptance(instance, draft, accept_reason, decided_by, started.date())])
+        who = instance.person(decided_by)
+        accepted = acceptances_for(draft.dataset, draft.open_violations, accept_reason, who, started.date())
+        classify(instance, draft, accepted)
     if draft.open_violations:
         raise StillViolates(
             held_message(draft.open_violations)
@@ -228,6 +237,7 @@ def publish_held(
     payload = publication_payload(record, accept_reason if draft.accepted else None)
     instance.audit("publication", subjects, payload, actor=record.agent)
     report = draft.report
+    tidy_reports(instance, [report])  # the replaced version's reports
     report.outcome = "published"
     report.findings = draft.findings
     report.violations_accepted = draft.violations_accepted
@@ -235,20 +245,40 @@ def publish_held(
     return report
 
 
-def _acceptance(
-    instance: Instance, draft: Draft, reason: str, decided_by: str | None, day: dt.date
-) -> Acceptance:
-    """The Walidata's decision to publish despite the draft's open violations, as an acceptance."""
-    violations = draft.open_violations
-    return Acceptance(
-        dataset=draft.dataset,
-        shapes=tuple(sorted({f.shape for f in violations})),
-        rows=tuple(sorted({f.row for f in violations if f.row is not None})) or None,
-        reason=reason,
-        decided_by=instance.person(decided_by),
-        decided_on=day,
-        source="onecenter publish --accept-violations",
-    )
+def acceptances_for(
+    dataset: str, violations: list[Finding], reason: str, decided_by: str, day: dt.date
+) -> list[Acceptance]:
+    """The Walidata's decision to publish ``dataset`` despite its draft's open ``violations``,
+    as acceptances.
+
+    A rule's acceptance names the rows its violations are on, so that a later table breaking the
+    rule on another row is judged again; a rule broken by the dataset as a whole (its metadata,
+    no row) is accepted for the dataset. One acceptance for both would list only the rows, and
+    the row-less violations would never match it."""
+    by_row: dict[str, set[int]] = {}
+    whole: set[str] = set()
+    for finding in violations:
+        if finding.row is None:
+            whole.add(finding.shape)
+        else:
+            by_row.setdefault(finding.shape, set()).add(finding.row)
+    for shape in whole:
+        by_row.pop(shape, None)
+    rows = tuple(sorted({row for found in by_row.values() for row in found}))
+    groups = [(tuple(sorted(by_row)), rows or None), (tuple(sorted(whole)), None)]
+    return [
+        Acceptance(
+            dataset=dataset,
+            shapes=shapes,
+            rows=rows_of,
+            reason=reason,
+            decided_by=decided_by,
+            decided_on=day,
+            source="onecenter publish --accept-violations",
+        )
+        for shapes, rows_of in groups
+        if shapes
+    ]
 
 
 def reject_held(instance: Instance, dataset: str, *, reason: str, decided_by: str | None = None) -> str:
@@ -283,4 +313,5 @@ INSERT DATA {{ GRAPH <{record}> {{
     store.remove_graph(graph)
     payload = {"dataset": dataset, "graph": graph, "reason": reason.strip()}
     instance.audit("rejection", [dataset_iri, iri, graph], payload, actor=decided_by)
+    tidy_reports(instance)  # the rejected draft's report: its summary stays with the rejection
     return iri

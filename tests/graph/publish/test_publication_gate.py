@@ -26,7 +26,7 @@ FUTURE_RULE = "https://w3id.org/onecenter/shapes#PeriodeTidakDiMasaDepan"
 def population(platform: Platform) -> dict[tuple[str, str], str]:
     rows = select(
         platform,
-        f"""SELECT ?r ?p ?v WHERE {{ ?o qb:dataSet <{platform.iris.dataset("uji-penduduk")}> ;
+        f"""SELECT ?r ?p ?v WHERE {{ ?o qb:dataSet/oc:cubeOf <{platform.iris.dataset("uji-penduduk")}> ;
              sdmx-dimension:refArea ?r ; sdmx-dimension:refPeriod ?p ;
              qb:measureType ?i ; ?i ?v }}""",
     )
@@ -129,6 +129,7 @@ def test_publishing_a_held_draft_needs_a_recorded_reason(
         decided_by="Walidata",
     )
     assert report.outcome == "published" and report.violations_accepted == 1
+    assert report.observations == held.observations == 20  # the figures it published, not 0
     dataset = platform.iris.dataset("uji-penduduk")
     assert published_datasets(platform.store, platform.iris)[dataset] == held.graph
     assert draft_datasets(platform.store, platform.iris) == {}
