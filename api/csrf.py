@@ -67,6 +67,7 @@ async def csrf_checked(request: Request) -> Session:
         raise CsrfRefused(SESSION_ENDED)
     form = await request.form()  # Starlette keeps the parsed form: the route may read it again
     if not from_this_site(request) or not tokens_match(form.get(CSRF_FIELD), session.csrf):
+        await form.close()  # a refused upload's spooled file is never read: let it go now
         raise CsrfRefused()
     return session
 

@@ -7,7 +7,8 @@ the bottom. A browser asking for ``/catalog`` gets ``catalog.html``: every publi
 dataset grouped by agency. Both read the catalogue the service caches
 (``api.shared_reads``); the facts only a dataset page shows (``graph.describe.dataset_facts``)
 are cached the same way, until the next publication. A restricted (terbatas) dataset
-appears as its public card: no files, loads, regions or downloads.
+appears as its public card (no files, loads, regions or downloads), except to a signed-in
+reader who may read it (``dataset_context``'s ``audience``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ServiceState
 from api.pages import id_number, render, root_of
 from api.shared_reads import coherence_report, published_catalog
-from graph.describe.catalog import CatalogDataset
+from graph.describe.catalog import CatalogDataset, read_catalog
 from graph.describe.dataset_facts import (
     COVERED_COLOUR,
     DatasetFacts,
@@ -40,6 +41,7 @@ from graph.insight.boundaries import load_boundaries
 from graph.insight.choropleth import NO_DATA_COLOUR
 from graph.provenance.records import now
 from graph.rdf.iris import local_path
+from graph.store.versions import PUBLIC, Audience
 from graph.text import Text
 
 __all__ = ["Download", "catalog_page", "coverage_collection", "dataset_context", "downloads"]
@@ -103,13 +105,37 @@ def _region_href(service: ServiceState, root: str, dataset: str) -> Callable[[st
     return href
 
 
-def dataset_context(service: ServiceState, iri: str, root: str) -> dict[str, Any] | None:
+def _reader_entry(service: ServiceState, iri: str, audience: Audience) -> CatalogDataset | None:
+    """The dataset as the catalogue read for ``audience`` describes it (kept per audience
+    until the next publication, as the public catalogue is)."""
+    key = "all" if audience.all_restricted else ",".join(sorted(audience.restricted_agencies))
+    catalog = service.cached(
+        f"catalog:read:{key}",
+        lambda: service.run(read_catalog, service.iris, service.settings.home_region, audience),
+    )
+    return next((d for d in catalog.datasets if d.iri == iri), None)
+
+
+def dataset_context(
+    service: ServiceState, iri: str, root: str, audience: Audience = PUBLIC
+) -> dict[str, Any] | None:
     """What ``dataset.html`` shows of the published dataset ``iri`` beside its triples; None
-    when the catalogue does not list it (a held draft only: the plain resource page)."""
+    when the catalogue does not list it (a held draft only: the plain resource page).
+
+    A restricted dataset is its public card, except to a reader ``audience`` lets read it (a
+    signed-in Walidata, or its own agency's Produsen Data), who gets the whole page."""
     entry = _entry(service, iri)
     if entry is None:
         return None
-    facts = None if entry.restricted else _facts(service, iri)
+    readable = entry.restricted and not audience.is_public
+    if readable:
+        entry = _reader_entry(service, iri, audience) or entry
+    if entry.restricted:
+        facts = None
+    elif readable:  # read for this reader, not kept in the shared cache
+        facts = service.run(read_dataset_facts, service.iris, iri, audience)
+    else:
+        facts = _facts(service, iri)
     sheet = dataset_sheet(entry, facts, coherence_report(service), service.iris, now().date())
     level = map_level(facts) if facts else None
     settings = service.settings
@@ -121,7 +147,10 @@ def dataset_context(service: ServiceState, iri: str, root: str) -> dict[str, Any
         "sheet": sheet,
         "downloads": [] if entry.restricted else downloads(root, entry.id),
         "map_level": level,
-        "map_src": f"{root}/catalog/{quote(entry.id)}/coverage.geojson" if boundaries else None,
+        # The coverage polygons are served to the public only: none for a restricted dataset.
+        "map_src": f"{root}/catalog/{quote(entry.id)}/coverage.geojson"
+        if boundaries and not readable
+        else None,
         "map_total": len(boundaries.features) if boundaries else 0,
         # Regions with figures drawn on the map, and those the shipped boundaries have no polygon for.
         "map_covered": len(on_level & set(boundaries.codes)) if boundaries else 0,

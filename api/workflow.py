@@ -122,7 +122,14 @@ def ingest_upload(
         with on_trial(path, folder, settings.refused_upload_keep_days):
             table = _read(service, path, mapping.source)
             with writer(service) as platform:
-                report = platform.load(mapping_path, source=path, table=table, publish=False, agent=user.name)
+                report = platform.load(
+                    mapping_path,
+                    source=path,
+                    table=table,
+                    publish=False,
+                    agent=user.name,
+                    upload_name=display_name(filename) if filename else None,
+                )
     # A Produsen Data never reads another agency's restricted figures in its report.
     summary = report.summary(reader=user.audience)
     return {**summary, "upload": display_name(filename), "dry_run": dry_run, "ok": True}

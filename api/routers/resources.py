@@ -40,6 +40,7 @@ from graph.describe.resource_rdf import rdf_prefixes, serialize
 from graph.describe.resources import not_described, resolve
 from graph.rdf.iris import Iris, local_path
 from graph.rdf.namespaces import PREFIXES
+from graph.store.versions import PUBLIC, Audience
 
 router = APIRouter(tags=["linked data"])
 
@@ -115,7 +116,7 @@ async def resource(request: Request, path: str) -> Response:
         )
         # A published dataset's page for people (api/dataset_pages.py); None: the plain page.
         dataset = (
-            await run_in_threadpool(dataset_context, service, description.iri, root)
+            await run_in_threadpool(dataset_context, service, description.iri, root, _audience(request))
             # A restricted dataset's public card is typed dcat:Dataset only: known by its IRI.
             if description.iri.startswith(service.iris.dataset(""))
             else None
@@ -132,6 +133,12 @@ async def resource(request: Request, path: str) -> Response:
         return HTMLResponse(page, headers=headers)
     rdf = await run_in_threadpool(serialize, description, service.iris, media_type)
     return Response(rdf, media_type=media_type, headers=headers)
+
+
+def _audience(request: Request) -> Audience:
+    """Whose page it is: a signed-in reader's restricted datasets show in full."""
+    session = signed_in(request)
+    return session.user.audience if session is not None else PUBLIC
 
 
 def _extension_of(media_type: str) -> str:

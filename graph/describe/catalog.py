@@ -40,6 +40,7 @@ from graph.rdf.namespaces import DCAT, DCTERMS, OC, QB
 from graph.reference.indicators import Indicator
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
+from graph.store.versions import PUBLIC, Audience
 from graph.text import Text
 
 __all__ = [
@@ -305,8 +306,9 @@ def dimension_labels(view: PublicGraphs) -> dict[str, Text]:
 
 
 _META = "SELECT ?g ?ds ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset ; ?p ?o } }"
-_STRUCTURE = """SELECT ?g ?ds ?s ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset ; qb:structure/qb:component? ?s .
-  ?s ?p ?o } }"""
+# Every cube of the dataset (graph.cube.measure_groups): its measures are those of them all.
+_STRUCTURE = """SELECT ?g ?ds ?s ?p ?o WHERE { GRAPH ?g { ?ds a dcat:Dataset . ?cube oc:cubeOf ?ds .
+  ?cube qb:structure/qb:component? ?s . ?s ?p ?o } }"""
 # The catalogue graph's pointers, beside a restricted dataset's card: not part of its description.
 _POINTERS = (OC + "publishedGraph", OC + "draftGraph")
 
@@ -345,9 +347,10 @@ def _cards(view: PublicGraphs, shared: _Shared) -> list[CatalogDataset]:
     return cards
 
 
-def read_catalog(store: Store, iris: Iris, home_region: str) -> Catalog:
-    """Every published dataset with its DCAT and Satu Data metadata (picklable)."""
-    view = PublicGraphs(store, iris)
+def read_catalog(store: Store, iris: Iris, home_region: str, audience: Audience = PUBLIC) -> Catalog:
+    """Every published dataset with its DCAT and Satu Data metadata (picklable), as
+    ``audience`` may read it: a restricted dataset it may not read as its public card."""
+    view = PublicGraphs(store, iris, audience)
     agents = _agents(view)
     indicators, concepts = _indicators(view)
     levels = _levels(view, sorted(view.versions.values()))

@@ -23,6 +23,8 @@ __all__ = ["Decision", "Decisions", "NameRules"]
 
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
 TERM = "term"  # the rules' "level" for agency and indicator names
+# Beside aliases.yaml: the decisions taken on the pages (graph.link.page_decisions writes it).
+PAGE_DECISIONS = "keputusan-halaman.yaml"
 # First words (normalised) of a row that totals the others in an agency's table.
 _TOTAL_WORDS = frozenset({"jumlah", "jml", "total", "subtotal", "rekapitulasi", "rekap", "grand"})
 
@@ -172,6 +174,15 @@ class Decisions:
                 )
             decisions.append(decision)
         return cls(decisions, rules)
+
+    @classmethod
+    def of_mappings(cls, mappings: Path, rules: NameRules, known_codes: set[str]) -> Decisions:
+        """An instance's decisions: ``linking/aliases.yaml`` and the decisions taken on the
+        pages beside it (``graph.link.page_decisions``); the hand-kept file wins a name both decide."""
+        linking = mappings / "linking"
+        pages = cls.from_yaml(linking / PAGE_DECISIONS, rules, known_codes)
+        kept = cls.from_yaml(linking / "aliases.yaml", rules, known_codes)
+        return cls(pages.items + kept.items, rules)
 
     def find(self, name: str, parent: str | None, level: str) -> Decision | None:
         key = self.rules.normalise(name, level)

@@ -77,7 +77,7 @@ class RegionLinker:
         """The linker of an instance: its code list, name rules and human decisions."""
         regions = RegionIndex.from_csv(ontology / "codes" / "wilayah_lampung.csv")
         rules = NameRules.of_mappings(mappings)
-        decisions = Decisions.from_yaml(mappings / "linking" / "aliases.yaml", rules, set(regions.names))
+        decisions = Decisions.of_mappings(mappings, rules, set(regions.names))
         return cls(regions, rules, home_region, decisions)
 
     def warm(self) -> RegionLinker:

@@ -74,6 +74,9 @@ class LoadReport:
     # The store lacked the ontology and region codes (a fresh one): they were loaded first
     # (by a dry run: only for its judgment, and removed again).
     reference_loaded: bool = False
+    # (indicator slug, period, observations, sum of values) of the mapped table: the preview an
+    # uploader reads before submitting (``api.staging``) shows them per indicator and year.
+    figures: list[tuple[str, str, int, float]] = field(default_factory=list)
 
     @property
     def violations(self) -> int:
