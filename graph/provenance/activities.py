@@ -50,7 +50,8 @@ class Activity:
     agency: str | None = None
     agency_name: dict[str, str] = field(default_factory=dict)
     file: str | None = None
-    file_name: str | None = None
+    file_name: str | None = None  # as stored (an upload: the name the server chose)
+    upload_name: str | None = None  # an upload's name on the sender's machine
     file_sha256: str | None = None
     mapping: str | None = None
     mapping_name: str | None = None
@@ -99,7 +100,7 @@ def dataset_id(iris: Iris, dataset_iri: str) -> str:
 
 
 _CORE = """SELECT ?act ?kind ?dataset ?started ?ended ?outcome ?graph ?origin ?report ?conforms
-       ?violations ?warnings ?message WHERE {
+       ?violations ?warnings ?message ?upload WHERE {
   ?act oc:loadedDataset ?dataset ; prov:startedAtTime ?started ; prov:endedAtTime ?ended ;
        oc:outcome ?outcome .
   { ?act a oc:Load . BIND("load" AS ?kind) OPTIONAL { ?act prov:generated ?graph } }
@@ -110,6 +111,7 @@ _CORE = """SELECT ?act ?kind ?dataset ?started ?ended ?outcome ?graph ?origin ?r
     OPTIONAL { ?report sh:conforms ?conforms } OPTIONAL { ?report oc:violationCount ?violations }
     OPTIONAL { ?report oc:warningCount ?warnings } }
   OPTIONAL { ?act rdfs:comment ?message }
+  OPTIONAL { ?act oc:uploadName ?upload }
 }"""
 _INPUTS = """SELECT ?act ?x ?type ?name ?sha WHERE {
   ?act a prov:Activity ; prov:used ?x . ?x a ?type ; oc:fileName ?name ; oc:sha256 ?sha .
@@ -141,6 +143,7 @@ _FROM_ORIGIN = (
     "agency_name",
     "file",
     "file_name",
+    "upload_name",
     "file_sha256",
     "mapping",
     "mapping_name",
@@ -195,6 +198,8 @@ def _read_core(f: _Fields, row: dict[str, Any], iris: Iris) -> None:
             f[key] = int(row[key].value)
     if "message" in row:
         f["message"] = row["message"].value
+    if "upload" in row:
+        f["upload_name"] = row["upload"].value
 
 
 def _read_input(f: _Fields, row: dict[str, Any]) -> None:

@@ -74,6 +74,10 @@ class LoadRecord:
     message: str = ""
     validation_report: str | None = None  # IRI of the sh:ValidationReport on its draft
     acceptances: tuple[str, ...] = ()  # IRIs of the violation acceptances applied
+    # An upload's name on the sender's machine (``display_name``: never a path). The file
+    # entity is named by the server (``file_name``) and identified by its SHA-256, so the same
+    # bytes sent twice under two names are one entity: the name sent belongs to the load.
+    upload_name: str = ""
 
 
 _A = f"<{RDF_TYPE}>"
@@ -153,6 +157,8 @@ def load_provenance(record: LoadRecord, iris: Iris) -> str:
     ]
     if record.message:
         lines.append(f"{load} <{_RDFS}comment> {literal(record.message)}")
+    if record.upload_name:
+        lines.append(f"{load} <{OC}uploadName> {literal(record.upload_name)}")
     if record.validation_report:
         lines.append(f"{load} <{OC}validationReport> <{record.validation_report}>")
     lines += [f"{load} <{OC}acceptedViolations> <{a}>" for a in record.acceptances]

@@ -173,6 +173,14 @@ class Accounts:
             rows = db.execute("SELECT name, role, agency, revoked FROM users ORDER BY name").fetchall()
         return [(User(n, r, a), revoked is None) for n, r, a, revoked in rows]
 
+    def dates(self) -> dict[str, tuple[str, str | None]]:
+        """When each user was made and, if they are, revoked (ISO 8601, UTC)."""
+        if not self.path.exists():
+            return {}
+        with self._db() as db:
+            rows = db.execute("SELECT name, created, revoked FROM users").fetchall()
+        return {n: (c, r) for n, c, r in rows}
+
     def authenticate(self, token: str) -> User | None:
         """The user holding ``token``, or None (unknown, revoked, or no users file)."""
         if not token.startswith(TOKEN_PREFIX) or not self.path.exists():

@@ -14,6 +14,7 @@ judging all drafts together. ``dry_run`` is a load that stops at its verdict
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from graph.check.acceptances import Acceptance
@@ -96,6 +97,7 @@ class Platform(Instance):
         table: Table | None = None,
         publish: bool = True,
         agent: str | None = None,
+        upload_name: str | None = None,
     ) -> LoadReport:
         """Map one agency table into a draft, validate it, and publish it unless it breaks a rule.
 
@@ -114,7 +116,8 @@ class Platform(Instance):
         ``source`` reads another file than the mapping names (an upload), ``table`` is that
         file already read (``read_table`` with the settings' budget); ``publish=False``
         holds even a draft without violations for the Walidata's decision (uploads);
-        ``agent`` is who loaded it (default: the ``agent`` setting).
+        ``agent`` is who loaded it (default: the ``agent`` setting); ``upload_name`` the
+        name an upload had on the sender's machine, recorded with the load (``oc:uploadName``).
         """
         # A fresh store: the reference first, or the table is judged without its region codes.
         fresh = self.lacks_reference()
@@ -129,6 +132,8 @@ class Platform(Instance):
                 exc.report.reference_loaded = fresh
             raise
         draft.report.reference_loaded = fresh
+        if upload_name and draft.record is not None:
+            draft.record = replace(draft.record, upload_name=upload_name)
         draft.awaiting_decision = not publish
         self._judge([draft])
         self._settle(draft)
