@@ -18,6 +18,8 @@ from api.errors import install_error_handlers
 from api.page_auth import NotAllowedHere, SignInRequired, not_allowed_here, sign_in_required
 from api.request_limits import RequestLimits
 from api.routers import (
+    accounts,
+    accounts_pages,
     audit,
     catalog,
     coherence,
@@ -26,18 +28,25 @@ from api.routers import (
     ingest,
     insight,
     map,
+    mapping_assistant,
+    mapping_proposals,
+    my_data,
     named_graphs,
     ontology,
     provenance,
     questions,
     reconcile,
+    region_decisions,
+    registry,
     resources,
     sign_in,
     sparql,
+    walidata,
 )
 from api.security_headers import SecurityHeaders
 from api.sessions import SESSION_COOKIE, Sessions
 from api.sign_in_limits import SignInAttempts
+from api.staging import STAGING_FOLDER, StagedUploads
 from graph.settings import Settings, load_settings
 from graph.store.interface import Store
 from graph.version import __version__
@@ -75,6 +84,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.sessions = Sessions(settings.session_idle_minutes * 60, settings.session_max_hours * 3600)
     app.state.sign_in_attempts = SignInAttempts(
         settings.sign_in_max_failures, settings.sign_in_window_minutes * 60
+    )
+    # Uploads a Produsen Data previews before submitting (api.staging): as long as a session idles.
+    app.state.staged_uploads = StagedUploads(
+        settings.resolve(settings.uploads_dir) / STAGING_FOLDER, settings.session_idle_minutes * 60
     )
     install_error_handlers(app)
     app.add_exception_handler(CsrfRefused, csrf_refused)
@@ -123,7 +136,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         coherence,
         map,
         ingest,
+        region_decisions,
         sign_in,
+        walidata,
+        registry,
+        accounts_pages,
+        accounts,
+        mapping_assistant,
+        mapping_proposals,
+        my_data,
     ):
         app.include_router(routes.router)
     app.include_router(api_docs_router)

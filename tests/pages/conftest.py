@@ -128,6 +128,20 @@ def phone(browser: Browser, server: str, page_log: PageLog) -> Iterator[Page]:
     yield from _open_page(browser, server, page_log, width=360, height=740)
 
 
+# The signed-in pages' tests serve their own instance (with accounts) as ``base``; these open
+# pages on it with the same checks as ``page`` and ``phone``.
+@pytest.fixture
+def laptop(browser: Browser, base: str, page_log: PageLog) -> Iterator[Page]:
+    """A 1366 x 900 page on the module's own server ``base``."""
+    yield from _open_page(browser, base, page_log, width=1366, height=900)
+
+
+@pytest.fixture
+def phone_on_base(browser: Browser, base: str, page_log: PageLog) -> Iterator[Page]:
+    """A 360 x 740 page on the module's own server ``base``."""
+    yield from _open_page(browser, base, page_log, width=360, height=740)
+
+
 def screenshot(page: Page, name: str) -> Path:
     """A full-page screenshot under ``tests/artifacts/screenshots/``; returns its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
