@@ -437,7 +437,10 @@ def _lost_a_file(exc: BaseException) -> bool:
     directory ... .sst") when it meets it while opening.
     """
     if isinstance(exc, StoreError):
-        return isinstance(exc.__cause__, OSError)
+        # EmbeddedStore raises its StoreError "from None" (the message says it all), so the
+        # OSError is the context, not the cause; the text names the lost file either way.
+        cause = exc.__cause__ or exc.__context__
+        return isinstance(cause, OSError) or "No such file or directory" in str(exc)
     return isinstance(exc, OSError) or "No such file or directory" in str(exc)
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from graph.answer.sparql import ProtocolQuery, answer_query, run_query
-from graph.errors import QueryError, QueryTimeout
+from graph.errors import QueryError, QueryTimeout, StoreError
 from graph.rdf.iris import Iris
 from graph.settings import load_settings
 from graph.store.embedded import EmbeddedStore
-from graph.store.pool import FollowingReader, QueryPool
+from graph.store.pool import FollowingReader, QueryPool, _lost_a_file
 
 IRIS = Iris(load_settings(store_path=":memory:").base_iri)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -88,3 +88,19 @@ def test_following_reader_reopens_after_a_publication(writer: EmbeddedStore) -> 
     writer.update(f"INSERT DATA {{ GRAPH <{IRIS.regions_graph}> {{ <urn:new> <urn:p> 1 }} }}")
     second = reader.current()
     assert second is not first and second.count() == first.count() + 1
+
+
+def test_a_store_that_lost_a_file_while_opening_is_opened_again(tmp_path: Path) -> None:
+    # EmbeddedStore raises StoreError "from None" when RocksDB's open meets a log file a
+    # writer just removed; the reader must try a fresh handle, not answer 503 (seen in
+    # tests/trust/test_concurrent_readers.py once loads wrote more often).
+    try:
+        try:
+            raise OSError(
+                f"IO error: No such file or directory: while stat a file for size: {tmp_path}/000413.log"
+            )
+        except OSError as exc:
+            raise StoreError(f"penyimpanan tidak dapat dibuka / cannot open the store: {exc}") from None
+    except StoreError as lost:
+        assert _lost_a_file(lost)
+    assert not _lost_a_file(StoreError("penyimpanan tidak dapat dibuka: belum dibangun / not built yet"))
