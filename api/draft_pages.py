@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.deps import ServiceState
+from api.staging import ADDITIVE_KINDS, measure_kinds
 from graph.describe.draft_diff import KINDS, DraftDiff, diff_csv, draft_diff, region_names
 from graph.describe.draft_review import draft_findings, drafts_waiting, waiting_draft
 from graph.rdf.iris import local_path
@@ -62,6 +63,8 @@ def draft_context(service: ServiceState, dataset: str, root: str) -> dict[str, A
         "counts": {kind: diff.count(kind) for kind in KINDS},
         "names": region_names(service.store, iris, (c.region for c in shown)),
         "indicators": _indicator_labels(service),
+        # A sum of percentages or ratios means nothing: only counts and areas show theirs.
+        "additive": {slug for slug, kind in measure_kinds(service).items() if kind in ADDITIVE_KINDS},
         "findings": findings,
         # Only a violation nobody accepted yet calls for "publish despite violations".
         "open_violations": findings.open_violations,

@@ -50,6 +50,7 @@ __all__ = [
     "Staged",
     "StagedUploads",
     "figure_row",
+    "measure_kinds",
     "preview_of",
     "stage_upload",
     "submit_staged",
@@ -215,7 +216,7 @@ def stage_upload(
 _KINDS = "SELECT ?ind ?kind WHERE { ?ind a oc:Indicator ; oc:measureKind ?kind }"
 
 
-def _measure_kinds(service: ServiceState) -> dict[str, str]:
+def measure_kinds(service: ServiceState) -> dict[str, str]:
     """Indicator slug -> its kind of measure ("count", "area", "percentage", …), as the
     vocabulary declares it (``oc:measureKind``; the catalogue reads it the same way)."""
     view = PublicGraphs(service.store, service.iris, PUBLIC)
@@ -239,7 +240,7 @@ def preview_of(service: ServiceState, user: User, staged: Staged) -> Preview:
         if (r.level, r.name, r.parent) not in refused
     ]
     indicators = service.vocabulary.indicators
-    kinds = _measure_kinds(service)
+    kinds = measure_kinds(service)
     figures = []
     for slug, period, n, total in report.figures:
         found = indicators.get(slug)

@@ -275,6 +275,12 @@ def walidata_publishes(page: Page, base: str, demo_instance: Demo, table: NextYe
     for kind in ("changed", "removed"):
         expect(counts.locator(f'li[data-kind="{kind}"] strong')).to_have_text("0")
     expect(page.locator('tr[data-kind="added"][data-period$="2025"]').first).to_be_visible()
+    # Counts add up per year; a prevalence (a percentage) is never summed.
+    expect(
+        page.locator('tr[data-indicator="balita-stunting"][data-year="2024"] [data-col="new-sum"]')
+    ).to_be_visible()
+    prevalence = page.locator('tr[data-indicator="prevalensi-stunting"][data-year="2024"]')
+    expect(prevalence).to_contain_text("tidak dijumlahkan")
     expect(page.locator("#h-temuan")).to_be_visible()
     # Findings: the demo's one deliberate error (Gerning 2022, stunted > weighed, row 350)
     # and its warning; the standing acceptance in mappings/publication/accepted_violations.yaml
