@@ -431,16 +431,11 @@ def _call(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: An
 
 
 def _lost_a_file(exc: BaseException) -> bool:
-    """Whether ``exc`` is the store failing to read a file (raw, or wrapped in StoreError).
-
-    RocksDB reports the loss as a RuntimeError ("Corruption: IO error: No such file or
-    directory ... .sst") when it meets it while opening.
-    """
-    if isinstance(exc, StoreError):
-        # EmbeddedStore raises its StoreError "from None" (the message says it all), so the
-        # OSError is the context, not the cause; the text names the lost file either way.
-        cause = exc.__cause__ or exc.__context__
-        return isinstance(cause, OSError) or "No such file or directory" in str(exc)
+    """Whether ``exc`` is the store failing to read a file: raw (RocksDB's RuntimeError
+    "Corruption: IO error: No such file or directory ... .sst" when opening, an OSError), or
+    a StoreError, which EmbeddedStore raises "from None" (the OSError is its context)."""
+    if isinstance(exc, StoreError) and isinstance(exc.__cause__ or exc.__context__, OSError):
+        return True
     return isinstance(exc, OSError) or "No such file or directory" in str(exc)
 
 
