@@ -19,6 +19,7 @@ never cached (``no-store``) and never shows a token's hash.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -40,11 +41,13 @@ from api.page_auth import form_role, page_role
 from api.pages import render
 from api.sessions import Session
 from graph.errors import AccountError
+from graph.publish.accounts import User
 
 router = APIRouter(tags=["pages"])
 
 Walidata = Annotated[Session, Depends(page_role("walidata"))]
 WalidataForm = Annotated[Session, Depends(form_role("walidata"))]
+AccountAction = Callable[[ServiceState, User, str], dict[str, Any]]
 ROLE_NAMES = {"produsen": "Produsen Data", "walidata": "Walidata", "admin": "Admin"}
 
 
@@ -115,15 +118,20 @@ async def add(
     return _page(request, "account_done.html", action="added", account=done, at=_now())
 
 
-@router.post("/walidata/akun/{name}/ganti-token", include_in_schema=False)
-async def rotate(request: Request, name: str, session: WalidataForm) -> Response:
+async def _act(request: Request, session: Session, act: AccountAction, name: str, action: str) -> Response:
+    """Rotate or revoke ``name``'s account (``act``), then the result page or the refusal on the list."""
     service: ServiceState = request.app.state.service
     try:
-        done = await run_in_threadpool(rotate_account, service, session.user, name)
+        done = await run_in_threadpool(act, service, session.user, name)
     except (HTTPException, AccountError) as exc:
         status, message = _refusal(exc)
         return await _list_page(request, session, status, message)
-    return _page(request, "account_done.html", action="rotated", account=done, at=_now())
+    return _page(request, "account_done.html", action=action, account=done, at=_now())
+
+
+@router.post("/walidata/akun/{name}/ganti-token", include_in_schema=False)
+async def rotate(request: Request, name: str, session: WalidataForm) -> Response:
+    return await _act(request, session, rotate_account, name, "rotated")
 
 
 @router.get("/walidata/akun/{name}/cabut", include_in_schema=False)
@@ -137,13 +145,7 @@ async def revoke_confirm(request: Request, name: str, session: Walidata) -> Resp
 
 @router.post("/walidata/akun/{name}/cabut", include_in_schema=False)
 async def revoke(request: Request, name: str, session: WalidataForm) -> Response:
-    service: ServiceState = request.app.state.service
-    try:
-        done = await run_in_threadpool(revoke_account, service, session.user, name)
-    except (HTTPException, AccountError) as exc:
-        status, message = _refusal(exc)
-        return await _list_page(request, session, status, message)
-    return _page(request, "account_done.html", action="revoked", account=done, at=_now())
+    return await _act(request, session, revoke_account, name, "revoked")
 
 
 def _now() -> str:
