@@ -9,10 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+from api.background_read import BackgroundRead
+from api.live_view import LiveView
 from api.query_slots import ClientSlots
 from graph.answer.view import ObservationView, read_view
+from graph.answer.view_files import store_identity
+from graph.answer.view_partitions import Partitions
 from graph.cube.mapping_checks import mapping_for
 from graph.errors import AuditChainError, StoreError
+from graph.insight.observation_table import ObservationTable, read_observation_table
 from graph.link.names import NameRules
 from graph.publish.accounts import Accounts, User
 from graph.publish.chain_recovery import record_with_own_store
@@ -58,9 +63,20 @@ class ServiceState:
         self._lock = threading.Lock()
         self._memory: EmbeddedStore | None = None
         self._cache: dict[str, tuple[int, Any]] = {}
-        self._view: tuple[int, ObservationView] | None = None
-        self._view_building: int | None = None
+        # The columnar view: rebuilt after each publication from the graphs that are new (the
+        # others' partitions are kept, and kept as files beside the store for a restart).
+        on_disk = self.query_location
+        self.view_partitions = Partitions(settings.view_cache_location(on_disk), store_identity(on_disk))
+        self._view = LiveView(
+            "tampilan kolom / observation view",
+            lambda: read_view(self.store, self.iris, self.view_partitions),
+        )
         self.accounts = Accounts(settings.resolve(settings.accounts_path))
+        # Insight's observations (/insight, /map, the home page), read once per publication.
+        self._insight_table = BackgroundRead(
+            "tabel observasi wawasan / insight observation table",
+            lambda: read_observation_table(self.store, self.iris),
+        )
         self._vocabulary: Vocabulary | None = None
         # Uploads write to the store one at a time (a load is long; a second waits). Their
         # tables are read before it is taken, READ_SLOTS at a time.
@@ -186,8 +202,9 @@ class ServiceState:
         return replace(user, agency_iri=self.agency_iris.get(user.agency))
 
     def observation_view(self) -> ObservationView | None:
-        """The columnar view of the published observations, when one is ready for the
-        current publication; otherwise None (and a rebuild starts in the background).
+        """The columnar view of the published observations: the one built for the current
+        publication, or while it is rebuilt (in the background) the previous one; None
+        before the first is ready.
 
         Only for an on-disk store, whose publication marker says when the view is stale;
         an in-memory or remote store answers every question from SPARQL.
@@ -195,42 +212,40 @@ class ServiceState:
         generation = self.generation
         if generation is None or not self.settings.columnar_view:
             return None
-        with self._lock:
-            ready = self._view
-            if ready is not None and ready[0] == generation:
-                return ready[1]
-            if self._view_building != generation:
-                self._view_building = generation
-                threading.Thread(
-                    target=self._build_view, args=(generation,), name="observation-view", daemon=True
-                ).start()
-        return None
+        return self._view.get(generation)
+
+    def wait_for_view(self, timeout_s: float) -> ObservationView | None:
+        """The view of the current publication, waiting up to ``timeout_s`` for its build
+        (scripts and tests; requests never wait)."""
+        generation = self.generation
+        if generation is None or not self.settings.columnar_view:
+            return None
+        return self._view.wait(generation, timeout_s)
+
+    def insight_table(self) -> ObservationTable | None:
+        """Every published observation as insight reads them, when read for the current
+        publication; otherwise None (and a read starts in the background): the insight pages
+        then ask the store. Only on an on-disk store (setting ``columnar_view``), as the view."""
+        generation = self.generation
+        if generation is None or not self.settings.columnar_view:
+            return None
+        return self._insight_table.get(generation)
 
     def view_status(self) -> str:
         """ "ready", "building" (a build is started if none is) or "off" (setting, or a
         store without a publication marker): for ``/health`` and for operators."""
-        if self.generation is None or not self.settings.columnar_view:
+        generation = self.generation
+        if generation is None or not self.settings.columnar_view:
             return "off"
-        return "ready" if self.observation_view() is not None else "building"
-
-    def _build_view(self, generation: int) -> None:
-        try:
-            view = read_view(self.store, self.iris)
-        except Exception:  # the service keeps answering from SPARQL; the next request retries
-            log.exception("tampilan kolom gagal dibangun / the observation view could not be built")
-            with self._lock:
-                self._view_building = None
-            return
-        with self._lock:
-            self._view = (generation, view)
-            self._view_building = None
-        log.info("tampilan kolom siap / observation view ready: %s observations", view.observation_count)
+        # "building" while a publication's view is built, even as the previous one answers.
+        return "ready" if self._view.is_current(generation) else "building"
 
     def start(self) -> None:
         """Chain what a crash kept out of the audit chain, then start the query workers (also
         started on first use) and the observation view."""
         self.record_unrecorded_publications()
         self.observation_view()
+        self.insight_table()
         if self._pool is not None:
             self._pool.start()
         elif self._remote is None:

@@ -80,10 +80,12 @@ class Settings(BaseSettings):
         "(e.g. http://127.0.0.1:7878 for Oxigraph server, http://127.0.0.1:3030/onecenter for a "
         "Fuseki dataset); empty means the embedded store at store_path. See docs/remote-store.md.",
     )
-    store_flavour: Literal["oxigraph", "fuseki"] = Field(
+    store_flavour: Literal["oxigraph", "fuseki", "virtuoso"] = Field(
         "oxigraph",
         description="Kind of SPARQL server at store_url: 'oxigraph' (endpoints /query, /update, "
-        "/store) or 'fuseki' (/query, /update, /data of the dataset).",
+        "/store), 'fuseki' (/query, /update, /data of the dataset) or 'virtuoso' (Virtuoso 7: "
+        "/sparql and /sparql-graph-crud, their -auth forms with digest authentication when "
+        "store_user is set).",
     )
     store_query_url: str = Field(
         "",
@@ -255,6 +257,14 @@ class Settings(BaseSettings):
         "after each publication, on an on-disk store) and answer named questions that declare a "
         "`columnar` plan from it; off: every question runs as SPARQL.",
     )
+    view_cache_path: str = Field(
+        "",
+        description="Folder where the columnar view keeps each published version graph's "
+        "observations as an Arrow file, so that a restarted service reads them instead of "
+        "scanning the store (relative to project_dir). Empty means beside the store "
+        "(var/store-tampilan-kolom for var/store); 'off' keeps them in memory only. A file "
+        "that cannot be read or belongs to another store is ignored and written again.",
+    )
     session_idle_minutes: int = Field(
         30,
         gt=0,
@@ -391,6 +401,16 @@ class Settings(BaseSettings):
             return self.resolve("var/audit/chain.jsonl")
         store = self.store_location
         return None if store is None else store.parent / "audit" / "chain.jsonl"
+
+    def view_cache_location(self, store: Path | None) -> Path | None:
+        """The folder of the columnar view's partition files for the on-disk ``store`` (None:
+        in memory), or None when they are not kept (``view_cache_path``; by default beside
+        the store, named after it)."""
+        if self.view_cache_path == "off" or store is None:
+            return None
+        if self.view_cache_path:
+            return self.resolve(self.view_cache_path)
+        return store.parent / f"{store.name}-tampilan-kolom"
 
     @property
     def report_archive_location(self) -> Path | None:

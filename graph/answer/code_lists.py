@@ -92,7 +92,7 @@ class CodeListCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._cached: tuple[tuple[int, tuple[str, ...], str], CodeLists] | None = None
+        self._cached: tuple[tuple[int, tuple[str, ...], str, int], CodeLists] | None = None
 
     def get(
         self,
@@ -107,11 +107,14 @@ class CodeListCache:
 
         ``run`` runs store work (``run(fn, *args)`` calls ``fn(store, *args)``), e.g. in a
         worker process with a time limit; by default it is called here, on ``store``.
-        ``view``, the columnar view of the current publication when one is ready, gives the
-        periods and indicators that have observations without scanning them again (on a
-        province store on disk that scan took minutes); the rest are small look-ups.
+        ``view``, the columnar view (of the current publication, or of the previous one while
+        the current one is built), gives the periods and indicators that have observations
+        without scanning them again (on a province store on disk that scan took minutes);
+        the rest are small look-ups.
         """
-        key = (id(store), tuple(published_graphs(store, iris)), home_region)
+        # The view is part of the key: while a publication's view is built the previous one
+        # answers (stale), and the lists read through it must not outlive it.
+        key = (id(store), tuple(published_graphs(store, iris)), home_region, id(view))
         with self._lock:
             if self._cached is not None and self._cached[0] == key:
                 return self._cached[1]

@@ -9,8 +9,10 @@ declare a ``columnar`` plan (``graph/answer/columnar.py``) from it. The SPARQL t
 definition of each question: tests check that both give the same rows.
 
 The view is read from the published graphs only, so it is in step with publication by
-construction: the service rebuilds it when the store's publication marker changes and
-answers from SPARQL until the new view is ready.
+construction: the service rebuilds it when the store's publication marker changes, answering
+from the previous view meanwhile (from SPARQL before the first). A rebuild scans only the
+version graphs published since the last one (``graph.answer.view_partitions``), and a
+restarted service reads the partitions kept beside the store (``graph.answer.view_files``).
 """
 
 from __future__ import annotations
@@ -19,21 +21,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph.answer.view_partitions import Partitions, merge
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC, PREFIXES
 from graph.store.interface import Store
-from graph.store.versions import published_graphs
 
 __all__ = ["ObservationView", "RegionNames", "read_view"]
-
-_OBSERVATIONS = f"""
-PREFIX oc: <{OC}>
-PREFIX qb: <{PREFIXES["qb"]}>
-PREFIX sdmx-dimension: <{PREFIXES["sdmx-dimension"]}>
-SELECT ?indicator ?area ?period ?value ?dataset WHERE {{
-  ?o qb:measureType ?indicator ; ?indicator ?value ; qb:dataSet/oc:cubeOf ?dataset ;
-     sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period .
-}}"""
 
 _REGIONS = f"""
 PREFIX skos: <{PREFIXES["skos"]}>
@@ -105,28 +98,14 @@ class ObservationView:
         return found
 
 
-def read_view(store: Store, iris: Iris) -> ObservationView:
-    """The view of the published graphs as they are now (one scan of the observations)."""
-    graphs = published_graphs(store, iris)
-    rows = store.query(_OBSERVATIONS, default_graph=graphs)
-    assert isinstance(rows, ox.QuerySolutions)
-    values: dict[tuple[str, str], dict[str, list[ox.Literal]]] = {}
-    sourced: dict[tuple[str, str, str], dict[str, list[ox.Literal]]] = {}
-    coded: dict[tuple[str, str], set[str]] = {}
-    datasets: dict[str, str] = {}  # one string per dataset, however many observations name it
-    count = 0
-    for s in rows:
-        value = s["value"]
-        key = (s["indicator"].value, s["period"].value)
-        area = s["area"].value
-        if not isinstance(value, ox.Literal):  # a category (a concept): counted, never computed with
-            coded.setdefault(key, set()).add(area)
-            count += 1
-            continue
-        dataset = datasets.setdefault(s["dataset"].value, s["dataset"].value)
-        values.setdefault(key, {}).setdefault(area, []).append(value)
-        sourced.setdefault((*key, dataset), {}).setdefault(area, []).append(value)
-        count += 1
+def read_view(store: Store, iris: Iris, partitions: Partitions | None = None) -> ObservationView:
+    """The view of the published graphs as they are now.
+
+    ``partitions`` kept from an earlier build (and their files) are reused: only graphs
+    published since are scanned. Without them, every published graph is scanned once.
+    """
+    parts, graphs = (partitions or Partitions()).update(store, iris)
+    values, sourced, coded, count = merge(parts)
     found = store.query(_REGIONS, default_graph=graphs)
     assert isinstance(found, ox.QuerySolutions)
     regions: dict[str, list[RegionNames]] = {}
