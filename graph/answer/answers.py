@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from graph.answer.authoritative import SourceUse
 from graph.answer.code_lists import CodeLists
-from graph.answer.columnar import answer_rows
+from graph.answer.columnar import answer_rows, plan_applies
 from graph.answer.parameters import BoundParameter, bind_parameters
 from graph.answer.questions import Question, question_prefixes
 from graph.answer.runners import Runner, run_here
@@ -117,12 +117,8 @@ def run_question(
     bound = bind_parameters(question, pairs, lists)
     substitutions = {n: p.term for n, p in bound.items() if p.term is not None and p.variable}
     sparql = question_prefixes(iris) + question.sparql
-    if (
-        view is not None
-        and question.spec.columnar is not None
-        and {"region", "period"} <= substitutions.keys()
-    ):
-        rows = answer_rows(view, iris, question, substitutions)
+    if view is not None and plan_applies(question, substitutions):
+        rows = answer_rows(view, iris, question, substitutions, store)
         return Answer(
             question, bound, question.columns, rows[:max_rows], len(rows) > max_rows, sparql, "columnar"
         )

@@ -1,79 +1,118 @@
 """Answering a named question from the columnar view of observations.
 
-A question may declare a ``columnar`` plan in its YAML: which indicators it joins on region
-and period, which are summed over their breakdowns, which ratios it computes, which
-columns carry the region's code and names, and the order. This module evaluates such a
-plan on ``graph.answer.view.ObservationView`` with pandas and returns the rows the
+A question may declare a ``columnar`` plan in its YAML (``graph.answer.plans``): which
+indicators it joins on region and period, which are summed over their breakdowns or over the
+regions under a region, which differences and ratios it computes, which rows a parameter
+filters out, which columns carry the region's code and names, and the order. This module
+evaluates such a plan on ``graph.answer.view.ObservationView`` and returns the rows the
 question's SPARQL returns, term for term (same literals, same decimal rounding, same
 order), so that an answer never depends on which way it was computed.
 
-SPARQL semantics kept here on purpose:
+SPARQL semantics kept here on purpose (the arithmetic in ``graph.answer.columnar_terms``):
 
-* regions are ``?region`` itself and every region under it (``skos:broader*``);
+* regions are ``?region`` itself and every region under it (``skos:broader*``), the regions
+  directly under it, or every region, of one level if the plan says so;
 * a measure reads the figures of one dataset: the one bound to the question's source
   variable for its indicator (``sources`` in the YAML; ``graph.answer.authoritative``), as
   ``qb:dataSet ?source`` does in SPARQL;
 * a measure without ``sum`` joins every observation (two observations of one region and
   period give two rows, as the SPARQL join does);
-* ``SUM`` of integers is an integer, of decimals a decimal;
-* ``ROUND`` rounds half up (towards positive infinity) and division by zero leaves the
-  value unbound (``None``), which sorts first.
+* a FILTER comparing an unbound value is false; ORDER BY puts unbound values first.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from decimal import ROUND_FLOOR, Decimal, DivisionByZero, InvalidOperation, localcontext
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.answer.questions import ColumnarPlan, ColumnarRank, Question
+from graph.answer.columnar_aggregate import aggregate_rows
+from graph.answer.columnar_terms import COMPARE, difference, number, ratio, sort_key, sparql_sum
+from graph.answer.plan_metadata import plan_metadata
+from graph.answer.plans import AggregatePlan, ColumnarMeasure, ColumnarPlan, ColumnarRank, order_key
+from graph.answer.questions import Question
 from graph.answer.view import ObservationView
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import XSD
+from graph.store.interface import Store
 
-__all__ = ["answer_rows"]
+__all__ = ["answer_rows", "plan_applies"]
 
-_DECIMAL = ox.NamedNode(XSD + "decimal")
 _INTEGER = ox.NamedNode(XSD + "integer")
-_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
+
+
+def plan_applies(question: Question, bound: dict[str, Any]) -> bool:
+    """Whether the question has a plan and every parameter it reads is bound."""
+    plan = question.spec.columnar
+    return plan is not None and plan.parameters() <= bound.keys()
 
 
 def answer_rows(
-    view: ObservationView, iris: Iris, question: Question, bound: dict[str, Any]
+    view: ObservationView,
+    iris: Iris,
+    question: Question,
+    bound: dict[str, Any],
+    store: Store | None = None,
 ) -> list[list[Any]]:
     """The question's rows (terms, in ``question.columns`` order) for the bound parameters.
 
-    ``bound``: parameter name -> RDF term (``region`` and ``period`` are required).
+    ``bound``: parameter name -> RDF term (every parameter the plan reads, ``plan_applies``).
+    ``store``: the store the view was read from; an ``aggregate`` plan reads a little
+    metadata there (``graph.answer.plan_metadata``: periods' years, indicators' kinds).
     """
     plan = question.spec.columnar
     assert plan is not None, f"{question.id} has no columnar plan"
-    region, period = bound["region"], bound["period"]
-    if plan.regions == "children":
-        areas = list(view.children.get(region.value, ()))
-    else:
-        areas = _at_or_under(view, region.value)
+    if isinstance(plan, AggregatePlan):
+        assert store is not None, f"{question.id}: an aggregate plan reads metadata from the store"
+        return aggregate_rows(view, plan_metadata(store, iris, view), question, plan, bound)
+    areas = _areas(view, plan, bound)
     measures = _measures(view, iris, question, plan, bound, areas)
     records = _records(view, plan, measures)
     for record in records:
-        for column, ratio in plan.ratios.items():
-            record[column] = _ratio(
-                record[ratio.numerator], record[ratio.denominator], ratio.scale, ratio.divide
+        for column, diff in plan.differences.items():
+            record[column] = difference(record[diff.minuend], record[diff.subtrahend])
+        for column, share in plan.ratios.items():
+            record[column] = ratio(
+                record[share.numerator], record[share.denominator], share.scale, share.divide
             )
+    for kept in plan.filters:
+        limit, compare = number(bound[kept.parameter]), COMPARE[kept.op]
+        records = [
+            r for r in records if r[kept.column] is not None and compare(number(r[kept.column]), limit)
+        ]
     if plan.rank is not None:
         _rank(records, plan.rank, measures)
     if plan.unit is not None:
         # OPTIONAL: no unit name leaves the column unbound; two names give two rows.
         names: list[ox.Literal | None] = list(view.units.get(_indicator(plan, iris, bound, 0), ())) or [None]
         records = [{**r, plan.unit: name} for r in records for name in names]
-    records.sort(key=lambda r: tuple(_sort_key(r.get(c)) for c in plan.order_by))
-    given = {"region": region, "period": period, **bound}
-    return [[r[c] if c in r else given.get(c) for c in question.columns] for r in records]
+    # ORDER BY key by key, the last first: Python's sort is stable, descending ones too.
+    for column, descending, absolute in reversed([order_key(t) for t in plan.order_by]):
+        records.sort(key=partial(_order_value, column, absolute), reverse=descending)
+    return [[r[c] if c in r else bound.get(c) for c in question.columns] for r in records]
 
 
 # Each measure column: region -> its values (a summed measure has one value per region).
 _Measures = dict[str, dict[str, list[ox.Literal]]]
+
+
+def _order_value(column: str, absolute: bool, record: dict[str, Any]) -> tuple[int, Any]:
+    return sort_key(record.get(column), absolute)
+
+
+def _areas(view: ObservationView, plan: ColumnarPlan, bound: dict[str, Any]) -> list[str]:
+    """The regions the answer may have rows for, of the plan's level."""
+    if plan.regions == "all":
+        areas = list(view.regions)
+    elif plan.regions == "children":
+        areas = list(view.children.get(bound["region"].value, ()))
+    else:
+        areas = _at_or_under(view, bound["region"].value)
+    if plan.level is not None:
+        areas = [a for a in areas if view.levels.get(a) == plan.level]
+    return areas
 
 
 def _indicator(plan: ColumnarPlan, iris: Iris, bound: dict[str, Any], n: int) -> str:
@@ -101,17 +140,31 @@ def _measures(
     bound: dict[str, Any],
     areas: list[str],
 ) -> _Measures:
-    """Each measure's values in the areas, for the bound period."""
+    """Each measure's values in the areas, for its period."""
     measures: _Measures = {}
     for n, (column, measure) in enumerate(plan.measures.items()):
-        key = (_indicator(plan, iris, bound, n), bound["period"].value)
+        key = (_indicator(plan, iris, bound, n), bound[measure.period[1:]].value)
         dataset = _dataset(question, bound, measure.indicator)
         found = view.values.get(key, {}) if dataset is None else view.sourced.get((*key, dataset), {})
-        by_area = {a: found[a] for a in areas if a in found}
-        if measure.sum:
-            by_area = {a: [_sparql_sum(v)] for a, v in by_area.items()}
-        measures[column] = by_area
+        measures[column] = _gathered(view, measure, found, areas)
     return measures
+
+
+def _gathered(
+    view: ObservationView, measure: ColumnarMeasure, found: dict[str, list[ox.Literal]], areas: list[str]
+) -> dict[str, list[ox.Literal]]:
+    """One measure's values by area: as observed, summed, or summed over the areas under it."""
+    if measure.under:
+        by_area: dict[str, list[ox.Literal]] = {}
+        for area in areas:
+            values = [v for child in view.children.get(area, ()) for v in found.get(child, ())]
+            if values:
+                by_area[area] = [sparql_sum(values)]
+        return by_area
+    by_area = {a: found[a] for a in areas if a in found}
+    if measure.sum:
+        by_area = {a: [sparql_sum(v)] for a, v in by_area.items()}
+    return by_area
 
 
 def _records(view: ObservationView, plan: ColumnarPlan, measures: _Measures) -> list[dict[str, Any]]:
@@ -137,9 +190,9 @@ def _records(view: ObservationView, plan: ColumnarPlan, measures: _Measures) -> 
 def _rank(records: list[dict[str, Any]], rank: ColumnarRank, measures: _Measures) -> None:
     """Rank each record by a measure: 1 + the regions with a greater value."""
     # Every region with a value counts, named or not, as the SPARQL's ?other does.
-    numbers = sorted(_number(v) for values in measures[rank.by].values() for v in values)
+    numbers = sorted(number(v) for values in measures[rank.by].values() for v in values)
     for record in records:
-        greater = len(numbers) - bisect_right(numbers, _number(record[rank.by]))
+        greater = len(numbers) - bisect_right(numbers, number(record[rank.by]))
         record[rank.column] = ox.Literal(str(1 + greater), datatype=_INTEGER)
 
 
@@ -150,52 +203,3 @@ def _at_or_under(view: ObservationView, region: str) -> list[str]:
             found.append(child)
             todo.append(child)
     return found
-
-
-def _number(term: ox.Literal) -> Decimal:
-    return Decimal(term.value)
-
-
-def _sparql_sum(values: list[ox.Literal]) -> ox.Literal:
-    """SUM as SPARQL computes it: integers stay integers, anything else is a decimal."""
-    total = sum((_number(v) for v in values), Decimal(0))
-    if all(v.datatype.value in _INTEGER_TYPES for v in values):
-        return ox.Literal(str(int(total)), datatype=_INTEGER)
-    return ox.Literal(_lexical(total), datatype=_DECIMAL)
-
-
-def _ratio(numerator: Any, denominator: Any, scale: int, divide: int) -> ox.Literal | None:
-    """ROUND(scale * n / d) / divide with SPARQL decimal semantics; None where SPARQL has no value."""
-    if not isinstance(numerator, ox.Literal) or not isinstance(denominator, ox.Literal):
-        return None
-    with localcontext() as ctx:
-        ctx.prec = 40
-        ctx.traps[DivisionByZero] = True
-        try:
-            scaled = Decimal(scale) * _number(numerator) / _number(denominator)
-        except (DivisionByZero, InvalidOperation):
-            return None
-        rounded = (scaled + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR)
-        return ox.Literal(_lexical(rounded / Decimal(divide)), datatype=_DECIMAL)
-
-
-def _lexical(value: Decimal) -> str:
-    """Oxigraph's canonical decimal: no exponent, no trailing zeros ('4', '0.33')."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
-
-
-def _sort_key(term: Any) -> tuple[int, Any]:
-    """ORDER BY for the terms these plans produce: unbound first, numbers by value, text by text."""
-    if term is None:
-        return (0, 0)
-    if (
-        isinstance(term, ox.Literal)
-        and term.datatype.value.startswith(XSD)
-        and term.datatype != ox.NamedNode(XSD + "string")
-    ):
-        try:
-            return (1, Decimal(term.value))
-        except InvalidOperation:
-            pass
-    return (2, str(term.value))

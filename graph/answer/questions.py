@@ -18,6 +18,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from graph.answer.plans import AggregatePlan, ColumnarPlan
 from graph.answer.sparql import syntax_error_position
 from graph.answer.themes import ThemeKey
 from graph.errors import QuestionFileError, UnknownQuestion
@@ -31,10 +32,6 @@ __all__ = [
     "CODE_TYPES",
     "Catalogue",
     "ChartSpec",
-    "ColumnarMeasure",
-    "ColumnarPlan",
-    "ColumnarRank",
-    "ColumnarRatio",
     "ParameterSpec",
     "Question",
     "QuestionSpec",
@@ -135,59 +132,6 @@ class ChartSpec(_Strict):
         return self
 
 
-class ColumnarMeasure(_Strict):
-    """One indicator column of a columnar plan."""
-
-    indicator: str = Field(
-        description="Indicator slug (ind:<slug>), or '?name' for the indicator a parameter gives."
-    )
-    sum: bool = Field(
-        False, description="Sum the indicator's observations of one region and period (breakdowns)."
-    )
-
-
-class ColumnarRatio(_Strict):
-    """A column computed as ROUND(scale * numerator / denominator) / scale, as in SPARQL."""
-
-    numerator: str
-    denominator: str
-    scale: int = Field(100, description="10^decimals kept, times any factor (1000/10 = per 100, 1 decimal).")
-    divide: int = Field(100, description="What the rounded value is divided by.")
-
-
-class ColumnarRank(_Strict):
-    """A column ranking the regions by a measure: 1 + the number of regions of the answer
-    with a greater value (equal values share a rank), as ``1 + COUNT(?other)`` in SPARQL."""
-
-    column: str
-    by: str = Field(description="The measure column ranked, highest first.")
-
-
-class ColumnarPlan(_Strict):
-    """How to answer the question from the columnar view (``graph/answer/columnar.py``).
-
-    It must give exactly the rows of the SPARQL: regions at or under ``?region`` (or directly
-    under it), each measure's observations joined on region and period ``?period``, labels,
-    ratios, rank, unit, order.
-    """
-
-    regions: Literal["at-or-under", "children"] = Field(
-        "at-or-under",
-        description="at-or-under: ?region and every region under it (skos:broader*); "
-        "children: the regions directly under ?region (skos:broader).",
-    )
-    code: str = Field(description="Column of the region's Kemendagri code.")
-    label: str = Field(description="Column of the region's name.")
-    parent_label: str | None = Field(None, description="Column of the parent region's name.")
-    measures: dict[str, ColumnarMeasure]
-    ratios: dict[str, ColumnarRatio] = Field(default_factory=dict)
-    rank: ColumnarRank | None = None
-    unit: str | None = Field(
-        None, description="Column of the first measure's unit name in Indonesian (optional in SPARQL)."
-    )
-    order_by: list[str]
-
-
 class QuestionSpec(_Strict):
     """The metadata of one question (``questions/<id>.yaml``)."""
 
@@ -203,7 +147,7 @@ class QuestionSpec(_Strict):
     )
     chart: ChartSpec
     keywords: list[str] = Field(default_factory=list)
-    columnar: ColumnarPlan | None = Field(
+    columnar: ColumnarPlan | AggregatePlan | None = Field(
         None, description="Optional: answer from the columnar view of observations (same rows, faster)."
     )
     sources: dict[str, str] = Field(

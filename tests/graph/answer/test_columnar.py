@@ -36,7 +36,7 @@ def planned(catalogue: Catalogue) -> list[str]:
 
 
 def test_the_benchmarked_questions_have_plans(catalogue: Catalogue) -> None:
-    assert planned(catalogue) == ["household-size", "stunting-vs-safe-water", "village-ranking"]
+    assert {"household-size", "stunting-vs-safe-water", "village-ranking"} <= set(planned(catalogue))
 
 
 def test_the_view_holds_every_published_observation(demo: Demo, view: ObservationView) -> None:
