@@ -18,7 +18,7 @@ from fastapi import Request
 from pydantic import BeforeValidator
 
 from api.pages import root_of
-from api.shared_reads import insight_catalogue
+from api.shared_reads import insight_catalogue, insight_observations
 from graph.insight.catalogue import LEVELS, InsightCatalogue
 from graph.insight.wording import unit_symbol
 from graph.rdf.iris import local_path
@@ -72,6 +72,7 @@ def run_analysis(request: Request, analysis: Callable[..., T], *args: Any, **kwa
         catalogue=insight_catalogue(service),
         run=service.run,
         sources=asked_sources(request),
+        observations=insight_observations(service),
         **kwargs,
     )
 

@@ -20,7 +20,14 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.question_catalogue import catalogue
-from graph.describe.region_profile import Card, QuestionLink, RegionProfile, region_profile, region_questions
+from graph.describe.region_profile import (
+    Card,
+    QuestionLink,
+    RegionProfile,
+    profile_area,
+    region_profile,
+    region_questions,
+)
 from graph.text import Text, id_number
 
 __all__ = ["read_profile", "region_context"]
@@ -33,8 +40,14 @@ async def read_profile(request: Request, service: ServiceState, iri: str) -> Reg
     codes = service.settings.ontology_path / "codes"
     today = dt.date.today()  # the clock read once per request (freshness)
 
+    table = service.insight_table()
+
     def compute() -> RegionProfile:
-        return service.run(region_profile, service.iris, iri, codes_dir=codes, today=today)
+        # The observations under the region's parent from the table (a small frame sent to the
+        # worker) instead of the query scanning every observation; the same profile.
+        area = profile_area(iri.removeprefix(service.iris.region_prefix))
+        observed = None if table is None else table.under(area)
+        return service.run(region_profile, service.iris, iri, codes_dir=codes, today=today, observed=observed)
 
     profile = await run_in_threadpool(service.cached, f"region-profile {iri} {today}", compute)
     questions = region_questions(catalogue(request), profile.level, profile.code)

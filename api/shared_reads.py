@@ -16,11 +16,12 @@ from api.deps import ServiceState
 from graph.describe.catalog import Catalog, read_catalog
 from graph.describe.coherence import Coherence, read_coherence
 from graph.insight.catalogue import InsightCatalogue, read_catalogue
+from graph.insight.observations import ObservationSource
 from graph.provenance.records import now
 from graph.rdf.iris import Iris
 from graph.store.interface import Store
 
-__all__ = ["coherence_report", "home_read", "insight_catalogue", "published_catalog"]
+__all__ = ["coherence_report", "home_read", "insight_catalogue", "insight_observations", "published_catalog"]
 
 T = TypeVar("T")
 
@@ -53,4 +54,18 @@ def coherence_report(service: ServiceState) -> Coherence:
 def insight_catalogue(service: ServiceState) -> InsightCatalogue:
     """The indicators insight can correlate, with their regions and years: the years that have
     come by today (the clock, read here for the request), so no selector offers a future one."""
-    return home_read(service, "insight-catalogue", read_catalogue).as_of(now().date())
+    table = service.insight_table()
+    # The one query of the catalogue that scans every observation, answered from the table
+    # when it is read (the same rows); kept under one key: both reads give the same catalogue.
+    observed = None if table is None else table.observed
+    home = service.settings.home_region
+    read = service.cached(
+        "insight-catalogue", lambda: service.run(read_catalogue, service.iris, home, observed)
+    )
+    return read.as_of(now().date())
+
+
+def insight_observations(service: ServiceState) -> ObservationSource | None:
+    """Insight's observations from the service's table, or None (then the store is asked)."""
+    table = service.insight_table()
+    return None if table is None else table.observations

@@ -25,7 +25,13 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServiceState
 from api.pages import render, root_of
-from api.shared_reads import coherence_report, home_read, insight_catalogue, published_catalog
+from api.shared_reads import (
+    coherence_report,
+    home_read,
+    insight_catalogue,
+    insight_observations,
+    published_catalog,
+)
 from graph.describe.audit_head import audit_head
 from graph.describe.overview import Holdings, build_overview, read_holdings, strongest_insights
 from graph.errors import ParameterError, QueryError
@@ -47,7 +53,16 @@ def _service(request: Request) -> ServiceState:
 
 
 def _holdings(service: ServiceState) -> Holdings:
-    return home_read(service, "overview:holdings", read_holdings)
+    table = service.insight_table()
+    if table is None:
+        return home_read(service, "overview:holdings", read_holdings)
+    # The regions with figures and the periods' counts from the table: the store's two scans
+    # of every observation are skipped (the same holdings: tests/graph/insight/test_observation_table.py).
+    counted = (table.areas, table.period_counts)
+    home = service.settings.home_region
+    return service.cached(
+        "overview:holdings", lambda: service.run(read_holdings, service.iris, home, counted)
+    )
 
 
 def _discovery(service: ServiceState) -> Discovery:
@@ -61,6 +76,7 @@ def _discovery(service: ServiceState) -> Discovery:
             home_region=service.settings.home_region,
             catalogue=insight_catalogue(service),
             run=service.run,
+            observations=insight_observations(service),
         ),
     )
 

@@ -121,16 +121,27 @@ def _regions(view: PublicGraphs, home: str, used: set[str]) -> dict[str, Region]
     }
 
 
-def _periods(view: PublicGraphs, versions: list[str]) -> list[PeriodCount]:
-    """The periods of the published observations with how many each has, in order."""
+def _periods(view: PublicGraphs, versions: list[str], counted: dict[str, int] | None) -> list[PeriodCount]:
+    """The periods of the published observations with how many each has, in order: counted
+    by the store, or ``counted`` (period IRI -> observations) with the periods' names read."""
     if not versions:  # an empty graph list would mean the whole store to the engine
         return []
     prefix = view.iris.period_prefix
-    rows = view.values(
-        """SELECT ?p (SAMPLE(?l) AS ?label) (COUNT(?o) AS ?n) WHERE {
+    graphs = [*versions, view.iris.periods_graph]
+    if counted is None:
+        rows = view.values(
+            """SELECT ?p (SAMPLE(?l) AS ?label) (COUNT(?o) AS ?n) WHERE {
   ?o sdmx-dimension:refPeriod ?p . OPTIONAL { ?p rdfs:label ?l } } GROUP BY ?p""",
-        graphs=[*versions, view.iris.periods_graph],
-    )
+            graphs=graphs,
+        )
+    else:
+        names = view.values(
+            "SELECT ?p (SAMPLE(?l) AS ?label) WHERE { ?p rdfs:label ?l } GROUP BY ?p", graphs=graphs
+        )
+        label = {r["p"]: r["label"] for r in names}
+        rows = [
+            {"p": p, "n": str(n)} | ({"label": label[p]} if p in label else {}) for p, n in counted.items()
+        ]
     counts = (
         PeriodCount(
             r["p"], r["p"].removeprefix(prefix), r.get("label") or r["p"].removeprefix(prefix), int(r["n"])
@@ -140,21 +151,23 @@ def _periods(view: PublicGraphs, versions: list[str]) -> list[PeriodCount]:
     return sorted(counts, key=lambda p: p.key)
 
 
-def read_holdings(store: Store, iris: Iris, home_region: str) -> Holdings:
+def read_holdings(
+    store: Store, iris: Iris, home_region: str, counted: tuple[frozenset[str], dict[str, int]] | None = None
+) -> Holdings:
     """The home region's code list by level (and which regions have figures), the periods
-    with their observations, and the Satu Data roles' names."""
+    with their observations, and the Satu Data roles' names. ``counted``: the regions with
+    observations and each period's observations when the caller has them (the two scans of
+    every observation; ``graph.insight.observation_table`` keeps both)."""
     view = PublicGraphs(store, iris)
     versions = sorted(view.versions.values())
     # Distinct regions first, levels from the code list: a join over every observation is
     # slow on disk. With nothing published there is nothing to count.
-    used = (
-        {
-            r["a"]
-            for r in view.values("SELECT DISTINCT ?a WHERE { ?o sdmx-dimension:refArea ?a }", graphs=versions)
-        }
-        if versions
-        else set()
-    )
+    used: set[str] = set()
+    if versions and counted is not None:
+        used = set(counted[0])
+    elif versions:
+        found = view.values("SELECT DISTINCT ?a WHERE { ?o sdmx-dimension:refArea ?a }", graphs=versions)
+        used = {r["a"] for r in found}
     home = iris.region(home_region)
     regions = _regions(view, home, used)
     by_level = Counter(r.level for r in regions.values())
@@ -162,7 +175,7 @@ def read_holdings(store: Store, iris: Iris, home_region: str) -> Holdings:
     roles = view.select(
         "SELECT ?role ?l WHERE { ?role a oc:SatuDataRole ; skos:prefLabel ?l }", graphs=[iris.ontology_graph]
     )
-    periods = _periods(view, versions)
+    periods = _periods(view, versions, None if counted is None else counted[1])
     return Holdings(
         home=regions.get(home),
         levels=[

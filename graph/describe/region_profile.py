@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from graph.answer.questions import Catalogue
 from graph.describe.freshness import Freshness, freshness
 from graph.describe.region_targets import Categories, Progress, read_categories, target_progress
@@ -26,7 +28,16 @@ from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 from graph.text import Text, published_decimals
 
-__all__ = ["Card", "ChildRow", "Column", "QuestionLink", "RegionProfile", "Theme", "region_profile"]
+__all__ = [
+    "Card",
+    "ChildRow",
+    "Column",
+    "QuestionLink",
+    "RegionProfile",
+    "Theme",
+    "profile_area",
+    "region_profile",
+]
 
 OTHER = Text("Lainnya", "Other")
 LEVEL_NAMES = {
@@ -159,14 +170,16 @@ def region_profile(
     codes_dir: Path | None = None,
     catalogue: Catalogue | None = None,
     today: dt.date | None = None,
+    observed: pd.DataFrame | None = None,
 ) -> RegionProfile:
     """The profile of the region with IRI ``region`` (a Kemendagri code's IRI); ``today``
-    judges each figure's freshness (``graph.describe.freshness``, the one rule)."""
+    judges each figure's freshness (``graph.describe.freshness``, the one rule). ``observed``:
+    the observations under the region's parent (``profile_area``) when the caller has them."""
     graphs = PublicGraphs(store, iris)
     code = region.removeprefix(iris.region_prefix)
     level = level_of(code)
     # Peers share the parent: read everything under it (the region itself for a province).
-    values = read_region_values(graphs, parent_of(code) or code)
+    values = read_region_values(graphs, profile_area(code), observed)
     categories = read_categories(graphs)
     infos = _indicators(graphs)
     frequencies = {r["dataset"]: r["frequency"] for r in graphs.values(_FREQUENCIES)}
@@ -196,6 +209,12 @@ def region_profile(
         tuple(region_questions(catalogue, level, code)) if catalogue else (),
         region_map(codes_dir, code, values.names) if codes_dir else None,
     )
+
+
+def profile_area(code: str) -> str:
+    """The area whose values a region's profile reads: its parent's (the region itself for a
+    province), so that its peers are there too."""
+    return parent_of(code) or code
 
 
 def _fresh(card: Card, frequencies: dict[str, str], today: dt.date) -> Card:

@@ -18,9 +18,12 @@ computed value says it is computed and from how many of the children.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+import pandas as pd
 import pyoxigraph as ox
 
 from graph.answer.authoritative import Sources, sources_of
@@ -172,8 +175,10 @@ class RegionValues:
         return 1 + sum(1 for n in numbers if n > mine.number), len(numbers)
 
 
-def read_region_values(graphs: PublicGraphs, area: str) -> RegionValues:
-    """Every published total under ``area`` (a Kemendagri code), each indicator's from its chosen dataset."""
+def read_region_values(graphs: PublicGraphs, area: str, observed: pd.DataFrame | None = None) -> RegionValues:
+    """Every published total under ``area`` (a Kemendagri code), each indicator's from its chosen
+    dataset. ``observed``: the area's observations when the caller has them
+    (``graph.insight.observation_table``'s ``under``), instead of the query scanning them all."""
     iris = graphs.iris
     # A literal term (escaped by pyoxigraph), in the text: a substitution must be projected.
     prefix = str(ox.Literal(iris.region(area)))
@@ -192,7 +197,12 @@ def read_region_values(graphs: PublicGraphs, area: str) -> RegionValues:
             parts[r["indicator"]] = (r["numerator"], r["denominator"], factor)
     chosen: dict[str, str | None] = {}
     by_obs: dict[str, dict[str, object]] = {}
-    for row in graphs.select(_OBSERVATIONS.replace("{prefix}", prefix)):
+    rows = (
+        graphs.select(_OBSERVATIONS.replace("{prefix}", prefix))
+        if observed is None
+        else _rows(graphs, observed)
+    )
+    for row in rows:
         indicator = row["indicator"].value
         if indicator not in chosen:
             dataset = sources.choose(indicator).dataset
@@ -205,6 +215,33 @@ def read_region_values(graphs: PublicGraphs, area: str) -> RegionValues:
             assert isinstance(members, set)
             members.add(row["member"].value)
     return _collect(sources, names, by_obs, aggregation, parts)
+
+
+def _rows(graphs: PublicGraphs, observed: pd.DataFrame) -> list[dict[str, Any]]:
+    """``_OBSERVATIONS``'s rows made from a table's rows (one per observation: a breakdown's
+    member is only told apart from none, which is all ``_collect`` asks of it)."""
+    iris = graphs.iris
+    periods = " ".join(f"<{p}>" for p in sorted(set(observed["period"])))
+    names = (
+        graphs.values(f"SELECT ?p ?l WHERE {{ VALUES ?p {{ {periods} }} ?p rdfs:label ?l }}")
+        if periods
+        else []
+    )
+    label = {r["p"]: ox.Literal(r["l"]) for r in names}
+    prefix = iris.indicator("")
+    return [
+        {
+            "obs": ox.NamedNode(r.obs),
+            "region": ox.NamedNode(iris.region(r.code)),
+            "indicator": ox.NamedNode(r.indicator if ":" in r.indicator else prefix + r.indicator),
+            "period": ox.NamedNode(r.period),
+            "period_label": label.get(r.period),
+            "value": ox.NamedNode(r.term) if isinstance(r.term, str) else ox.Literal(repr(float(r.value))),
+            "dataset": ox.NamedNode(r.dataset),
+            "member": ox.Literal(r.dims) if r.dims else None,
+        }
+        for r in _tuples(observed)
+    ]
 
 
 def _collect(
@@ -240,5 +277,11 @@ def _collect(
             except ValueError:
                 continue
     for key, numbers in split.items():
-        own.setdefault(key, Value(sum(numbers), from_breakdown=True))
+        # fsum: the same total in whatever order the parts were read.
+        own.setdefault(key, Value(math.fsum(numbers), from_breakdown=True))
     return RegionValues(sources, names, own, aggregation, parts, {i: sorted(p) for i, p in periods.items()})
+
+
+def _tuples(frame: pd.DataFrame) -> list[Any]:
+    """The frame's rows as named tuples (typed Any: pandas types each cell as any scalar)."""
+    return list(frame.itertuples(index=False))

@@ -45,11 +45,13 @@ from graph.text import Text
 
 __all__ = [
     "LEVELS",
+    "OBSERVED",
     "SUMMABLE",
     "InsightCatalogue",
     "indicator_json",
     "indicators_json",
     "is_year",
+    "observed_counts",
     "read_catalogue",
 ]
 
@@ -258,10 +260,14 @@ def _text(row: dict[str, str], var: str, fallback: str) -> Text:
     return Text.of({"id": row.get(f"{var}_id"), "en": row.get(f"{var}_en")}, fallback)
 
 
-def read_catalogue(store: Store, iris: Iris, home_region: str) -> InsightCatalogue:
+def read_catalogue(
+    store: Store, iris: Iris, home_region: str, observed: list[dict[str, str]] | None = None
+) -> InsightCatalogue:
     """The indicators of the published ontology, where they have observations (per dataset), the
     desa and kecamatan of ``home_region``, the datasets as sources and the code lists of
-    categorical indicators (seven queries; a caller may keep it until the next publication)."""
+    categorical indicators (seven queries; a caller may keep it until the next publication).
+    ``observed``: the rows of ``OBSERVED`` when the caller has them (the one query scanning
+    every observation; ``graph.insight.observation_table`` gives the same rows)."""
     graphs = PublicGraphs(store, iris)
     by_iri = read_category_lists(graphs.values)
     indicators = {
@@ -273,7 +279,7 @@ def read_catalogue(store: Store, iris: Iris, home_region: str) -> InsightCatalog
         {},
         _read_regions(graphs, home_region),
         sources_of(graphs),
-        _read_observed(graphs, indicators),
+        observed_counts(graphs.values(OBSERVED) if observed is None else observed, iris, indicators),
         code_lists={s: by_iri[i.iri] for s, i in indicators.items() if i.iri in by_iri},
     )
     return replace(cat, observed=_chosen_counts(cat))
@@ -336,19 +342,21 @@ def _read_indicators(graphs: PublicGraphs) -> dict[str, Indicator]:
     return indicators
 
 
-def _read_observed(
-    graphs: PublicGraphs, indicators: dict[str, Indicator]
+OBSERVED = """SELECT ?indicator ?dataset ?level ?period (COUNT(DISTINCT ?region) AS ?regions) WHERE {
+     { SELECT DISTINCT ?indicator ?dataset ?region ?period WHERE {
+         ?obs qb:measureType ?indicator ; qb:dataSet/oc:cubeOf ?dataset ;
+              sdmx-dimension:refArea ?region ; sdmx-dimension:refPeriod ?period } }
+     ?region oc:regionLevel/skos:notation ?level .
+   } GROUP BY ?indicator ?dataset ?level ?period"""
+
+
+def observed_counts(
+    rows: list[dict[str, str]], iris: Iris, indicators: dict[str, Indicator]
 ) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
-    iris = graphs.iris
+    """(slug, level) -> dataset -> year -> regions, from rows of ``OBSERVED`` (the store's, or
+    the same rows from ``graph.insight.observation_table``)."""
     observed: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
-    for r in graphs.values(
-        """SELECT ?indicator ?dataset ?level ?period (COUNT(DISTINCT ?region) AS ?regions) WHERE {
-             { SELECT DISTINCT ?indicator ?dataset ?region ?period WHERE {
-                 ?obs qb:measureType ?indicator ; qb:dataSet/oc:cubeOf ?dataset ;
-                      sdmx-dimension:refArea ?region ; sdmx-dimension:refPeriod ?period } }
-             ?region oc:regionLevel/skos:notation ?level .
-           } GROUP BY ?indicator ?dataset ?level ?period"""
-    ):
+    for r in rows:
         year = r["period"].removeprefix(iris.period_prefix)
         slug = r["indicator"].removeprefix(iris.indicator(""))
         if is_year(year) and slug in indicators:

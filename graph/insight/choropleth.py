@@ -36,10 +36,11 @@ from graph.insight.observations import (
     NO_OBSERVATION,
     IndicatorValues,
     InsightInputs,
+    ObservationSource,
     indicator_values,
     insight_inputs,
     other_sources,
-    read_observations,
+    store_source,
 )
 from graph.insight.refusals import level_problems, problem
 from graph.rdf.iris import Iris
@@ -179,6 +180,7 @@ def map_values(
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
     sources: Sequence[str] = (),
+    observations: ObservationSource | None = None,
 ) -> MapValues:
     """The indicator's value per region of ``level`` in ``period`` by the aggregation rules.
 
@@ -192,14 +194,15 @@ def map_values(
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
+    read = observations or store_source(runner, iris)
     cat = (catalogue or runner(read_catalogue, iris, home_region)).choose(sources)
     if sources and indicator in cat.indicators:
         refused = cat.asked_problems(sources, [indicator])
         if refused:
             raise ParameterError(refused)
     slug, period = _check(cat, indicator, level, period)
-    observations = runner(read_observations, iris, period, tuple(cat.needed(slug, level, period)))
-    inputs = insight_inputs(cat, period, observations)
+    frame = read(period, tuple(cat.needed(slug, level, period)))
+    inputs = insight_inputs(cat, period, frame)
     if slug in cat.code_lists:  # categories: as published, never aggregated
         return _categories(inputs, cat, slug, level)
     found = indicator_values(inputs, cat.indicators, slug, level)

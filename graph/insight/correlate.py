@@ -31,10 +31,11 @@ from graph.insight.observations import (
     NO_OBSERVATION,
     IndicatorValues,
     InsightInputs,
+    ObservationSource,
     indicator_values,
     insight_inputs,
     other_sources,
-    read_observations,
+    store_source,
 )
 from graph.insight.refusals import (
     categorical_problem,
@@ -241,6 +242,7 @@ def correlate(
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
     sources: Sequence[str] = (),
+    observations: ObservationSource | None = None,
 ) -> Correlation:
     """Join indicators ``x`` and ``y`` per region of ``level`` for year ``period`` and correlate them.
 
@@ -257,6 +259,7 @@ def correlate(
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
+    read = observations or store_source(runner, iris)
     cat = (catalogue or runner(read_catalogue, iris, home_region)).choose(sources)
     known = [s for s in (x, y) if s in cat.indicators]
     problems = cat.asked_problems(sources, known) if sources and known else []
@@ -265,8 +268,8 @@ def correlate(
         raise ParameterError(problems)
     period = _period(cat, x, y, level, period)
     needed = cat.needed(x, level, period) + [s for s in cat.needed(y, level, period) if s != x]
-    observations = runner(read_observations, iris, period, tuple(dict.fromkeys(needed)))
-    inputs = insight_inputs(cat, period, observations)
+    frame = read(period, tuple(dict.fromkeys(needed)))
+    inputs = insight_inputs(cat, period, frame)
     xv, yv = (_values(inputs, cat, name, slug, level) for name, slug in (("x", x), ("y", y)))
     found = _join(inputs, level, cat.used(x), cat.used(y), xv, yv, min_n, outlier_threshold)
     others = {

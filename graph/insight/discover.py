@@ -31,9 +31,10 @@ from graph.insight.correlate import figure_cell
 from graph.insight.observations import (
     IndicatorValues,
     InsightInputs,
+    ObservationSource,
     indicator_values,
     insight_inputs,
-    read_observations,
+    store_source,
 )
 from graph.insight.refusals import level_problems, period_problem
 from graph.insight.statistics import DEFAULT_FDR, DEFAULT_MIN_N, Stats, adjust_p_values, correlation_stats
@@ -123,6 +124,7 @@ def discover(
     catalogue: InsightCatalogue | None = None,
     run: Runner | None = None,
     sources: Sequence[str] = (),
+    observations: ObservationSource | None = None,
 ) -> Discovery:
     """Correlate every pair of indicators from different agencies at ``level`` in ``period``.
 
@@ -139,12 +141,13 @@ def discover(
         QueryError, StoreError: the store failed or ran past the time limit.
     """
     runner = run or run_here(store)
+    read = observations or store_source(runner, iris)
     cat = (catalogue or runner(read_catalogue, iris, home_region)).choose(sources)
     problems = level_problems(level) or cat.asked_problems(sources, sorted(cat.indicators))
     if problems:
         raise ParameterError(problems)
     period = _period(cat, level, period)
-    inputs = insight_inputs(cat, period, runner(read_observations, iris, period, None))
+    inputs = insight_inputs(cat, period, read(period, None))
     found, skipped = _values(inputs, cat, level)
     used = {s: cat.used(s) for s in found}  # with ``synthetic`` of the figures used
     pairs = _pairs(used, found, min_n)

@@ -26,12 +26,14 @@ each other dataset publishing the indicator says, to be shown beside.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import pyoxigraph as ox
 
+from graph.answer.runners import Runner
 from graph.insight.catalogue import SUMMABLE, InsightCatalogue
 from graph.rdf.iris import Iris
 from graph.reference.indicators import Indicator
@@ -40,18 +42,23 @@ from graph.store.public import PublicGraphs
 from graph.text import Text
 
 __all__ = [
+    "COLUMNS",
     "NO_OBSERVATION",
+    "ObservationSource",
     "IndicatorValues",
     "InsightInputs",
     "indicator_values",
     "insight_inputs",
+    "observation_frame",
+    "read_all_observations",
     "other_sources",
     "read_observations",
+    "store_source",
 ]
 
 NO_OBSERVATION = Text("tidak ada observasi", "no observation")
 
-_OBSERVATIONS = """SELECT ?indicator ?period ?obs ?region ?value ?dataset WHERE {
+_OBSERVATIONS = """SELECT ?period ?indicator ?obs ?region ?value ?dataset WHERE {
   { SELECT ?obs ?indicator ?region ?period WHERE {
       ?obs sdmx-dimension:refPeriod ?period ; qb:measureType ?indicator ; sdmx-dimension:refArea ?region } }
   ?obs ?indicator ?value ; qb:dataSet/oc:cubeOf ?dataset .
@@ -81,18 +88,49 @@ def read_observations(
 ) -> pd.DataFrame:
     """Observations of ``period`` (indicator, code, dims, value, term, obs, dataset): of the given
     indicator slugs (two queries each), or of every indicator (two queries in all). ``value`` is
-    the number; ``term`` the value that is none (a category's IRI), else missing."""
+    the number; ``term`` the value that is none (a category's IRI), else missing. Rows are in
+    ``observation_frame``'s order, so ``graph.insight.observation_table`` gives the same frame."""
     graphs = PublicGraphs(store, iris)
     values = _select(graphs, _OBSERVATIONS, period, indicators)
     dimensions = _select(graphs, _DIMENSIONS, period, indicators)
-    obs = pd.DataFrame(values, columns=["indicator", "obs", "region", "value", "dataset"], dtype=object)
+    return observation_frame(values, dimensions, iris)[COLUMNS].reset_index(drop=True)
+
+
+COLUMNS = ["indicator", "code", "dims", "value", "term", "obs", "dataset"]
+
+# (period, indicator slugs or None for every one) -> ``read_observations``'s frame: the store's
+# answer, or the same frame from ``graph.insight.observation_table`` when the service has one.
+ObservationSource = Callable[[str, tuple[str, ...] | None], pd.DataFrame]
+
+
+def store_source(runner: Runner, iris: Iris) -> ObservationSource:
+    """The frames as the store answers them: ``read_observations`` through ``runner`` (the
+    service's query workers, within the time limit)."""
+    return lambda period, indicators: runner(read_observations, iris, period, indicators)
+
+
+def read_all_observations(store: Store, iris: Iris) -> pd.DataFrame:
+    """Every published observation of every period, as ``observation_frame`` (two scans)."""
+    graphs = PublicGraphs(store, iris)
+    return observation_frame(graphs.values(_OBSERVATIONS), graphs.values(_DIMENSIONS), iris)
+
+
+def observation_frame(
+    values: list[dict[str, str]], dimensions: list[dict[str, str]], iris: Iris
+) -> pd.DataFrame:
+    """The rows of ``_OBSERVATIONS`` and ``_DIMENSIONS`` as one frame (``COLUMNS``, ``period`` and
+    ``region``: their IRIs), sorted by period, indicator, code, dims and observation: store order is
+    no meaning, and a sort lets every reader of the same observations get the same frame."""
+    obs = pd.DataFrame(
+        values, columns=["period", "indicator", "obs", "region", "value", "dataset"], dtype=object
+    )
     dims = pd.DataFrame(dimensions, columns=["obs", "dimension", "code"], dtype=object)
     dims["part"] = (
         dims["dimension"].str.rsplit("/", n=1).str[-1] + "=" + dims["code"].str.rsplit("/", n=1).str[-1]
     )
     keys = dims.drop_duplicates(["obs", "part"]).sort_values("part").groupby("obs")["part"].agg(" ".join)
     keys = keys.astype(object)  # an empty Series would be float
-    numbers = pd.to_numeric(obs["value"], errors="coerce")
+    numbers = pd.to_numeric(obs["value"], errors="coerce").astype(float)
     obs = obs.assign(
         indicator=obs["indicator"].str.removeprefix(iris.indicator("")),
         code=obs["region"].str.removeprefix(iris.region_prefix),
@@ -101,7 +139,8 @@ def read_observations(
         term=obs["value"].where(numbers.isna()),
         dims=obs["obs"].map(keys).astype(object).fillna(""),
     )
-    return obs[["indicator", "code", "dims", "value", "term", "obs", "dataset"]].reset_index(drop=True)
+    order = ["period", "indicator", "code", "dims", "obs"]
+    return obs[["period", "region", *COLUMNS]].sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def _select(

@@ -1,0 +1,99 @@
+"""Every published observation as one table, so insight pages read frames instead of the store.
+
+``read_observations`` asks the store for one period's observations (two queries that scan
+them), and the catalogue counts the regions each indicator is observed in (one more scan).
+At half a million observations each takes longer than the query time limit, and /insight,
+/insight/discover, /map and the home page ran them per request. The service builds this
+table once per publication, in the background (``api.background_read``), and the analyses
+take their frames from it (``ObservationSource``); until it is ready they ask the store.
+
+The table is made by the same function as the store's answer (``observation_frame``, in
+the same order), so a period's frame from here is the frame ``read_observations`` gives:
+the SPARQL stays the definition, and ``tests/graph/insight/test_observation_table.py``
+compares the two in full. The observation IRIs and dimension keys insight shows (each
+value's sources, breakdowns) are kept: ``graph.answer.view.ObservationView`` has neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from graph.insight.observations import COLUMNS, observation_frame, read_all_observations
+from graph.rdf.iris import Iris
+from graph.store.interface import Store
+from graph.store.public import PublicGraphs
+
+__all__ = ["ObservationTable", "read_observation_table"]
+
+_LEVELS = "SELECT ?region ?level WHERE { ?region oc:regionLevel/skos:notation ?level }"
+
+
+@dataclass(frozen=True)
+class ObservationTable:
+    """Each period's observations (``COLUMNS``, in ``observation_frame``'s order) and the rows
+    of the catalogue's ``OBSERVED`` count."""
+
+    iris: Iris
+    periods: dict[str, pd.DataFrame]  # period IRI -> its observations
+    observed: list[dict[str, str]]
+    empty: pd.DataFrame
+    count: int
+    areas: frozenset[str] = frozenset()  # the regions (IRIs) with observations
+    period_counts: dict[str, int] = field(default_factory=dict)  # period IRI -> observations
+
+    def observations(self, period: str, indicators: tuple[str, ...] | None) -> pd.DataFrame:
+        """``read_observations(store, iris, period, indicators)``'s frame, from the table."""
+        rows = self.periods.get(self.iris.period(period), self.empty)
+        if indicators is not None:
+            rows = rows[rows["indicator"].isin(indicators)]
+        return rows.reset_index(drop=True)
+
+    def under(self, area: str) -> pd.DataFrame:
+        """The observations of ``area`` (a Kemendagri code) and every region below it, each
+        with its ``period`` IRI: what ``graph.describe.region_values`` reads of an area."""
+        found = [
+            rows[rows["code"].str.startswith(area)].assign(period=period)
+            for period, rows in self.periods.items()
+        ]
+        return pd.concat([self.empty.assign(period=""), *found], ignore_index=True)
+
+
+def read_observation_table(store: Store, iris: Iris) -> ObservationTable:
+    """The table of the published graphs as they are now (two scans and a small query)."""
+    frame = read_all_observations(store, iris)
+    levels = pd.DataFrame(
+        PublicGraphs(store, iris).values(_LEVELS), columns=["region", "level"], dtype=object
+    ).drop_duplicates()
+    by_period = frame.groupby("period", sort=False)
+    periods = {str(p): rows[COLUMNS].reset_index(drop=True) for p, rows in by_period}
+    return ObservationTable(
+        iris,
+        periods,
+        _observed(frame, levels, iris),
+        observation_frame([], [], iris)[COLUMNS],
+        len(frame),
+        frozenset(frame["region"]),
+        {str(p): int(n) for p, n in by_period["obs"].nunique().items()},
+    )
+
+
+def _observed(frame: pd.DataFrame, levels: pd.DataFrame, iris: Iris) -> list[dict[str, str]]:
+    """The rows of ``graph.insight.catalogue.OBSERVED``: regions observed per indicator,
+    dataset, region level and period (a region with two levels counts at both, as the join)."""
+    seen = frame[["indicator", "dataset", "code", "period"]].drop_duplicates()
+    codes = levels.assign(code=levels["region"].str.removeprefix(iris.region_prefix))[["code", "level"]]
+    joined = seen.merge(codes, on="code")
+    counts = joined.groupby(["indicator", "dataset", "level", "period"]).size().reset_index(name="regions")
+    prefix = iris.indicator("")
+    return [
+        {
+            "indicator": prefix + str(r.indicator),
+            "dataset": str(r.dataset),
+            "level": str(r.level),
+            "period": str(r.period),
+            "regions": str(r.regions),
+        }
+        for r in counts.itertuples(index=False)
+    ]
