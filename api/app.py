@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +16,7 @@ from api.csrf import CsrfRefused, csrf_refused
 from api.deps import ServiceState
 from api.errors import install_error_handlers
 from api.page_auth import NotAllowedHere, SignInRequired, not_allowed_here, sign_in_required
+from api.private_answers import PrivateWhenSignedIn
 from api.request_limits import RequestLimits
 from api.routers import (
     accounts,
@@ -44,7 +45,7 @@ from api.routers import (
     walidata,
 )
 from api.security_headers import SecurityHeaders
-from api.sessions import SESSION_COOKIE, Sessions
+from api.sessions import Sessions
 from api.sign_in_limits import SignInAttempts
 from api.staging import STAGING_FOLDER, StagedUploads
 from graph.settings import Settings, load_settings
@@ -104,19 +105,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         expose_headers=["X-Truncated", "X-OneCenter-Truncated", "X-OneCenter-Row-Cap"],
     )
 
-    @app.middleware("http")
-    async def private_when_signed_in(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        # An answer to a token or a signed-in browser may hold restricted data: no shared cache
-        # may keep or reuse it.
-        response = await call_next(request)
-        if "authorization" in request.headers or SESSION_COOKIE in request.cookies:
-            response.headers["Cache-Control"] = "private, no-store"
-        vary = response.headers.get("Vary")
-        response.headers["Vary"] = f"{vary}, Authorization, Cookie" if vary else "Authorization, Cookie"
-        return response
-
+    # An answer to a token or a signed-in browser may hold restricted data: kept by no shared cache.
+    app.add_middleware(PrivateWhenSignedIn)
     app.add_middleware(SecurityHeaders)
 
     # In this order: a route of an earlier router wins where two paths could match.

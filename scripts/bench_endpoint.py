@@ -5,7 +5,7 @@ request when the last one is answered, for ``--seconds``) sends the same mix of 
 to ``onecenter serve`` (``POST /sparql``) and to Oxigraph's own server
 (``oxigraph serve-read-only``) on the same on-disk store, one after the other. The mix:
 three named questions written out with their parameter values (the text the question
-pages show under "show the SPARQL") and a label lookup, each with the published graphs as
+pages show under "show the SPARQL"), a label lookup, an ASK and a one-triple SELECT, each with the published graphs as
 the dataset (``default-graph-uri``), so both servers answer the same question over the
 same triples. Answers are checked to have the same number of rows on both.
 
@@ -54,6 +54,9 @@ PREFIX oc: <https://w3id.org/onecenter/def#>
 SELECT ?region ?label ?kecamatan WHERE {
   ?region skos:notation "18.09.01.2001"^^oc:KemendagriCode ; skos:prefLabel ?label ; skos:broader ?kecamatan
 }"""
+# The smallest queries, which measure what each server adds to every request.
+ASK = "ASK { ?s ?p ?o }"
+ONE_TRIPLE = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
 
 
 def free_port() -> int:
@@ -76,7 +79,7 @@ def workload(store_path: Path) -> tuple[list[tuple[str, str]], list[str]]:
         question = catalogue.questions[qid]
         bound = bind_parameters(question, list(params.items()), lists)
         mix.append((qid, question_sparql(question, bound, iris)))
-    mix.append(("label-lookup", LOOKUP))
+    mix += [("label-lookup", LOOKUP), ("ask", ASK), ("one-triple", ONE_TRIPLE)]
     return mix, graphs
 
 
@@ -128,7 +131,8 @@ def load_test(
                         continue
                     latencies.append(elapsed)
                     per_query.setdefault(name, []).append(elapsed)
-                    rows[name] = len(response.json()["results"]["bindings"])
+                    answer = response.json()
+                    rows[name] = len(answer["results"]["bindings"]) if "results" in answer else 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for t in threads:

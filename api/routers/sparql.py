@@ -28,12 +28,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import audience_of, current_user
+from api.auth import audience_of
 from api.deps import ServiceState
 from api.errors import clip, error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
 from api.question_catalogue import catalogue, code_lists
+from api.sparql_answer import PATH_HEADER, query_user, respond
 from graph.answer.editor_texts import editor_starter, question_sparql
 from graph.answer.parameters import bind_parameters
 from graph.answer.service_description import SD, description
@@ -42,7 +43,6 @@ from graph.answer.sparql import (
     READ_ONLY,
     UPDATE_OPERATIONS,
     ProtocolQuery,
-    answer_request,
     graph_sizes,
     uses_service,
 )
@@ -125,6 +125,9 @@ _DEFAULT_DOC = "IRI graf terbit untuk graf bawaan / a published graph for the de
 _NAMED_DOC = "IRI graf terbit sebagai graf bernama / a published graph as named graph (repeatable)"
 _FORMAT_DOC = "Ganti Accept / overrides Accept: json, xml, csv, tsv; turtle, ntriples, jsonld, rdfxml, n3"
 _OUTPUT_DOC = "Sama dengan format / the same as format (SPARQLWrapper sends format, output and results)"
+# Shorter queries are screened on the event loop: a scan of a few KB takes microseconds, less
+# than the hop to a thread; longer ones (up to query_max_bytes) still go to a thread.
+_SCREEN_INLINE_CHARS = 16_384
 # The fields naming the result format: Virtuoso reads ``format``, Joseki ``output``, others
 # ``results``; SPARQLWrapper sends all three, in the URL for GET and in the form for POST.
 FORMAT_FIELDS = ("format", "output", "results")
@@ -151,7 +154,7 @@ async def sparql_get(
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
     output: OutputParam = None,
-    user: Annotated[User | None, Depends(current_user)] = None,
+    user: Annotated[User | None, Depends(query_user)] = None,
 ) -> Response:
     """SPARQL 1.1 Protocol query by GET; without ``query``, the service description.
 
@@ -211,7 +214,7 @@ async def sparql_post(
     named_graph_uri: NamedGraphs = None,
     fmt: FormatParam = None,
     output: OutputParam = None,
-    user: Annotated[User | None, Depends(current_user)] = None,
+    user: Annotated[User | None, Depends(query_user)] = None,
 ) -> Response:
     """SPARQL 1.1 Protocol query by POST: form-encoded, or the query as the body; the result
     format by ``Accept``, or by ``format`` / ``output`` / ``results`` in the URL or the form."""
@@ -268,7 +271,10 @@ async def _answer(
             status,
             f"kueri terlalu panjang / the query is longer than {limit:,} bytes (setting query_max_bytes)",
         )
-    form = await run_in_threadpool(_screen, sparql)  # scans of the whole text: not in the event loop
+    if len(sparql) <= _SCREEN_INLINE_CHARS:
+        form = _screen(sparql)
+    else:
+        form = await run_in_threadpool(_screen, sparql)  # scans of a long text: not in the event loop
     accept = request.headers.get("accept")
     results_type = _choose(accept, formats, RESULT_TYPES, RESULT_NAMES)
     graph_type = _choose(accept, formats, GRAPH_TYPES, GRAPH_NAMES)
@@ -290,9 +296,10 @@ async def _answer(
     )
     client = request.client.host if request.client else ""
     async with service.query_slots.held(client):  # waits here, holding no worker and no thread
-        answer = await run_in_threadpool(answer_request, service.run, service.iris, protocol)
+        answer, path = await run_in_threadpool(respond, service, protocol)
     cut = "true" if answer.truncated else "false"
     headers = {"X-Truncated": cut, TRUNCATED_HEADER: cut, ROW_CAP_HEADER: str(cap), "Vary": "Accept"}
+    headers[PATH_HEADER] = path
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 

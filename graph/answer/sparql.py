@@ -27,7 +27,7 @@ from graph.rdf.iris import Iris
 from graph.rdf.namespaces import PREFIXES, sparql_prefixes
 from graph.rdf.sparql_text import keywords, nesting
 from graph.spreadsheet import csv_bytes
-from graph.store.interface import Store
+from graph.store.interface import QueryResult, Store
 from graph.store.versions import PUBLIC, Audience, published_graphs
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "syntax_error_position",
     "syntax_problem",
     "uses_service",
+    "write_answer",
 ]
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -262,6 +263,9 @@ class ProtocolQuery:
     results_type: str = "application/sparql-results+json"
     graph_type: str = "text/turtle"
     audience: Audience = PUBLIC
+    # The graphs ``audience`` may read, when the caller already knows them (the service keeps
+    # them per publication): saves the worker reading the catalogue on every request.
+    published: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -312,7 +316,11 @@ def _run(store: Store, request: ProtocolQuery, default: list[str], named: list[s
     # Kept apart from the frames that called rdflib's parser: pyparsing caches exceptions
     # whose frames lead back to their callers, and a pyoxigraph result held there would be
     # freed later by the garbage collector, possibly in another thread, which pyoxigraph forbids.
-    result = store.query(request.sparql, default_graph=default, named_graphs=named)
+    return write_answer(store.query(request.sparql, default_graph=default, named_graphs=named), request)
+
+
+def write_answer(result: QueryResult, request: ProtocolQuery) -> Answer:
+    """A query's result in the request's format, cut at its row cap (any store's result)."""
     try:
         if isinstance(result, ox.QueryBoolean):
             fmt = ox.QueryResultsFormat.from_media_type(request.results_type) or ox.QueryResultsFormat.JSON
@@ -347,7 +355,11 @@ def _dataset(
 ) -> tuple[list[str], list[str]]:
     """Default and named graphs for the query; every one of them must be published and
     readable by the request's audience. ``from_clauses``: the query has FROM clauses."""
-    published = published_graphs(store, iris, request.audience)
+    published = (
+        list(request.published)
+        if request.published is not None
+        else published_graphs(store, iris, request.audience)
+    )
     if request.default_graphs is not None or request.named_graphs is not None:
         # The protocol's dataset overrides the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
         default, named = list(request.default_graphs or ()), list(request.named_graphs or ())

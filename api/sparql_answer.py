@@ -1,0 +1,99 @@
+"""How ``/sparql`` answers a query: who asks, and which path answers.
+
+The router (``api.routers.sparql``) reads the protocol; this module decides, per query,
+between the columnar path (``graph.answer.cube_sparql``: cube-shaped queries of the public,
+answered from the observation view) and the store (a query worker with the time limit),
+and names the one taken in the ``X-OneCenter-Path`` header.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import BEARER, current_user
+from api.deps import ServiceState
+from api.sessions import SESSION_COOKIE
+from graph.answer.cube_sparql import answer_slice, recognise, slice_triples, view_is_complete
+from graph.answer.sparql import Answer, ProtocolQuery, answer_request
+from graph.errors import OneCenterError, QueryTimeout
+from graph.publish.accounts import User
+from graph.store.versions import published_graphs
+
+__all__ = ["PATH_HEADER", "query_user", "respond"]
+
+log = logging.getLogger("onecenter.sparql")
+
+# Off until it is measured over HTTP at scale: the recogniser parses every query with rdflib
+# (milliseconds on each small query) and ships the slice to a worker, which may cost more than
+# it saves (issue 23; tests/graph/answer/test_cube_sparql.py checks its answers directly).
+COLUMNAR_SPARQL = False
+
+# The header naming the path that answered: "columnar" or "store".
+PATH_HEADER = "X-OneCenter-Path"
+
+
+async def query_user(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+) -> User | None:
+    """``current_user``, without a hop to a thread for the public: a request with no token and
+    no session that could count (a POST's never does) is anonymous, decided on the event loop."""
+    signed = request.method in ("GET", "HEAD") and SESSION_COOKIE in request.cookies
+    if credentials is None and "authorization" not in request.headers and not signed:
+        return None
+    return await run_in_threadpool(current_user, request, credentials)
+
+
+def respond(service: ServiceState, protocol: ProtocolQuery) -> tuple[Answer, str]:
+    """The answer and the path that gave it. The graphs the audience may read are kept per
+    publication (a worker would otherwise read the catalogue for every query)."""
+    audience = protocol.audience
+    readable = service.cached(
+        f"sparql-published {audience!r}", lambda: service.run(published_graphs, service.iris, audience)
+    )
+    protocol = replace(protocol, published=tuple(readable))
+    answer = _columnar(service, protocol, readable) if COLUMNAR_SPARQL else None
+    if answer is not None:
+        return answer, "columnar"
+    return answer_request(service.run, service.iris, protocol), "store"
+
+
+def _columnar(service: ServiceState, protocol: ProtocolQuery, readable: list[str]) -> Answer | None:
+    """The answer from the observation view, or None when the query is not certainly
+    cube-shaped, the view is not ready, or the request reads other graphs than the public's
+    (the view holds public data only)."""
+    if not protocol.audience.is_public or not _all_published(protocol, readable):
+        return None
+    view = service.observation_view()
+    if view is None:
+        return None
+    cube = recognise(protocol.sparql, view)
+    if cube is None or not service.cached("sparql-view-complete", lambda: _complete(service)):
+        return None
+    try:
+        return service.run(answer_slice, slice_triples(view, cube), protocol)
+    except QueryTimeout:
+        raise
+    except Exception:  # a text rdflib read and Oxigraph does not: the store names the problem
+        log.warning("columnar answer failed; asking the store", exc_info=True)
+        return None
+
+
+def _all_published(protocol: ProtocolQuery, readable: list[str]) -> bool:
+    """Whether the request's dataset is every graph the public reads (or is not named)."""
+    default, named = protocol.default_graphs, protocol.named_graphs
+    if default is None and named is None:
+        return True
+    return set(default or ()) == set(readable) and set(named or ()) <= set(readable)
+
+
+def _complete(service: ServiceState) -> bool:
+    try:
+        return service.run(view_is_complete, service.iris)
+    except OneCenterError:  # not known within the time limit: never columnar for this publication
+        return False
