@@ -45,7 +45,7 @@ from graph.rdf.namespaces import DCTERMS, OC, QB, RDF_TYPE, SDMX_DIMENSION, XSD
 from graph.rdf.results import solution_values
 from graph.store.interface import Store
 
-__all__ = ["DraftContext", "check", "fingerprint", "numeric", "trace_on_columns"]
+__all__ = ["DraftContext", "check", "decided_on_columns", "fingerprint", "numeric", "trace_on_columns"]
 
 log = logging.getLogger("onecenter.draft_checks")
 
@@ -153,6 +153,20 @@ def check(
         log.warning("%s: query changed since its column check was written; judged in the store", c.shape)
         return None
     return registered[1](c, draft, context)
+
+
+def decided_on_columns(query: ShapeQuery, text: str) -> bool:
+    """Whether ``check`` decides the query (as validate() runs it, ``text``) on a draft's
+    columns: then it judges each observation on its own, and what it finds on a draft
+    depends on the draft and the reference graphs alone (``graph.publish.judgement``)."""
+    c = query.constraints[0]
+    if c.count_test is not None:
+        if f"WHERE {{ ?this <{RDF_TYPE}> <{QB}Observation> .\n" not in text:
+            return False
+        tests = [k.count_test for k in query.constraints if k.count_test is not None]
+        return all(name.startswith("v") or (name.startswith("w") and broken) for name, broken in tests)
+    registered = _CHECKS.get(c.shape)
+    return registered is not None and registered[0] == fingerprint(c.query)
 
 
 def _findings(

@@ -43,6 +43,9 @@ class Draft:
     accepted: dict[str, list[Finding]] = field(default_factory=dict)  # acceptance key -> findings
     acceptances: list[Acceptance] = field(default_factory=list)
     awaiting_decision: bool = False  # held for the Walidata even without violations (uploads)
+    # What its findings depend on, hashed when judged (graph.publish.fingerprint); kept with
+    # its report so that publishing it held can reuse them (graph.publish.judgement).
+    fingerprint: str | None = None
     # Its observations as columns, kept from the stage until it is judged (draft_checks).
     observations: DraftObservations | None = field(default=None, repr=False)
 

@@ -20,6 +20,7 @@ from graph.check.findings import Finding
 from graph.check.report import SH
 from graph.check.trace import trace_findings
 from graph.publish.draft import Draft
+from graph.publish.fingerprint import inputs_fingerprint
 from graph.publish.instance import Instance
 from graph.publish.load_report import timed
 from graph.rdf.namespaces import OC, PROV
@@ -27,7 +28,7 @@ from graph.rdf.results import solution_rows
 from graph.store.versions import candidate_graphs, draft_datasets, published, restricted_provenance_graphs
 from graph.text import Text
 
-__all__ = ["classify", "judge", "recorded_violations"]
+__all__ = ["caused_violations", "classify", "judge", "judged_without", "recorded_violations"]
 
 # How the activities behind the published versions point to violations on record: those
 # of their validation reports, and those the Walidata accepted when publishing; (what the
@@ -68,13 +69,14 @@ def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Accepta
     in_force = {d.iri for d in published(store, iris)}
     for d in drafts:
         d.report.notes = [
-            _judged_without(d, iri, slug, iri in in_force, seen)
+            judged_without(d, iri, slug, iri in in_force, seen)
             for iri, slug in without.get(id(d), {}).items()
         ]
 
 
-def _judged_without(draft: Draft, dataset: str, slug: str, has_version: bool, seen: list[Finding]) -> Text:
-    """What a draft's report says of a held dataset it was judged without."""
+def judged_without(draft: Draft, dataset: str, slug: str, has_version: bool, seen: list[Finding]) -> Text:
+    """What a draft's report says of a held dataset it was judged without (``seen``: the
+    findings that say which rules compared the two)."""
     mine = draft.dataset_iri
     rules = sorted(
         {f.rule for f in seen if f.other_dataset and {f.dataset, f.other_dataset} == {mine, dataset}}
@@ -110,10 +112,11 @@ def _judge_together(
     by_dataset: dict[str | None, list[Finding]] = {}
     for f in findings:
         by_dataset.setdefault(f.dataset, []).append(f)
-    caused = _caused(instance, findings, {d.dataset_iri for d in pending})
+    caused = caused_violations(instance, findings, {d.dataset_iri for d in pending})
     held = []
     for d in pending:
         d.findings = by_dataset.get(d.dataset_iri, []) + caused
+        d.fingerprint = inputs_fingerprint(instance, d.graph, graphs)
         d.report.restricted = {iri: agency for iri, agency in restricted.items() if iri != d.dataset_iri}
         classify(instance, d, extra.get(d.dataset, []))
         if d.open_violations:
@@ -121,7 +124,7 @@ def _judge_together(
     return held
 
 
-def _caused(instance: Instance, findings: list[Finding], drafted: set[str]) -> list[Finding]:
+def caused_violations(instance: Instance, findings: list[Finding], drafted: set[str]) -> list[Finding]:
     """Violations on versions already published that their own reports did not have: the
     drafts caused them (a cross-agency rule), so they hold the drafts too."""
     caused = [f for f in findings if f.blocks_publication and f.dataset not in drafted]

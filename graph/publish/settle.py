@@ -1,11 +1,12 @@
 """The last stage of a load: publish a judged draft or hold it, and the Walidata's decisions.
 
 ``settle`` writes the draft's validation report (bulk-loaded, restricted figures in their
-dataset's own graph), then in one transaction either publishes the draft or holds it
-while the previous version stays published, and chains both steps in the audit log.
-A held draft waits for the Walidata: ``publish_held`` judges it again and publishes it
-(accepting its violations with a reason on record), ``reject_held`` drops it with a reason
-on record. After each, ``graph.publish.hygiene`` reduces the reports of the versions
+dataset's own graph), then in one transaction either publishes the draft or holds it while
+the previous version stays published, and chains both steps in the audit log. A held draft
+waits for the Walidata: ``publish_held`` publishes it (accepting its violations with a
+reason on record), with the findings of its load's judgement when nothing they depend on
+changed (``graph.publish.judgement``), else judged again; ``reject_held`` drops it with a
+reason on record. After each, ``graph.publish.hygiene`` reduces the reports of the versions
 they replaced to a summary and a file.
 """
 
@@ -31,11 +32,14 @@ from graph.provenance.records import (
     rejection_provenance,
 )
 from graph.publish.draft import Draft, draft_observation_count, generating_load, held_draft
+from graph.publish.fingerprint import FINGERPRINT
 from graph.publish.hygiene import tidy_reports
 from graph.publish.instance import Instance
 from graph.publish.judge import classify, judge
+from graph.publish.judgement import reuse_judgement
 from graph.publish.load_report import LoadReport, timed
 from graph.rdf.namespaces import OC
+from graph.rdf.ntriples import literal
 from graph.store.versions import hold, provenance_graph_of, publish, published, version_is_open
 
 __all__ = ["AWAITING_DECISION", "acceptances_for", "held_message", "publish_held", "reject_held", "settle"]
@@ -155,6 +159,8 @@ def _report_parts(
 
     for text in report_chunks(report_iri, draft.findings, created=created, keep=public):
         yield home, text
+    if draft.fingerprint:  # what its findings depend on: a publish of the draft held reuses them
+        yield home, f"<{report_iri}> <{FINGERPRINT}> {literal(draft.fingerprint)} .\n"
     # What the report says about a restricted dataset's figures (focus, value, message)
     # goes to that dataset's own graph, read only by those allowed to see the data.
     for iri, slug in restricted.items():
@@ -186,15 +192,18 @@ def _restricted_datasets(instance: Instance, draft: Draft) -> dict[str, str]:
 def publish_held(
     instance: Instance, dataset: str, *, accept_reason: str | None = None, decided_by: str | None = None
 ) -> LoadReport:
-    """Publish the dataset's held draft, judged again against what is published now
-    (``Platform.publish_draft``)."""
+    """Publish the dataset's held draft (``Platform.publish_draft``): with its load's findings
+    if nothing they depend on changed since (``reuse_judgement``), else judged again against
+    what is published now."""
     started = now()
     dataset_iri, graph = held_draft(instance.store, instance.iris, dataset)
     load_iri = generating_load(instance.store, instance.iris, graph)
     figures = draft_observation_count(instance.store, instance.iris, graph)
     held = LoadReport(dataset, "", "", "held", graph=graph, observations=figures)
     draft = Draft(dataset, dataset_iri, graph, None, held)
-    judge(instance, [draft])
+    reused = reuse_judgement(instance, draft, load_iri)
+    if not reused:
+        judge(instance, [draft])
     if draft.open_violations and accept_reason:
         # The store has not changed since the judgement: its findings are classified
         # again with the decision (validating again took minutes at province scale).
@@ -235,6 +244,7 @@ def publish_held(
     _audit_validation(instance, draft, report_iri)
     subjects = [dataset_iri, instance.iris.publication(publication_id), graph]
     payload = publication_payload(record, accept_reason if draft.accepted else None)
+    payload["findings"] = reused or "judged again"  # what the Walidata's decision rests on
     instance.audit("publication", subjects, payload, actor=record.agent)
     report = draft.report
     tidy_reports(instance, [report])  # the replaced version's reports
