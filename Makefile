@@ -24,6 +24,7 @@ demo: $(STAMP)
 ## test: set up and run the whole test suite (two workers: 16 min on a 2-core machine, 27 min in one)
 test: $(STAMP)
 	sh scripts/ensure_chromium.sh
+	sh scripts/ensure_virtuoso.sh
 	$(BIN)/python -m pytest -n 2
 
 ## check: the fast loop for developers: unit tests and doctests, no browser, server, fuzz or kill test (under a minute)
@@ -47,8 +48,10 @@ bench: $(STAMP) $(ANCHORS)
 	$(BIN)/python scripts/bench_validation.py --observations 1000000 --sample 0 --skip-store-run --json $(RESULTS)
 	$(BIN)/python scripts/bench_rules.py --observations 100000
 	$(BIN)/python scripts/bench_questions.py --observations 1000000 --keep var/bench --json $(RESULTS)
+	$(BIN)/python scripts/bench_view.py --observations 1000000 --keep var/bench --json $(RESULTS)
 	$(BIN)/python scripts/bench_rdflib.py --store var/bench/demo --json $(RESULTS)
 	$(BIN)/python scripts/bench_endpoint.py --store var/bench/demo --json $(RESULTS)
+	$(BIN)/python scripts/bench_answers.py --observations 1000000 --keep var/bench --json $(RESULTS)
 	$(BIN)/python scripts/bench_linking.py
 	$(BIN)/python scripts/bench_summary.py $(RESULTS)
 

@@ -34,6 +34,10 @@ def connect_store(settings: Settings, *, read_only: bool = False, timeout_s: flo
     if settings.store_url:
         from graph.store.remote import RemoteStore  # httpx only for those who use a server
 
+        if settings.store_flavour == "virtuoso":
+            from graph.store.virtuoso import VirtuosoStore  # its dialect, corrected
+
+            return VirtuosoStore.from_settings(settings, read_only=read_only, timeout_s=timeout_s)
         return RemoteStore.from_settings(settings, read_only=read_only, timeout_s=timeout_s)
     location = settings.store_location
     return EmbeddedStore(location, read_only=read_only and location is not None)

@@ -1,6 +1,6 @@
 """A SPARQL server as the remote store sees it, apart from the requests themselves.
 
-Where its endpoints are (``Endpoints``: Oxigraph server or Fuseki, or URLs given one by
+Where its endpoints are (``Endpoints``: Oxigraph server, Fuseki or Virtuoso, or URLs given one by
 one), how its URLs appear in messages and logs (never with credentials), and how its
 answers are read back into pyoxigraph's own result types, so callers of the remote
 store get what the embedded store returns and cannot tell the two apart.
@@ -22,7 +22,7 @@ from graph.store.interface import QueryResult
 
 __all__ = ["Endpoints", "Flavour", "display_url", "read_answer", "response_detail"]
 
-Flavour = Literal["oxigraph", "fuseki"]
+Flavour = Literal["oxigraph", "fuseki", "virtuoso"]
 
 _DETAIL_CHARS = 600
 
@@ -37,18 +37,27 @@ class Endpoints:
     flavour: Flavour = "oxigraph"
 
     @classmethod
-    def for_server(cls, url: str, flavour: Flavour = "oxigraph") -> Endpoints:
+    def for_server(cls, url: str, flavour: Flavour = "oxigraph", *, authenticated: bool = False) -> Endpoints:
         """The default endpoints under ``url``.
 
         Oxigraph server: ``/query``, ``/update``, ``/store``. Fuseki (``url`` is the dataset,
-        e.g. ``http://host:3030/onecenter``): ``/query``, ``/update``, ``/data``.
+        e.g. ``http://host:3030/onecenter``): ``/query``, ``/update``, ``/data``. Virtuoso:
+        ``/sparql`` and ``/sparql-graph-crud``, or ``/sparql-auth`` and
+        ``/sparql-graph-crud-auth`` (digest authentication) when ``authenticated``.
 
         >>> Endpoints.for_server("http://127.0.0.1:7878/").data
         'http://127.0.0.1:7878/store'
         >>> Endpoints.for_server("http://127.0.0.1:3030/onecenter", "fuseki").data
         'http://127.0.0.1:3030/onecenter/data'
+        >>> Endpoints.for_server("http://127.0.0.1:8890", "virtuoso", authenticated=True).update
+        'http://127.0.0.1:8890/sparql-auth'
         """
         base = url.rstrip("/")
+        if flavour == "virtuoso":
+            # One endpoint for queries and updates; updates need the SPARQL_UPDATE role.
+            sparql = base + "/sparql" + ("-auth" if authenticated else "")
+            data = base + "/sparql-graph-crud" + ("-auth" if authenticated else "")
+            return cls(query=sparql, update=sparql, data=data, flavour=flavour)
         data_path = "/store" if flavour == "oxigraph" else "/data"
         return cls(query=base + "/query", update=base + "/update", data=base + data_path, flavour=flavour)
 
@@ -56,7 +65,9 @@ class Endpoints:
     def of(cls, settings: Settings) -> Endpoints:
         """The endpoints the settings name: those of ``store_url``, each replaced by a non-empty
         ``store_query_url``, ``store_update_url`` or ``store_data_url``."""
-        server = cls.for_server(settings.store_url, settings.store_flavour)
+        server = cls.for_server(
+            settings.store_url, settings.store_flavour, authenticated=bool(settings.store_user)
+        )
         return cls(
             query=settings.store_query_url or server.query,
             update=settings.store_update_url or server.update,

@@ -1,7 +1,9 @@
-"""Each contract test runs on both stores: the embedded one and a real ``oxigraph serve``.
+"""Each contract test runs on every store: the embedded one, a real ``oxigraph serve`` and a
+real Virtuoso 7 (``virtuoso-t``; skipped, saying how to install it, where it is missing).
 
-The servers are started once per session (in memory: the contract is the protocol, not the
-disk). Protocol tests get an emptied store each; the demo is built once per store.
+The servers are started once per session (Oxigraph in memory: the contract is the protocol,
+not the disk; Virtuoso in a temporary folder). Protocol tests get an emptied store each; the
+demo is built once per store.
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from graph.store.embedded import EmbeddedStore
 from graph.store.interface import Store
 from graph.store.remote import RemoteStore
 from graph.store.sparql_server import Endpoints
+from graph.store.virtuoso import VirtuosoStore
 from tests.contract.server import OxigraphServer
+from tests.contract.virtuoso import VirtuosoServer, missing
 
-KINDS = ["embedded", "oxigraph-server"]
+KINDS = ["embedded", "oxigraph-server", "virtuoso"]
+# The pipeline is not yet compared on Virtuoso: its validation queries over a listed set of
+# graphs take minutes there (docs/remote-store.md); the store contract runs on all three.
+SERVER_KINDS = ["oxigraph-server"]
 Demo = tuple[Platform, list[LoadReport]]
 
 
@@ -39,6 +46,27 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphSe
     server.stop()
 
 
+def _virtuoso(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[VirtuosoServer]:
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    server = VirtuosoServer(tmp_path_factory.mktemp(name)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def scratch_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A Virtuoso for tests that write: emptied before each of them."""
+    yield from _virtuoso(tmp_path_factory, "virtuoso-scratch")
+
+
+@pytest.fixture(scope="session")
+def demo_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A Virtuoso holding the demo graph, never emptied."""
+    yield from _virtuoso(tmp_path_factory, "virtuoso-demo")
+
+
 def remote(server: OxigraphServer, **options: object) -> RemoteStore:
     return RemoteStore(Endpoints.for_server(server.url), **options)  # type: ignore[arg-type]
 
@@ -53,6 +81,10 @@ def store(kind: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each kind."""
     if kind == "embedded":
         made: Store = EmbeddedStore(None)
+    elif kind == "virtuoso":
+        virtuoso: VirtuosoServer = request.getfixturevalue("scratch_virtuoso")
+        virtuoso.clear()
+        made = virtuoso.store()
     else:
         server: OxigraphServer = request.getfixturevalue("scratch_server")
         server.clear()
@@ -64,6 +96,8 @@ def store(kind: str, request: pytest.FixtureRequest) -> Iterator[Store]:
 @pytest.fixture
 def fresh_platform(store: Store, memory_settings: Settings) -> Iterator[Platform]:
     """A platform on an empty store of each kind, with the reference graphs published."""
+    if isinstance(store, VirtuosoStore):
+        pytest.skip("the pipeline on Virtuoso is not finished (docs/remote-store.md, Virtuoso 7)")
     platform = Platform(memory_settings, store)
     platform.load_reference()
     yield platform
@@ -79,7 +113,26 @@ def remote_demo(demo_server: OxigraphServer, memory_settings: Settings) -> Itera
     platform.close()
 
 
+@pytest.fixture(scope="session")
+def virtuoso_demo(demo_virtuoso: VirtuosoServer, memory_settings: Settings) -> Iterator[Demo]:
+    """The demo graph built through HTTP into Virtuoso, once per session."""
+    platform = Platform(memory_settings, demo_virtuoso.store())
+    reports, failures = platform.build()
+    assert not failures, failures
+    yield platform, reports
+    platform.close()
+
+
+DEMOS = {"embedded": "demo", "oxigraph-server": "remote_demo", "virtuoso": "virtuoso_demo"}
+
+
 @pytest.fixture
 def built(kind: str, request: pytest.FixtureRequest) -> Demo:
     """The demo on the store of this kind (the embedded one is the session's shared demo)."""
-    return request.getfixturevalue("demo" if kind == "embedded" else "remote_demo")  # type: ignore[no-any-return]
+    return request.getfixturevalue(DEMOS[kind])  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=SERVER_KINDS)
+def server_kind(request: pytest.FixtureRequest) -> str:
+    """A kind of SPARQL server, for tests comparing it with the embedded store."""
+    return str(request.param)

