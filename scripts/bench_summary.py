@@ -36,12 +36,9 @@ def rows(found: dict[str, Any]) -> list[Row]:
     """One row per measured step, in the order of ``make bench`` (questions: one set per graph)."""
     out: list[Row] = []
     for kind, rows_of in BENCH_ROWS.items():
-        if kind == "questions":
-            for key, figures in found.items():
-                if key.startswith("questions:"):
-                    out += rows_of(figures)
-        elif found.get(kind):
-            out += rows_of(found[kind])
+        for key, figures in found.items():
+            if key == kind or key.startswith(kind + ":"):  # one set per graph where there is one
+                out += rows_of(figures)
     return out
 
 
@@ -164,6 +161,41 @@ def endpoint_rows(endpoint: dict[str, Any]) -> list[Row]:
     ]
 
 
+def answer_rows(figures: dict[str, Any]) -> list[Row]:
+    """Every named question and page through HTTP (p95 < 1 s), and each SPARQL query of the
+    mix next to Oxigraph server (≥ 1×, ≥ 10× on joins and aggregates), from ``bench_answers.py``."""
+    size = f"{figures['observations']:,} obs"
+    out: list[Row] = []
+    for name, a in figures["answers"].items():
+        answered = a["status"] == "200"
+        out.append(
+            (
+                f"{a['kind']} {name}, {size} (ms)",
+                f"{a['median_ms']:,.1f} (p95 {a['p95_ms']:,.1f})" if answered else a["status"],
+                "",
+                "p95 < 1 s",
+                verdict(answered and a["p95_ms"] < 1000),
+                "",
+            )
+        )
+    for name, q in figures["sparql"].items():
+        ours, theirs, ratio = q["onecenter"], q["oxigraph"], q["ratio"]
+        target = 10 if q["heavy"] else 1
+        out.append(
+            (
+                f"SPARQL {name}, {size} (ms)",
+                f"{ours['median_ms']:,.1f}" if ours["status"] == "200" else ours["status"],
+                f"Oxigraph server {theirs['median_ms']:,.1f}"
+                if theirs["status"] == "200"
+                else theirs["status"],
+                f"≥ {target}×",
+                f"{ratio:.2f}× {verdict(ratio >= target)}" if ratio else "—",
+                "",
+            )
+        )
+    return out
+
+
 # The rows of each benchmark's figures, in the order the table lists them.
 BENCH_ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "mapping": mapping_rows,
@@ -172,6 +204,7 @@ BENCH_ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "questions": question_rows,
     "rdflib": rdflib_rows,
     "endpoint": endpoint_rows,
+    "answers": answer_rows,
 }
 
 
