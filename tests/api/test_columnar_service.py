@@ -45,5 +45,5 @@ def test_planned_questions_switch_to_the_view_and_answer_the_same(disk_store: Pa
             csv = client.get(url.replace(".json", ".csv"))
             assert csv.headers["x-answer-engine"] == "columnar"
         # A question without a plan still runs as SPARQL.
-        trend = client.get("/questions/indicator-trend.json")
-        assert trend.headers["x-answer-engine"] == "sparql" and trend.json()["rows"]
+        profile = client.get("/questions/village-profile.json")
+        assert profile.headers["x-answer-engine"] == "sparql" and profile.json()["rows"]
