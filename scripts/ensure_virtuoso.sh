@@ -8,8 +8,11 @@ if command -v virtuoso-t >/dev/null 2>&1; then
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Memasang Virtuoso 7 untuk uji kontrak penyimpanan / installing Virtuoso 7 for the store contract tests ..."
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7 >/dev/null
+  # A failed install must not stop the suite: those tests then skip and say why.
+  if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource-7 >/dev/null; then
+    exit 0
+  fi
+  echo "Virtuoso tidak terpasang / could not install Virtuoso: its contract tests will skip." >&2
   exit 0
 fi
 echo "Virtuoso tidak ada / Virtuoso is missing: the contract tests on Virtuoso will skip." >&2
