@@ -66,14 +66,19 @@ def _table(
     return mapping
 
 
+def hold_a_future_year(platform: Platform, tmp_path: Path) -> LoadReport:
+    """A small table published, then loaded again with a 2031 row: the second load is held."""
+    mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
+    assert platform.load(mapping).outcome == "published"
+    with_future_year(mapping, [str(2000 + i) for i in range(20)])
+    return platform.load(mapping)
+
+
 def test_publishing_a_held_draft_with_nothing_changed_reuses_its_findings(
     audited: tuple[Platform, Path], tmp_path: Path
 ) -> None:
     platform, log = audited
-    mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
-    assert platform.load(mapping).outcome == "published"
-    with_future_year(mapping, [str(2000 + i) for i in range(20)])
-    held = platform.load(mapping)
+    held = hold_a_future_year(platform, tmp_path)
     assert held.outcome == "held" and held.violations == 1
 
     report = platform.publish_draft("uji-penduduk", accept_reason=REASON, decided_by="Walidata")
@@ -135,10 +140,7 @@ def test_a_shape_edited_after_the_hold_makes_the_draft_judged_whole_again(tmp_pa
     platform = Platform(settings)
     try:
         platform.load_reference()
-        mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
-        assert platform.load(mapping).outcome == "published"
-        with_future_year(mapping, [str(2000 + i) for i in range(20)])
-        assert platform.load(mapping).outcome == "held"
+        assert hold_a_future_year(platform, tmp_path).outcome == "held"
         shape = project / "shapes" / "koherensi.ttl"
         shape.write_text(shape.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
 
@@ -156,10 +158,7 @@ def test_a_held_report_whose_results_are_gone_is_not_trusted(
     audited: tuple[Platform, Path], tmp_path: Path
 ) -> None:
     platform, log = audited
-    mapping = write_small_table(tmp_path, [str(1000 + i) for i in range(20)])
-    assert platform.load(mapping).outcome == "published"
-    with_future_year(mapping, [str(2000 + i) for i in range(20)])
-    held = platform.load(mapping)
+    held = hold_a_future_year(platform, tmp_path)
     assert held.violations == 1
     # Its results removed (as an archive would): reading them back would find no violation.
     platform.store.update(
