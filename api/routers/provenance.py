@@ -13,6 +13,9 @@ GET /loads?dataset=&outcome=           loads and publications of held drafts, ne
         &limit=&offset=                JSON, or CSV by ``Accept: text/csv`` (a browser: the page)
 GET /loads.json | /loads.csv           the same in one format (CSV: ``_dialect=excel``, the
                                        default, or ``standard``)
+GET /provenance/arsip/{file}           an archived validation report (gzipped N-Quads: a
+                                       superseded version's results, moved out of the store by
+                                       graph.publish.hygiene), to whoever reads its record
 =====================================  ==========================================================
 
 Without a token only public graphs are read: a held draft's observation is a 404 like an
@@ -27,11 +30,12 @@ Docs: docs/audit.md, docs/uploads.md.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.auth import audience_of, current_user
 from api.deps import ServiceState
@@ -41,6 +45,8 @@ from api.pages import wants_html
 from api.provenance_pages import loads_page, trace_page
 from graph.provenance.activities import OUTCOMES
 from graph.provenance.history import LoadHistory, load_history, loads_csv
+from graph.provenance.report_archive import archive_name
+from graph.provenance.reports import archive_is_visible
 from graph.provenance.trace import trace, trace_rdf
 from graph.publish.accounts import User
 from graph.store.versions import Audience
@@ -134,7 +140,9 @@ def _trace(request: Request, iri: str, media_type: str, audience: Audience) -> R
             trace_rdf, service.iris, iri, max_rows=max_rows, media_type=media_type, audience=audience
         )
         return Response(data, media_type=f"{media_type}; charset=utf-8", headers={"Vary": "Accept"})
-    body = service.run(trace, service.iris, iri, max_rows=max_rows, audience=audience)
+    body = _with_archive_link(
+        request, service.run(trace, service.iris, iri, max_rows=max_rows, audience=audience)
+    )
     body["links"] = {
         "self": str(request.url_for("provenance").include_query_params(iri=iri)),
         "turtle": str(request.url_for("provenance_as", extension="ttl").include_query_params(iri=iri)),
@@ -152,7 +160,7 @@ def provenance(request: Request, iri: Iri, user: Reader) -> Response:
         body = service.run(
             trace, service.iris, iri, max_rows=service.settings.max_result_rows, audience=audience_of(user)
         )
-        return trace_page(request, service.iris, body)
+        return trace_page(request, service.iris, _with_archive_link(request, body))
     chosen = negotiate(request.headers.get("accept"), TRACE_OFFERS, ALIASES)
     if chosen is None:
         raise HTTPException(406, "format tidak tersedia / not acceptable: offers " + ", ".join(TRACE_OFFERS))
@@ -273,3 +281,52 @@ def loads_json(request: Request, chosen: Filter, user: Reader) -> Response:
 def loads_as_csv(request: Request, chosen: Filter, user: Reader, dialect: Dialect = "excel") -> Response:
     """The load history as CSV (``_dialect=excel`` by default, or ``standard``)."""
     return _loads_csv(_history(request, chosen, user), dialect)
+
+
+# What ``archive_name`` makes of a report IRI: nothing else is ever looked up on disk.
+_ARCHIVE_FILE = re.compile(re.escape(archive_name("x")).replace("x", "[A-Za-z0-9_-]{1,100}", 1))
+
+
+def _with_archive_link(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """The trace with a download link on its archived report, if it has one."""
+    archive = body.get("report_archive")
+    if archive:
+        archive["href"] = str(request.url_for("report_archive", file_name=archive["file_name"]))
+    return body
+
+
+@router.get(
+    "/provenance/arsip/{file_name}",
+    name="report_archive",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/gzip": {}}, "description": "The archive: gzipped N-Quads."},
+        404: _error(
+            404,
+            "Tidak ada arsip / no archive of that name that this reader may read.",
+            "tidak ada arsip laporan bernama 'x' / no report archive named 'x' …",
+        ),
+    },
+)
+def report_archive(request: Request, file_name: str, user: Reader) -> FileResponse:
+    """A superseded version's validation results, as the file they were moved to: gzipped
+    N-Quads, the bytes whose SHA-256 the archive record and the audit chain give."""
+    service = _service(request)
+    folder = service.settings.report_archive_location
+    unknown = HTTPException(
+        404,
+        f"tidak ada arsip laporan bernama {file_name!r} yang boleh Anda baca / no report archive named "
+        f"{file_name!r} that you may read: follow the link on the load's provenance page",
+    )
+    if folder is None or not _ARCHIVE_FILE.fullmatch(file_name):
+        raise unknown
+    if not service.run(archive_is_visible, service.iris, file_name, audience_of(user)):
+        raise unknown
+    path = folder / file_name
+    if not path.is_file():
+        raise HTTPException(
+            404,
+            f"berkas arsip {file_name!r} tidak ada di server ini / the archive file {file_name!r} is "
+            "missing on this server: ask the administrator to restore it from the backup",
+        )
+    return FileResponse(path, media_type="application/gzip", filename=file_name)

@@ -15,9 +15,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.provenance.sources import texts_of
+from graph.rdf.iris import Iris
+from graph.store.interface import Store
 from graph.store.public import PublicGraphs
+from graph.store.versions import PUBLIC, Audience
 
-__all__ = ["acceptances_of", "archived_report", "findings_about", "report_findings"]
+__all__ = ["acceptances_of", "archive_is_visible", "archived_report", "findings_about", "report_findings"]
 
 # The parts of a result every reader shows (each optional in the graph).
 _RESULT_PARTS = """OPTIONAL { ?result sh:resultSeverity ?severity } OPTIONAL { ?result sh:sourceShape ?shape }
@@ -191,3 +194,16 @@ def archived_report(view: PublicGraphs, report: str) -> dict[str, Any] | None:
         "bytes": int(r["size"].value),
         "rules": sorted(rules, key=lambda x: (x["shape"], x["severity"])),
     }
+
+
+def archive_is_visible(store: Store, iris: Iris, file_name: str, audience: Audience = PUBLIC) -> bool:
+    """Whether ``audience`` may download the archive file named ``file_name``: its record is
+    in a provenance graph the audience reads (a restricted dataset's reports are in that
+    dataset's own graph, so its archives stay as hidden as its reports were)."""
+    view = PublicGraphs(store, iris, audience)
+    rows = view.select(
+        "SELECT ?file ?name WHERE { ?file a oc:ReportArchive ; oc:fileName ?name } LIMIT 1",
+        graphs=view.provenance,
+        name=ox.Literal(file_name),
+    )
+    return bool(rows)
