@@ -4,20 +4,27 @@ Markers by kind: every test under ``tests/pages`` drives Chromium (``browser``),
 under ``tests/contract`` talks to a real ``oxigraph`` server (``server``); a module or test
 that starts a server, generates inputs or kills processes says so itself. Each of these
 kinds is ``slow`` too, so ``pytest -m "not slow"`` (``make check``) leaves them all out.
+
+States that take seconds to make (the reference graphs, the demo on disk, the demo with the
+status table) are made once per worker; a test that writes gets a copy (a bulk load of their
+quads, or a copy of a closed store's folder), never the shared one.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.rdf.results import solution_rows
 from graph.settings import PROJECT_DIR, Settings, load_settings
+from graph.store.embedded import EmbeddedStore
 from graph.store.interface import Store
 
 _KIND_OF_FOLDER = {"pages": "browser", "contract": "server"}
@@ -57,11 +64,82 @@ def demo(memory_settings: Settings) -> Iterator[tuple[Platform, list[LoadReport]
     platform.close()
 
 
-@pytest.fixture
-def platform(memory_settings: Settings) -> Iterator[Platform]:
-    """A fresh platform on an empty in-memory store, with the reference graphs loaded."""
+def nquads_of(store: Store) -> str:
+    """Every quad of every named graph as N-Quads (the pipeline writes nothing else): what
+    ``bulk_load`` takes to make a copy of ``store``."""
+    quads = store.query(
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        default_graph=[],
+        named_graphs=store.named_graphs(),
+    )
+    assert isinstance(quads, ox.QuerySolutions)
+    text = ox.serialize((ox.Quad(q["s"], q["p"], q["o"], q["g"]) for q in quads), format=ox.RdfFormat.N_QUADS)
+    return (text or b"").decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_on_disk(demo: tuple[Platform, list[LoadReport]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo graph copied quad for quad from the in-memory build into an on-disk store, once
+    per worker and never opened: a module copies the folder (``shutil.copytree``, milliseconds)
+    and opens its copy, so its view cache and writes stay its own."""
+    path = tmp_path_factory.mktemp("demo-on-disk") / "store"
+    target = EmbeddedStore(path)
+    target.bulk_load([nquads_of(demo[0].store)])
+    target.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def status_demo(memory_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """The demo with ``tests/category_table.py``'s status table published, built once per worker
+    for the modules that only read it (map, API, pages); a test that writes builds its own with
+    ``platform_with_status``."""
+    from tests.category_table import platform_with_status
+
+    platform, _ = platform_with_status(memory_settings, tmp_path_factory.mktemp("status"))
+    yield platform
+    platform.close()
+
+
+@pytest.fixture(scope="session")
+def reference_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``store``, an on-disk store with the reference graphs, and the audit
+    chain beside it, made once per worker: tests take a copy (``copy_reference``), as loading
+    the reference on disk, its graphs hashed into the chain, takes seconds each time."""
+    folder = tmp_path_factory.mktemp("referensi")
+    reports = tmp_path_factory.mktemp("referensi-laporan")
+    settings = load_settings(store_path=str(folder / "store"), reports_dir=str(reports), agent="uji")
+    platform = Platform(settings)
+    platform.load_reference()
+    platform.close()
+    return folder
+
+
+def copy_reference(reference_folder: Path, folder: Path) -> Path:
+    """A copy of ``reference_folder`` (store closed, audit chain beside it) in ``folder``;
+    returns the store's path."""
+    shutil.copytree(reference_folder, folder, dirs_exist_ok=True)
+    return folder / "store"
+
+
+@pytest.fixture(scope="session")
+def reference_nquads(memory_settings: Settings) -> str:
+    """The reference graphs as ``load_reference`` writes them into an in-memory store, made
+    once per worker: a fresh platform starts from a copy (a bulk load of these quads)."""
     p = Platform(memory_settings)
-    p.load_reference()
+    try:
+        p.load_reference()
+        return nquads_of(p.store)
+    finally:
+        p.close()
+
+
+@pytest.fixture
+def platform(memory_settings: Settings, reference_nquads: str) -> Iterator[Platform]:
+    """A fresh platform on an empty in-memory store, with the reference graphs loaded."""
+    store = EmbeddedStore(None)
+    store.bulk_load([reference_nquads])
+    p = Platform(memory_settings, store)
     yield p
     p.close()
 

@@ -10,11 +10,12 @@ Holders of a token see what their role allows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote, unquote
 
 import pytest
 
-from tests.api.test_ingest import SECRET_VALUES, Instance, instance, values_of
+from tests.api.test_ingest import SECRET_VALUES, Instance, instance, running_instance, values_of
 
 # Slow: loads restricted datasets and reads them as each role.
 pytestmark = pytest.mark.slow
@@ -22,6 +23,14 @@ pytestmark = pytest.mark.slow
 __all__ = ["instance"]  # the fixture, shared with the upload tests
 
 QB = "http://purl.org/linked-data/cube#"
+
+
+@pytest.fixture(scope="module")
+def reading(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instance]:
+    """One instance for the tests that only read (every probe is a query or a page), built
+    once; a test that uploads takes its own ``instance``."""
+    with running_instance(tmp_path_factory.mktemp("terbatas")) as running:
+        yield running
 
 
 def restricted_iris(inst: Instance) -> tuple[str, str, str]:
@@ -120,32 +129,32 @@ def leaks(body: str, observation: str, asked: str) -> list[str]:
     return found
 
 
-def test_restricted_data_never_reaches_the_public(instance: Instance) -> None:
-    _, _, observation = restricted_iris(instance)
+def test_restricted_data_never_reaches_the_public(reading: Instance) -> None:
+    _, _, observation = restricted_iris(reading)
     tried = 0
-    for label, path, options in probes(instance):
+    for label, path, options in probes(reading):
         asked = unquote(path + repr(options))
         method = str(options.pop("method", "get"))
-        response = getattr(instance.client, method)(path, **options)
+        response = getattr(reading.client, method)(path, **options)
         assert response.status_code < 500, (label, response.status_code, response.text[:300])
         assert not leaks(response.text, observation, asked), (label, response.text[:500])
         tried += 1
     print(f"\nleak probes tried: {tried}, leaked: 0")
     assert tried > 100
     # And the probes can see: the open dataset's figures are answered to the same public.
-    assert len(values_of(instance, "uji-penduduk")) == 10
+    assert len(values_of(reading, "uji-penduduk")) == 10
 
 
 @pytest.mark.parametrize(
     ("who", "sees"),
     [("walidata", True), ("admin", True), ("dinsos", True), ("dukcapil", False), (None, False)],
 )
-def test_a_token_reads_what_its_role_allows(instance: Instance, who: str | None, sees: bool) -> None:
-    figures = values_of(instance, "uji-kpm-terbatas", who)
+def test_a_token_reads_what_its_role_allows(reading: Instance, who: str | None, sees: bool) -> None:
+    figures = values_of(reading, "uji-kpm-terbatas", who)
     assert (sorted(figures) == SECRET_VALUES) if sees else figures == []
-    _, graph, _ = restricted_iris(instance)
-    headers = instance.auth(who) if who else {}
-    named = instance.client.get(
+    _, graph, _ = restricted_iris(reading)
+    headers = reading.auth(who) if who else {}
+    named = reading.client.get(
         "/sparql",
         params={"query": f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"},
         headers={"Accept": "application/sparql-results+json", **headers},

@@ -24,9 +24,10 @@ from graph.errors import UploadRejected
 from graph.publish.accounts import Accounts
 from graph.publish.platform import Platform
 from graph.read.uploads import check_upload
-from graph.settings import PROJECT_DIR, load_settings
+from graph.settings import PROJECT_DIR, Settings, load_settings
+from graph.store.embedded import EmbeddedStore
 from graph.store.versions import EVERYONE_INTERNAL, draft_datasets, published_datasets
-from tests.conftest import SMALL_MAPPING, all_quads
+from tests.conftest import SMALL_MAPPING, all_quads, nquads_of
 
 # Slow: uploads, judges and publishes tables through the API.
 pytestmark = pytest.mark.slow
@@ -108,10 +109,7 @@ def running_instance(tmp_path: Path, **extra: object) -> Iterator[Instance]:
         agent="uji",
         **extra,
     )
-    platform = Platform(settings)
-    platform.load_reference()
-    for name in ("uji-penduduk", "uji-kpm-terbatas"):
-        assert platform.load(mappings / f"{name}.yaml").outcome == "published"
+    platform = _with_both_published(settings, mappings, copy=not extra)
     accounts = Accounts(settings.resolve(settings.accounts_path))
     tokens = {
         "dukcapil": accounts.add("ani.dukcapil", "produsen", "disdukcapil")[1],
@@ -125,6 +123,26 @@ def running_instance(tmp_path: Path, **extra: object) -> Iterator[Instance]:
     with TestClient(create_app(settings, platform.store)) as client:
         yield Instance(platform, client, tokens, tmp_path)
     platform.close()
+
+
+# The store once the reference and both tables are published, as N-Quads, made by the first
+# instance of each worker: the others start from a copy (the loads took seconds a test). With
+# other settings (``extra``, e.g. an audit chain that must record the loads) they load again.
+_PUBLISHED: list[str] = []
+
+
+def _with_both_published(settings: Settings, mappings: Path, *, copy: bool) -> Platform:
+    if copy and _PUBLISHED:
+        store = EmbeddedStore(None)
+        store.bulk_load(_PUBLISHED)
+        return Platform(settings, store)
+    platform = Platform(settings)
+    platform.load_reference()
+    for name in ("uji-penduduk", "uji-kpm-terbatas"):
+        assert platform.load(mappings / f"{name}.yaml").outcome == "published"
+    if copy:
+        _PUBLISHED.append(nquads_of(platform.store))
+    return platform
 
 
 def values_of(instance: Instance, dataset: str, audience: str | None = None) -> list[str]:

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.settings import Settings
-from tests.category_table import COUNTS, EXPECTED, platform_with_status
+from graph.publish.platform import Platform
+from tests.category_table import COUNTS, EXPECTED
 
 # Slow: builds the demo graph and loads a table in a fresh store.
 pytestmark = pytest.mark.slow
@@ -25,11 +25,9 @@ STATUS = {"indicator": "status-idm", "level": "desa", "sumber": "uji-status-idm"
 
 
 @pytest.fixture(scope="module")
-def client(memory_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    platform, _ = platform_with_status(memory_settings, tmp_path_factory.mktemp("status"))
-    with TestClient(create_app(platform.settings, platform.store)) as c:
+def client(status_demo: Platform) -> Iterator[TestClient]:
+    with TestClient(create_app(status_demo.settings, status_demo.store)) as c:
         yield c
-    platform.close()
 
 
 def _text(markup: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -9,7 +10,6 @@ from pathlib import Path
 from xml.dom.minidom import Document
 
 import httpx
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -19,7 +19,6 @@ from api.app import create_app
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.settings import load_settings
-from graph.store.embedded import EmbeddedStore
 from tests.servers import running_server
 
 pytestmark = pytest.mark.server
@@ -42,23 +41,10 @@ SIMPLE = f"ASK {{ ?o a <{QB}Observation> }}"
 
 
 @pytest.fixture(scope="module")
-def disk_store(demo: tuple[Platform, list[LoadReport]], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo graph, copied quad for quad from the in-memory build into an on-disk store."""
-    platform, _ = demo
-    source = platform.store
-    quads = source.query(
-        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-        default_graph=[],
-        named_graphs=source.named_graphs(),
-    )
-    assert isinstance(quads, ox.QuerySolutions)
-    nquads = ox.serialize(
-        (ox.Quad(q["s"], q["p"], q["o"], q["g"]) for q in quads), format=ox.RdfFormat.N_QUADS
-    )
+def disk_store(demo_on_disk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo graph in an on-disk store of this module's own (a copy of the session's)."""
     path = tmp_path_factory.mktemp("sparql-server") / "store"
-    target = EmbeddedStore(path)
-    target.bulk_load([(nquads or b"").decode("utf-8")])
-    target.close()
+    shutil.copytree(demo_on_disk, path)
     return path
 
 

@@ -10,9 +10,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
-from graph.settings import Settings
+from graph.publish.platform import Platform
 from tests.category_table import COUNTS, EXPECTED
-from tests.category_table import platform_with_status as _platform_with_status
 from tests.pages.conftest import PageLog, _open_page, screenshot
 from tests.servers import running_server
 
@@ -20,12 +19,11 @@ URL = "/map?indicator=status-idm&level=desa&sumber=uji-status-idm"  # the test t
 
 
 @pytest.fixture(scope="module")
-def status_server(memory_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def status_server(status_demo: Platform) -> Iterator[str]:
     """A real uvicorn server on the demo graph with the status table published."""
-    platform, _ = _platform_with_status(memory_settings, tmp_path_factory.mktemp("status"))
-    with running_server(create_app(platform.settings, platform.store), "uvicorn-categories") as base:
+    app = create_app(status_demo.settings, status_demo.store)
+    with running_server(app, "uvicorn-categories") as base:
         yield base
-    platform.close()
 
 
 @contextmanager

@@ -22,9 +22,8 @@ from urllib.parse import urlsplit
 
 from api.app import create_app
 from graph.publish.accounts import Accounts
-from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, Settings, load_settings
-from tests.conftest import SMALL_MAPPING
+from tests.conftest import SMALL_MAPPING, copy_reference
 from tests.servers import running_server
 
 DATASET = "uji-penduduk"
@@ -42,8 +41,10 @@ class Served:
 
 
 @contextmanager
-def served_instance(folder: Path, **overrides: Any) -> Iterator[Served]:
-    """A real server over a fresh on-disk store in ``folder`` (settings ``overrides``)."""
+def served_instance(folder: Path, reference: Path, **overrides: Any) -> Iterator[Served]:
+    """A real server over a fresh on-disk store in ``folder`` (settings ``overrides``): a copy
+    of ``reference`` (the ``reference_folder`` fixture), its audit chain beside it."""
+    copy_reference(reference, folder)
     mappings = folder / "mappings"
     for part in ("linking", "publication"):
         shutil.copytree(PROJECT_DIR / "mappings" / part, mappings / part)
@@ -56,9 +57,6 @@ def served_instance(folder: Path, **overrides: Any) -> Iterator[Served]:
         uploads_dir=str(folder / "uploads"),
         **{"query_workers": 2, "upload_max_bytes": 20_000, **overrides},
     )
-    platform = Platform(settings)
-    platform.load_reference()
-    platform.close()
     accounts = Accounts(settings.resolve(settings.accounts_path))
     tokens = {
         "produsen": accounts.add("ani.dukcapil", "produsen", "disdukcapil")[1],

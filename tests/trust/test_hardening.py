@@ -26,8 +26,8 @@ PAGE_POLICY = {"default-src 'self'", "script-src 'self'", "frame-ancestors 'none
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
-    with served_instance(tmp_path, query_workers=1) as served:
+def served(tmp_path: Path, reference_folder: Path) -> Iterator[Served]:
+    with served_instance(tmp_path, reference_folder, query_workers=1) as served:
         yield served
 
 

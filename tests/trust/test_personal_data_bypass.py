@@ -25,13 +25,13 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.cli.commands import app
-from graph.publish.platform import Platform
 from graph.rdf.iris import Iris
 from graph.read.personal_data import PersonalDataGuard
 from graph.reference.regions import RegionIndex
 from graph.settings import PROJECT_DIR, load_settings
 from graph.store.connect import open_store
 from graph.store.versions import draft_datasets, published_datasets
+from tests.conftest import copy_reference
 from tests.trust.figures import record_figures
 from tests.trust.leaks import digits_of, files_holding, lines_holding, quads_holding
 
@@ -130,15 +130,12 @@ class Workspace:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+def workspace(reference_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
     """An on-disk store with the reference graphs, named by the CLI's environment."""
-    store, reports = tmp_path / "store", tmp_path / "reports"
+    store, reports = copy_reference(reference_folder, tmp_path), tmp_path / "reports"
     monkeypatch.setenv("ONECENTER_STORE_PATH", str(store))
     monkeypatch.setenv("ONECENTER_REPORTS_DIR", str(reports))
     monkeypatch.setenv("ONECENTER_CONFIG", str(tmp_path / "no-onecenter.toml"))
-    platform = Platform(load_settings())
-    platform.load_reference()
-    platform.close()
     (tmp_path / "tabel").mkdir()
     yield Workspace(tmp_path / "tabel", store, reports)
 

@@ -37,8 +37,10 @@ RUNAWAY_QUERIES = 20  # a comment that must never reach the log
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_instance(tmp_path_factory.mktemp("workers"), query_timeout_ms=30_000) as served:
+def served(tmp_path_factory: pytest.TempPathFactory, reference_folder: Path) -> Iterator[Served]:
+    with served_instance(
+        tmp_path_factory.mktemp("workers"), reference_folder, query_timeout_ms=30_000
+    ) as served:
         yield served
 
 
@@ -99,14 +101,16 @@ def test_a_dead_worker_is_logged_by_the_querys_digest_never_its_text(
         pool.close()
 
 
-def test_one_clients_runaway_queries_leave_a_worker_for_another_client(tmp_path: Path) -> None:
+def test_one_clients_runaway_queries_leave_a_worker_for_another_client(
+    tmp_path: Path, reference_folder: Path
+) -> None:
     """Two workers; one client (127.0.0.2) sends 20 runaway queries, one every 50 ms; then
     another client (127.0.0.1) asks a simple query: it is answered (200), not 503.
 
     Before, the first two held both workers for the time limit and the other 18 queued for
     them ahead of the other client, whose wait ran out (503) while they took the workers again.
     """
-    with served_instance(tmp_path, query_workers=2, query_timeout_ms=6_000) as served:
+    with served_instance(tmp_path, reference_folder, query_workers=2, query_timeout_ms=6_000) as served:
         runaway_answers: list[int] = []
 
         def runaway() -> None:

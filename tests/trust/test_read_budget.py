@@ -73,9 +73,11 @@ def posyandu_workbook(rows: int) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(tmp_path_factory: pytest.TempPathFactory, reference_folder: Path) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("anggaran-baca")
-    with served_instance(folder, read_max_cells=BUDGET, upload_max_bytes=2_000_000) as served:
+    with served_instance(
+        folder, reference_folder, read_max_cells=BUDGET, upload_max_bytes=2_000_000
+    ) as served:
         (folder / "mappings" / f"{WORKBOOK_DATASET}.yaml").write_text(WORKBOOK_MAPPING, encoding="utf-8")
         accounts = Accounts(served.settings.resolve(served.settings.accounts_path))
         served.tokens["dinkes"] = accounts.add("budi.dinkes", "produsen", "dinkes")[1]

@@ -35,8 +35,10 @@ PART_START = (
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_instance(tmp_path_factory.mktemp("hostile"), query_timeout_ms=20_000) as served:
+def served(tmp_path_factory: pytest.TempPathFactory, reference_folder: Path) -> Iterator[Served]:
+    with served_instance(
+        tmp_path_factory.mktemp("hostile"), reference_folder, query_timeout_ms=20_000
+    ) as served:
         yield served
 
 
@@ -118,10 +120,10 @@ def test_a_query_longer_than_the_limit_is_refused_before_it_is_read(served: Serv
         assert client.get("/health").status_code == 200
 
 
-def test_a_get_query_longer_than_the_limit_is_refused(tmp_path: Path) -> None:
+def test_a_get_query_longer_than_the_limit_is_refused(tmp_path: Path, reference_folder: Path) -> None:
     """With a small ``query_max_bytes``: uvicorn's HTTP parser itself refuses a request head
     over 16 KB, so what the app refuses is shown below that."""
-    with served_instance(tmp_path, query_max_bytes=1024, query_workers=1) as small:
+    with served_instance(tmp_path, reference_folder, query_max_bytes=1024, query_workers=1) as small:
         with httpx.Client(base_url=small.base, timeout=30) as client:
             assert client.get("/sparql", params={"query": "ASK {}" + " " * 1000}).status_code == 200
             too_long = client.get("/sparql", params={"query": "ASK {}" + " " * 1100})

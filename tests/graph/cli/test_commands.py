@@ -15,7 +15,7 @@ from graph.rdf.iris import Iris
 from graph.settings import PROJECT_DIR, load_settings
 from graph.store.connect import open_store
 from graph.store.versions import draft_datasets, published_datasets
-from tests.conftest import all_quads, write_small_table
+from tests.conftest import all_quads, copy_reference, write_small_table
 from tests.graph.publish.test_judging import agency_table
 
 # Slow: builds the demo through the command line.
@@ -23,15 +23,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store(reference_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An on-disk store holding the reference graphs, named by ONECENTER_STORE_PATH."""
-    path = tmp_path / "store"
+    path = copy_reference(reference_folder, tmp_path)
     monkeypatch.setenv("ONECENTER_STORE_PATH", str(path))
     monkeypatch.setenv("ONECENTER_AGENT", "uji-cli")
     monkeypatch.setenv("ONECENTER_REPORTS_DIR", str(tmp_path / "var" / "reports"))
-    platform = Platform(load_settings())
-    platform.load_reference()
-    platform.close()
     return path
 
 

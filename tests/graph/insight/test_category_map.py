@@ -10,8 +10,6 @@ categories are mapped by asking for its dataset (``sumber``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pandas as pd
 import pytest
 
@@ -27,9 +25,9 @@ from graph.insight.correlate import correlate
 from graph.insight.discover import discover
 from graph.publish.platform import Platform
 from graph.reference.categories import Category, CodeList
-from graph.settings import PROJECT_DIR, Settings
+from graph.settings import PROJECT_DIR
 from graph.text import Text
-from tests.category_table import COUNTS, EXPECTED, platform_with_status
+from tests.category_table import COUNTS, EXPECTED
 
 # Slow: builds the demo graph and loads a table in a fresh store.
 pytestmark = pytest.mark.slow
@@ -39,10 +37,8 @@ TABLE = ("uji-status-idm",)  # the test table's dataset, asked for instead of th
 
 
 @pytest.fixture(scope="module")
-def platform(memory_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    p, _ = platform_with_status(memory_settings, tmp_path_factory.mktemp("status"))
-    yield p
-    p.close()
+def platform(status_demo: Platform) -> Platform:
+    return status_demo  # read only
 
 
 @pytest.fixture(scope="module")
