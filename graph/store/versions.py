@@ -330,15 +330,21 @@ def publish(
     open_version = version_is_open(store, dataset_iri, graph)
     record = provenance_graph_of(iris, dataset_iri, open_version)
     when = published_at or dt.datetime.now(dt.UTC)
+    pointer = f"GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> ?old }}"
+    # The operations in the order a server without multi-operation transactions (Virtuoso)
+    # may safely stop between: the record and the card, then the pointer in one operation
+    # (readers switch there), then the draft pointer. The pointer's WHERE says "the old
+    # pointer, or one solution when there is none" without OPTIONAL over nothing, which
+    # gives Virtuoso 7.2 no solution at all (and the first publication no pointer).
     store.update(
-        f"""{_drop_drafts(iris, dataset_iri)} ;
-DELETE {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> ?old }} }}
-INSERT {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> <{graph}> }} }}
-WHERE {{ OPTIONAL {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> ?old }} }} }} ;
-{_card_update(iris, dataset_iri, graph, not open_version, when)} ;
-INSERT DATA {{ GRAPH <{record}> {{
+        f"""INSERT DATA {{ GRAPH <{record}> {{
 {provenance_nt}
-}} }}"""
+}} }} ;
+{_card_update(iris, dataset_iri, graph, not open_version, when)} ;
+DELETE {{ {pointer} }}
+INSERT {{ GRAPH <{catalog}> {{ <{dataset_iri}> <{OC}publishedGraph> <{graph}> }} }}
+WHERE {{ {{ {pointer} }} UNION {{ BIND(true AS ?first) FILTER NOT EXISTS {{ {pointer} }} }} }} ;
+{_drop_drafts(iris, dataset_iri)}"""
     )
     return [g for g in (previous, draft) if g and g != graph]
 

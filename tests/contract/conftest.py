@@ -19,14 +19,17 @@ from graph.store.embedded import EmbeddedStore
 from graph.store.interface import Store
 from graph.store.remote import RemoteStore
 from graph.store.sparql_server import Endpoints
-from graph.store.virtuoso import VirtuosoStore
 from tests.contract.server import OxigraphServer
 from tests.contract.virtuoso import VirtuosoServer, missing
 
 KINDS = ["embedded", "oxigraph-server", "virtuoso"]
-# The pipeline is not yet compared on Virtuoso: its validation queries over a listed set of
-# graphs take minutes there (docs/remote-store.md); the store contract runs on all three.
-SERVER_KINDS = ["oxigraph-server"]
+# The pipeline (build, load, judge, publish) on Virtuoso: with this False its tests skip there
+# before a server starts or a demo is built. Still False: Virtuoso 7.2 answers IC-19's
+# FILTER((EXISTS && NOT EXISTS) || (EXISTS && NOT EXISTS)) wrongly under some join orders it
+# picks by sampling, holding every table in about half the builds (docs/remote-store.md).
+PIPELINE_ON_VIRTUOSO = False
+# The servers whose pipeline is compared with the embedded store's.
+SERVER_KINDS = ["oxigraph-server", "virtuoso"] if PIPELINE_ON_VIRTUOSO else ["oxigraph-server"]
 Demo = tuple[Platform, list[LoadReport]]
 
 
@@ -93,11 +96,18 @@ def store(kind: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     made.close()
 
 
-@pytest.fixture
-def fresh_platform(store: Store, memory_settings: Settings) -> Iterator[Platform]:
-    """A platform on an empty store of each kind, with the reference graphs published."""
-    if isinstance(store, VirtuosoStore):
+def _skip_unfinished_pipeline(kind: str) -> None:
+    if kind == "virtuoso" and not PIPELINE_ON_VIRTUOSO:
         pytest.skip("the pipeline on Virtuoso is not finished (docs/remote-store.md, Virtuoso 7)")
+
+
+@pytest.fixture
+def fresh_platform(
+    kind: str, request: pytest.FixtureRequest, memory_settings: Settings
+) -> Iterator[Platform]:
+    """A platform on an empty store of each kind, with the reference graphs published."""
+    _skip_unfinished_pipeline(kind)
+    store: Store = request.getfixturevalue("store")
     platform = Platform(memory_settings, store)
     platform.load_reference()
     yield platform
@@ -129,6 +139,7 @@ DEMOS = {"embedded": "demo", "oxigraph-server": "remote_demo", "virtuoso": "virt
 @pytest.fixture
 def built(kind: str, request: pytest.FixtureRequest) -> Demo:
     """The demo on the store of this kind (the embedded one is the session's shared demo)."""
+    _skip_unfinished_pipeline(kind)
     return request.getfixturevalue(DEMOS[kind])  # type: ignore[no-any-return]
 
 
