@@ -25,7 +25,13 @@ from graph.publish.instance import Instance
 from graph.publish.load_report import timed
 from graph.rdf.namespaces import OC, PROV
 from graph.rdf.results import solution_rows
-from graph.store.versions import candidate_graphs, draft_datasets, published, restricted_provenance_graphs
+from graph.store.versions import (
+    candidate_graphs,
+    draft_datasets,
+    fixed_graphs,
+    published,
+    restricted_provenance_graphs,
+)
 from graph.text import Text
 
 __all__ = ["caused_violations", "classify", "judge", "judged_without", "recorded_violations"]
@@ -38,7 +44,13 @@ REPORTED = ("?activity oc:validationReport ?report .", "?report sh:result ?resul
 ACCEPTED = ("?activity oc:acceptedViolations/oc:acceptedResult ?result .", "")
 
 
-def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Acceptance]] | None = None) -> None:
+def judge(
+    instance: Instance,
+    drafts: list[Draft],
+    extra: dict[str, list[Acceptance]] | None = None,
+    *,
+    whole: bool = False,
+) -> None:
     """Validate drafts together with everything published; mark those that must be held.
 
     Drafts are judged as if all of them were published at once. A draft is held by
@@ -47,7 +59,9 @@ def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Accepta
     the latter cannot be pinned on one, so all of them are held. When one is held,
     the rest are judged again without it, since a cross-agency rule may have fired
     only because of the held one. ``extra``: acceptances by dataset slug, beside the
-    standing ones.
+    standing ones. Only what involves the drafts is judged (``graph.check.scope``: a load's
+    cost follows its own size), unless ``whole``: every shape over every graph, which gives
+    the drafts the same findings and verdict.
     """
     store, iris = instance.store, instance.iris
     judged = {d.dataset_iri for d in drafts}
@@ -58,7 +72,7 @@ def judge(instance: Instance, drafts: list[Draft], extra: dict[str, list[Accepta
     seen: list[Finding] = []  # every round's findings: which rules compared with whom
     pending = list(drafts)
     while pending:
-        held = _judge_together(instance, pending, extra or {})
+        held = _judge_together(instance, pending, extra or {}, whole)
         for d in pending:
             without[id(d)] = dict(absent)
             seen += d.findings
@@ -97,7 +111,7 @@ def judged_without(draft: Draft, dataset: str, slug: str, has_version: bool, see
 
 
 def _judge_together(
-    instance: Instance, pending: list[Draft], extra: dict[str, list[Acceptance]]
+    instance: Instance, pending: list[Draft], extra: dict[str, list[Acceptance]], whole: bool
 ) -> list[Draft]:
     """One round: validate the pending drafts as if published together; returns those held."""
     store = instance.store
@@ -105,8 +119,12 @@ def _judge_together(
     restricted = {d.iri: d.agency for d in published(store, instance.iris) if not d.open}
     reports = [d.report for d in pending]
     columns = [d.observations for d in pending if d.observations is not None]
+    records = {*fixed_graphs(instance.iris), *restricted_provenance_graphs(store, instance.iris)}
+    versions = [g for g in graphs if g not in records and g not in {d.graph for d in pending}]
     with timed(reports, "validation"):
-        findings = validate(store, instance.shapes, graphs, drafts=columns)
+        findings = validate(
+            store, instance.shapes, graphs, drafts=columns, other_versions=None if whole else versions
+        )
     with timed(reports, "tracing findings"):
         trace_findings(store, graphs, findings, drafts=columns)
     by_dataset: dict[str | None, list[Finding]] = {}
