@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import ServiceState
 from api.pages import id_number, render, root_of
-from api.shared_reads import coherence_report, published_catalog
+from api.shared_reads import coherence_summary, published_catalog
 from graph.describe.catalog import CatalogDataset, read_catalog
 from graph.describe.dataset_facts import (
     COVERED_COLOUR,
@@ -136,7 +136,7 @@ def dataset_context(
         facts = service.run(read_dataset_facts, service.iris, iri, audience)
     else:
         facts = _facts(service, iri)
-    sheet = dataset_sheet(entry, facts, coherence_report(service), service.iris, now().date())
+    sheet = dataset_sheet(entry, facts, coherence_summary(service), service.iris, now().date())
     level = map_level(facts) if facts else None
     settings = service.settings
     boundaries = (

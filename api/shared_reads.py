@@ -1,10 +1,11 @@
 """Reads of the store that more than one route shows, each computed once per publication.
 
-The catalogue (``/catalog`` and the home page), the coherence report (``/coherence`` and
-the home page) and the insight indicator catalogue (``/insight``, ``/map`` and the home
-page) are read through ``ServiceState.run`` (in the query workers, within the time limit)
-and cached under one key each until the next publication, so every route showing one
-shares a single read. Routes import them from here: a route never imports another route.
+The catalogue (``/catalog`` and the home page), the coherence report (``/coherence``; its
+counts, ``coherence_summary``, for the home page, a dataset's page and *Data saya*) and the
+insight indicator catalogue (``/insight``, ``/map`` and the home page) are read through
+``ServiceState.run`` (in the query workers, within the time limit) and cached under one
+key each until the next publication, so every route showing one shares a single read.
+Routes import them from here: a route never imports another route.
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ from typing import TypeVar
 from api.deps import ServiceState
 from graph.describe.catalog import Catalog, read_catalog
 from graph.describe.coherence import Coherence, read_coherence
+from graph.describe.coherence_summary import CoherenceSummary, read_coherence_summary
 from graph.insight.catalogue import InsightCatalogue, read_catalogue
 from graph.insight.observations import ObservationSource
 from graph.provenance.records import now
 from graph.rdf.iris import Iris
 from graph.store.interface import Store
 
-__all__ = ["coherence_report", "home_read", "insight_catalogue", "insight_observations", "published_catalog"]
+__all__ = [
+    "coherence_report",
+    "coherence_summary",
+    "home_read",
+    "insight_catalogue",
+    "insight_observations",
+    "published_catalog",
+]
 
 T = TypeVar("T")
 
@@ -36,6 +45,13 @@ def home_read(service: ServiceState, key: str, read: Callable[[Store, Iris, str]
 def published_catalog(service: ServiceState) -> Catalog:
     """The DCAT catalogue of the published datasets."""
     return home_read(service, "catalog:read", read_catalog)
+
+
+def coherence_summary(service: ServiceState) -> CoherenceSummary:
+    """The counts of the coherence report and the held drafts (the home page, a dataset's
+    page, Data saya): read from the counts kept with each report, never from every finding,
+    so no page showing them waits for the full read ``/coherence`` makes."""
+    return service.cached("coherence:summary", lambda: service.run(read_coherence_summary, service.iris))
 
 
 def coherence_report(service: ServiceState) -> Coherence:

@@ -10,7 +10,7 @@ GET /                                  the page, always HTML: counts and lists o
 
 A program reads the same facts from ``/catalog.json``, ``/coherence.json``,
 ``/insight/discover`` and ``/sparql``; the page links to them. Only published data is
-shown. The catalogue, coherence report, holdings and insights are computed through
+shown. The catalogue, coherence counts, holdings and insights are computed through
 ``ServiceState.run`` and cached until the next publication; freshness is judged at each
 request. Summary logic: ``graph.describe.overview``.
 """
@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import ServiceState
 from api.pages import render, root_of
 from api.shared_reads import (
-    coherence_report,
+    coherence_summary,
     home_read,
     insight_catalogue,
     insight_observations,
@@ -107,7 +107,7 @@ def home(request: Request) -> HTMLResponse:
     service = _service(request)
     at = now()  # the clock, read once: every judgement of the page is as of this moment
     overview = build_overview(
-        published_catalog(service), _holdings(service), coherence_report(service), service.iris, at
+        published_catalog(service), _holdings(service), coherence_summary(service), service.iris, at
     )
     root = root_of(request)
 

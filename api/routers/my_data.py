@@ -39,7 +39,7 @@ from api.page_auth import form_role, page_role
 from api.pages import id_number, render, root_of
 from api.region_decisions import RegionDecision, decide_region
 from api.sessions import Session
-from api.shared_reads import coherence_report
+from api.shared_reads import coherence_summary
 from api.staging import Staged, StagedUploads, preview_of, stage_upload, submit_staged
 from graph.cube.mapping_checks import resolve_terms
 from graph.describe.my_datasets import OwnedDataset, read_my_datasets
@@ -94,11 +94,9 @@ def _owned(service: ServiceState, agency: str | None) -> tuple[list[OwnedDataset
 
 
 def _open_findings(service: ServiceState) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in coherence_report(service).findings:
-        if f.dataset_id and not (f.severity_key == "violation" and f.accepted):
-            counts[f.dataset_id] = counts.get(f.dataset_id, 0) + 1
-    return counts
+    """Dataset id -> its findings in force but the violations the Walidata accepted."""
+    totals = coherence_summary(service).by_dataset()
+    return {dataset: t.open for dataset, t in totals.items() if t.open}
 
 
 @router.get("/saya", include_in_schema=False)

@@ -40,8 +40,10 @@ __all__ = [
     "CheckedDataset",
     "Coherence",
     "HeldDraft",
+    "held_drafts",
     "read_coherence",
     "rule_labels",
+    "versions_in_force",
 ]
 
 _RDFS_LABEL = PREFIXES["rdfs"] + "label"
@@ -182,7 +184,7 @@ WHERE {{
     return out
 
 
-def _in_force(view: PublicGraphs, every: list[Activity]) -> dict[str, Activity]:
+def versions_in_force(view: PublicGraphs, every: list[Activity]) -> dict[str, Activity]:
     """Published dataset IRI -> the activity that put its version in force."""
     found: dict[str, Activity] = {}
     for dataset, graph in sorted(view.versions.items()):
@@ -239,7 +241,8 @@ def _findings(
     return findings, truncated
 
 
-def _held(store: Store, iris: Iris, every: list[Activity]) -> list[HeldDraft]:
+def held_drafts(store: Store, iris: Iris, every: list[Activity]) -> list[HeldDraft]:
+    """The drafts held back by a violation, each with the load that wrote it."""
     held: list[HeldDraft] = []
     for dataset in sorted(draft_datasets(store, iris)):
         load = next(
@@ -257,13 +260,13 @@ def read_coherence(store: Store, iris: Iris, *, shapes: Path | None, max_rows: i
     """
     view = PublicGraphs(store, iris)
     every = activities(view)
-    in_force = _in_force(view, every)
+    in_force = versions_in_force(view, every)
     datasets = [CheckedDataset.of(a, dataset, iris.agency("")) for dataset, a in in_force.items()]
     findings, truncated = _findings(
         store, view, {a.report: a for a in in_force.values() if a.report}, max_rows
     )
     acceptances = recorded_acceptances(view, [i for f in findings for i in f.accepted_by])
-    held = _held(store, iris, every)
+    held = held_drafts(store, iris, every)
 
     names = _agency_names(view)
     slugs = {d.agency for d in datasets} | {f.agency_slug for f in findings} | {h.agency for h in held}

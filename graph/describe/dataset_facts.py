@@ -4,11 +4,12 @@ The catalogue (``graph.describe.catalog``) already says what a published dataset
 agency, indicators, dimensions, periods, frequency. ``read_dataset_facts`` reads what only
 its page shows: how many observations its version in force holds and for which regions
 (each with its level and its number of observations), and every public load and
-publication of it, newest first. ``dataset_sheet`` joins both with the coherence report
-(findings in force, held drafts) and the freshness of ``graph.describe.freshness`` at the
-time of the request; ``coverage_geojson`` joins the regions to the shipped boundaries for
-the coverage map. A restricted (terbatas) dataset the reader may not read has no facts:
-its page shows its public card only (docs/uploads.md, "Access levels").
+publication of it, newest first. ``dataset_sheet`` joins both with the counts of the
+coherence report (findings in force, held drafts: ``graph.describe.coherence_summary``)
+and the freshness of ``graph.describe.freshness`` at the time of the request;
+``coverage_geojson`` joins the regions to the shipped boundaries for the coverage map. A
+restricted (terbatas) dataset the reader may not read has no facts: its page shows its
+public card only (docs/uploads.md, "Access levels").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.describe.catalog import CatalogDataset
-from graph.describe.coherence import Coherence
+from graph.describe.coherence_summary import CoherenceSummary
 from graph.describe.freshness import Freshness, freshness
 from graph.insight.boundaries import Boundaries
 from graph.provenance.activities import Activity, activities
@@ -150,13 +151,12 @@ def read_role_labels(store: Store, iris: Iris) -> dict[str, Text]:
     return texts_by(rows, "role", "l")
 
 
-def _finding_counts(coherence: Coherence, dataset_id: str) -> FindingCounts:
-    mine = [f for f in coherence.findings if f.dataset_id == dataset_id]
-    violations = [f for f in mine if f.severity_key == "violation"]
+def _finding_counts(coherence: CoherenceSummary, dataset_id: str) -> FindingCounts:
+    mine = coherence.totals(dataset=dataset_id)
     return FindingCounts(
-        violations=len(violations),
-        accepted=sum(bool(f.accepted) for f in violations),
-        warnings=sum(f.severity_key == "warning" for f in mine),
+        violations=mine.violations,
+        accepted=mine.accepted,
+        warnings=mine.warnings,
         held=sum(h.id == dataset_id for h in coherence.held),
     )
 
@@ -164,7 +164,7 @@ def _finding_counts(coherence: Coherence, dataset_id: str) -> FindingCounts:
 def dataset_sheet(
     entry: CatalogDataset,
     facts: DatasetFacts | None,
-    coherence: Coherence | None,
+    coherence: CoherenceSummary | None,
     iris: Iris,
     today: dt.date,
 ) -> DatasetSheet:

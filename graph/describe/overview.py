@@ -3,8 +3,8 @@
 ``read_holdings`` reads what the catalogue does not already say: the home region's
 code list by level and how much of it has figures, the periods with their number of
 observations, and the Satu Data roles' names. ``build_overview`` joins that with
-the DCAT catalogue (``graph.describe.catalog.read_catalog``) and the coherence report
-(``graph.describe.coherence.read_coherence``) into one picklable summary; it is cheap and
+the DCAT catalogue (``graph.describe.catalog.read_catalog``) and the counts of the coherence
+report (``graph.describe.coherence_summary``) into one picklable summary; it is cheap and
 takes ``now``, so freshness is judged at the time of the request while the
 expensive parts can be cached until the next publication.
 
@@ -27,9 +27,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.check.findings import Finding
 from graph.describe.catalog import Catalog
-from graph.describe.coherence import Coherence
+from graph.describe.coherence_summary import CoherenceSummary
 from graph.describe.freshness import Freshness, freshness
 from graph.insight.discover import Discovery
 from graph.rdf.iris import Iris
@@ -274,16 +273,6 @@ def _slug(iri: str, prefix: str) -> str:
     return iri[len(prefix) :] if iri.startswith(prefix) else iri.rsplit("/", 1)[-1]
 
 
-def _counts(findings: list[Finding]) -> tuple[int, int, int]:
-    """Violations, of which accepted by the Walidata, and warnings."""
-    violations = [f for f in findings if f.severity_key == "violation"]
-    return (
-        len(violations),
-        sum(f.accepted for f in violations),
-        sum(f.severity_key == "warning" for f in findings),
-    )
-
-
 def _agency_status(
     has_data: bool, violations: int, accepted: int, warnings: int, held: list[str]
 ) -> tuple[str, Text]:
@@ -323,7 +312,7 @@ def _dataset_statuses(catalog: Catalog, agency_prefix: str, now: dt.datetime) ->
 def _agency_statuses(
     catalog: Catalog,
     holdings: Holdings,
-    coherence: Coherence,
+    coherence: CoherenceSummary,
     datasets: list[DatasetStatus],
     agency_prefix: str,
 ) -> list[AgencyStatus]:
@@ -338,8 +327,8 @@ def _agency_statuses(
     agencies = []
     for iri, agent in sorted(catalog.agents.items(), key=lambda kv: kv[1].name.id or kv[0]):
         slug = _slug(iri, agency_prefix)
-        mine = [f for f in coherence.findings if f.agency_slug == slug]
-        violations, accepted, warnings = _counts(mine)
+        mine = coherence.totals(agency=slug)
+        violations, accepted, warnings = mine.violations, mine.accepted, mine.warnings
         status, label = _agency_status(
             bool(published.get(slug)), violations, accepted, warnings, held.get(slug, [])
         )
@@ -362,24 +351,23 @@ def _agency_statuses(
 
 
 def build_overview(
-    catalog: Catalog, holdings: Holdings, coherence: Coherence, iris: Iris, now: dt.datetime
+    catalog: Catalog, holdings: Holdings, coherence: CoherenceSummary, iris: Iris, now: dt.datetime
 ) -> Overview:
     """The home page's summary as of ``now`` (timezone-aware)."""
     agency_prefix = iris.agency("")
     datasets = _dataset_statuses(catalog, agency_prefix, now)
     indicators = {i.iri: i for d in catalog.datasets for i in d.indicators}
-    findings = coherence.findings
-    violations, accepted, warnings = _counts(findings)
+    totals = coherence.totals()
     return Overview(
         place=Text.of(catalog.home_label),
         datasets=datasets,
         agencies=_agency_statuses(catalog, holdings, coherence, datasets, agency_prefix),
         indicators=sorted(indicators.values(), key=lambda i: (i.label.id or i.iri).lower()),
         holdings=holdings,
-        findings=len(findings),
-        violations=violations,
-        accepted=accepted,
-        warnings=warnings,
+        findings=totals.findings,
+        violations=totals.violations,
+        accepted=totals.accepted,
+        warnings=totals.warnings,
         held=len(coherence.held),
     )
 

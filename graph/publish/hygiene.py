@@ -9,7 +9,8 @@ findings adds ~12,000 quads per load. ``tidy_reports``, run after every settle, 
 and rejection, finds the reports no version in force or held any more is judged by
 (``superseded_reports``) and moves their results to files (``graph.provenance.report_archive``),
 chaining each archive (``report-archive``: the file's name, SHA-256, size and the counts
-per rule) in the audit log before its results are removed.
+per rule) in the audit log before its results are removed. A report in force written
+before reports kept their counts gets them then (``finding_tally.keep_missing_tallies``).
 
 The audit chain hashes its own entries, and a store graph only when an entry is written
 (``Platform.audit``): removing results afterwards leaves every entry verifiable. The
@@ -20,6 +21,7 @@ validation produced them; the archive's own SHA-256 is in its ``report-archive``
 from __future__ import annotations
 
 from graph.check.report import SH
+from graph.provenance.finding_tally import keep_missing_tallies
 from graph.provenance.report_archive import ArchivedReport, archive_report, remove_results
 from graph.publish.instance import Instance
 from graph.publish.load_report import LoadReport, timed
@@ -64,6 +66,9 @@ def superseded_reports(instance: Instance) -> list[tuple[str, str]]:
 def tidy_reports(instance: Instance, reports: list[LoadReport] | None = None) -> list[ArchivedReport]:
     """Archive the results of every superseded report (nothing when ``report_archive_path``
     is off or the store is in memory); the time it took goes into ``reports``' steps."""
+    # A report in force written before reports kept their counts is counted once, here, so
+    # that the home page reads counts instead of counting its results (finding_tally).
+    keep_missing_tallies(instance.store, instance.iris)
     folder = instance.settings.report_archive_location
     if folder is None:
         return []

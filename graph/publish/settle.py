@@ -21,6 +21,7 @@ from graph.check.findings import Finding
 from graph.check.report import report_chunks, result_iri
 from graph.errors import LoadRejected, StillViolates
 from graph.provenance.chain_records import load_payload, publication_payload, validation_payload
+from graph.provenance.finding_tally import tally_findings, tally_ntriples
 from graph.provenance.records import (
     LoadRecord,
     PublicationRecord,
@@ -170,13 +171,18 @@ def _report_parts(
             yield own, text
     index = {id(f): i for i, f in enumerate(draft.findings)}
     slugs = set(restricted.values())
+    accepted: set[int] = set()  # findings accepted by a decision kept beside the report
     for a in draft.acceptances:
         results = [result_iri(report_iri, index[id(f)]) for f in draft.accepted[a.key]]
         # With the report; on an open draft, a decision about a restricted dataset's rows
         # (a cross-dataset finding) with that dataset.
         about_restricted = home == iris.provenance_graph and a.dataset in slugs
         graph = iris.restricted_provenance_graph(a.dataset) if about_restricted else home
+        if graph == home:
+            accepted |= {id(f) for f in draft.accepted[a.key]}
         yield graph, acceptance_ntriples(a, iris, results)
+    # Its public results counted, for the pages that show counts only (the home page).
+    yield home, tally_ntriples(report_iri, tally_findings(filter(public, draft.findings), accepted))
 
 
 def _restricted_datasets(instance: Instance, draft: Draft) -> dict[str, str]:

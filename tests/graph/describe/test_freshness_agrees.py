@@ -16,7 +16,7 @@ from graph.answer.answers import run_question
 from graph.answer.code_lists import read_code_lists
 from graph.describe.catalog import Catalog, read_catalog
 from graph.describe.catalog_json import catalog_json
-from graph.describe.coherence import Coherence
+from graph.describe.coherence_summary import CoherenceSummary
 from graph.describe.overview import Holdings, build_overview
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
@@ -25,7 +25,7 @@ from tests.graph.answer.demo_answers import CATALOGUE, answer
 
 Demo = tuple[Platform, list[LoadReport]]
 SERVICE = "http://example.test/"
-NO_FINDINGS = Coherence([], {}, {}, [], [], {}, False)  # freshness does not depend on them
+NO_FINDINGS = CoherenceSummary([], [], [])  # freshness does not depend on them
 # What the question's status text says, in the rule's words.
 SPARQL_STATUS = {
     "terkini / up to date": "current",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.describe.catalog import Catalog
-from graph.describe.coherence import read_coherence
+from graph.describe.coherence_summary import read_coherence_summary
 from graph.describe.overview import build_overview, read_holdings
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
@@ -17,9 +17,7 @@ Demo = tuple[Platform, list[LoadReport]]
 def test_the_overview_judges_freshness_at_the_time_given(demo: Demo, catalog: Catalog) -> None:
     platform, _ = demo
     home = platform.settings.home_region
-    coherence = read_coherence(
-        platform.store, platform.iris, shapes=platform.settings.shapes_path, max_rows=1000
-    )
+    coherence = read_coherence_summary(platform.store, platform.iris)
     holdings = read_holdings(platform.store, platform.iris, home)
     later = build_overview(
         catalog, holdings, coherence, platform.iris, dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC)
