@@ -1,6 +1,7 @@
 """A value rebuilt in the background after each publication, the previous one answering meanwhile.
 
-The columnar view (``graph.answer.view``) takes from seconds to minutes to build at province
+The columnar view (``graph.answer.view``), and insight's observation table made from its rows
+(``graph.insight.observation_table``), take from seconds to minutes to build at province
 scale. Before the first build the callers answer from the store; after it, a publication
 must not send every page back to the store while the next view is built: ``LiveView`` keeps
 handing out the last value built (stale by one publication at most) until the new one is

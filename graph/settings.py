@@ -253,9 +253,9 @@ class Settings(BaseSettings):
     )
     columnar_view: bool = Field(
         True,
-        description="Keep a columnar view of the published observations in the service (rebuilt "
-        "after each publication, on an on-disk store) and answer named questions that declare a "
-        "`columnar` plan from it; off: every question runs as SPARQL.",
+        description="Keep a columnar view of the published observations (on an on-disk store, rebuilt "
+        "after each publication) for named questions with a `columnar` plan and for the insight, map, "
+        "home and region pages; off: questions run as SPARQL and those pages ask the store.",
     )
     view_cache_path: str = Field(
         "",

@@ -1,4 +1,4 @@
-"""Benchmark: the columnar view of the published observations, built, restarted and rebuilt.
+"""Benchmark: the columnar view of the published observations and insight's table, built, restarted and rebuilt.
 
 On a synthetic province-scale store of N observations (``bench_questions.build_province``),
 on a scratch copy so that the kept store is not changed, it times
@@ -9,7 +9,9 @@ on a scratch copy so that the kept store is not changed, it times
   pipeline): only the new graph is scanned;
 
 and the memory the view keeps: growth of the resident set, and Python's own allocations
-(tracemalloc; the strings pyoxigraph keeps in Rust are in the resident set only). Not a test.
+(tracemalloc; the strings pyoxigraph keeps in Rust are in the resident set only). Each build
+is what the service does after a publication: the view, then insight's observation table
+from the view's rows (``graph.insight.observation_table``); both times are printed. Not a test.
 
     python scripts/bench_view.py --observations 1000000 --keep var/bench
 """
@@ -35,6 +37,7 @@ from bench_questions import build_province, ensure  # noqa: E402
 from graph.answer.view import ObservationView, read_view  # noqa: E402
 from graph.answer.view_files import store_identity  # noqa: E402
 from graph.answer.view_partitions import Partitions  # noqa: E402
+from graph.insight.observation_table import ObservationTable, observation_table  # noqa: E402
 from graph.publish.platform import Platform  # noqa: E402
 from graph.rdf.iris import Iris  # noqa: E402
 from graph.settings import PROJECT_DIR, load_settings  # noqa: E402
@@ -50,10 +53,18 @@ def rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def timed_view(store: EmbeddedStore, iris: Iris, partitions: Partitions) -> tuple[ObservationView, float]:
+Built = tuple[ObservationView, ObservationTable]
+
+
+def timed_view(store: EmbeddedStore, iris: Iris, partitions: Partitions) -> tuple[Built, float]:
+    """The service's build (the view, then insight's table from it) and its time."""
     t0 = time.perf_counter()
     view = read_view(store, iris, partitions)
-    return view, time.perf_counter() - t0
+    t1 = time.perf_counter()
+    table = observation_table(view, store, iris)
+    t2 = time.perf_counter()
+    print(f"    (view {t1 - t0:.2f} s, insight table {t2 - t1:.2f} s)", flush=True)
+    return (view, table), t2 - t0
 
 
 def publish_extra(path: Path, observations: int) -> None:
@@ -84,26 +95,28 @@ def measure(store_path: Path, extra: int) -> dict[str, object]:
     store = EmbeddedStore(store_path, read_only=True)
     gc.collect()
     before = rss_mb()
-    view, cold = timed_view(store, iris, Partitions(files, identity))
+    built, cold = timed_view(store, iris, Partitions(files, identity))
     gc.collect()
     kept_mb = rss_mb() - before
-    count = view.observation_count
+    count = built[0].observation_count
     print(f"  first build (scan every graph, write files): {cold:.1f} s, {count:,} observations", flush=True)
-    print(f"  resident set grew by {kept_mb:,.0f} MB for the view", flush=True)
-    del view
+    print(f"  resident set grew by {kept_mb:,.0f} MB for the view and table", flush=True)
+    del built
     gc.collect()
     partitions = Partitions(files, identity)
-    view, restart = timed_view(store, iris, partitions)
+    built, restart = timed_view(store, iris, partitions)
     assert partitions.from_files, "the restart read no partition file"
     print(f"  restart (partitions read from files): {restart:.1f} s", flush=True)
-    del view
+    del built
     gc.collect()
     tracemalloc.start()
     view = read_view(store, iris, Partitions(files, identity))
+    table = observation_table(view, store, iris)
     gc.collect()
     python_mb = tracemalloc.get_traced_memory()[0] / 2**20
     tracemalloc.stop()
-    print(f"  Python allocations the view keeps (tracemalloc): {python_mb:,.0f} MB", flush=True)
+    print(f"  Python allocations the view and table keep (tracemalloc): {python_mb:,.0f} MB", flush=True)
+    del view, table
     store.close()
     t0 = time.perf_counter()
     publish_extra(store_path, extra)
@@ -111,7 +124,7 @@ def measure(store_path: Path, extra: int) -> dict[str, object]:
         f"  published {extra:,} more observations ({EXTRA}) in {time.perf_counter() - t0:.0f} s", flush=True
     )
     store = EmbeddedStore(store_path, read_only=True)
-    view, incremental = timed_view(store, iris, partitions)
+    (view, _), incremental = timed_view(store, iris, partitions)
     scanned = [g for g in partitions.scanned if g]
     print(
         f"  rebuild after the publication: {incremental:.2f} s ({len(scanned)} graph scanned, "

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 import pyoxigraph as ox
 
-from graph.answer.view_partitions import Partitions, merge
+from graph.answer.view_partitions import Partitions, merge, merged_extras
+from graph.answer.view_rows import empty_rows
 from graph.rdf.iris import Iris
 from graph.rdf.namespaces import OC, PREFIXES
 from graph.store.interface import Store
@@ -74,6 +76,11 @@ class ObservationView:
     ``coded[(indicator, period)]``: the regions whose value is a concept of a code list (a
     categorical indicator, e.g. an IDM status): no plan computes with them, but they are
     observations, so the choices of the questions (periods, indicators) count them.
+    ``categories[(indicator, period, dataset)][area]``: those categorical values (concept IRIs,
+    as text) by the dataset publishing them, as ``sourced`` holds literals (for counts of
+    categories and of agencies' coverage). ``rows``: every scanned row, in partition order,
+    observation IRIs and breakdown keys included (``graph.answer.view_rows``): insight's
+    table is built from them (``graph.insight.observation_table``) without a scan of its own.
     """
 
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
@@ -84,6 +91,8 @@ class ObservationView:
     levels: dict[str, str]
     sourced: dict[tuple[str, str, str], dict[str, list[ox.Literal]]] = field(default_factory=dict)
     coded: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    categories: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=dict)
+    rows: pa.Table = field(default_factory=empty_rows)
 
     def periods(self) -> list[str]:
         """The periods (IRIs) that have observations."""
@@ -106,6 +115,7 @@ def read_view(store: Store, iris: Iris, partitions: Partitions | None = None) ->
     """
     parts, graphs = (partitions or Partitions()).update(store, iris)
     values, sourced, coded, count = merge(parts)
+    categories, rows = merged_extras(parts)
     found = store.query(_REGIONS, default_graph=graphs)
     assert isinstance(found, ox.QuerySolutions)
     regions: dict[str, list[RegionNames]] = {}
@@ -124,4 +134,6 @@ def read_view(store: Store, iris: Iris, partitions: Partitions | None = None) ->
     assert isinstance(leveled, ox.QuerySolutions)
     levels = {s["area"].value: s["level"].value for s in leveled}
     children_sorted = {k: sorted(v) for k, v in children.items()}
-    return ObservationView(values, regions, children_sorted, count, units, levels, sourced, coded)
+    return ObservationView(
+        values, regions, children_sorted, count, units, levels, sourced, coded, categories, rows
+    )

@@ -14,37 +14,34 @@ in that order, so the view is the one a single scan would give, literal for lite
 
 Memory: the literals are read once per partition and interned (a figure that recurs, like
 ``"12"^^xsd:integer``, is one object), and an indicator-period published by one dataset (the
-usual case) shares one dict between ``sourced`` and ``values`` instead of a copy.
+usual case) shares one dict between ``sourced`` and ``values`` instead of a copy. A
+partition also keeps its scanned rows (Arrow, dictionary-encoded), which insight's table is
+built from (``graph.insight.observation_table``): the store is scanned once per graph for both.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+import pyarrow as pa
 import pyoxigraph as ox
 
 from graph.answer.view_files import read_partition_file, remove_other_files, write_partition_file
+from graph.answer.view_rows import dimension_properties, empty_rows, scan_rows, view_dicts
 from graph.rdf.iris import Iris
-from graph.rdf.namespaces import OC, PREFIXES
 from graph.store.interface import Store
 from graph.store.versions import PUBLIC, graphs_of, published
 
-__all__ = ["Partition", "Partitions", "merge"]
-
-_OBSERVATIONS = f"""
-PREFIX oc: <{OC}>
-PREFIX qb: <{PREFIXES["qb"]}>
-PREFIX sdmx-dimension: <{PREFIXES["sdmx-dimension"]}>
-SELECT ?indicator ?area ?period ?value ?dataset WHERE {{
-  ?o qb:measureType ?indicator ; ?indicator ?value ; qb:dataSet/oc:cubeOf ?dataset ;
-     sdmx-dimension:refArea ?area ; sdmx-dimension:refPeriod ?period .
-}}"""
+__all__ = ["Partition", "Partitions", "merge", "merged_extras"]
 
 Sourced = dict[tuple[str, str, str], dict[str, list[ox.Literal]]]
 Coded = dict[tuple[str, str], set[str]]
+Categories = dict[tuple[str, str, str], dict[str, list[str]]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,37 +49,31 @@ class Partition:
     """The observations of one graph (or of the changing graphs together), as the view holds them.
 
     ``sourced[(indicator, period, dataset)][area]``: literals in store order; ``coded``: the
-    regions with a categorical value; ``count``: every observation read (coded ones too).
+    regions with a categorical value; ``count``: every observation read (coded ones too);
+    ``categories``: the categorical values (concept IRIs) as ``sourced`` holds literals;
+    ``rows``: the scanned rows (``graph.answer.view_rows``), observation IRIs and breakdown keys
+    included, which insight's table reads; ``dimensions``: the breakdown properties the scan read.
     """
 
     graph: str
     sourced: Sourced
     coded: Coded
     count: int
+    categories: Categories = field(default_factory=dict)
+    rows: pa.Table = field(default_factory=empty_rows)
+    dimensions: tuple[str, ...] = ()
 
 
-def scan(store: Store, graphs: list[str], name: str) -> Partition:
+def scan(store: Store, graphs: list[str], name: str, dimensions: tuple[str, ...] = ()) -> Partition:
     """The observations of ``graphs`` (queried as their union), read from the store."""
-    rows = store.query(_OBSERVATIONS, default_graph=graphs)
-    assert isinstance(rows, ox.QuerySolutions)
-    sourced: Sourced = {}
-    coded: Coded = {}
-    texts: dict[str, str] = {}  # one string per IRI, however many observations name it
-    literals: dict[ox.Literal, ox.Literal] = {}  # one object per distinct literal
-    count = 0
-    for s in rows:
-        count += 1
-        value = s["value"]
-        indicator = texts.setdefault(s["indicator"].value, s["indicator"].value)
-        period = texts.setdefault(s["period"].value, s["period"].value)
-        area = texts.setdefault(s["area"].value, s["area"].value)
-        if not isinstance(value, ox.Literal):  # a category (a concept): counted, never computed with
-            coded.setdefault((indicator, period), set()).add(area)
-            continue
-        dataset = texts.setdefault(s["dataset"].value, s["dataset"].value)
-        value = literals.setdefault(value, value)
-        sourced.setdefault((indicator, period, dataset), {}).setdefault(area, []).append(value)
-    return Partition(name, sourced, coded, count)
+    rows, count = scan_rows(store, graphs, dimensions)
+    return of_rows(name, rows, count, dimensions)
+
+
+def of_rows(name: str, rows: pa.Table, count: int, dimensions: tuple[str, ...]) -> Partition:
+    """The partition of scanned rows (just scanned, or read back from a file)."""
+    sourced, coded, categories = view_dicts(rows)
+    return Partition(name, sourced, coded, count, categories, rows, dimensions)
 
 
 class Partitions:
@@ -111,30 +102,36 @@ class Partitions:
             graphs = graphs_of(store, iris, datasets, PUBLIC)
             versions = sorted({d.graph for d in datasets if PUBLIC.may_read(d)})
             changing = [g for g in graphs if g not in versions]
+            dimensions = dimension_properties(store, graphs)
             self.scanned, self.from_files = [], []
-            parts = [self._scan(store, changing, "")]
-            kept = {g: self._kept.get(g) or self._read(store, g) for g in versions}
+            parts = [self._scan(store, changing, "", dimensions)]
+            kept: dict[str, Partition] = {}
+            for g in versions:
+                had = self._kept.get(g)
+                if had is None or had.dimensions != dimensions:  # new, or a breakdown declared since
+                    had = self._read(store, g, dimensions)
+                kept[g] = had
             self._kept = kept
             parts.extend(kept[g] for g in versions)
             if self.folder is not None:
                 remove_other_files(self.folder, versions)
             return parts, graphs
 
-    def _scan(self, store: Store, graphs: list[str], name: str) -> Partition:
+    def _scan(self, store: Store, graphs: list[str], name: str, dimensions: tuple[str, ...]) -> Partition:
         if self.before_scan is not None:
             self.before_scan(name)
         self.scanned.append(name)
-        return scan(store, graphs, name)
+        return scan(store, graphs, name, dimensions)
 
-    def _read(self, store: Store, graph: str) -> Partition:
+    def _read(self, store: Store, graph: str, dimensions: tuple[str, ...]) -> Partition:
         if self.folder is not None:
-            found = read_partition_file(self.folder, graph, self.store_id)
+            found = read_partition_file(self.folder, graph, self.store_id, dimensions)
             if found is not None:
                 self.from_files.append(graph)
-                return Partition(graph, *found)
-        part = self._scan(store, [graph], graph)
+                return of_rows(graph, *found, dimensions)
+        part = self._scan(store, [graph], graph, dimensions)
         if self.folder is not None:
-            write_partition_file(self.folder, graph, self.store_id, part.sourced, part.coded, part.count)
+            write_partition_file(self.folder, graph, self.store_id, part.rows, part.count, dimensions)
         return part
 
 
@@ -164,9 +161,21 @@ def merge(parts: Iterable[Partition]) -> tuple[Values, Sourced, Coded, int]:
     return values, sourced, coded, count
 
 
-def _joined(dicts: list[dict[str, list[ox.Literal]]]) -> dict[str, list[ox.Literal]]:
+def merged_extras(parts: Iterable[Partition]) -> tuple[Categories, pa.Table]:
+    """The view's ``categories`` and ``rows``, from its partitions in order."""
+    parts = list(parts)
+    categories: Categories = {}
+    for part in parts:
+        for key, areas in part.categories.items():
+            had = categories.get(key)
+            categories[key] = areas if had is None else _joined([had, areas])
+    rows = [p.rows for p in parts if p.rows.num_rows]
+    return categories, (pa.concat_tables(rows) if rows else empty_rows())
+
+
+def _joined(dicts: list[dict[str, list[T]]]) -> dict[str, list[T]]:
     """The regions of several dicts with their literals one after the other (new lists)."""
-    joined: dict[str, list[ox.Literal]] = {}
+    joined: dict[str, list[T]] = {}
     for areas in dicts:
         for area, literals in areas.items():
             joined.setdefault(area, []).extend(literals)

@@ -4,14 +4,19 @@
 them), and the catalogue counts the regions each indicator is observed in (one more scan).
 At half a million observations each takes longer than the query time limit, and /insight,
 /insight/discover, /map and the home page ran them per request. The service builds this
-table once per publication, in the background (``api.background_read``), and the analyses
-take their frames from it (``ObservationSource``); until it is ready they ask the store.
+table once per publication, in the background with the columnar view (``api.live_view``), and
+the analyses take their frames from it (``ObservationSource``); until the first is ready
+they ask the store, and while the next is built they read the previous one.
+
+The table is made from the view's rows (``graph.answer.view_rows``): the one scan of each
+published graph that the view makes serves both, so a publication scans only its new graph.
 
 The table is made by the same function as the store's answer (``observation_frame``, in
-the same order), so a period's frame from here is the frame ``read_observations`` gives:
+the same order: the rows are the store's, partition after partition in the order of the
+union), so a period's frame from here is the frame ``read_observations`` gives:
 the SPARQL stays the definition, and ``tests/graph/insight/test_observation_table.py``
 compares the two in full. The observation IRIs and dimension keys insight shows (each
-value's sources, breakdowns) are kept: ``graph.answer.view.ObservationView`` has neither.
+value's sources, breakdowns) are kept.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from graph.insight.observations import COLUMNS, observation_frame, read_all_observations
+from graph.answer.view import ObservationView, read_view
+from graph.insight.observations import COLUMNS, observation_frame
 from graph.rdf.iris import Iris
 from graph.store.interface import Store
 from graph.store.public import PublicGraphs
 
-__all__ = ["ObservationTable", "read_observation_table"]
+__all__ = ["ObservationTable", "observation_table", "read_observation_table"]
 
 _LEVELS = "SELECT ?region ?level WHERE { ?region oc:regionLevel/skos:notation ?level }"
 
@@ -61,8 +69,14 @@ class ObservationTable:
 
 
 def read_observation_table(store: Store, iris: Iris) -> ObservationTable:
-    """The table of the published graphs as they are now (two scans and a small query)."""
-    frame = read_all_observations(store, iris)
+    """The table of the published graphs as they are now (the view's scan and a small query)."""
+    return observation_table(read_view(store, iris), store, iris)
+
+
+def observation_table(view: ObservationView, store: Store, iris: Iris) -> ObservationTable:
+    """The table of the observations ``view`` holds (its rows; the store is asked only for
+    the regions' levels, a small query)."""
+    frame = observation_frame(*_frames(view.rows), iris)
     levels = pd.DataFrame(
         PublicGraphs(store, iris).values(_LEVELS), columns=["region", "level"], dtype=object
     ).drop_duplicates()
@@ -76,6 +90,22 @@ def read_observation_table(store: Store, iris: Iris) -> ObservationTable:
         len(frame),
         frozenset(frame["region"]),
         {str(p): int(n) for p, n in by_period["obs"].nunique().items()},
+    )
+
+
+def _frames(rows: pa.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows as ``read_all_observations`` reads them: the observations (``_OBSERVATIONS``'s
+    columns) and their breakdown keys (``_DIMENSIONS``'), every term as its text."""
+    keys = pc.is_valid(rows.column("dimension"))
+    plain = {name: rows.column(name).cast(pa.string()) for name in rows.column_names}
+    table = pa.table(plain)
+    observations = table.filter(pc.invert(keys)).select(
+        ["period", "indicator", "obs", "area", "value", "dataset"]
+    )
+    dimensions = table.filter(keys).select(["obs", "dimension", "value"])
+    return (
+        observations.rename_columns(["period", "indicator", "obs", "region", "value", "dataset"]).to_pandas(),
+        dimensions.rename_columns(["obs", "dimension", "code"]).to_pandas(),
     )
 
 

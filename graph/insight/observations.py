@@ -116,7 +116,7 @@ def read_all_observations(store: Store, iris: Iris) -> pd.DataFrame:
 
 
 def observation_frame(
-    values: list[dict[str, str]], dimensions: list[dict[str, str]], iris: Iris
+    values: list[dict[str, str]] | pd.DataFrame, dimensions: list[dict[str, str]] | pd.DataFrame, iris: Iris
 ) -> pd.DataFrame:
     """The rows of ``_OBSERVATIONS`` and ``_DIMENSIONS`` as one frame (``COLUMNS``, ``period`` and
     ``region``: their IRIs), sorted by period, indicator, code, dims and observation: store order is

@@ -14,6 +14,8 @@ from api.app import create_app
 from api.deps import ServiceState
 from graph.answer.view import ObservationView
 from graph.answer.view_files import partition_file, write_partition_file
+from graph.answer.view_rows import empty_rows
+from graph.insight.observation_table import ObservationTable
 from graph.publish.platform import Platform
 from graph.settings import Settings, load_settings
 from graph.store.versions import published_datasets
@@ -62,6 +64,8 @@ def test_the_previous_view_answers_while_only_the_new_graph_is_scanned(
         service: ServiceState = client.app.state.service  # type: ignore[attr-defined]
         before = service.wait_for_view(60)
         assert before is not None and figure(before) == ["100"]
+        table = service.insight_table()  # insight's observations, built with the view
+        assert table is not None and table_figure(table) == [100.0]
         assert client.get("/health").json()["columnar_view"] == "ready"
         # Hold the next build at its first scan, to look at what the service answers meanwhile.
         scanning, go_on = threading.Event(), threading.Event()
@@ -77,12 +81,15 @@ def test_the_previous_view_answers_while_only_the_new_graph_is_scanned(
         assert service.observation_view() is before  # stale, not None: questions stay columnar
         assert scanning.wait(60)
         assert service.observation_view() is before
+        assert service.insight_table() is table  # the pages keep the previous table meanwhile
         assert client.get("/health").json()["columnar_view"] == "building"
         go_on.set()
         after = service.wait_for_view(60)
         assert after is not None and after is not before
         assert figure(after) == ["200"] and figure(before) == ["100"]
         assert service.observation_view() is after
+        later = service.insight_table()
+        assert later is not None and later is not table and table_figure(later) == [200.0]
         assert client.get("/health").json()["columnar_view"] == "ready"
         # Incremental: the changing graphs ("") and the new version; the old one was dropped.
         assert scanned == ["", second_graph] and service.view_partitions.scanned == scanned
@@ -91,6 +98,11 @@ def test_the_previous_view_answers_while_only_the_new_graph_is_scanned(
     assert folder is not None
     assert sorted(folder.iterdir()) == [partition_file(folder, second_graph)]
     assert not partition_file(folder, first_graph).exists()
+
+
+def table_figure(table: ObservationTable) -> list[float]:
+    frame = table.observations("2020", ("jumlah-penduduk",))
+    return frame.loc[frame["code"] == DESA.rsplit("/", 1)[1], "value"].tolist()
 
 
 def fresh_view(settings: Settings) -> tuple[ObservationView, ServiceState]:
@@ -116,6 +128,10 @@ def test_a_restarted_service_reads_the_kept_files_and_ignores_bad_ones(
         scanned.sourced,
         scanned.coded,
     )
+    assert (restarted.categories, restarted.rows.to_pylist()) == (
+        scanned.categories,
+        scanned.rows.to_pylist(),
+    )
     assert restarted.observation_count == scanned.observation_count
     folder = settings.view_cache_location(settings.store_location)
     assert folder is not None
@@ -129,7 +145,7 @@ def test_a_restarted_service_reads_the_kept_files_and_ignores_bad_ones(
         assert kept.read_bytes() != bad  # written again, whole
     # Another graph's file under this graph's name (copied by hand, say): not trusted.
     other = graph + "-lain"
-    write_partition_file(folder, other, service.view_partitions.store_id, {}, {}, 0)
+    write_partition_file(folder, other, service.view_partitions.store_id, empty_rows(), 0)
     partition_file(folder, other).rename(kept)
     again, service = fresh_view(settings)
     assert service.view_partitions.scanned == ["", graph] and not service.view_partitions.from_files

@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph.answer.view import read_view
-from graph.answer.view_partitions import _OBSERVATIONS, Partition, merge
+from graph.answer.view_partitions import Partition, merge
+from graph.answer.view_rows import _OBSERVATIONS
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.store.versions import published_graphs
@@ -14,7 +15,7 @@ from graph.store.versions import published_graphs
 Demo = tuple[Platform, list[LoadReport]]
 
 
-def one_scan(platform: Platform) -> tuple[dict, dict, dict, int]:  # type: ignore[type-arg]
+def one_scan(platform: Platform) -> tuple[dict, dict, dict, int, dict]:  # type: ignore[type-arg]
     """The view's observations as the service read them before partitions: one scan of the
     union of the published graphs."""
     rows = platform.store.query(_OBSERVATIONS, default_graph=published_graphs(platform.store, platform.iris))
@@ -22,26 +23,31 @@ def one_scan(platform: Platform) -> tuple[dict, dict, dict, int]:  # type: ignor
     values: dict = {}  # type: ignore[type-arg]
     sourced: dict = {}  # type: ignore[type-arg]
     coded: dict = {}  # type: ignore[type-arg]
+    categories: dict = {}  # type: ignore[type-arg]
     count = 0
     for s in rows:
         count += 1
         key = (s["indicator"].value, s["period"].value)
         if not isinstance(s["value"], ox.Literal):
             coded.setdefault(key, set()).add(s["area"].value)
+            by_dataset = categories.setdefault((*key, s["dataset"].value), {})
+            by_dataset.setdefault(s["area"].value, []).append(s["value"].value)
             continue
         values.setdefault(key, {}).setdefault(s["area"].value, []).append(s["value"])
         sourced.setdefault((*key, s["dataset"].value), {}).setdefault(s["area"].value, []).append(s["value"])
-    return values, sourced, coded, count
+    return values, sourced, coded, count, categories
 
 
 @pytest.mark.slow  # the demo
 def test_partitions_give_the_view_of_one_scan(demo: Demo) -> None:
     platform, _ = demo
     view = read_view(platform.store, platform.iris)
-    values, sourced, coded, count = one_scan(platform)
+    values, sourced, coded, count, categories = one_scan(platform)
     # Literal for literal, in store order within each region (lists compare in order).
     assert view.values == values and view.sourced == sourced
     assert view.coded == coded and view.observation_count == count > 8_000
+    assert view.categories == categories and categories  # the demo's IDM status, by its dataset
+    assert view.rows.num_rows > count  # every observation, and the keys of its breakdowns
     assert any(len(literals) > 1 for areas in view.values.values() for literals in areas.values())
 
 
