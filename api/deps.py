@@ -9,15 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
-from api.background_read import BackgroundRead
 from api.live_view import LiveView
 from api.query_slots import ClientSlots
+from graph.answer.cube_shape import CubeShapes
 from graph.answer.view import ObservationView, read_view
 from graph.answer.view_files import store_identity
 from graph.answer.view_partitions import Partitions
 from graph.cube.mapping_checks import mapping_for
 from graph.errors import AuditChainError, StoreError
-from graph.insight.observation_table import ObservationTable, read_observation_table
+from graph.insight.observation_table import ObservationTable, observation_table
 from graph.link.names import NameRules
 from graph.publish.accounts import Accounts, User
 from graph.publish.chain_recovery import record_with_own_store
@@ -67,16 +67,13 @@ class ServiceState:
         # others' partitions are kept, and kept as files beside the store for a restart).
         on_disk = self.query_location
         self.view_partitions = Partitions(settings.view_cache_location(on_disk), store_identity(on_disk))
-        self._view = LiveView(
-            "tampilan kolom / observation view",
-            lambda: read_view(self.store, self.iris, self.view_partitions),
-        )
+        # Whether cube SPARQL may be answered from each view built (graph.answer.cube_shape).
+        self.cube_shapes = CubeShapes()
+        # With it, insight's observations (/insight, /map, the home and region pages): built from
+        # the view's rows in the same build, so one scan per published graph serves both, and
+        # the pages keep the previous table while the next is built.
+        self._view = LiveView("tampilan kolom / observation view", self._build_view)
         self.accounts = Accounts(settings.resolve(settings.accounts_path))
-        # Insight's observations (/insight, /map, the home page), read once per publication.
-        self._insight_table = BackgroundRead(
-            "tabel observasi wawasan / insight observation table",
-            lambda: read_observation_table(self.store, self.iris),
-        )
         self._vocabulary: Vocabulary | None = None
         # Uploads write to the store one at a time (a load is long; a second waits). Their
         # tables are read before it is taken, READ_SLOTS at a time.
@@ -212,7 +209,8 @@ class ServiceState:
         generation = self.generation
         if generation is None or not self.settings.columnar_view:
             return None
-        return self._view.get(generation)
+        built = self._view.get(generation)
+        return None if built is None else built[0]
 
     def wait_for_view(self, timeout_s: float) -> ObservationView | None:
         """The view of the current publication, waiting up to ``timeout_s`` for its build
@@ -220,16 +218,24 @@ class ServiceState:
         generation = self.generation
         if generation is None or not self.settings.columnar_view:
             return None
-        return self._view.wait(generation, timeout_s)
+        built = self._view.wait(generation, timeout_s)
+        return None if built is None else built[0]
+
+    def _build_view(self) -> tuple[ObservationView, ObservationTable]:
+        view = read_view(self.store, self.iris, self.view_partitions)
+        self.cube_shapes.update(self.store, self.iris, view)
+        return view, observation_table(view, self.store, self.iris)
 
     def insight_table(self) -> ObservationTable | None:
-        """Every published observation as insight reads them, when read for the current
-        publication; otherwise None (and a read starts in the background): the insight pages
-        then ask the store. Only on an on-disk store (setting ``columnar_view``), as the view."""
+        """Every published observation as insight reads them, built with the view: the one of
+        the current publication, or while the next is built the previous one; None before the
+        first (the insight pages then ask the store). Only on an on-disk store (setting
+        ``columnar_view``), as the view."""
         generation = self.generation
         if generation is None or not self.settings.columnar_view:
             return None
-        return self._insight_table.get(generation)
+        built = self._view.get(generation)
+        return None if built is None else built[1]
 
     def view_status(self) -> str:
         """ "ready", "building" (a build is started if none is) or "off" (setting, or a
@@ -245,7 +251,6 @@ class ServiceState:
         started on first use) and the observation view."""
         self.record_unrecorded_publications()
         self.observation_view()
-        self.insight_table()
         if self._pool is not None:
             self._pool.start()
         elif self._remote is None:

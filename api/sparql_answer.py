@@ -19,20 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import BEARER, current_user
 from api.deps import ServiceState
 from api.sessions import SESSION_COOKIE
-from graph.answer.cube_sparql import answer_slice, recognise, slice_triples, view_is_complete
-from graph.answer.sparql import Answer, ProtocolQuery, answer_request
-from graph.errors import OneCenterError, QueryTimeout
+from graph.answer.cube_sparql import answer_cube, may_be_cube, recognise
+from graph.answer.sparql import Answer, ProtocolQuery, answer_request, check_nesting
 from graph.publish.accounts import User
 from graph.store.versions import published_graphs
 
 __all__ = ["PATH_HEADER", "query_user", "respond"]
 
 log = logging.getLogger("onecenter.sparql")
-
-# Off until it is measured over HTTP at scale: the recogniser parses every query with rdflib
-# (milliseconds on each small query) and ships the slice to a worker, which may cost more than
-# it saves (issue 23; tests/graph/answer/test_cube_sparql.py checks its answers directly).
-COLUMNAR_SPARQL = False
 
 # The header naming the path that answered: "columnar" or "store".
 PATH_HEADER = "X-OneCenter-Path"
@@ -57,7 +51,7 @@ def respond(service: ServiceState, protocol: ProtocolQuery) -> tuple[Answer, str
         f"sparql-published {audience!r}", lambda: service.run(published_graphs, service.iris, audience)
     )
     protocol = replace(protocol, published=tuple(readable))
-    answer = _columnar(service, protocol, readable) if COLUMNAR_SPARQL else None
+    answer = _columnar(service, protocol, readable)
     if answer is not None:
         return answer, "columnar"
     return answer_request(service.run, service.iris, protocol), "store"
@@ -65,21 +59,20 @@ def respond(service: ServiceState, protocol: ProtocolQuery) -> tuple[Answer, str
 
 def _columnar(service: ServiceState, protocol: ProtocolQuery, readable: list[str]) -> Answer | None:
     """The answer from the observation view, or None when the query is not certainly
-    cube-shaped, the view is not ready, or the request reads other graphs than the public's
-    (the view holds public data only)."""
-    if not protocol.audience.is_public or not _all_published(protocol, readable):
+    cube-shaped, the view is not ready or not of the shape that makes it exact, or the request
+    reads other graphs than the public's (the view holds public data only)."""
+    if not protocol.audience.is_public or not may_be_cube(protocol.sparql):
+        return None  # a text test: every other query pays microseconds
+    check_nesting(protocol.sparql)  # before a recursive parser reads it, as the store's path
+    cube = recognise(protocol.sparql)
+    if cube is None or not _all_published(protocol, readable):
         return None
     view = service.observation_view()
-    if view is None:
-        return None
-    cube = recognise(protocol.sparql, view)
-    if cube is None or not service.cached("sparql-view-complete", lambda: _complete(service)):
+    if view is None or not service.cube_shapes.complete(view):
         return None
     try:
-        return service.run(answer_slice, slice_triples(view, cube), protocol)
-    except QueryTimeout:
-        raise
-    except Exception:  # a text rdflib read and Oxigraph does not: the store names the problem
+        return answer_cube(view, cube, protocol)
+    except Exception:  # a case the translation did not foresee: the store names the answer
         log.warning("columnar answer failed; asking the store", exc_info=True)
         return None
 
@@ -90,10 +83,3 @@ def _all_published(protocol: ProtocolQuery, readable: list[str]) -> bool:
     if default is None and named is None:
         return True
     return set(default or ()) == set(readable) and set(named or ()) <= set(readable)
-
-
-def _complete(service: ServiceState) -> bool:
-    try:
-        return service.run(view_is_complete, service.iris)
-    except OneCenterError:  # not known within the time limit: never columnar for this publication
-        return False
