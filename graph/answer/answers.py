@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from graph.answer.authoritative import SourceUse
 from graph.answer.code_lists import CodeLists
 from graph.answer.columnar import answer_rows, plan_applies
+from graph.answer.columnar_terms import Undetermined
 from graph.answer.parameters import BoundParameter, bind_parameters
 from graph.answer.questions import Question, question_prefixes
 from graph.answer.runners import Runner, run_here
@@ -118,10 +119,14 @@ def run_question(
     substitutions = {n: p.term for n, p in bound.items() if p.term is not None and p.variable}
     sparql = question_prefixes(iris) + question.sparql
     if view is not None and plan_applies(question, substitutions):
-        rows = answer_rows(view, iris, question, substitutions, store)
-        return Answer(
-            question, bound, question.columns, rows[:max_rows], len(rows) > max_rows, sparql, "columnar"
-        )
+        try:
+            rows = answer_rows(view, iris, question, substitutions, store)
+        except Undetermined:
+            pass  # the ORDER BY leaves different rows tied: only the SPARQL's order is the answer
+        else:
+            return Answer(
+                question, bound, question.columns, rows[:max_rows], len(rows) > max_rows, sparql, "columnar"
+            )
     outcome = (run or run_here(store))(
         run_query, iris, sparql, max_rows=max_rows, substitutions=substitutions or None
     )

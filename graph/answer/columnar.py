@@ -29,9 +29,19 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.answer.columnar_aggregate import aggregate_rows
+from graph.answer.columnar_breakdowns import broken_down
+from graph.answer.columnar_categories import category_metadata, category_rows
+from graph.answer.columnar_coverage import coverage_rows
 from graph.answer.columnar_terms import COMPARE, difference, number, ratio, sort_key, sparql_sum
 from graph.answer.plan_metadata import plan_metadata
-from graph.answer.plans import AggregatePlan, ColumnarMeasure, ColumnarPlan, ColumnarRank, order_key
+from graph.answer.plans import (
+    AggregatePlan,
+    ColumnarMeasure,
+    ColumnarPlan,
+    ColumnarRank,
+    CountPlan,
+    order_key,
+)
 from graph.answer.questions import Question
 from graph.answer.view import ObservationView
 from graph.rdf.iris import Iris
@@ -67,6 +77,11 @@ def answer_rows(
     if isinstance(plan, AggregatePlan):
         assert store is not None, f"{question.id}: an aggregate plan reads metadata from the store"
         return aggregate_rows(view, plan_metadata(store, iris, view), question, plan, bound)
+    if isinstance(plan, CountPlan):
+        assert store is not None, f"{question.id}: a count plan reads names and code lists from the store"
+        if plan.kind == "agency-coverage":
+            return coverage_rows(view, store, iris, question, bound)
+        return category_rows(view, category_metadata(store, iris, view), question, bound)
     areas = _areas(view, plan, bound)
     measures = _measures(view, iris, question, plan, bound, areas)
     records = _records(view, plan, measures)
@@ -146,6 +161,11 @@ def _measures(
         key = (_indicator(plan, iris, bound, n), bound[measure.period[1:]].value)
         dataset = _dataset(question, bound, measure.indicator)
         found = view.values.get(key, {}) if dataset is None else view.sourced.get((*key, dataset), {})
+        if measure.breakdown:
+            keys = {
+                f"{iris.base}id/dimensi/{d}": f"{iris.base}id/kode/{c}" for d, c in measure.breakdown.items()
+            }
+            found = broken_down(view, *key, dataset, keys)
         measures[column] = _gathered(view, measure, found, areas)
     return measures
 

@@ -23,7 +23,16 @@ import pyoxigraph as ox
 
 from graph.rdf.namespaces import XSD
 
-__all__ = ["COMPARE", "difference", "number", "ratio", "sort_key", "sparql_sum"]
+__all__ = [
+    "COMPARE",
+    "Undetermined",
+    "difference",
+    "ensure_determined",
+    "number",
+    "ratio",
+    "sort_key",
+    "sparql_sum",
+]
 
 _DECIMAL = ox.NamedNode(XSD + "decimal")
 _INTEGER = ox.NamedNode(XSD + "integer")
@@ -91,6 +100,23 @@ def sort_key(term: Any, absolute: bool = False) -> tuple[int, Any]:
     if absolute:
         return (0, 0)  # ABS of text is an error: unbound
     return (2, str(term.value))
+
+
+class Undetermined(Exception):
+    """The ORDER BY leaves two different rows in the same place: Oxigraph orders such ties its
+    own way (an unstable sort), which a plan cannot copy, so the SPARQL answers instead."""
+
+
+def ensure_determined(records: list[dict[str, Any]], order: tuple[str, ...], columns: list[str]) -> None:
+    """Raise ``Undetermined`` if sorted ``records`` tie on ``order`` while their ``columns`` differ."""
+    before: tuple[Any, ...] | None = None
+    row: list[Any] = []
+    for record in records:
+        key = tuple(sort_key(record.get(c)) for c in order)
+        values = [record.get(c) for c in columns]
+        if key == before and values != row:
+            raise Undetermined(f"rows tie on {order}")
+        before, row = key, values
 
 
 def _typed(value: Decimal, integer: bool) -> ox.Literal:

@@ -23,6 +23,7 @@ __all__ = [
     "ColumnarPlan",
     "ColumnarRank",
     "ColumnarRatio",
+    "CountPlan",
     "OrderKey",
     "order_key",
 ]
@@ -51,6 +52,11 @@ class ColumnarMeasure(_Strict):
         "(?area skos:broader ?region), as a kecamatan figure summed from its desa; implies sum.",
     )
     period: str = Field("?period", description="The parameter giving the measure's period ('?from_period').")
+    breakdown: dict[str, str] = Field(
+        default_factory=dict,
+        description="Only observations with these keys: dimension slug (dimensi:<slug>) -> code "
+        "path (kode:<path>), as ``dimensi:jenjang kode:jenjang/SD`` in SPARQL.",
+    )
 
 
 class ColumnarRatio(_Strict):
@@ -157,7 +163,21 @@ class AggregatePlan(_Strict):
         return {"indicator", "region"} if self.over == "periods" else {"indicator", "level", "period"}
 
 
-AnyPlan = ColumnarPlan | AggregatePlan
+class CountPlan(_Strict):
+    """A grouping of one question, evaluated by a module of its own: ``category-count``
+    (regions counted by category, from the view's categorical values:
+    ``graph/answer/columnar_categories.py``) or ``agency-coverage`` (regions and figures by
+    agency, dataset, indicator and level, from the view's rows:
+    ``graph/answer/columnar_coverage.py``). The columns are the question's SELECT's."""
+
+    kind: Literal["category-count", "agency-coverage"]
+
+    def parameters(self) -> set[str]:
+        """The parameters the plan reads: without all of them bound, the SPARQL answers."""
+        return {"period"} if self.kind == "category-count" else set()
+
+
+AnyPlan = ColumnarPlan | AggregatePlan | CountPlan
 OrderKey = tuple[str, bool, bool]  # column, descending, by absolute value
 
 

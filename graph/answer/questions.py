@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from graph.answer.plans import AggregatePlan, ColumnarPlan
+from graph.answer.plans import AggregatePlan, ColumnarPlan, CountPlan
 from graph.answer.sparql import syntax_error_position
 from graph.answer.themes import ThemeKey
 from graph.errors import QuestionFileError, UnknownQuestion
@@ -147,7 +147,7 @@ class QuestionSpec(_Strict):
     )
     chart: ChartSpec
     keywords: list[str] = Field(default_factory=list)
-    columnar: ColumnarPlan | AggregatePlan | None = Field(
+    columnar: ColumnarPlan | AggregatePlan | CountPlan | None = Field(
         None, description="Optional: answer from the columnar view of observations (same rows, faster)."
     )
     sources: dict[str, str] = Field(

@@ -24,16 +24,21 @@ from tests.scripts import script_module
 pytestmark = pytest.mark.slow
 
 PLANNED = [
+    "agency-coverage",
+    "category-count",
     "household-size",
     "indicator-by-region",
     "indicator-change",
     "indicator-trend",
     "population-gap-dukcapil-bps",
+    "pupils-per-population",
     "stunting-vs-safe-water",
     "stunting-water-priority-villages",
     "toddler-weighing-coverage",
     "village-ranking",
 ]
+# The province generator makes no categorical indicator: there the counts are empty both ways.
+NO_PROVINCE_ROWS = {"category-count"}
 # A product of every parameter's choices is thousands of SPARQL runs (indicator-change:
 # regions x indicators x periods x periods); every choice of each parameter is tried with the
 # others at their defaults, and the first few choices of all of them together (on the demo;
@@ -147,4 +152,4 @@ def test_plan_and_sparql_agree_on_a_province_sample(province, catalogue: Catalog
     platform, view, _ = province
     assert view.observation_count > 3_000
     answers, rows = compare(province, catalogue.questions[question_id], FIRST_PROVINCE)
-    assert answers >= 3 and rows > 20
+    assert answers >= 3 and (rows > 20 or question_id in NO_PROVINCE_ROWS)
