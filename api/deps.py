@@ -201,7 +201,8 @@ class ServiceState:
     def observation_view(self) -> ObservationView | None:
         """The columnar view of the published observations: the one built for the current
         publication, or while it is rebuilt (in the background) the previous one; None
-        before the first is ready.
+        before the first is ready. For the pages and warming up; questions and /sparql use
+        ``current_view``.
 
         Only for an on-disk store, whose publication marker says when the view is stale;
         an in-memory or remote store answers every question from SPARQL.
@@ -210,6 +211,16 @@ class ServiceState:
         if generation is None or not self.settings.columnar_view:
             return None
         built = self._view.get(generation)
+        return None if built is None else built[0]
+
+    def current_view(self) -> ObservationView | None:
+        """The columnar view only when it was built for the current publication, else None
+        (and a build is started). Named questions and /sparql read this one: an answer must
+        agree with what is published now, so while the next view is built they ask the store."""
+        generation = self.generation
+        if generation is None or not self.settings.columnar_view:
+            return None
+        built = self._view.current(generation)
         return None if built is None else built[0]
 
     def wait_for_view(self, timeout_s: float) -> ObservationView | None:

@@ -5,8 +5,10 @@ The columnar view (``graph.answer.view``), and insight's observation table made 
 scale. Before the first build the callers answer from the store; after it, a publication
 must not send every page back to the store while the next view is built: ``LiveView`` keeps
 handing out the last value built (stale by one publication at most) until the new one is
-ready, then swaps it in one step. Builds run one at a time, in one thread: a publication
-during a build starts the next build when this one ends.
+ready, then swaps it in one step. Readers whose answers must agree with what is published
+now (named questions, /sparql) take ``current`` instead, which is None until the value of
+the current publication is built: they ask the store meanwhile. Builds run one at a time, in
+one thread: a publication during a build starts the next build when this one ends.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ class LiveView(Generic[T]):
             if ready is None or ready[0] != generation:
                 self._ask(generation)
             return None if ready is None else ready[1]
+
+    def current(self, generation: int) -> T | None:
+        """The value built for ``generation`` only (a build is started if it is not there yet):
+        for readers that must agree with what is published now, not one publication ago."""
+        with self._changed:
+            ready = self._ready
+            if ready is None or ready[0] != generation:
+                self._ask(generation)
+                return None
+            return ready[1]
 
     def is_current(self, generation: int) -> bool:
         """Whether the value handed out was built for ``generation`` (starts a build if not)."""

@@ -45,7 +45,7 @@ def code_lists(request: Request) -> CodeLists:
         service.iris,
         service.settings.home_region,
         run=service.run,
-        view=service.observation_view(),
+        view=service.current_view(),
     )
     return lists.as_of(now().date())
 

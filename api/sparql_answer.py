@@ -67,7 +67,7 @@ def _columnar(service: ServiceState, protocol: ProtocolQuery, readable: list[str
     cube = recognise(protocol.sparql)
     if cube is None or not _all_published(protocol, readable):
         return None
-    view = service.observation_view()
+    view = service.current_view()
     if view is None or not service.cube_shapes.complete(view):
         return None
     try:

@@ -133,7 +133,7 @@ def _answer(request: Request, question_id: str, *, exclude: set[str]) -> Answer:
         code_lists(request),
         max_rows=service.settings.max_result_rows,
         run=service.run,
-        view=service.observation_view(),
+        view=service.current_view(),
     )
 
 

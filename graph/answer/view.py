@@ -9,8 +9,9 @@ declare a ``columnar`` plan (``graph/answer/columnar.py``) from it. The SPARQL t
 definition of each question: tests check that both give the same rows.
 
 The view is read from the published graphs only, so it is in step with publication by
-construction: the service rebuilds it when the store's publication marker changes, answering
-from the previous view meanwhile (from SPARQL before the first). A rebuild scans only the
+construction: the service rebuilds it when the store's publication marker changes. Until the
+new view is built, questions and /sparql are answered from the store (never from figures one
+publication old), while the pages keep the previous view's table. A rebuild scans only the
 version graphs published since the last one (``graph.answer.view_partitions``), and a
 restarted service reads the partitions kept beside the store (``graph.answer.view_files``).
 """

@@ -78,16 +78,20 @@ def test_the_previous_view_answers_while_only_the_new_graph_is_scanned(
 
         service.view_partitions.before_scan = hold
         second_graph = publish(settings, tmp_path, "200")
-        assert service.observation_view() is before  # stale, not None: questions stay columnar
+        assert service.observation_view() is before  # stale, not None: the pages stay answerable
         assert scanning.wait(60)
         assert service.observation_view() is before
+        # Questions and /sparql must agree with what is published now: they ask the store meanwhile.
+        assert service.current_view() is None
+        answer = client.get("/questions/indicator-trend.json", params={"indicator": "jumlah-penduduk"})
+        assert answer.status_code == 200 and answer.headers["x-answer-engine"] == "sparql", answer.text
         assert service.insight_table() is table  # the pages keep the previous table meanwhile
         assert client.get("/health").json()["columnar_view"] == "building"
         go_on.set()
         after = service.wait_for_view(60)
         assert after is not None and after is not before
         assert figure(after) == ["200"] and figure(before) == ["100"]
-        assert service.observation_view() is after
+        assert service.observation_view() is after and service.current_view() is after
         later = service.insight_table()
         assert later is not None and later is not table and table_figure(later) == [200.0]
         assert client.get("/health").json()["columnar_view"] == "ready"
