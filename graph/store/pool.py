@@ -276,8 +276,7 @@ class QueryPool:
             try:
                 worker.conn.close()
             except OSError:
-                # A worker being replaced after a timeout may have had its pipe closed by the
-                # caller that killed it, between our taking the list and closing it.
+                # Closed meanwhile (a worker replaced after a timeout): nothing left to close.
                 pass
 
     def _spawn(self) -> _Worker:
@@ -327,12 +326,15 @@ class QueryPool:
 
     def _respawn(self, dead: _Worker) -> None:
         dead.process.join()
-        dead.conn.close()
         with self._lock:
-            if dead in self._live:
+            # Whoever removes it from the live list closes its pipe (``close`` takes them all): two raced.
+            owned, closed = dead in self._live, self._closed
+            if owned:
                 self._live.remove(dead)
-            if self._closed:
-                return
+        if owned:
+            dead.conn.close()
+        if closed:
+            return
         try:
             fresh = self._spawn()
             self._await_ready(fresh)
