@@ -16,13 +16,13 @@ category code (``graph.answer.columnar_terms.sort_key``).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
 from graph.answer.columnar_terms import ensure_determined, sort_key
+from graph.answer.plan_metadata import OncePerView, solutions
 from graph.answer.questions import Question
 from graph.answer.view import ObservationView
 from graph.rdf.iris import Iris
@@ -78,38 +78,26 @@ def read_category_metadata(store: Store, iris: Iris) -> CategoryMetadata:
     """The code lists' metadata of the published graphs (no observation is read)."""
     graphs = published_graphs(store, iris)
     lists: dict[str, set[str]] = {}
-    for s in _solutions(store, _LISTS, graphs):
+    for s in solutions(store, _LISTS, graphs):
         lists.setdefault(s["indicator"].value, set()).add(s["list"].value)
     names: dict[str, list[ox.Literal]] = {}
-    for s in _solutions(store, _NAMES, graphs):
+    for s in solutions(store, _NAMES, graphs):
         names.setdefault(s["indicator"].value, []).append(s["name"])
     found = CategoryMetadata(lists, names, {}, {}, {}, {}, {})
-    for s in _solutions(store, _CONCEPTS, graphs):
+    for s in solutions(store, _CONCEPTS, graphs):
         concept = s["concept"].value
         if s["list"] is not None:
             found.schemes.setdefault(concept, set()).add(s["list"].value)
         for column, into in (("code", found.codes), ("name", found.labels), ("rank", found.ranks)):
             if s[column] is not None:
                 into.setdefault(concept, []).append(s[column])
-    for s in _solutions(store, _SYNTHETIC_DATA, graphs):
+    for s in solutions(store, _SYNTHETIC_DATA, graphs):
         found.synthetic.setdefault(s["dataset"].value, []).append(s["synthetic"])
     return found
 
 
-_lock = threading.Lock()
-_last: tuple[ObservationView, CategoryMetadata] | None = None
-
-
-def category_metadata(store: Store, iris: Iris, view: ObservationView) -> CategoryMetadata:
-    """The metadata of the publication ``view`` was read from, read once per view."""
-    global _last
-    with _lock:
-        if _last is not None and _last[0] is view:
-            return _last[1]
-    found = read_category_metadata(store, iris)
-    with _lock:
-        _last = (view, found)
-    return found
+category_metadata = OncePerView(lambda store, iris, _view: read_category_metadata(store, iris))
+"""The metadata of the publication ``view`` was read from, read once per view."""
 
 
 def category_rows(
@@ -212,9 +200,3 @@ def _data_kind(synthetic: Any) -> ox.Literal | None:
         if datatype == XSD + "string" and synthetic.language is None:
             return _SYNTHETIC if synthetic.value else _REAL
     return None
-
-
-def _solutions(store: Store, sparql: str, graphs: list[str]) -> ox.QuerySolutions:
-    found = store.query(sparql, default_graph=graphs)
-    assert isinstance(found, ox.QuerySolutions)
-    return found

@@ -18,7 +18,6 @@ their column unbound and several give several rows, as the OPTIONALs do.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,7 +26,7 @@ import pyarrow.compute as pc
 import pyoxigraph as ox
 
 from graph.answer.columnar_terms import Undetermined, ensure_determined, sort_key
-from graph.answer.plan_metadata import plan_metadata
+from graph.answer.plan_metadata import OncePerView, plan_metadata, solutions
 from graph.answer.questions import Question
 from graph.answer.view import ObservationView
 from graph.rdf.iris import Iris
@@ -90,11 +89,11 @@ def read_coverage_metadata(store: Store, iris: Iris) -> CoverageMetadata:
     """The metadata of the published graphs (no observation is read)."""
     graphs = published_graphs(store, iris)
     found = CoverageMetadata({}, {}, {}, {}, {}, {}, {})
-    for s in _solutions(store, _AREAS, graphs):
+    for s in solutions(store, _AREAS, graphs):
         found.areas.setdefault(s["area"].value, []).append(s["level"].value)
-    for s in _solutions(store, _LEVELS, graphs):
+    for s in solutions(store, _LEVELS, graphs):
         found.ranks.setdefault(s["level"].value, []).append(s["rank"])
-    for s in _solutions(store, _DATASETS, graphs):
+    for s in solutions(store, _DATASETS, graphs):
         dataset = s["dataset"].value
         if s["agency"] is not None:
             found.agencies.setdefault(dataset, []).append(s["agency"].value)
@@ -102,28 +101,19 @@ def read_coverage_metadata(store: Store, iris: Iris) -> CoverageMetadata:
             found.titles.setdefault(dataset, []).append(s["title"])
         if s["synthetic"] is not None:
             found.synthetic.setdefault(dataset, []).append(s["synthetic"])
-    for s in _solutions(store, _LABELS, graphs):
+    for s in solutions(store, _LABELS, graphs):
         into = found.pref if s["how"].value == "pref" else found.labels
         into.setdefault(s["thing"].value, []).append(s["name"])
     return found
 
 
-_lock = threading.Lock()
-_last: tuple[ObservationView, CoverageMetadata] | None = None
-
-
-def coverage_metadata(store: Store, iris: Iris, view: ObservationView) -> CoverageMetadata:
-    """The metadata of the publication ``view`` was read from, read once per view."""
-    global _last
-    with _lock:
-        if _last is not None and _last[0] is view:
-            return _last[1]
+def _read_with_groups(store: Store, iris: Iris, view: ObservationView) -> CoverageMetadata:
     found = read_coverage_metadata(store, iris)
-    groups = _groups(view, found, plan_metadata(store, iris, view).years)
-    found = replace(found, groups=groups)
-    with _lock:
-        _last = (view, found)
-    return found
+    return replace(found, groups=_groups(view, found, plan_metadata(store, iris, view).years))
+
+
+coverage_metadata = OncePerView(_read_with_groups)
+"""The metadata of the publication ``view`` was read from, with its groups: once per view."""
 
 
 def coverage_rows(
@@ -231,9 +221,3 @@ def _data_kind(synthetic: Any) -> ox.Literal | None:
     if isinstance(synthetic, ox.Literal) and synthetic.datatype.value == XSD + "boolean":
         return _SYNTHETIC if synthetic.value in ("true", "1") else _REAL
     return None
-
-
-def _solutions(store: Store, sparql: str, graphs: list[str]) -> ox.QuerySolutions:
-    found = store.query(sparql, default_graph=graphs)
-    assert isinstance(found, ox.QuerySolutions)
-    return found

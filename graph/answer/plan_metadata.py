@@ -10,7 +10,9 @@ never touch an observation, read once per view (one view per publication) and ke
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -20,7 +22,9 @@ from graph.rdf.namespaces import OC, PREFIXES
 from graph.store.interface import Store
 from graph.store.versions import published_graphs
 
-__all__ = ["PlanMetadata", "plan_metadata", "read_plan_metadata"]
+T = TypeVar("T")
+
+__all__ = ["OncePerView", "PlanMetadata", "plan_metadata", "read_plan_metadata", "solutions"]
 
 _PERIODS = f"SELECT ?period ?year WHERE {{ ?period <{OC}year> ?year }}"
 _INDICATORS = f"""
@@ -52,12 +56,12 @@ def read_plan_metadata(store: Store, iris: Iris) -> PlanMetadata:
     """The metadata of the published graphs as they are now (no observation is read)."""
     graphs = published_graphs(store, iris)
     years: dict[str, list[ox.Literal]] = {}
-    for s in _solutions(store, _PERIODS, graphs):
+    for s in solutions(store, _PERIODS, graphs):
         years.setdefault(s["period"].value, []).append(s["year"])
     kinds: dict[str, set[str]] = {}
     numerators: dict[str, list[str]] = {}
     denominators: dict[str, list[str]] = {}
-    for s in _solutions(store, _INDICATORS, graphs):
+    for s in solutions(store, _INDICATORS, graphs):
         indicator = s["indicator"].value
         if s["kind"] is not None:
             kinds.setdefault(indicator, set()).add(s["kind"].value)
@@ -65,28 +69,35 @@ def read_plan_metadata(store: Store, iris: Iris) -> PlanMetadata:
             numerators.setdefault(indicator, []).append(s["numerator"].value)
         if s["denominator"] is not None:
             denominators.setdefault(indicator, []).append(s["denominator"].value)
-    levels = {s["level"].value: s["notation"].value for s in _solutions(store, _LEVELS, graphs)}
+    levels = {s["level"].value: s["notation"].value for s in solutions(store, _LEVELS, graphs)}
     return PlanMetadata(years, kinds, numerators, denominators, levels)
 
 
-_lock = threading.Lock()
-_last: tuple[ObservationView, PlanMetadata] | None = None
+class OncePerView(Generic[T]):
+    """``read(store, iris, view)`` once per view: a new publication brings a new view, and the
+    value read for the one before is then forgotten (one is kept, for the view in force)."""
+
+    def __init__(self, read: Callable[[Store, Iris, ObservationView], T]) -> None:
+        self._read = read
+        self._lock = threading.Lock()
+        self._last: tuple[ObservationView, T] | None = None
+
+    def __call__(self, store: Store, iris: Iris, view: ObservationView) -> T:
+        with self._lock:
+            if self._last is not None and self._last[0] is view:
+                return self._last[1]
+        found = self._read(store, iris, view)
+        with self._lock:
+            self._last = (view, found)
+        return found
 
 
-def plan_metadata(store: Store, iris: Iris, view: ObservationView) -> PlanMetadata:
-    """The metadata of the publication ``view`` was read from: read once per view, since a
-    new publication brings a new view (the one before is then forgotten)."""
-    global _last
-    with _lock:
-        if _last is not None and _last[0] is view:
-            return _last[1]
-    found = read_plan_metadata(store, iris)
-    with _lock:
-        _last = (view, found)
-    return found
+plan_metadata = OncePerView(lambda store, iris, _view: read_plan_metadata(store, iris))
+"""The metadata of the publication ``view`` was read from, read once per view."""
 
 
-def _solutions(store: Store, sparql: str, graphs: list[str]) -> ox.QuerySolutions:
+def solutions(store: Store, sparql: str, graphs: list[str]) -> ox.QuerySolutions:
+    """A SELECT's solutions over ``graphs`` as the default graph."""
     found = store.query(sparql, default_graph=graphs)
     assert isinstance(found, ox.QuerySolutions)
     return found
