@@ -233,9 +233,19 @@ class ServiceState:
         return None if built is None else built[0]
 
     def _build_view(self) -> tuple[ObservationView, ObservationTable]:
-        view = read_view(self.store, self.iris, self.view_partitions)
-        self.cube_shapes.update(self.store, self.iris, view)
-        return view, observation_table(view, self.store, self.iris)
+        # One read-only handle for the whole build: the following handle reopens when a
+        # publication lands, and a build spanning two handles could list a version as
+        # published, then scan it after the next load has removed it (a view of nothing).
+        location = self.query_location if self._following is not None else None
+        snapshot = EmbeddedStore(location, read_only=True) if location is not None else None
+        store = snapshot if snapshot is not None else self.store
+        try:
+            view = read_view(store, self.iris, self.view_partitions)
+            self.cube_shapes.update(store, self.iris, view)
+            return view, observation_table(view, store, self.iris)
+        finally:
+            if snapshot is not None:
+                snapshot.close()
 
     def insight_table(self) -> ObservationTable | None:
         """Every published observation as insight reads them, built with the view: the one of

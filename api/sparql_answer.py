@@ -68,8 +68,8 @@ def _columnar(service: ServiceState, protocol: ProtocolQuery, readable: list[str
     if cube is None or not _all_published(protocol, readable):
         return None
     view = service.current_view()
-    if view is None or not service.cube_shapes.complete(view):
-        return None
+    if view is None or set(view.graphs) != set(readable) or not service.cube_shapes.complete(view):
+        return None  # no view, or one of other graphs than this reader was told are published
     try:
         return answer_cube(view, cube, protocol)
     except Exception:  # a case the translation did not foresee: the store names the answer

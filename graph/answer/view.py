@@ -82,6 +82,8 @@ class ObservationView:
     categories and of agencies' coverage). ``rows``: every scanned row, in partition order,
     observation IRIs and breakdown keys included (``graph.answer.view_rows``): insight's
     table is built from them (``graph.insight.observation_table``) without a scan of its own.
+    ``graphs``: the public graphs it was read from; /sparql answers from the view only a
+    request whose readable graphs are these (``api.sparql_answer``).
     """
 
     values: dict[tuple[str, str], dict[str, list[ox.Literal]]]
@@ -94,6 +96,7 @@ class ObservationView:
     coded: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     categories: dict[tuple[str, str, str], dict[str, list[str]]] = field(default_factory=dict)
     rows: pa.Table = field(default_factory=empty_rows)
+    graphs: tuple[str, ...] = ()
 
     def periods(self) -> list[str]:
         """The periods (IRIs) that have observations."""
@@ -136,5 +139,15 @@ def read_view(store: Store, iris: Iris, partitions: Partitions | None = None) ->
     levels = {s["area"].value: s["level"].value for s in leveled}
     children_sorted = {k: sorted(v) for k, v in children.items()}
     return ObservationView(
-        values, regions, children_sorted, count, units, levels, sourced, coded, categories, rows
+        values,
+        regions,
+        children_sorted,
+        count,
+        units,
+        levels,
+        sourced,
+        coded,
+        categories,
+        rows,
+        tuple(graphs),
     )
