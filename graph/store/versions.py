@@ -187,7 +187,33 @@ def _own_provenance(
     own = {iris.restricted_provenance_graph(d.slug) for d in datasets if not d.open and audience.may_read(d)}
     if audience.all_restricted:
         own |= set(restricted_provenance_graphs(store, iris))
+    elif audience.restricted_agencies:
+        own |= _agencies_unpublished(store, iris, audience.restricted_agencies)
     return sorted(own)
+
+
+_LOADING_AGENCIES = """SELECT DISTINCT ?g ?agency WHERE {
+  GRAPH ?g { ?act <http://www.w3.org/ns/prov#wasAssociatedWith> ?agency }
+  FILTER(STRSTARTS(STR(?agency), "AGENCIES"))
+}"""
+
+
+def _agencies_unpublished(store: Store, iris: Iris, agencies: frozenset[str]) -> set[str]:
+    """The provenance graphs of restricted datasets only ``agencies`` have loaded: a Produsen
+    traces its own held or refused load before its dataset is ever published (the catalogue
+    does not name an unpublished dataset's agency; its loads do). A graph where another agency
+    loaded too (two mappings naming one dataset) stays closed: a mistake hides, never leaks."""
+    graphs = restricted_provenance_graphs(store, iris)
+    if not graphs:
+        return set()
+    found = store.query(
+        _LOADING_AGENCIES.replace("AGENCIES", iris.agency("")), default_graph=[], named_graphs=graphs
+    )
+    assert isinstance(found, ox.QuerySolutions)
+    loaders: dict[str, set[str]] = {}
+    for s in found:
+        loaders.setdefault(s["g"].value, set()).add(s["agency"].value)
+    return {g for g, who in loaders.items() if who <= agencies}
 
 
 def provenance_graphs(

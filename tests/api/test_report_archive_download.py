@@ -169,3 +169,22 @@ def test_a_recorded_archive_missing_on_disk_says_to_restore_it_from_backup(setup
         path.write_bytes(data)
     assert answer.status_code == 404
     assert "backup" in answer.json()["error"] and str(setup.folder) not in answer.text
+
+
+def test_an_agencys_produsen_traces_its_own_held_restricted_load_and_no_other_agency_does(
+    setup: Setup,
+) -> None:
+    """The restricted dataset was never published: the catalogue names no agency for it, but
+    its loads do. Dukcapil loaded it; Dukcapil's Produsen reads its load's trace and its archive
+    (what the Walidata told them to fix), Dinsos' Produsen and the public get a 404."""
+    url = f"/provenance/arsip/{setup.restricted.name}"
+    params = {"iri": setup.restricted.load}
+    own = setup.client.get("/provenance.json", params=params, headers=setup.auth("dukcapil"))
+    assert own.status_code == 200, own.text
+    assert own.json()["report_archive"]["sha256"] == setup.restricted.sha256
+    download = setup.client.get(url, headers=setup.auth("dukcapil"))
+    assert download.status_code == 200, download.text
+    assert hashlib.sha256(download.content).hexdigest() == setup.restricted.sha256
+    for other in ({}, setup.auth("dinsos")):
+        assert setup.client.get("/provenance.json", params=params, headers=other).status_code == 404
+        assert setup.client.get(url, headers=other).status_code == 404
