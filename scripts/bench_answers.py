@@ -1,7 +1,8 @@
 """Benchmark: every answer an analyst opens, through HTTP, at province scale (issue 23).
 
-On an on-disk store of N synthetic observations over every desa of Lampung (built and
-published as ``bench_questions.py`` does, or reused with ``--keep``), a real
+On an on-disk store of about N observations of Lampung (by default the province generator's
+six agency tables loaded one by one, ``bench_questions.build_agencies``; ``--source
+synthetic``: one synthetic table over every desa; reused with ``--keep``), a real
 ``onecenter serve`` is started and, once warm (``/health`` no longer says ``building``:
 the columnar view is built in the background after the start; the time it takes is
 printed), this times through HTTP, one request at a time:
@@ -38,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_endpoint import free_port, stop_server, wait_until_up  # noqa: E402
 from bench_load import append_figures  # noqa: E402
-from bench_questions import build_province, ensure  # noqa: E402
+from bench_questions import build_agencies, build_province, ensure  # noqa: E402
 
 from graph.answer.questions import load_catalogue, question_prefixes  # noqa: E402
 from graph.rdf.iris import Iris  # noqa: E402
@@ -380,6 +382,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--warm-limit", type=float, default=1800, help="seconds to wait for the service to be warm"
     )
+    parser.add_argument(
+        "--source",
+        choices=("agencies", "synthetic"),
+        default="agencies",
+        help="the province generator's six agency tables (default), or one synthetic table",
+    )
+    parser.add_argument(
+        "--kabupaten",
+        nargs="+",
+        help="with --source agencies: only these kabupaten (default: all of Lampung)",
+    )
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the built store in this folder")
     parser.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
     args = parser.parse_args(argv)
@@ -393,8 +406,13 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     try:
-        store = folder / f"province-{args.observations}"
-        ensure(store, lambda p: build_province(p, args.observations), "province graph")
+        if args.source == "agencies":
+            store = folder / f"province-agencies-{args.observations}"
+            build = partial(build_agencies, observations=args.observations, kabupaten=args.kabupaten)
+            ensure(store, build, "province graph (six agencies)")
+        else:
+            store = folder / f"province-{args.observations}"
+            ensure(store, lambda p: build_province(p, args.observations), "province graph (one table)")
         iris = Iris(load_settings(store_path=str(store)).base_iri)
         reader = EmbeddedStore(store, read_only=True)
         graphs = published_graphs(reader, iris)

@@ -29,6 +29,7 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     results = folder / "results.jsonl"
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench_answers.py"), "--observations", "2000"]
+        + ["--kabupaten", "18.09"]
         + ["--repeat", "1", "--keep", str(folder), "--json", str(results)],
         capture_output=True,
         text=True,
