@@ -14,6 +14,7 @@ from pathlib import Path
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.settings import Settings
+from graph.store.interface import Store
 from tests.graph.answer.test_category_count import MAPPING
 
 __all__ = ["COUNTS", "EXPECTED", "ROWS", "platform_with_status"]
@@ -59,11 +60,16 @@ def write_status_table(folder: Path) -> Path:
     return mapping
 
 
-def platform_with_status(settings: Settings, folder: Path) -> tuple[Platform, LoadReport]:
-    """The demo graph in a fresh store with the status table published; the caller closes it."""
-    platform = Platform(settings)
-    _, failures = platform.build()
-    assert not failures, failures
+def platform_with_status(
+    settings: Settings, folder: Path, demo_copy: Store | None = None
+) -> tuple[Platform, LoadReport]:
+    """The demo graph with the status table published; the caller closes it. ``demo_copy``: a
+    store already holding the demo (a copy of the session's build, seconds cheaper than building
+    it again), else the demo is built into a fresh store."""
+    platform = Platform(settings, demo_copy)
+    if demo_copy is None:
+        _, failures = platform.build()
+        assert not failures, failures
     report = platform.load(write_status_table(folder))
     assert report.outcome == "published" and report.violations == 0, report
     return platform, report

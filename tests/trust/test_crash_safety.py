@@ -32,6 +32,7 @@ from graph.publish.platform import Platform
 from graph.rdf.iris import Iris
 from graph.settings import PROJECT_DIR, Settings, load_settings
 from graph.store.embedded import EmbeddedStore
+from tests.conftest import copy_reference
 from tests.trust.figures import record_figures
 from tests.trust.versions import (
     DATASET,
@@ -242,18 +243,19 @@ class Campaign:
 
 
 @pytest.mark.slow
-def test_kill_9_during_load_leaves_previous_or_new_version(tmp_path: Path) -> None:
+def test_kill_9_during_load_leaves_previous_or_new_version(tmp_path: Path, reference_folder: Path) -> None:
     print(f"\n[trust] crash safety seed {SEED} (set TRUST_CRASH_SEED to replay)")
     rng = random.Random(SEED)
     versions = write_versions(tmp_path)
-    settings = load_settings(store_path=str(tmp_path / "store"), reports_dir=str(tmp_path / "reports"))
+    # The worker's reference store copied (loading it on disk takes seconds), its chain beside it.
+    store = copy_reference(reference_folder, tmp_path)
+    settings = load_settings(store_path=str(store), reports_dir=str(tmp_path / "reports"))
     location = settings.store_location
     assert location is not None
     iris = Iris(settings.base_iri)
 
     platform = Platform(settings)
     try:
-        platform.load_reference()
         assert platform.load(versions["A"].mapping).outcome == "published"
     finally:
         platform.close()

@@ -24,11 +24,11 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from graph.cli.commands import app
-from graph.publish.platform import Platform
 from graph.reference.regions import RegionIndex
 from graph.settings import PROJECT_DIR, load_settings
 from graph.spreadsheet import csv_bytes, verbatim
 from graph.store.connect import open_store
+from tests.conftest import copy_reference
 from tests.trust.figures import record_figures
 
 # payload -> the text Excel shows once it is defused (a quote before the formula)
@@ -125,15 +125,13 @@ def test_the_writer_guards_every_cell_for_excel_but_leaves_programs_their_text()
 
 @pytest.mark.slow
 def test_no_report_or_csv_answer_for_excel_starts_a_formula(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reference_folder: Path
 ) -> None:
-    reports, store = tmp_path / "reports", tmp_path / "store"
+    # The worker's on-disk reference store copied: loading it here takes seconds.
+    reports, store = tmp_path / "reports", copy_reference(reference_folder, tmp_path)
     monkeypatch.setenv("ONECENTER_STORE_PATH", str(store))
     monkeypatch.setenv("ONECENTER_REPORTS_DIR", str(reports))
     monkeypatch.setenv("ONECENTER_CONFIG", str(tmp_path / "no-onecenter.toml"))
-    platform = Platform(load_settings())
-    platform.load_reference()
-    platform.close()
     (tmp_path / "tabel").mkdir()
     mapping = write_table(tmp_path / "tabel")
 

@@ -26,6 +26,7 @@ from graph.publish.platform import Platform
 from graph.rdf.results import solution_rows
 from graph.reference.regions import RegionIndex
 from graph.settings import PROJECT_DIR, load_settings
+from graph.store.embedded import EmbeddedStore
 from graph.store.versions import draft_datasets, published_datasets
 from tests.trust.figures import record_figures
 
@@ -68,7 +69,9 @@ def recap(rows: int) -> bytes:
 
 
 @pytest.fixture
-def bappeda(tmp_path: Path) -> Iterator[tuple[Platform, TestClient, dict[str, str], dict[str, str]]]:
+def bappeda(
+    tmp_path: Path, reference_nquads: str
+) -> Iterator[tuple[Platform, TestClient, dict[str, str], dict[str, str]]]:
     mappings = tmp_path / "mappings"
     for part in ("linking", "publication"):
         shutil.copytree(PROJECT_DIR / "mappings" / part, mappings / part)
@@ -83,8 +86,9 @@ def bappeda(tmp_path: Path) -> Iterator[tuple[Platform, TestClient, dict[str, st
         upload_max_bytes=1_000_000,
         agent="uji",
     )
-    platform = Platform(settings)
-    platform.load_reference()
+    store = EmbeddedStore(None)
+    store.bulk_load([reference_nquads])  # the worker's reference graphs: a copy, not a reload
+    platform = Platform(settings, store)
     accounts = Accounts(settings.resolve(settings.accounts_path))
     produsen = {"Authorization": f"Bearer {accounts.add('dewi.bappeda', 'produsen', 'bappeda')[1]}"}
     walidata = {"Authorization": f"Bearer {accounts.add('citra.walidata', 'walidata')[1]}"}

@@ -25,6 +25,7 @@ from api.app import create_app
 from graph.publish.accounts import Accounts
 from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, load_settings
+from graph.store.embedded import EmbeddedStore
 from tests.conftest import SMALL_MAPPING
 from tests.trust.leaks import files_holding
 
@@ -46,7 +47,9 @@ PERSONAL = table([str(98000 + i) for i in range(10)], nik=True)
 BAD_ROWS = table(["banyak"] * 5 + [str(98000 + i) for i in range(5)])
 
 
-def instance(folder: Path, keep_days: float) -> tuple[Platform, TestClient, dict[str, str], Path]:
+def instance(
+    folder: Path, keep_days: float, reference_nquads: str
+) -> tuple[Platform, TestClient, dict[str, str], Path]:
     mappings = folder / "mappings"
     for part in ("linking", "publication"):
         shutil.copytree(PROJECT_DIR / "mappings" / part, mappings / part)
@@ -62,8 +65,9 @@ def instance(folder: Path, keep_days: float) -> tuple[Platform, TestClient, dict
         agent="uji",
         **kept,
     )
-    platform = Platform(settings)
-    platform.load_reference()
+    store = EmbeddedStore(None)
+    store.bulk_load([reference_nquads])  # the worker's reference graphs: a copy, not a reload
+    platform = Platform(settings, store)
     token = Accounts(settings.resolve(settings.accounts_path)).add("ani.dukcapil", "produsen", "disdukcapil")[
         1
     ]
@@ -72,16 +76,16 @@ def instance(folder: Path, keep_days: float) -> tuple[Platform, TestClient, dict
 
 
 @pytest.fixture
-def deleting(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
-    platform, client, auth, uploads = instance(tmp_path, keep_days=0)
+def deleting(tmp_path: Path, reference_nquads: str) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
+    platform, client, auth, uploads = instance(tmp_path, 0, reference_nquads)
     with client:
         yield client, auth, uploads
     platform.close()
 
 
 @pytest.fixture
-def keeping(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
-    platform, client, auth, uploads = instance(tmp_path, keep_days=2)
+def keeping(tmp_path: Path, reference_nquads: str) -> Iterator[tuple[TestClient, dict[str, str], Path]]:
+    platform, client, auth, uploads = instance(tmp_path, 2, reference_nquads)
     with client:
         yield client, auth, uploads
     platform.close()

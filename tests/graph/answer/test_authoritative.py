@@ -32,11 +32,14 @@ from graph.insight.catalogue import read_catalogue
 from graph.insight.choropleth import map_values, value_table
 from graph.insight.correlate import correlate
 from graph.insight.discover import discover
+from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, Settings
+from graph.store.embedded import EmbeddedStore
 from graph.text import Text
+from tests.conftest import nquads_of
 
-# Slow: builds a graph of its own (the demo and the survey), apart from the session's demo.
+# Slow: a graph of its own (a copy of the session's demo, and the survey loaded on it).
 pytestmark = pytest.mark.slow
 
 CATALOGUE = load_catalogue(PROJECT_DIR / "questions")
@@ -73,8 +76,13 @@ measures:
 
 
 @pytest.fixture(scope="module")
-def two(memory_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    """The demo graph and the survey, published (the Walidata accepts what its checks find)."""
+def two(
+    memory_settings: Settings,
+    demo: tuple[Platform, list[LoadReport]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Platform]:
+    """The demo graph (a copy of the session's build) and the survey, published (the Walidata
+    accepts what its checks find)."""
     folder = tmp_path_factory.mktemp("survei")
     lines = ["kode_desa;tahun;prevalensi;penduduk"]
     for year in (2023, 2024):
@@ -83,9 +91,9 @@ def two(memory_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
             lines.append(f"{code.replace('.', '')};{year};{prevalence};{SURVEY_POPULATION[code]}")
     (folder / "survei.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / f"{SURVEY}.yaml").write_text(MAPPING, encoding="utf-8")
-    platform = Platform(memory_settings)
-    _, failures = platform.build()
-    assert not failures
+    store = EmbeddedStore(None)
+    store.bulk_load([nquads_of(demo[0].store)])
+    platform = Platform(memory_settings, store)
     report = platform.load(folder / f"{SURVEY}.yaml")
     if report.outcome == "held":
         report = platform.publish_draft(SURVEY, accept_reason="uji dua sumber / a test of two sources")

@@ -9,26 +9,23 @@ import pytest
 from typer.testing import CliRunner
 
 from graph.cli.commands import app
-from graph.publish.platform import Platform
-from graph.settings import load_settings
-from tests.conftest import write_small_table
+from tests.conftest import copy_reference, write_small_table
 
-# Slow: builds the demo through the command line.
+# Slow: loads a table through the command line into an on-disk store.
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The audit log beside an on-disk store after `onecenter load` of a small table."""
+def log(tmp_path_factory: pytest.TempPathFactory, reference_folder: Path) -> Path:
+    """The audit log beside an on-disk store after `onecenter load` of a small table, on a copy
+    of the worker's reference store (its chain beside it holds the reference's entries)."""
     folder = tmp_path_factory.mktemp("cli-audit")
-    env = {"ONECENTER_STORE_PATH": str(folder / "store"), "ONECENTER_REPORTS_DIR": str(folder / "reports")}
+    store = copy_reference(reference_folder, folder)
+    env = {"ONECENTER_STORE_PATH": str(store), "ONECENTER_REPORTS_DIR": str(folder / "reports")}
     mapping = write_small_table(folder, [str(1000 + i) for i in range(20)])
     with pytest.MonkeyPatch.context() as mp:
         for name, value in env.items():
             mp.setenv(name, value)
-        platform = Platform(load_settings())
-        platform.load_reference()
-        platform.close()
         loaded = CliRunner().invoke(app, ["load", str(mapping)])
     assert loaded.exit_code == 0, loaded.output
     path = folder / "audit" / "chain.jsonl"  # beside the store, by default

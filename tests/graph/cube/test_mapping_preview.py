@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from graph.cube.mapping_preview import full_check, preview
 from graph.link.regions import RegionLinker
 from graph.rdf.iris import Iris
@@ -25,6 +27,8 @@ from graph.settings import PROJECT_DIR, load_settings
 DINKES = PROJECT_DIR / "data" / "dinkes_balita_stunting_desa_2020_2024.xlsx"
 
 
+# Slow: reads the demo's whole Dinkes workbook twice, through both mappings (an integration test).
+@pytest.mark.slow
 def test_an_excel_table_with_names_only_reads_as_its_hand_written_mapping(tmp_path: Path) -> None:
     settings = load_settings(store_path=":memory:")
     vocab = Vocabulary.load(settings.ontology_path, Iris(settings.base_iri))

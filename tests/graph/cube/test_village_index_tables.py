@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from graph.answer.sparql import run_query
@@ -101,6 +102,8 @@ def test_a_province_recap_publishes_only_the_home_regions_desa(platform: Platfor
     assert all(r[0].value.rsplit("/", 1)[1].startswith("18.09.") for r in rows)
 
 
+# Slow: the shipped IDM table, loaded whole through the pipeline (an integration test).
+@pytest.mark.slow
 def test_the_real_idm_table_loads_all_148_desa(platform: Platform) -> None:
     report = platform.load(REPO / "mappings" / "dpmd-idm-desa.yaml")
     assert report.outcome == "published", report.message

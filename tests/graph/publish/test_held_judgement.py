@@ -17,7 +17,8 @@ from graph.publish.judgement import PARTLY_REUSED, REUSED, reuse_judgement
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, Settings, load_settings
-from tests.conftest import SMALL_MAPPING, with_future_year, write_small_table
+from graph.store.embedded import EmbeddedStore
+from tests.conftest import SMALL_MAPPING, nquads_of, with_future_year, write_small_table
 
 # Slow: loads, holds and publishes drafts.
 pytestmark = pytest.mark.slow
@@ -115,7 +116,7 @@ def test_a_dataset_published_meanwhile_makes_the_rules_across_datasets_judged_ag
     # What a whole judgement finds now, for comparison (judging writes nothing).
     pkh, draft_graph = held_draft(platform.store, platform.iris, "uji-pkh")
     whole = Draft("uji-pkh", pkh, draft_graph, None, LoadReport("uji-pkh", "", "", "held"))
-    judge(platform, [whole])
+    judge(platform, [whole], whole=True)
 
     report = platform.publish_draft("uji-pkh", accept_reason=REASON, decided_by="Walidata")
 
@@ -174,12 +175,12 @@ WHERE {{ GRAPH ?g {{ ?report <{SH}result> ?r }} }}"""
 
 
 def test_on_the_demo_judging_only_the_rules_across_datasets_finds_what_a_whole_judgement_finds(
-    memory_settings: Settings,
+    memory_settings: Settings, demo: tuple[Platform, list[LoadReport]]
 ) -> None:
-    platform = Platform(memory_settings)
+    store = EmbeddedStore(None)
+    store.bulk_load([nquads_of(demo[0].store)])  # the session's demo build, copied
+    platform = Platform(memory_settings, store)
     try:
-        _, failures = platform.build()
-        assert not failures
         mappings = platform.settings.mappings_path
         standing, platform.acceptances = platform.acceptances, Acceptances()
         held = platform.load(mappings / "dinkes-stunting-desa.yaml")  # its demo violation holds it
@@ -189,7 +190,7 @@ def test_on_the_demo_judging_only_the_rules_across_datasets_finds_what_a_whole_j
         assert platform.load(mappings / "dpupr-air-sanitasi-desa.yaml").outcome == "published"
         dataset, graph = held_draft(platform.store, platform.iris, "dinkes-stunting-desa")
         whole = Draft("dinkes-stunting-desa", dataset, graph, None, LoadReport("", "", "", "held"))
-        judge(platform, [whole])
+        judge(platform, [whole], whole=True)
         across = Draft("dinkes-stunting-desa", dataset, graph, None, LoadReport("", "", "", "held"))
 
         outcome = reuse_judgement(platform, across, generating_load(platform.store, platform.iris, graph))
