@@ -101,7 +101,10 @@ def build_agencies(path: Path, observations: int, kabupaten: list[str] | None = 
         size = ["--observations", str(observations)] + (["--kabupaten", *kabupaten] if kabupaten else [])
         subprocess.run([sys.executable, str(script), "--out", tmp, *size], check=True)
         manifest = json.loads((Path(tmp) / "manifest.json").read_text(encoding="utf-8"))
-        platform = Platform(load_settings(store_path=str(path)))
+        # Names are linked within the province (the generator's README says so), or within the
+        # one kabupaten asked for.
+        home = kabupaten[0] if kabupaten and len(kabupaten) == 1 else "18"
+        platform = Platform(load_settings(store_path=str(path), home_region=home))
         platform.load_reference()
         for table in manifest["tables"]:
             t0 = time.perf_counter()
