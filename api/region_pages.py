@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceState
 from api.question_catalogue import catalogue
+from api.shared_reads import table_key
 from graph.describe.region_profile import (
     Card,
     QuestionLink,
@@ -40,6 +41,7 @@ async def read_profile(request: Request, service: ServiceState, iri: str) -> Reg
     codes = service.settings.ontology_path / "codes"
     today = dt.date.today()  # the clock read once per request (freshness)
 
+    key = table_key(service, f"region-profile {iri} {today}")
     table = service.insight_table()
 
     def compute() -> RegionProfile:
@@ -49,7 +51,7 @@ async def read_profile(request: Request, service: ServiceState, iri: str) -> Reg
         observed = None if table is None else table.under(area)
         return service.run(region_profile, service.iris, iri, codes_dir=codes, today=today, observed=observed)
 
-    profile = await run_in_threadpool(service.cached, f"region-profile {iri} {today}", compute)
+    profile = await run_in_threadpool(service.cached, key, compute)
     questions = region_questions(catalogue(request), profile.level, profile.code)
     return replace(profile, questions=tuple(questions))
 

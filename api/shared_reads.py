@@ -30,6 +30,7 @@ __all__ = [
     "insight_catalogue",
     "insight_observations",
     "published_catalog",
+    "table_key",
 ]
 
 T = TypeVar("T")
@@ -67,17 +68,25 @@ def coherence_report(service: ServiceState) -> Coherence:
     )
 
 
+def table_key(service: ServiceState, key: str) -> str:
+    """The cache key of a read made from insight's table. While the next publication's table is
+    built, pages read the previous one: what they read then is kept under another key, so that
+    once the new table is there the read is made again from it, not kept (one publication old)
+    until the publication after. Take the key before the table: a table swapped in between is
+    then kept under the other key, which costs one more read and is never stale."""
+    return key if service.view_status() != "building" else key + " (tabel sebelumnya / previous table)"
+
+
 def insight_catalogue(service: ServiceState) -> InsightCatalogue:
     """The indicators insight can correlate, with their regions and years: the years that have
     come by today (the clock, read here for the request), so no selector offers a future one."""
+    key = table_key(service, "insight-catalogue")
     table = service.insight_table()
     # The one query of the catalogue that scans every observation, answered from the table
     # when it is read (the same rows); kept under one key: both reads give the same catalogue.
     observed = None if table is None else table.observed
     home = service.settings.home_region
-    read = service.cached(
-        "insight-catalogue", lambda: service.run(read_catalogue, service.iris, home, observed)
-    )
+    read = service.cached(key, lambda: service.run(read_catalogue, service.iris, home, observed))
     return read.as_of(now().date())
 
 

@@ -31,6 +31,7 @@ from api.shared_reads import (
     insight_catalogue,
     insight_observations,
     published_catalog,
+    table_key,
 )
 from graph.describe.audit_head import audit_head
 from graph.describe.overview import Holdings, build_overview, read_holdings, strongest_insights
@@ -53,6 +54,7 @@ def _service(request: Request) -> ServiceState:
 
 
 def _holdings(service: ServiceState) -> Holdings:
+    key = table_key(service, "overview:holdings")
     table = service.insight_table()
     if table is None:
         return home_read(service, "overview:holdings", read_holdings)
@@ -60,14 +62,12 @@ def _holdings(service: ServiceState) -> Holdings:
     # of every observation are skipped (the same holdings: tests/graph/insight/test_observation_table.py).
     counted = (table.areas, table.period_counts)
     home = service.settings.home_region
-    return service.cached(
-        "overview:holdings", lambda: service.run(read_holdings, service.iris, home, counted)
-    )
+    return service.cached(key, lambda: service.run(read_holdings, service.iris, home, counted))
 
 
 def _discovery(service: ServiceState) -> Discovery:
     return service.cached(
-        "overview:discovery",
+        table_key(service, "overview:discovery"),
         lambda: discover(
             service.store,
             service.iris,

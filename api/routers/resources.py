@@ -107,9 +107,12 @@ async def resource(request: Request, path: str) -> Response:
     if media_type == HTML:
         # ?sumber=<dataset> (or ?dataset=): prefer that dataset's figures where it publishes them.
         asked = [v for k, v in request.query_params.multi_items() if k in ("sumber", "dataset") and v]
+        # Kept until the next publication, as the region's profile is (the same figures).
         figures = (
             await run_in_threadpool(
-                service.run, region_figures, service.iris, description.iri, sources=tuple(asked)
+                service.cached,
+                f"region-figures {description.iri} {' '.join(asked)}",
+                lambda: service.run(region_figures, service.iris, description.iri, sources=tuple(asked)),
             )
             if description.kind[0] == "region"
             else None

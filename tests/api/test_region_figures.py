@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
+from graph.describe import figures
 from graph.describe.figures import region_figures
 from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
@@ -67,3 +69,20 @@ def test_machine_formats_of_a_region_do_not_carry_the_figures_table(client: Test
 def test_a_region_with_no_figures_of_its_own_has_no_figures_section(client: TestClient) -> None:
     page = client.get("/id/wilayah/18", headers=HTML).text
     assert 'id="h-angka"' not in page
+
+
+def test_figures_named_by_the_regions_observations_equal_the_unbounded_query(
+    demo: Demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two OPTIONALs bounded by the region's observations (seconds saved per region page at
+    scale) give the figures of the query without the bound, which stays the definition."""
+    platform, _ = demo
+    iris = platform.iris
+    codes = ["18.09", "18.09.01", "18.09.01.2001", "18.09.02.2003", "18.09.10.2005"]
+    bounded = [region_figures(platform.store, iris, iris.region(c)) for c in codes]
+    monkeypatch.setattr(figures, "_NAMED_AT_MOST", -1)  # every region past it: no VALUES
+    unbounded = [region_figures(platform.store, iris, iris.region(c)) for c in codes]
+    assert bounded == unbounded
+    assert sum(len(f.figures) for f in bounded) > 50
+    assert any(f.breakdown for found in bounded for f in found.figures)  # the keys' OPTIONAL binds
+    assert any(f.unit for found in bounded for f in found.figures)  # and the units'
