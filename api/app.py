@@ -47,6 +47,7 @@ from api.routers import (
 from api.security_headers import SecurityHeaders
 from api.sessions import Sessions
 from api.sign_in_limits import SignInAttempts
+from api.sparql_fast import SmallQueries
 from api.staging import STAGING_FOLDER, StagedUploads
 from graph.settings import Settings, load_settings
 from graph.store.interface import Store
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_exception_handler(NotAllowedHere, not_allowed_here)
     # Middleware added later wraps what was added before: sizes and the upload gate innermost,
     # so even their refusals carry CORS and the security headers.
+    # Innermost: the public's known-small /sparql queries, answered before the routing (api.sparql_fast).
+    app.add_middleware(SmallQueries, service=service)
     app.add_middleware(RequestLimits, service=service)
     app.add_middleware(
         CORSMiddleware,

@@ -154,6 +154,17 @@ class ServiceState:
             self._cache[key] = (generation, value)
         return value
 
+    def cached_value(self, key: str) -> Any | None:
+        """What ``cached`` keeps for ``key`` at this publication, never computed here (None: nothing)."""
+        generation = self.generation
+        with self._lock:
+            hit = self._cache.get(key)
+        return hit[1] if generation is not None and hit is not None and hit[0] == generation else None
+
+    def reader_at(self, generation: int) -> EmbeddedStore | None:
+        """This process's read-only handle when it is already open at ``generation``, else None."""
+        return self._reader.opened_at(generation) if self._reader is not None else None
+
     def run(self, fn: Callable[Concatenate[Store, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """``fn(store, *args, **kwargs)`` within the query time limit when there is one.
 

@@ -2,7 +2,9 @@
 
 The router (``api.routers.sparql``) reads the protocol; this module decides, per query,
 between the columnar path (``graph.answer.cube_sparql``: cube-shaped queries of the public,
-answered from the observation view) and the store (a query worker with the time limit),
+answered from the observation view), the store in this process for a query whose work is
+bounded (``graph.answer.bounded_sparql``: "store-inline", on the event loop itself once its
+bound is known, ``answer_now``) and the store through a query worker with the time limit,
 and names the one taken in the ``X-OneCenter-Path`` header.
 """
 
@@ -19,16 +21,18 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import BEARER, current_user
 from api.deps import ServiceState
 from api.sessions import SESSION_COOKIE
+from graph.answer.bounded_sparql import LOOP_BUDGET, answer_small
 from graph.answer.cube_sparql import answer_cube, may_be_cube, recognise
 from graph.answer.sparql import Answer, ProtocolQuery, answer_request, check_nesting
+from graph.errors import StoreError
 from graph.publish.accounts import User
 from graph.store.versions import published_graphs
 
-__all__ = ["PATH_HEADER", "query_user", "respond"]
+__all__ = ["PATH_HEADER", "answer_now", "query_user", "respond"]
 
 log = logging.getLogger("onecenter.sparql")
 
-# The header naming the path that answered: "columnar" or "store".
+# The header naming the path that answered: "columnar", "store-inline" or "store".
 PATH_HEADER = "X-OneCenter-Path"
 
 
@@ -43,17 +47,45 @@ async def query_user(
     return await run_in_threadpool(current_user, request, credentials)
 
 
+def answer_now(service: ServiceState, protocol: ProtocolQuery) -> tuple[Answer, str] | None:
+    """On the event loop, without waiting for anything: the answer of a query ``respond`` has
+    already found to read at most ``LOOP_BUDGET`` index entries, on the read-only handle already
+    open at this publication; None otherwise (``respond``, on a thread, answers it)."""
+    generation = service.generation
+    handle = service.reader_at(generation) if generation is not None else None
+    readable = service.cached_value(_readable_key(protocol))
+    if handle is None or readable is None:
+        return None
+    protocol = replace(protocol, published=tuple(readable))
+    try:
+        small = answer_small(handle, protocol, generation, LOOP_BUDGET, count=False)
+    except (StoreError, OSError, RuntimeError):  # e.g. a file a load's compaction removed:
+        return None  # the thread's path tries again on a fresh handle
+    return (small, "store-inline") if small is not None else None
+
+
+def _readable_key(protocol: ProtocolQuery) -> str:
+    return f"sparql-published {protocol.audience!r}"
+
+
 def respond(service: ServiceState, protocol: ProtocolQuery) -> tuple[Answer, str]:
     """The answer and the path that gave it. The graphs the audience may read are kept per
-    publication (a worker would otherwise read the catalogue for every query)."""
+    publication (they were otherwise read from the catalogue for every query)."""
     audience = protocol.audience
+    # A read of the catalogue (bounded by the datasets there are), in this process: the first
+    # query after a publication does not wait for a worker that a runaway query may hold.
     readable = service.cached(
-        f"sparql-published {audience!r}", lambda: service.run(published_graphs, service.iris, audience)
+        _readable_key(protocol), lambda: published_graphs(service.store, service.iris, audience)
     )
     protocol = replace(protocol, published=tuple(readable))
     answer = _columnar(service, protocol, readable)
     if answer is not None:
         return answer, "columnar"
+    generation = service.generation  # None: no worker to spare (an in-memory or remote store)
+    if generation is not None:
+        small = answer_small(service.store, protocol, generation)
+        if small is not None:
+            return small, "store-inline"
     return answer_request(service.run, service.iris, protocol), "store"
 
 

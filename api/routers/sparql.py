@@ -21,6 +21,7 @@ in. Every other request, from any client, is answered by the protocol as before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -34,7 +35,7 @@ from api.errors import clip, error_body
 from api.negotiation import negotiate
 from api.pages import render, root_of, wants_html
 from api.question_catalogue import catalogue, code_lists
-from api.sparql_answer import PATH_HEADER, query_user, respond
+from api.sparql_answer import PATH_HEADER, answer_now, query_user, respond
 from graph.answer.editor_texts import editor_starter, question_sparql
 from graph.answer.parameters import bind_parameters
 from graph.answer.service_description import SD, description
@@ -42,6 +43,7 @@ from graph.answer.sparql import (
     NO_SERVICE,
     READ_ONLY,
     UPDATE_OPERATIONS,
+    Answer,
     ProtocolQuery,
     graph_sizes,
     uses_service,
@@ -258,24 +260,47 @@ async def _answer(
     formats: list[str],
     audience: Audience = PUBLIC,
 ) -> Response:
+    service: ServiceState = request.app.state.service
+    sparql = checked_text(queries, service.settings.query_max_bytes, request.method)
+    short = len(sparql) <= _SCREEN_INLINE_CHARS  # the scans of a long text: off the event loop
+    form = _screen(sparql) if short else await run_in_threadpool(_screen, sparql)
+    accept = request.headers.get("accept")
+    protocol = protocol_for(service, sparql, form, accept, (default_graphs, named_graphs), formats, audience)
+    if isinstance(protocol, Response):
+        return protocol
+    client = request.client.host if request.client else ""
+    async with service.query_slots.held(client):  # waits here, holding no worker and no thread
+        known_small = answer_now(service, protocol)  # a small query seen before: no thread hop
+        if known_small is None:
+            known_small = await run_in_threadpool(respond, service, protocol)
+    return answer_response(*known_small, protocol.max_rows)
+
+
+def checked_text(queries: list[str], limit: int, method: str) -> str:
+    """The one query text of a request, within ``limit`` bytes (else 400, 413 or 414)."""
     if len(queries) != 1 or not queries[0].strip():
         raise HTTPException(
             400, "berikan tepat satu parameter 'query' / give exactly one non-empty 'query' parameter"
         )
     sparql = queries[0]
-    service: ServiceState = request.app.state.service
-    limit = service.settings.query_max_bytes
     if len(sparql) > limit or len(sparql.encode("utf-8", "surrogatepass")) > limit:
-        status = 414 if request.method == "GET" else 413
         raise HTTPException(
-            status,
+            414 if method == "GET" else 413,
             f"kueri terlalu panjang / the query is longer than {limit:,} bytes (setting query_max_bytes)",
         )
-    if len(sparql) <= _SCREEN_INLINE_CHARS:
-        form = _screen(sparql)
-    else:
-        form = await run_in_threadpool(_screen, sparql)  # scans of a long text: not in the event loop
-    accept = request.headers.get("accept")
+    return sparql
+
+
+def protocol_for(
+    service: ServiceState,
+    sparql: str,
+    form: str | None,
+    accept: str | None,
+    dataset: tuple[list[str] | None, list[str] | None],
+    formats: list[str],
+    audience: Audience,
+) -> ProtocolQuery | Response:
+    """The request as a worker reads it, or the 406 answer when no offered format is accepted."""
     results_type = _choose(accept, formats, RESULT_TYPES, RESULT_NAMES)
     graph_type = _choose(accept, formats, GRAPH_TYPES, GRAPH_NAMES)
     if form in {"SELECT", "ASK"} and results_type is None:
@@ -284,34 +309,42 @@ async def _answer(
         return _not_acceptable(GRAPH_TYPES, formats, GRAPH_NAMES)
     settings = service.settings
     chosen = graph_type if form in {"CONSTRUCT", "DESCRIBE"} else results_type
-    cap = row_cap(chosen or _JSON, settings.max_result_rows, settings.streaming_max_result_rows)
-    protocol = ProtocolQuery(
+    default_graphs, named_graphs = dataset
+    return ProtocolQuery(
         sparql,
-        max_rows=cap,
+        max_rows=row_cap(chosen or _JSON, settings.max_result_rows, settings.streaming_max_result_rows),
         default_graphs=tuple(default_graphs) if default_graphs is not None else None,
         named_graphs=tuple(named_graphs) if named_graphs is not None else None,
         results_type=results_type or _JSON,
         graph_type=graph_type or _TURTLE,
         audience=audience,
     )
-    client = request.client.host if request.client else ""
-    async with service.query_slots.held(client):  # waits here, holding no worker and no thread
-        answer, path = await run_in_threadpool(respond, service, protocol)
+
+
+def answer_response(answer: Answer, path: str, cap: int) -> Response:
     cut = "true" if answer.truncated else "false"
     headers = {"X-Truncated": cut, TRUNCATED_HEADER: cut, ROW_CAP_HEADER: str(cap), "Vary": "Accept"}
-    headers[PATH_HEADER] = path
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    return Response(answer.body, media_type=answer.media_type, headers={**headers, PATH_HEADER: path})
 
 
 def _screen(sparql: str) -> str | None:
     """The query's form, once it is known to be a read without SERVICE (``answer_request``
     checks its nesting, before a worker sees it)."""
-    form = query_form(sparql)
+    form, service = _read_form(sparql) if len(sparql) <= _SCREEN_INLINE_CHARS else _form(sparql)
     if form in UPDATE_OPERATIONS:
         raise HTTPException(403, READ_ONLY)
-    if uses_service(sparql):
+    if service:
         raise HTTPException(403, NO_SERVICE)
     return form
+
+
+def _form(sparql: str) -> tuple[str | None, bool]:
+    return query_form(sparql), uses_service(sparql)
+
+
+# Clients send the same texts again and again (a dashboard, a tool's look-ups): their scans
+# are kept, for short texts only (at most 256 x 16 KB).
+_read_form = lru_cache(maxsize=256)(_form)
 
 
 def _choose(

@@ -27,6 +27,7 @@ class EmbeddedStore(Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._graph_names: list[str] | None = None  # a read-only handle's, read once (``_graphs``)
         if read_only and path is not None and not (path / "CURRENT").exists():
             # A reader before the first build: say what to do, not "is another process loading?".
             raise StoreError(
@@ -92,7 +93,7 @@ class EmbeddedStore(Store):
         bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = (
             {ox.Variable(k): v for k, v in substitutions.items()} if substitutions else None
         )
-        union = dataset.covers(self.named_graphs())  # asked for every graph there is
+        union = dataset.covers(self._graphs())  # asked for every graph there is
         try:
             if union:
                 return self._store.query(sparql, use_default_graph_as_union=True, substitutions=bound)
@@ -110,6 +111,15 @@ class EmbeddedStore(Store):
 
     def named_graphs(self) -> list[str]:
         return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def _graphs(self) -> list[str]:
+        """``named_graphs``, read once by a read-only handle: it sees the store as of its opening,
+        and every query asks (to choose the union), which cost small queries a scan each."""
+        if not self.read_only:
+            return self.named_graphs()
+        if self._graph_names is None:
+            self._graph_names = self.named_graphs()
+        return self._graph_names
 
     def remove_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)

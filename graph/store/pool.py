@@ -92,10 +92,10 @@ class FollowingReader:
         """Open a fresh handle next time, whatever the marker says (see ``_call``)."""
         self._handle = None
 
-    @property
-    def generation(self) -> int | None:
-        """The publication this reader last saw (None before the first opening)."""
-        return self._seen
+    def opened_at(self, generation: int) -> EmbeddedStore | None:
+        """The handle already open at publication ``generation`` (a marker time), else None:
+        for a caller that must neither open a store nor wait (the service's event loop)."""
+        return self._handle if self._handle is not None and self._seen == generation else None
 
 
 class FollowingStore(Store):

@@ -37,7 +37,11 @@ RUNAWAY = f"""
 SELECT (COUNT(*) AS ?n) WHERE {{
   ?a a <{QB}Observation> . ?b a <{QB}Observation> . ?c a <{QB}Observation> .
 }}"""
-SIMPLE = f"ASK {{ ?o a <{QB}Observation> }}"
+# In a group of its own, so that a query worker answers it, not the service's own process
+# (graph.answer.bounded_sparql): the tests below are about the workers.
+SIMPLE = f"ASK {{ {{ ?o a <{QB}Observation> }} }}"
+# A look-up of one region's names: bounded, answered in the service's process.
+SMALL = f"SELECT ?name WHERE {{ <https://data.pesawarankab.go.id/id/wilayah/18.09> <{SKOS}prefLabel> ?name }}"
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +145,71 @@ def test_runaway_query_is_stopped_within_the_limit_while_a_simple_one_is_answere
     # the killed worker was replaced: both workers answer again
     answers = [httpx.get(server, params={"query": SIMPLE}, timeout=30) for _ in range(4)]
     assert [a.status_code for a in answers] == [200] * 4
+
+
+def test_a_small_query_is_answered_in_process_while_runaways_hold_every_worker(server: str) -> None:
+    # Once the observation view is built: its build in this process's threads slows every request.
+    deadline = time.monotonic() + 300
+    while httpx.get(server.replace("/sparql", "/health")).json()["columnar_view"] != "ready":
+        assert time.monotonic() < deadline, "the view was not built in time"
+        time.sleep(0.5)
+
+    def run_away(address: str) -> None:
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30) as client:
+            client.get(server, params={"query": RUNAWAY})
+
+    runaways = [threading.Thread(target=run_away, args=(a,)) for a in ("127.0.0.2", "127.0.0.3")]
+    for thread in runaways:
+        thread.start()
+    time.sleep(0.3)  # both workers are now busy until the time limit
+    # Answered before either runaway is stopped: no worker was needed (the second time on the
+    # event loop itself, its bound known).
+    small = [httpx.get(server, params={"query": SMALL}, timeout=30) for _ in range(2)]
+    workers_still_busy = all(thread.is_alive() for thread in runaways)
+    for thread in runaways:
+        thread.join(timeout=30)
+
+    assert workers_still_busy
+    assert [r.headers["x-onecenter-path"] for r in small] == ["store-inline"] * 2
+    names = {b["name"]["value"] for b in small[0].json()["results"]["bindings"]}
+    assert "Kabupaten Pesawaran" in names
+    # The same look-up in a group of its own goes to a worker: the same bytes.
+    grouped = SMALL.replace("WHERE {", "WHERE { {").replace("?name }", "?name } }")
+    by_worker = httpx.get(server, params={"query": grouped}, timeout=30)
+    assert by_worker.headers["x-onecenter-path"] == "store"
+    assert by_worker.content == small[0].content == small[1].content
+
+
+def test_the_publics_known_small_query_skips_the_routing_with_the_routes_answer(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.sparql_answer import answer_now as real
+
+    answered: list[bool] = []
+
+    def counted(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr("api.sparql_fast.answer_now", counted)
+    # A pattern this module sends nowhere else: its count is not known yet.
+    query = SMALL.replace("wilayah/18.09>", "wilayah/18.09.01>") + " ORDER BY ?name"
+    accept = {"Accept": "application/sparql-results+json"}
+    routed = httpx.post(server, data={"query": query}, headers=accept)
+    fast_post = httpx.post(server, data={"query": query}, headers=accept)
+    fast_get = httpx.get(server, params={"query": query}, headers=accept)
+    body_post = httpx.post(
+        server, content=query, headers={**accept, "Content-Type": "application/sparql-query"}
+    )
+    signed = httpx.post(server, data={"query": query}, headers={**accept, "Authorization": "Bearer nobody"})
+
+    # The first was counted by the route (on a thread); the next three answered before it; a
+    # request with a token never comes here (a signed-in reader may read more than the public).
+    assert answered == [False, True, True, True]
+    assert signed.status_code == 401
+    same = {k: v for k, v in routed.headers.items() if k != "date"}
+    for response in (fast_post, fast_get, body_post):
+        assert response.content == routed.content
+        assert {k: v for k, v in response.headers.items() if k != "date"} == same
+    assert same["x-onecenter-path"] == "store-inline" and "content-security-policy" in same
