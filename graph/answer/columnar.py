@@ -32,6 +32,9 @@ from graph.answer.columnar_aggregate import aggregate_rows
 from graph.answer.columnar_breakdowns import broken_down
 from graph.answer.columnar_categories import category_metadata, category_rows
 from graph.answer.columnar_coverage import coverage_rows
+from graph.answer.columnar_districts import district_rows
+from graph.answer.columnar_freshness import freshness_rows
+from graph.answer.columnar_profile import profile_rows
 from graph.answer.columnar_terms import COMPARE, difference, number, ratio, sort_key, sparql_sum
 from graph.answer.plan_metadata import plan_metadata
 from graph.answer.plans import (
@@ -79,9 +82,7 @@ def answer_rows(
         return aggregate_rows(view, plan_metadata(store, iris, view), question, plan, bound)
     if isinstance(plan, CountPlan):
         assert store is not None, f"{question.id}: a count plan reads names and code lists from the store"
-        if plan.kind == "agency-coverage":
-            return coverage_rows(view, store, iris, question, bound)
-        return category_rows(view, category_metadata(store, iris, view), question, bound)
+        return _own_rows(view, store, iris, question, plan, bound)
     areas = _areas(view, plan, bound)
     measures = _measures(view, iris, question, plan, bound, areas)
     records = _records(view, plan, measures)
@@ -107,6 +108,26 @@ def answer_rows(
     for column, descending, absolute in reversed([order_key(t) for t in plan.order_by]):
         records.sort(key=partial(_order_value, column, absolute), reverse=descending)
     return [[r[c] if c in r else bound.get(c) for c in question.columns] for r in records]
+
+
+def _own_rows(
+    view: ObservationView,
+    store: Store,
+    iris: Iris,
+    question: Question,
+    plan: CountPlan,
+    bound: dict[str, Any],
+) -> list[list[Any]]:
+    """The rows of a plan evaluated by a module of its own (``CountPlan``)."""
+    if plan.kind == "agency-coverage":
+        return coverage_rows(view, store, iris, question, bound)
+    if plan.kind in ("population-density", "welfare-vs-dropout"):
+        return district_rows(view, store, iris, question, bound)
+    if plan.kind == "stale-datasets":
+        return freshness_rows(view, store, iris, question.columns, bound)
+    if plan.kind == "village-profile":
+        return profile_rows(view, store, iris, question.columns, bound)
+    return category_rows(view, category_metadata(store, iris, view), question, bound)
 
 
 # Each measure column: region -> its values (a summed measure has one value per region).

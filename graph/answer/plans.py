@@ -166,15 +166,29 @@ class AggregatePlan(_Strict):
 class CountPlan(_Strict):
     """A grouping of one question, evaluated by a module of its own: ``category-count``
     (regions counted by category, from the view's categorical values:
-    ``graph/answer/columnar_categories.py``) or ``agency-coverage`` (regions and figures by
+    ``graph/answer/columnar_categories.py``), ``agency-coverage`` (regions and figures by
     agency, dataset, indicator and level, from the view's rows:
-    ``graph/answer/columnar_coverage.py``). The columns are the question's SELECT's."""
+    ``graph/answer/columnar_coverage.py``), or ``population-density`` and
+    ``welfare-vs-dropout`` (desa figures summed per kecamatan and joined with kecamatan
+    figures: ``graph/answer/columnar_districts.py``), or ``stale-datasets`` (each dataset's
+    latest period against its frequency: ``graph/answer/columnar_freshness.py``), or
+    ``village-profile`` (every figure of a desa and its kecamatan, from the view's rows:
+    ``graph/answer/columnar_profile.py``). The columns are the question's SELECT's."""
 
-    kind: Literal["category-count", "agency-coverage"]
+    kind: Literal[
+        "category-count",
+        "agency-coverage",
+        "population-density",
+        "welfare-vs-dropout",
+        "stale-datasets",
+        "village-profile",
+    ]
 
     def parameters(self) -> set[str]:
         """The parameters the plan reads: without all of them bound, the SPARQL answers."""
-        return {"period"} if self.kind == "category-count" else set()
+        if self.kind == "village-profile":
+            return {"region", "period"}
+        return set() if self.kind in ("agency-coverage", "stale-datasets") else {"period"}
 
 
 AnyPlan = ColumnarPlan | AggregatePlan | CountPlan

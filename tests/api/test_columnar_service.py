@@ -25,6 +25,7 @@ QUESTIONS = [
 def test_planned_questions_switch_to_the_view_and_answer_the_same(disk_store: Path) -> None:  # noqa: F811
     with TestClient(create_app(load_settings(store_path=str(disk_store), columnar_view=False))) as plain:
         expected = [plain.get(url) for url in QUESTIONS]
+        profile_by_sparql = plain.get("/questions/village-profile.json")
         # Without a view, the choices come from a scan of the observations.
         scanned_choices = plain.get("/questions").json()
         assert plain.get("/health").json()["columnar_view"] == "off"
@@ -44,6 +45,9 @@ def test_planned_questions_switch_to_the_view_and_answer_the_same(disk_store: Pa
             assert fast.json()["rows"] == sparql.json()["rows"] and len(fast.json()["rows"]) > 10
             csv = client.get(url.replace(".json", ".csv"))
             assert csv.headers["x-answer-engine"] == "columnar"
-        # A question without a plan still runs as SPARQL.
+        # Every question has a plan now, village-profile too (observation IRIs, breakdowns):
+        # the same rows as its SPARQL (a plan that declines is tests/graph/answer/test_columnar_ties.py's).
         profile = client.get("/questions/village-profile.json")
-        assert profile.headers["x-answer-engine"] == "sparql" and profile.json()["rows"]
+        assert profile_by_sparql.headers["x-answer-engine"] == "sparql" and profile.json()["rows"]
+        assert profile.headers["x-answer-engine"] == "columnar"
+        assert profile.json()["rows"] == profile_by_sparql.json()["rows"]
