@@ -25,9 +25,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 
-from graph.check.code_checks import on_codes
-from graph.check.column_checks import DraftContext, check
+from graph.check.code_checks import CodeTriples, on_codes
+from graph.check.column_checks import DraftContext, check, decided_on_columns
 from graph.check.constraints import (
     KEMENDAGRI_CODE,
     SUBCLASS,
@@ -41,6 +42,7 @@ from graph.check.constraints import (
 from graph.check.declared_rules import answer, answers
 from graph.check.figures import Figures
 from graph.check.findings import Finding, one_per_focus
+from graph.check.parent_checks import NAMES, stated_parents
 from graph.check.scope import kept, on_own_graphs
 from graph.check.shapes import Shapes
 from graph.check.solutions import on_threads, tsv_table, tsv_value
@@ -66,6 +68,7 @@ def validate(
     skip: Callable[[ShapeQuery, str], bool] | None = None,
     declared_on_table: bool = False,
     other_versions: Collection[str] | None = None,
+    stored_drafts: Collection[str] = (),
 ) -> list[Finding]:
     """Every finding of every shape over the union of ``graphs``.
 
@@ -81,14 +84,19 @@ def validate(
     its load's whole judgement on the demo. ``other_versions``: the published dataset versions
     among ``graphs``; given, with drafts, only what involves the drafts is judged
     (``graph.check.scope``): the findings on them and those their figures change.
+    ``stored_drafts``: draft graphs among ``graphs`` without columns, judged from the store
+    (a held draft's publish); with ``other_versions``, judged as the drafts with columns are:
+    the shapes on one observation at a time over them and the graphs that are not versions,
+    the declared rules on what they touch.
     """
     queries = shapes.queries
     resolved = _narrow_class_targets(store, graphs, [q.query for q in queries])
     drafted = [d for d in drafts if d.graph in graphs]
-    contexts = [DraftContext.read(store, graphs, d) for d in drafted]
+    stored = [g for g in stored_drafts if g in graphs]
     others = [g for g in graphs if g not in {d.graph for d in drafted}]
-    touched = bool(drafted) and other_versions is not None
+    touched = bool(drafted or stored) and other_versions is not None
     own = [g for g in graphs if g not in set(other_versions or ())]  # the drafts, reference, records
+    scope = _Scope(store, graphs, others, own, drafted, stored, touched)
     # Longest first, so no long query starts last: the count passes and the queries that
     # join every observation to another set are the long ones on a province.
     order = sorted(range(len(queries)), key=lambda i: -_weight(queries[i]))
@@ -100,7 +108,11 @@ def validate(
     declared_on_table = declared_on_table or getattr(store, "figures_on_table", False)
     declared = {i for i, q in enumerate(queries) if (drafted or declared_on_table) and answers(q)}
     versions = other_versions if touched else None
-    figures = Figures.read(store, graphs, others, drafted, other_versions=versions) if declared else None
+    figures = (
+        Figures.read(store, graphs, others, drafted, other_versions=versions, stored=stored)
+        if declared
+        else None
+    )
 
     def run(i: int) -> tuple[list[Finding], float]:
         started = time.perf_counter()
@@ -108,20 +120,8 @@ def validate(
             found = answer(queries[i], figures)
             if figures.judged is not None:
                 found = kept(found, figures.frame, figures.judged)
-            return found, time.perf_counter() - started
-        decided = [check(queries[i], resolved[i], d, c) for d, c in zip(drafted, contexts, strict=True)]
-        if drafted and all(found is not None for found in decided):
-            # Restricted to the drafts, the published versions are not judged again here.
-            published = _run(store, others, resolved[i], queries[i]) if not touched else []
-            found = published + [f for part in decided for f in part or []]
-        elif touched and on_own_graphs(queries[i]):
-            coded = [on_codes(queries[i], store, own, d, c) for d, c in zip(drafted, contexts, strict=True)]
-            if all(part is not None for part in coded):
-                found = [f for part in coded for f in part or []]
-            else:
-                found = _run(store, own, resolved[i], queries[i])
         else:
-            found = _run(store, graphs, resolved[i], queries[i])
+            found = scope.findings(queries[i], resolved[i])
         return found, time.perf_counter() - started
 
     results = dict(zip(order, on_threads(run, order, workers, "shacl"), strict=True))
@@ -134,6 +134,50 @@ def validate(
         if timings is not None:
             timings[query.label] = timings.get(query.label, 0.0) + seconds
     return findings
+
+
+@dataclass
+class _Scope:
+    """Where each shape not answered on the figures table is judged, and how."""
+
+    store: Store
+    graphs: list[str]
+    others: list[str]  # the graphs but the drafts with columns
+    own: list[str]  # the graphs but the other versions: the drafts, reference, records
+    drafted: list[DraftObservations]
+    stored: list[str]  # drafts without columns
+    touched: bool  # only what involves the drafts is judged (graph.check.scope)
+    contexts: list[DraftContext] = field(init=False)
+    code_triples: Callable[[], CodeTriples] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contexts = [DraftContext.read(self.store, self.graphs, d) for d in self.drafted]
+        self.code_triples = CodeTriples.lazily(self.store, self.own)  # read once, when first asked
+
+    def findings(self, query: ShapeQuery, text: str) -> list[Finding]:
+        """The findings of ``query`` (``text``: as run, class targets narrowed)."""
+        store, pairs = self.store, list(zip(self.drafted, self.contexts, strict=True))
+        decided = [check(query, text, d, c) for d, c in pairs]
+        if self.drafted and not self.stored and all(found is not None for found in decided):
+            # Restricted to the drafts, the published versions are not judged again here.
+            published = _run(store, self.others, text, query) if not self.touched else []
+            return published + [f for part in decided for f in part or []]
+        if self.touched and on_own_graphs(query):
+            coded = (
+                []
+                if self.stored
+                else [on_codes(query, store, self.own, d, c, self.code_triples) for d, c in pairs]
+            )
+            if coded and all(part is not None for part in coded):
+                return [f for part in coded for f in part or []]
+            solutions = stated_parents(query, store, self.own)
+            if solutions is not None:
+                return _read(store, self.own, NAMES, solutions, query)
+            return _run(store, self.own, text, query)
+        if self.touched and decided_on_columns(query, text):
+            # On drafts without columns: over them and the graphs that are not versions.
+            return _run(store, self.own, text, query)
+        return _run(store, self.graphs, text, query)
 
 
 def _weight(query: ShapeQuery) -> int:
@@ -163,6 +207,13 @@ def _narrow_class_targets(store: Store, graphs: list[str], texts: list[str]) -> 
 
 def _run(store: Store, graphs: list[str], text: str, query: ShapeQuery) -> list[Finding]:
     names, rows = tsv_table(store.query(text, default_graph=graphs, named_graphs=graphs))
+    return _read(store, graphs, names, rows, query)
+
+
+def _read(
+    store: Store, graphs: list[str], names: list[str], rows: list[list[str]], query: ShapeQuery
+) -> list[Finding]:
+    """The findings of ``query``'s solutions (``rows`` of TSV cells of the variables ``names``)."""
     column = {name: i for i, name in enumerate(names)}
     this = column["this"]
     if query.constraints[0].count_test is not None:

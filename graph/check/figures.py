@@ -81,6 +81,7 @@ class Figures:
         drafts: Sequence[DraftObservations],
         *,
         other_versions: Collection[str] | None = None,
+        stored: Collection[str] = (),
     ) -> Figures:
         """The drafts' figures and the published ones of declared indicators, in ``others``.
 
@@ -89,7 +90,9 @@ class Figures:
         (``graph.check.scope.touched``), version by version, and ``judged`` says whose
         findings to keep. A version holds its own dataset's triples only, so each version's
         figures are read from it alone: over one graph instead of the union of all, the store
-        answered in a fifth of the time (docs/benchmarks.md).
+        answered in a fifth of the time (docs/benchmarks.md). ``stored``: draft graphs among
+        ``others`` without columns (a held draft's publish), read from the store, each alone;
+        their indicators are the drafts' as the columns' are.
         """
         figures = cls(pd.DataFrame(), list(drafts))
         versions = set(other_versions or ())
@@ -106,6 +109,8 @@ class Figures:
             if others and indicators:
                 parts.append(_published_frame(store, others, indicators))
         else:
+            if indicators:
+                parts += [_published_frame(store, [g], indicators, dimensions) for g in others if g in stored]
             drafted = {i for p in parts for i in p["indicator"].unique().tolist()}
             figures.judged, read = touched(figures.declared, drafted)
             indicators = sorted(set(indicators) & read)

@@ -123,7 +123,12 @@ def _judge_together(
     versions = [g for g in graphs if g not in records and g not in {d.graph for d in pending}]
     with timed(reports, "validation"):
         findings = validate(
-            store, instance.shapes, graphs, drafts=columns, other_versions=None if whole else versions
+            store,
+            instance.shapes,
+            graphs,
+            drafts=columns,
+            other_versions=None if whole else versions,
+            stored_drafts=[d.graph for d in pending if d.observations is None],
         )
     with timed(reports, "tracing findings"):
         trace_findings(store, graphs, findings, drafts=columns)

@@ -6,6 +6,8 @@ cells, its open and accepted violations and its report's notes must be the same,
 settled. On the demo tables and on a generated Pesawaran sample, each table is judged so when
 loaded after the others and again when loaded last, with every other agency published; a
 table written here (population figures the demo never had) conflicts with published ones.
+Each held draft's publish is judged both ways too, with its load's findings reused where
+nothing they depend on changed (``graph.publish.judgement``): the same verdict.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import pytest
 
 from graph.check.engine import validate
 from graph.check.trace import trace_findings
-from graph.publish.draft import Draft
+from graph.publish.draft import Draft, generating_load, held_draft
 from graph.publish.judge import REPORTED, judge, recorded_violations
+from graph.publish.judgement import reuse_judgement
+from graph.publish.load_report import LoadReport
 from graph.publish.platform import Platform
 from graph.settings import PROJECT_DIR, load_settings
 from graph.store.versions import candidate_graphs, collect_garbage, draft_datasets, fixed_graphs
@@ -29,6 +33,7 @@ from tests.scripts import script_module
 pytestmark = pytest.mark.slow
 
 PART_WHOLE = "https://w3id.org/onecenter/shapes#BagianTidakMelebihiKeseluruhan"
+ACROSS = "rules across datasets judged again"
 
 
 def verdict(draft: Draft) -> tuple[Any, ...]:
@@ -57,12 +62,34 @@ def load_judged_both_ways(platform: Platform, mapping: Path) -> Draft:
     return draft
 
 
-def publish_held(platform: Platform) -> None:
-    """The Walidata publishes every held draft: every agency then has a published version."""
+def publish_judged_both_ways(platform: Platform, dataset: str) -> str | None:
+    """Judge a held draft as ``publish_held`` does, whole and then as a load judges; the same
+    verdict either way. Returns how its load's judgement was used (``reuse_judgement``)."""
+    store, iris = platform.store, platform.iris
+    dataset_iri, graph = held_draft(store, iris, dataset)
+    load_iri = generating_load(store, iris, graph)
+
+    def judged(whole: bool) -> tuple[str | None, tuple[Any, ...]]:
+        draft = Draft(dataset, dataset_iri, graph, None, LoadReport(dataset, "", "", "held", graph=graph))
+        outcome = reuse_judgement(platform, draft, load_iri, whole=whole)
+        if outcome is None:  # judged again from the store
+            judge(platform, [draft], whole=whole)
+        return outcome, verdict(draft)
+
+    whole = judged(True)
+    assert judged(False) == whole, dataset
+    return whole[0]
+
+
+def publish_held(platform: Platform) -> list[str | None]:
+    """The Walidata publishes every held draft, each judged both ways first: every agency then
+    has a published version."""
+    outcomes = []
     for iri in draft_datasets(platform.store, platform.iris):
-        platform.publish_draft(
-            iri.removeprefix(platform.iris.dataset("")), accept_reason="uji", decided_by="Walidata"
-        )
+        dataset = iri.removeprefix(platform.iris.dataset(""))
+        outcomes.append(publish_judged_both_ways(platform, dataset))
+        platform.publish_draft(dataset, accept_reason="uji", decided_by="Walidata")
+    return outcomes
 
 
 def load_each_then_each_last(platform: Platform, mappings: list[Path]) -> list[Draft]:
@@ -161,6 +188,21 @@ def test_a_fresh_table_conflicting_with_published_figures(demo_platform: Platfor
     assert verdict(draft) == expected
     assert draft.open_violations  # held: it lowers the population under published figures
     platform._settle(draft)
+    # Published figures it is compared with change while it is held (Dinsos delivers again):
+    # its publish judges the rules across datasets again, as a load judges, and finds the same.
+    assert platform.load(PROJECT_DIR / "mappings" / "dinsos-kpm-desa.yaml").outcome == "published"
+    assert publish_judged_both_ways(platform, "uji-sensus-kecil") == ACROSS
+    # Judged again from the store, as a publish is when the reference or the shapes changed
+    # since its load (no columns then): the same verdict too.
+    dataset_iri, graph = held_draft(platform.store, platform.iris, "uji-sensus-kecil")
+    verdicts = []
+    for every_graph in (True, False):
+        stored = Draft(
+            "uji-sensus-kecil", dataset_iri, graph, None, LoadReport("", "", "", "held", graph=graph)
+        )
+        judge(platform, [stored], whole=every_graph)
+        verdicts.append(verdict(stored))
+    assert verdicts[0] == verdicts[1] and verdicts[0][1]  # held by the same open violations
 
 
 def test_province_tables_loaded_last_find_what_the_whole_judgement_finds(
