@@ -24,7 +24,7 @@ demo: $(STAMP)
 # --dist worksteal: each worker starts on one contiguous half of the suite (a module's fixtures are
 # built once, not on both workers as --dist load's interleaved chunks do) and an idle worker takes
 # the tail of the other's queue, so the two finish together.
-## test: set up and run the whole test suite (two workers: 22-23 min on a 2-core machine, over the 15 min target)
+## test: set up and run the whole test suite (two workers: about 20 min on a quiet 2-core machine, over the 15 min target)
 test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	sh scripts/ensure_virtuoso.sh
