@@ -28,7 +28,7 @@ from graph.settings import Settings
 from graph.store.connect import connect_store, open_store
 from graph.store.embedded import EmbeddedStore
 from graph.store.interface import Store
-from graph.store.pool import FollowingReader, FollowingStore, QueryPool
+from graph.store.pool import FollowingReader, FollowingStore, QueryPool, on_handle
 
 __all__ = ["ServiceState"]
 
@@ -93,6 +93,8 @@ class ServiceState:
         self._reader = FollowingReader(location) if location is not None and store is None else None
         # Reads in this process try again on a fresh handle when a load removed a file.
         self._following = FollowingStore(self._reader) if self._reader is not None else None
+        # The view's builds read through a handle of their own (``_build_view``).
+        self._build_reader = FollowingReader(self._reader.location) if self._reader is not None else None
         self._pool = (
             QueryPool(location, workers=settings.query_workers, timeout_ms=settings.query_timeout_ms)
             if location is not None
@@ -246,17 +248,20 @@ class ServiceState:
     def _build_view(self) -> tuple[ObservationView, ObservationTable]:
         # One read-only handle for the whole build: the following handle reopens when a
         # publication lands, and a build spanning two handles could list a version as
-        # published, then scan it after the next load has removed it (a view of nothing).
-        location = self.query_location if self._following is not None else None
-        snapshot = EmbeddedStore(location, read_only=True) if location is not None else None
-        store = snapshot if snapshot is not None else self.store
-        try:
-            view = read_view(store, self.iris, self.view_partitions)
-            self.cube_shapes.update(store, self.iris, view)
-            return view, observation_table(view, store, self.iris)
-        finally:
-            if snapshot is not None:
-                snapshot.close()
+        # published, then scan it after the next load has removed it (a view of nothing). A
+        # file a load's compaction removes under that handle starts the build again on a
+        # fresh one (``on_handle``), as a query worker's read is.
+        if self._build_reader is None:
+            return self._build_from(self.store)
+        built: tuple[ObservationView, ObservationTable] = on_handle(
+            self._build_reader, self._build_from, (), {}
+        )
+        return built
+
+    def _build_from(self, store: Store) -> tuple[ObservationView, ObservationTable]:
+        view = read_view(store, self.iris, self.view_partitions)
+        self.cube_shapes.update(store, self.iris, view)
+        return view, observation_table(view, store, self.iris)
 
     def insight_table(self) -> ObservationTable | None:
         """Every published observation as insight reads them, built with the view: the one of

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -91,7 +92,10 @@ class LiveView(Generic[T]):
             try:
                 value = self._build()
             except Exception:  # the previous value (or the store) keeps answering; the next call retries
-                log.exception("%s gagal dibangun / could not be built", self.name)
+                # Logged as text, not with the exception: a log handler keeping the traceback would
+                # keep the build's store iterators alive, to be dropped on another thread (which
+                # pyoxigraph refuses, an error in whatever runs then).
+                log.error("%s gagal dibangun / could not be built\n%s", self.name, traceback.format_exc())
                 with self._changed:
                     self._building = self._next = None
                     self._changed.notify_all()

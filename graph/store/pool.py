@@ -45,7 +45,7 @@ from graph.rdf.ntriples import NQuadsChunk
 from graph.store.embedded import EmbeddedStore
 from graph.store.interface import Bindings, Dataset, QueryResult, Store
 
-__all__ = ["FollowingReader", "FollowingStore", "QueryPool", "job_digest"]
+__all__ = ["FollowingReader", "FollowingStore", "QueryPool", "job_digest", "on_handle"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -89,7 +89,7 @@ class FollowingReader:
         return self._handle
 
     def forget(self) -> None:
-        """Open a fresh handle next time, whatever the marker says (see ``_call``)."""
+        """Open a fresh handle next time, whatever the marker says (see ``on_handle``)."""
         self._handle = None
 
     def opened_at(self, generation: int) -> EmbeddedStore | None:
@@ -102,7 +102,7 @@ class FollowingStore(Store):
     """A ``Store`` for reading in the service's own process, over a ``FollowingReader``.
 
     Every read runs on the reader's current handle and is tried again on a fresh one when
-    a load's compaction removed a file it read (see ``_call``). SELECT and ASK answers are
+    a load's compaction removed a file it read (see ``on_handle``). SELECT and ASK answers are
     read to the end inside that retry (serialized and parsed back, both in Rust), so the
     caller iterates an answer in memory, not a lazy one that could meet a lost file later.
     Writes are refused: the service only reads.
@@ -116,13 +116,13 @@ class FollowingStore(Store):
         return self.reader.location
 
     def evaluate(self, sparql: str, dataset: Dataset, substitutions: Bindings | None) -> QueryResult:
-        return cast(QueryResult, _call(self.reader, _read_whole, (sparql, dataset, substitutions), {}))
+        return cast(QueryResult, on_handle(self.reader, _read_whole, (sparql, dataset, substitutions), {}))
 
     def named_graphs(self) -> list[str]:
-        return cast(list[str], _call(self.reader, EmbeddedStore.named_graphs, (), {}))
+        return cast(list[str], on_handle(self.reader, EmbeddedStore.named_graphs, (), {}))
 
     def count(self, graph: str | None = None) -> int:
-        return cast(int, _call(self.reader, EmbeddedStore.count, (graph,), {}))
+        return cast(int, on_handle(self.reader, EmbeddedStore.count, (graph,), {}))
 
     def bulk_load(self, chunks: Iterable[NQuadsChunk]) -> int:
         raise StoreError(READ_ONLY)
@@ -153,7 +153,7 @@ def _read_whole(
     if isinstance(result, ox.QuerySolutions):
         try:
             data = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
-        except OSError as exc:  # met a lost file while evaluating: tried again by _call
+        except OSError as exc:  # met a lost file while evaluating: tried again by on_handle
             raise StoreError(f"penyimpanan gagal / store failed while answering: {exc}") from exc
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
     return result
@@ -398,7 +398,7 @@ def _answer_calls(location: str, conn: Connection) -> None:
         fn, args, kwargs = job
         reply: tuple[str, Any]
         try:
-            reply = ("ok", _call(reader, fn, args, kwargs))
+            reply = ("ok", on_handle(reader, fn, args, kwargs))
         except OneCenterError as exc:
             reply = ("error", _portable(exc))
         except Exception:
@@ -409,7 +409,7 @@ def _answer_calls(location: str, conn: Connection) -> None:
             conn.send(("bug", traceback.format_exc()))
 
 
-def _call(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+def on_handle(reader: FollowingReader, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     """``fn(store, ...)``, on a fresh handle again when the old one lost a file.
 
     A read-only handle does not keep the writer's files: a load's compaction can delete

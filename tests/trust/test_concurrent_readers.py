@@ -29,7 +29,7 @@ from graph.publish.platform import Platform
 from graph.settings import load_settings
 from graph.store import pool as query_pool
 from graph.store.embedded import EmbeddedStore
-from graph.store.pool import FollowingReader, _call
+from graph.store.pool import FollowingReader, on_handle
 from tests.servers import running_server
 from tests.trust.figures import record_figures
 from tests.trust.versions import Version, observation_of, observations_query, which_version, write_versions
@@ -209,7 +209,7 @@ def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(
             raise StoreError("penyimpanan gagal / store failed while answering") from gone
         return "answered"
 
-    assert _call(reader, lose_a_file_once, (), {}) == "answered"
+    assert on_handle(reader, lose_a_file_once, (), {}) == "answered"
     assert len({id(h) for h in handles}) == 3
 
     # While a compaction goes on, fresh handles can meet removed files several times running.
@@ -223,7 +223,7 @@ def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(
             )
         return "answered"
 
-    assert _call(reader, lose_files_while_compacting, (), {}) == "answered"
+    assert on_handle(reader, lose_files_while_compacting, (), {}) == "answered"
     assert len(tries) == 8
 
     def always_lost(store: EmbeddedStore) -> str:
@@ -232,11 +232,11 @@ def test_query_worker_tries_again_on_a_fresh_handle_when_a_store_file_is_gone(
     monkeypatch.setattr(query_pool, "_STALE_WAIT_S", 0.2)
     started = time.monotonic()
     with pytest.raises(FileNotFoundError):
-        _call(reader, always_lost, (), {})
+        on_handle(reader, always_lost, (), {})
     assert time.monotonic() - started < 5  # gives up after its time, not never
 
     def broken(store: EmbeddedStore) -> str:
         raise RuntimeError("something else")
 
     with pytest.raises(RuntimeError, match="something else"):
-        _call(reader, broken, (), {})
+        on_handle(reader, broken, (), {})
